@@ -1,0 +1,127 @@
+"""cwa_query: the ConnectWise Automate REST API's filter language, and the calls that carry it.
+
+Build filters in Python, parse and lint conditions people type, property-test filter
+code, and run queries against a real server or the built-in sandbox:
+
+>>> from cwa_query import F, render, encode, parse
+>>> cond = (F.Status == "Online") & F.Name.startswith("ACME")
+>>> render(cond, "automate")
+"Status = 'Online' and Name like 'ACME%'"
+>>> parse("status='Online'   AND clientid=1") == parse("status = 'Online' and clientid = 1")
+True
+
+Public names are loaded on first use, so `import cwa_query` stays cheap (the linter's
+command line never imports the HTTP stack).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# name -> module that defines it (imported on first access)
+_EXPORTS: dict[str, str] = {
+    # the language
+    "parse": "._parser",
+    "ParseLimits": "._parser",
+    "render": "._render",
+    "encode": "._render",
+    "to_dialect": "._render",
+    "quote_literal": "._render",
+    "escape_like": "._render",
+    "format_datetime": "._render",
+    "Dialect": "._render",
+    "DIALECTS": "._render",
+    "F": ".builder",
+    "FieldRef": ".builder",
+    "Condition": ".builder",
+    "literal": ".builder",
+    "and_": ".builder",
+    "or_": ".builder",
+    "not_": ".builder",
+    # errors
+    "CwaQueryError": ".errors",
+    "ConditionError": ".errors",
+    "ConditionSyntaxError": ".errors",
+    "ConditionLimitError": ".errors",
+    "UnrepresentableConditionError": ".errors",
+    "SchemaError": ".errors",
+    "ConfigurationError": ".errors",
+    "TransportError": ".errors",
+    "ApiError": ".errors",
+    "BadRequestError": ".errors",
+    "AuthenticationError": ".errors",
+    "TwoFactorRequiredError": ".errors",
+    "PermissionDeniedError": ".errors",
+    "NotFoundError": ".errors",
+    "RateLimitedError": ".errors",
+    "ServerError": ".errors",
+    # schemas and the linter
+    "Schema": ".schema",
+    "load_schema": ".schema",
+    "lint": ".linter",
+    "Diagnostic": ".linter",
+    # evaluation and SQL
+    "evaluate": "._evaluate",
+    "to_sql": "._sql",
+    # the executor
+    "Client": "._client",
+    "AsyncClient": "._client",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__", "ast"])
+
+if TYPE_CHECKING:
+    from . import ast
+    from ._client import AsyncClient, Client
+    from ._evaluate import evaluate
+    from ._parser import ParseLimits, parse
+    from ._render import (
+        DIALECTS,
+        Dialect,
+        encode,
+        escape_like,
+        format_datetime,
+        quote_literal,
+        render,
+        to_dialect,
+    )
+    from ._sql import to_sql
+    from .builder import Condition, F, FieldRef, and_, literal, not_, or_
+    from .errors import (
+        ApiError,
+        AuthenticationError,
+        BadRequestError,
+        ConditionError,
+        ConditionLimitError,
+        ConditionSyntaxError,
+        ConfigurationError,
+        CwaQueryError,
+        NotFoundError,
+        PermissionDeniedError,
+        RateLimitedError,
+        SchemaError,
+        ServerError,
+        TransportError,
+        TwoFactorRequiredError,
+        UnrepresentableConditionError,
+    )
+    from .linter import Diagnostic, lint
+    from .schema import Schema, load_schema
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        if name == "ast":
+            return importlib.import_module(".ast", __name__)
+        raise AttributeError(f"module 'cwa_query' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

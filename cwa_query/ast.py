@@ -1,0 +1,257 @@
+"""The condition tree: one frozen, slotted dataclass per kind of node.
+
+A condition is a tree of [`Node`][cwa_query.ast.Node] values:
+
+* predicates: [`Compare`][cwa_query.ast.Compare] (`Field op value`) and
+  [`InList`][cwa_query.ast.InList] (`Field [not] in (v, ...)`);
+* logic: [`And`][cwa_query.ast.And] and [`Or`][cwa_query.ast.Or] (n-ary, never
+  directly nesting their own kind) and [`Not`][cwa_query.ast.Not].
+
+Literals keep their kind and exact value: [`String`][cwa_query.ast.String],
+[`Integer`][cwa_query.ast.Integer], [`Decimal`][cwa_query.ast.Decimal] (a
+`decimal.Decimal`, so `0.1` stays `0.1`), [`Boolean`][cwa_query.ast.Boolean] and
+[`DateTime`][cwa_query.ast.DateTime].
+
+Every node may carry a source [`Span`][cwa_query.ast.Span]; spans are kept out of
+equality and hashing, so two conditions that differ only in spacing are equal:
+
+>>> from cwa_query import parse
+>>> parse("Client.Id=151") == parse("Client.Id  =  151")
+True
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import enum
+from dataclasses import dataclass, field
+from typing import Union
+
+__all__ = [
+    "And",
+    "Boolean",
+    "Compare",
+    "DateTime",
+    "Decimal",
+    "Field",
+    "InList",
+    "Integer",
+    "Literal",
+    "Logical",
+    "Node",
+    "Not",
+    "Op",
+    "Or",
+    "Predicate",
+    "Span",
+    "String",
+    "depth",
+    "walk",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a node stands in the source text: 0-based offsets, `end` exclusive.
+
+    `line` and `column` are 1-based, for the start.
+    """
+
+    start: int
+    end: int
+    line: int = 1
+    column: int = 1
+
+
+_SPAN = field(default=None, compare=False, hash=False, repr=False)
+
+
+class Op(enum.Enum):
+    """The operator of a [`Compare`][cwa_query.ast.Compare] node.
+
+    The value is the canonical spelling in the condition language.
+    """
+
+    EQ = "="
+    NE = "!="
+    GT = ">"
+    LT = "<"
+    GE = ">="
+    LE = "<="
+    CONTAINS = "contains"
+    NOT_CONTAINS = "not contains"
+    STARTSWITH = "startswith"
+    ENDSWITH = "endswith"
+    LIKE = "like"
+    NOT_LIKE = "not like"
+
+    @property
+    def is_ordering(self) -> bool:
+        """`>`, `<`, `>=`, `<=`."""
+        return self in _ORDERING
+
+    @property
+    def negated(self) -> Op | None:
+        """The operator that is true exactly where this one is false (for a known value).
+
+        `None` for `startswith` / `endswith`, which have no negated form.
+        """
+        return _NEGATION.get(self)
+
+
+_ORDERING = frozenset({Op.GT, Op.LT, Op.GE, Op.LE})
+_NEGATION = {
+    Op.EQ: Op.NE,
+    Op.NE: Op.EQ,
+    Op.GT: Op.LE,
+    Op.LE: Op.GT,
+    Op.LT: Op.GE,
+    Op.GE: Op.LT,
+    Op.CONTAINS: Op.NOT_CONTAINS,
+    Op.NOT_CONTAINS: Op.CONTAINS,
+    Op.LIKE: Op.NOT_LIKE,
+    Op.NOT_LIKE: Op.LIKE,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """A field path as written: `Status`, `Client.Id`, `LoggedInUsers.LoggedInUserName`."""
+
+    name: str
+    span: Span | None = _SPAN
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        """The path split at the dots."""
+        return tuple(self.name.split("."))
+
+
+@dataclass(frozen=True, slots=True)
+class String:
+    """A string literal; `value` is the text without quotes or escapes."""
+
+    value: str
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Integer:
+    """An integer literal."""
+
+    value: int
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Decimal:
+    """A decimal literal, exact: `Decimal(decimal.Decimal("0.1"))`."""
+
+    value: _decimal.Decimal
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Boolean:
+    """`true` or `false`."""
+
+    value: bool
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class DateTime:
+    """An unquoted ISO-8601 date (`datetime.date`) or date-time (`datetime.datetime`).
+
+    A date-time with an offset is aware; without one it is naive (the server reads it
+    as UTC). Fractions finer than a microsecond are truncated.
+    """
+
+    value: _dt.date | _dt.datetime
+    span: Span | None = _SPAN
+
+
+Literal = Union[String, Integer, Decimal, Boolean, DateTime]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """`field op value`, e.g. `Status = 'Online'` or `Name contains 'DC'`."""
+
+    field: Field
+    op: Op
+    value: Literal
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class InList:
+    """`field in (v, ...)`, or `field not in (v, ...)` when `negated`."""
+
+    field: Field
+    values: tuple[Literal, ...]
+    negated: bool = False
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    """All of `items` (two or more; none of them an `And`)."""
+
+    items: tuple[Node, ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    """Any of `items` (two or more; none of them an `Or`)."""
+
+    items: tuple[Node, ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """The prefix `not (...)`."""
+
+    operand: Node
+    span: Span | None = _SPAN
+
+
+Predicate = Union[Compare, InList]
+Logical = Union[And, Or, Not]
+Node = Union[Compare, InList, And, Or, Not]
+
+
+def walk(node: Node) -> list[Node]:
+    """Every node of the tree, parents before children (iterative: any depth).
+
+    >>> from cwa_query import parse
+    >>> [type(n).__name__ for n in walk(parse("a = 1 and not b = 2"))]
+    ['And', 'Compare', 'Not', 'Compare']
+    """
+    out: list[Node] = []
+    stack: list[Node] = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        if isinstance(current, (And, Or)):
+            stack.extend(reversed(current.items))
+        elif isinstance(current, Not):
+            stack.append(current.operand)
+    return out
+
+
+def depth(node: Node) -> int:
+    """How many logical levels the tree has: a lone predicate is 1 (iterative: any depth)."""
+    best = 0
+    stack: list[tuple[Node, int]] = [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        best = max(best, level)
+        if isinstance(current, (And, Or)):
+            stack.extend((item, level + 1) for item in current.items)
+        elif isinstance(current, Not):
+            stack.append((current.operand, level + 1))
+    return best

@@ -1,0 +1,363 @@
+"""Build conditions from Python: `F.Status == 'Online'`.
+
+`F.<name>` (or `F["name"]`) gives a [`FieldRef`][cwa_query.FieldRef]; only field
+references overload the comparison operators. Comparisons give a
+[`Condition`][cwa_query.Condition], and conditions combine with `&`, `|` and `~`:
+
+>>> from cwa_query import F, render
+>>> cond = (F.Status == "Online") & (F.Client.Id == 5) | F.Name.startswith("ACME")
+>>> render(cond)
+"Status = 'Online' and Client.Id = 5 or Name startswith 'ACME'"
+
+Values are converted to literals in one place ([`literal`][cwa_query.literal]); no value
+can change the structure of the condition, whatever it holds:
+
+>>> render(F.Name == "x' or 1=1 or Name='")
+"Name = 'x'' or 1=1 or Name='''"
+
+`bool()` of a condition raises `TypeError`, so `a and b` and `1 < F.x < 5` fail loudly
+instead of silently dropping half of the filter.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import enum
+import math
+import re
+from collections.abc import Iterable
+from typing import Any, Union
+
+from . import ast
+from .errors import ConditionError
+
+__all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
+
+_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_KEYWORDS = frozenset(
+    {"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"}
+)
+
+Value = Union[str, int, float, _decimal.Decimal, bool, _dt.date, _dt.datetime, enum.Enum, ast.String,
+              ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime]
+
+
+def literal(value: Any) -> ast.Literal:
+    """Convert a Python value to a literal node.
+
+    `str` -> string, `bool` -> boolean, `int` -> integer, `float` and `Decimal` -> exact
+    decimal (`0.1` stays `0.1`), `date`/`datetime` -> date-time (aware ones in UTC),
+    `Enum` -> its value. Anything else, and NaN or infinity, raises `TypeError` /
+    `ValueError`.
+
+    >>> literal(0.1)
+    Decimal(value=Decimal('0.1'))
+    """
+    if isinstance(value, (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime)):
+        return value
+    if isinstance(value, enum.Enum):
+        inner = value.value
+        if isinstance(inner, enum.Enum):  # pragma: no cover - pathological
+            raise TypeError("an Enum whose value is an Enum cannot be a literal")
+        return literal(inner)
+    if isinstance(value, bool):
+        return ast.Boolean(value)
+    if isinstance(value, str):
+        return ast.String(value)
+    if isinstance(value, int):
+        return ast.Integer(int(value))
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} cannot be written in a condition")
+        number = _decimal.Decimal(repr(value))
+        return _number(number)
+    if isinstance(value, _decimal.Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value!r} cannot be written in a condition")
+        return _number(value)
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is not None and value.utcoffset() is not None:
+            value = value.astimezone(_dt.timezone.utc)
+        return ast.DateTime(value)
+    if isinstance(value, _dt.date):
+        return ast.DateTime(value)
+    raise TypeError(
+        f"cannot use a {type(value).__name__} as a condition value: "
+        "use str, int, float, Decimal, bool, date, datetime or an Enum of those"
+    )
+
+
+def _number(value: _decimal.Decimal) -> ast.Integer | ast.Decimal:
+    # Exponent notation (1E+3) is not in the language: keep the exact value, plainly.
+    if value == value.to_integral_value() and "." not in format(value, "f"):
+        return ast.Integer(int(value))
+    return ast.Decimal(_decimal.Decimal(format(value, "f")))
+
+
+class Condition:
+    """A condition built in Python (or parsed): wraps a tree in [`node`][cwa_query.Condition.node].
+
+    Combine with `&` (and), `|` (or), `~` (not). `str()` is the seed rendering.
+    Two conditions are equal when their trees are.
+    """
+
+    __slots__ = ("node",)
+
+    def __init__(self, node: ast.Node) -> None:
+        if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+            raise TypeError(f"a Condition wraps a node, not {type(node).__name__}")
+        self.node: ast.Node = node
+
+    @classmethod
+    def parse(cls, text: str) -> Condition:
+        """A condition from existing condition text (parsed, so it is checked).
+
+        >>> (Condition.parse("Status = 'Online'") & (F.Client.Id == 5)).render()
+        "Status = 'Online' and Client.Id = 5"
+        """
+        from ._parser import parse
+
+        return cls(parse(text))
+
+    def render(self, dialect: str = "seed", *, escape_quotes: bool = False) -> str:
+        """The condition text in `dialect` (see [`render`][cwa_query.render])."""
+        from ._render import check_dialect, render
+
+        return render(self.node, check_dialect(dialect), escape_quotes=escape_quotes)
+
+    def __and__(self, other: Condition) -> Condition:
+        return Condition(_combine(ast.And, [self, _as_condition(other, "&")]))
+
+    def __rand__(self, other: Condition) -> Condition:
+        return Condition(_combine(ast.And, [_as_condition(other, "&"), self]))
+
+    def __or__(self, other: Condition) -> Condition:
+        return Condition(_combine(ast.Or, [self, _as_condition(other, "|")]))
+
+    def __ror__(self, other: Condition) -> Condition:
+        return Condition(_combine(ast.Or, [_as_condition(other, "|"), self]))
+
+    def __invert__(self) -> Condition:
+        return Condition(ast.Not(self.node))
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "a condition has no truth value: combine conditions with & (and), | (or) and ~ (not) "
+            "in parentheses, e.g. (F.a == 1) & (F.b < 5); write 1 < F.x < 5 as (F.x > 1) & (F.x < 5)"
+        )
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Condition):
+            return self.node == other.node
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.node)
+
+    def __str__(self) -> str:
+        return self.render("seed")
+
+    def __repr__(self) -> str:
+        try:
+            text = self.render("seed")
+        except ConditionError:  # pragma: no cover - only absurdly deep trees
+            return f"Condition({self.node!r})"
+        return f"Condition({text!r})"
+
+
+def _as_condition(value: Any, op: str) -> Condition:
+    if isinstance(value, Condition):
+        return value
+    if isinstance(value, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+        return Condition(value)
+    if isinstance(value, str):
+        return Condition.parse(value)
+    raise TypeError(f"cannot combine a condition with {type(value).__name__} using {op}")
+
+
+def _combine(kind: type[ast.And] | type[ast.Or], conditions: list[Condition]) -> ast.Node:
+    items: list[ast.Node] = []
+    for cond in conditions:
+        node = cond.node
+        if isinstance(node, kind):
+            items.extend(node.items)
+        else:
+            items.append(node)
+    if len(items) == 1:
+        return items[0]
+    return kind(tuple(items))
+
+
+def _collect(conds: Iterable[Condition | ast.Node | str | None], op: str) -> list[Condition]:
+    return [_as_condition(c, op) for c in conds if c is not None]
+
+
+def and_(*conds: Condition | ast.Node | str | None) -> Condition | None:
+    """All of `conds`; `None` items are skipped, so optional filters compose.
+
+    Returns `None` when nothing is left (no filter), which the executor reads as "no
+    condition".
+
+    >>> status = None
+    >>> str(and_(F.Client.Id == 5, (F.Status == status) if status else None))
+    'Client.Id = 5'
+    """
+    items = _collect(conds, "and_")
+    if not items:
+        return None
+    return Condition(_combine(ast.And, items))
+
+
+def or_(*conds: Condition | ast.Node | str | None) -> Condition | None:
+    """Any of `conds`; `None` items are skipped; `None` when nothing is left."""
+    items = _collect(conds, "or_")
+    if not items:
+        return None
+    return Condition(_combine(ast.Or, items))
+
+
+def not_(cond: Condition | ast.Node | str | None) -> Condition | None:
+    """`not (cond)`; `None` stays `None`."""
+    if cond is None:
+        return None
+    return ~_as_condition(cond, "not_")
+
+
+class FieldRef:
+    """A field in a condition being built: `F.Status`, `F.Client.Id`, `F["Client.Id"]`.
+
+    Attribute access goes one level deeper (`F.Client.Id`); lowercase methods build
+    predicates: `contains`, `not_contains`, `startswith`, `endswith`, `like`,
+    `not_like`, `in_`, `not_in`.
+    """
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str) or not _FIELD_RE.fullmatch(name):
+            raise ConditionError(
+                f"{name!r} is not a field path: use letters, digits and '_' joined by dots, e.g. 'Client.Id'"
+            )
+        for part in name.split("."):
+            if part.lower() in _KEYWORDS:
+                raise ConditionError(f"{part!r} is a keyword of the condition language and cannot name a field")
+        object.__setattr__(self, "_name", name)
+
+    @property
+    def name(self) -> str:
+        """The dotted path."""
+        return str(object.__getattribute__(self, "_name"))
+
+    def __getattr__(self, part: str) -> FieldRef:
+        if part.startswith("__"):
+            raise AttributeError(part)
+        return FieldRef(f"{self.name}.{part}")
+
+    def __getitem__(self, part: str) -> FieldRef:
+        return FieldRef(f"{self.name}.{part}")
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        raise AttributeError("field references are immutable")
+
+    def __repr__(self) -> str:
+        return f"F.{self.name}"
+
+    def _cmp(self, op: ast.Op, value: Any) -> Condition:
+        return Condition(ast.Compare(ast.Field(self.name), op, literal(value)))
+
+    def __eq__(self, value: Any) -> Condition:  # type: ignore[override]
+        return self._cmp(ast.Op.EQ, value)
+
+    def __ne__(self, value: Any) -> Condition:  # type: ignore[override]
+        return self._cmp(ast.Op.NE, value)
+
+    def __lt__(self, value: Any) -> Condition:
+        return self._cmp(ast.Op.LT, value)
+
+    def __le__(self, value: Any) -> Condition:
+        return self._cmp(ast.Op.LE, value)
+
+    def __gt__(self, value: Any) -> Condition:
+        return self._cmp(ast.Op.GT, value)
+
+    def __ge__(self, value: Any) -> Condition:
+        return self._cmp(ast.Op.GE, value)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __bool__(self) -> bool:
+        raise TypeError(f"a field reference ({self!r}) has no truth value: compare it, e.g. {self!r} == 'x'")
+
+    def contains(self, value: Any) -> Condition:
+        """`Field contains value`: substring of a text field, member of an array field."""
+        return self._cmp(ast.Op.CONTAINS, value)
+
+    def not_contains(self, value: Any) -> Condition:
+        """`Field not contains value`."""
+        return self._cmp(ast.Op.NOT_CONTAINS, value)
+
+    def startswith(self, value: str) -> Condition:
+        """`Field startswith 'x'` (rendered `like 'x%'` for automate)."""
+        return self._cmp(ast.Op.STARTSWITH, _text(value, "startswith"))
+
+    def endswith(self, value: str) -> Condition:
+        """`Field endswith 'x'` (rendered `like '%x'` for automate)."""
+        return self._cmp(ast.Op.ENDSWITH, _text(value, "endswith"))
+
+    def like(self, pattern: str) -> Condition:
+        """`Field like 'pattern'`: `%` any run of characters, `_` any one, `\\` escapes."""
+        return self._cmp(ast.Op.LIKE, _text(pattern, "like"))
+
+    def not_like(self, pattern: str) -> Condition:
+        """`Field not like 'pattern'`."""
+        return self._cmp(ast.Op.NOT_LIKE, _text(pattern, "not_like"))
+
+    def in_(self, *values: Any) -> Condition:
+        """`Field in (v, ...)`; takes values or one iterable of values (not empty).
+
+        >>> str(F.Status.in_("Online", "Offline")) == str(F.Status.in_(["Online", "Offline"]))
+        True
+        """
+        return Condition(ast.InList(ast.Field(self.name), _values(values, "in_"), False))
+
+    def not_in(self, *values: Any) -> Condition:
+        """`Field not in (v, ...)`."""
+        return Condition(ast.InList(ast.Field(self.name), _values(values, "not_in"), True))
+
+
+def _text(value: Any, method: str) -> str:
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if not isinstance(value, str):
+        raise TypeError(f"{method}() takes a str, not {type(value).__name__}")
+    return value
+
+
+def _values(values: tuple[Any, ...], method: str) -> tuple[ast.Literal, ...]:
+    if len(values) == 1 and not isinstance(values[0], (str, bytes, enum.Enum)) and isinstance(values[0], Iterable):
+        values = tuple(values[0])
+    if not values:
+        raise ValueError(f"{method}() needs at least one value: the language has no empty list")
+    return tuple(literal(v) for v in values)
+
+
+class _FieldFactory:
+    """`F.Name` / `F["Name"]`: the start of every built condition."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> FieldRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return FieldRef(name)
+
+    def __getitem__(self, name: str) -> FieldRef:
+        return FieldRef(name)
+
+    def __repr__(self) -> str:
+        return "F"
+
+
+F = _FieldFactory()
+"""The field factory: `F.Status == 'Online'`, `F.Client.Id == 5`, `F["Client.Id"].in_(1, 2)`."""

@@ -1,0 +1,257 @@
+"""Every exception cwa_query raises, in one tree.
+
+```
+CwaQueryError
+├── ConditionError (ValueError)              a condition cannot be used as given
+│   ├── ConditionSyntaxError                 the text does not parse (line, column, hint, caret)
+│   │   └── ConditionLimitError              it parses, but exceeds a configured limit
+│   └── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
+├── SchemaError (ValueError)                 a field catalogue is malformed
+├── ConfigurationError (ValueError)          bad client or server settings (e.g. remote http://)
+├── TransportError                           no HTTP response: connection refused/reset, timeout
+└── ApiError                                 the server answered with an error status
+    ├── BadRequestError                      400
+    ├── AuthenticationError                  401, and a refused login
+    │   └── TwoFactorRequiredError           the account needs a two-factor code
+    ├── PermissionDeniedError                403
+    ├── NotFoundError                        404
+    ├── RateLimitedError                     429, after the retry budget
+    └── ServerError                          5xx, after the retry budget
+```
+
+Exceptions of the libraries below (lark, httpx) never reach the caller untranslated:
+they are chained as `__cause__`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConditionError",
+    "ConditionLimitError",
+    "ConditionSyntaxError",
+    "ConfigurationError",
+    "CwaQueryError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitedError",
+    "SchemaError",
+    "ServerError",
+    "TransportError",
+    "TwoFactorRequiredError",
+    "UnrepresentableConditionError",
+]
+
+
+class CwaQueryError(Exception):
+    """The root of every exception cwa_query raises."""
+
+
+class ConditionError(CwaQueryError, ValueError):
+    """A condition cannot be used as given."""
+
+
+class ConditionSyntaxError(ConditionError):
+    """The condition text does not parse.
+
+    Attributes:
+        text: the whole condition.
+        pos: 0-based offset of the fault.
+        line, column: 1-based position of the fault.
+        expected: what would have been accepted there, in words (`"a value"`, `"')'"`).
+        hint: how to fix a common mistake, or `None`.
+        description: the one-line message without position or snippet.
+
+    `str()` gives the message, the position, the line and a caret under the fault:
+
+    >>> from cwa_query import parse
+    >>> try:
+    ...     parse("Status == 'Online'")
+    ... except ConditionSyntaxError as exc:
+    ...     print(exc)
+    unexpected '=' at line 1, column 9; expected a value
+      Status == 'Online'
+              ^
+    hint: the condition language compares with a single '=': write `Status = 'Online'`
+    """
+
+    def __init__(
+        self,
+        description: str,
+        *,
+        text: str,
+        pos: int,
+        expected: tuple[str, ...] = (),
+        hint: str | None = None,
+        end_pos: int | None = None,
+    ) -> None:
+        self.description = description
+        self.text = text
+        self.pos = max(0, min(pos, len(text)))
+        self.end_pos = max(self.pos, end_pos if end_pos is not None else self.pos + 1)
+        self.line = text.count("\n", 0, self.pos) + 1
+        self.column = self.pos - (text.rfind("\n", 0, self.pos) + 1) + 1
+        self.expected = expected
+        self.hint = hint
+        super().__init__(self._message())
+
+    @property
+    def expected_text(self) -> str:
+        """`expected` joined in words: "a value", "'and', 'or' or ')'"."""
+        items = list(self.expected)
+        if not items:
+            return ""
+        if len(items) == 1:
+            return items[0]
+        return ", ".join(items[:-1]) + " or " + items[-1]
+
+    def context(self, width: int = 80) -> str:
+        """The faulty line (cut to about `width` characters around the fault) and a caret."""
+        start = self.text.rfind("\n", 0, self.pos) + 1
+        end = self.text.find("\n", self.pos)
+        if end < 0:
+            end = len(self.text)
+        line = self.text[start:end]
+        caret = self.pos - start
+        if len(line) > width:
+            left = max(0, caret - width // 2)
+            right = min(len(line), left + width)
+            left = max(0, right - width)
+            prefix = "..." if left > 0 else ""
+            suffix = "..." if right < len(line) else ""
+            caret = caret - left + len(prefix)
+            line = prefix + line[left:right] + suffix
+        line = line.replace("\t", " ").replace("\r", " ")
+        return f"  {line}\n  {' ' * caret}^"
+
+    def _message(self) -> str:
+        head = f"{self.description} at line {self.line}, column {self.column}"
+        if self.expected:
+            head += f"; expected {self.expected_text}"
+        parts = [head, self.context()]
+        if self.hint:
+            parts.append(f"hint: {self.hint}")
+        return "\n".join(parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_syntax_error,
+            (type(self), self.description, self.text, self.pos, self.expected, self.hint, self.end_pos),
+        )
+
+
+def _rebuild_syntax_error(
+    cls: type[ConditionSyntaxError],
+    description: str,
+    text: str,
+    pos: int,
+    expected: tuple[str, ...],
+    hint: str | None,
+    end_pos: int,
+) -> ConditionSyntaxError:
+    return cls(description, text=text, pos=pos, expected=expected, hint=hint, end_pos=end_pos)
+
+
+class ConditionLimitError(ConditionSyntaxError):
+    """The condition exceeds a configured limit (`limit` names it, e.g. `"max_depth"`)."""
+
+    def __init__(self, description: str, *, text: str, pos: int, limit: str, hint: str | None = None) -> None:
+        self.limit = limit
+        super().__init__(description, text=text, pos=pos, hint=hint)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_limit_error, (self.description, self.text, self.pos, self.limit, self.hint))
+
+
+def _rebuild_limit_error(description: str, text: str, pos: int, limit: str, hint: str | None) -> ConditionLimitError:
+    return ConditionLimitError(description, text=text, pos=pos, limit=limit, hint=hint)
+
+
+class UnrepresentableConditionError(ConditionError):
+    """A valid condition has no safe spelling in the target dialect.
+
+    Example: the automate server accepts `'...'` and `"..."` strings but no public
+    source shows how it escapes a quote inside one, so a value holding both kinds of
+    quote cannot be sent safely.
+    """
+
+
+class SchemaError(CwaQueryError, ValueError):
+    """A field catalogue (schema) is malformed or names an unknown endpoint."""
+
+
+class ConfigurationError(CwaQueryError, ValueError):
+    """Settings that cannot work: a remote plain-http server, missing credentials, ..."""
+
+
+class TransportError(CwaQueryError):
+    """No HTTP response arrived: connection refused or reset, timeout, protocol error."""
+
+    def __init__(self, message: str, *, method: str | None = None, path: str | None = None) -> None:
+        self.method = method
+        self.path = path
+        super().__init__(message)
+
+
+class ApiError(CwaQueryError):
+    """The server answered with an error status.
+
+    Attributes: `status`, `code` (e.g. `"BadRequest"`, or `None`), `message`, `details`
+    (the error body's details, or `None`), `method` and `path` of the request (the path
+    without the query string, which may hold a condition but never a secret).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        code: str | None = None,
+        details: Any = None,
+        method: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        self.message = message
+        self.status = status
+        self.code = code
+        self.details = details
+        self.method = method
+        self.path = path
+        where = f" ({method} {path})" if method and path else ""
+        super().__init__(f"HTTP {status}{where}: {message}")
+
+
+class BadRequestError(ApiError):
+    """400: the server refused the request (often a condition or a parameter)."""
+
+
+class AuthenticationError(ApiError):
+    """401, or a refused login: credentials, token, or the `ClientId` header."""
+
+
+class TwoFactorRequiredError(AuthenticationError):
+    """The account needs a two-factor code and none was given."""
+
+
+class PermissionDeniedError(ApiError):
+    """403: the account lacks the permission."""
+
+
+class NotFoundError(ApiError):
+    """404: no such endpoint or record."""
+
+
+class RateLimitedError(ApiError):
+    """429 that outlasted the retry budget; `retry_after` in seconds when the server said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(message, **kwargs)
+
+
+class ServerError(ApiError):
+    """5xx that outlasted the retry budget."""
