@@ -9,13 +9,15 @@ with words a person understands and hints for the common mistakes.
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import decimal as _decimal
+import hashlib
+import json
 import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +53,9 @@ DEFAULT_LIMITS = ParseLimits()
 
 def grammar_path() -> Path:
     """The path of `condition.lark`: inside the installed package, else the source tree."""
-    packaged = resources.files("cwa_query") / "_grammar" / "condition.lark"
+    packaged = Path(__file__).resolve().parent / "_grammar" / "condition.lark"
     if packaged.is_file():
-        return Path(str(packaged))
+        return packaged
     return Path(__file__).resolve().parent.parent / "grammar" / "condition.lark"
 
 
@@ -94,7 +96,7 @@ _ORDER = ["FIELD", "NOT", "LPAR", "value", "operator", "STRING", "COMMA", "RPAR"
 def _expected_words(terminals: set[str]) -> tuple[str, ...]:
     names = set(terminals)
     words: dict[str, str] = {}
-    if _VALUE_TERMINALS <= names:
+    if names >= _VALUE_TERMINALS:
         names -= _VALUE_TERMINALS
         words["value"] = "a value"
     if "COMP_OP" in names:
@@ -108,7 +110,7 @@ def _expected_words(terminals: set[str]) -> tuple[str, ...]:
 
 def _describe(kind: str, text: str) -> str:
     if kind == "$END":
-        return "end of condition"
+        return "unexpected end of condition"
     if kind in {"STRING", "NUMBER", "DATETIME", "FIELD"}:
         shown = text if len(text) <= 30 else text[:27] + "..."
         noun = {"STRING": "string", "NUMBER": "number", "DATETIME": "date", "FIELD": "word"}[kind]
@@ -133,7 +135,7 @@ def _datetime_value(text: str) -> _dt.date | _dt.datetime:
     tz: _dt.tzinfo | None = None
     if zone:
         if zone in "Zz":
-            tz = _dt.timezone.utc
+            tz = _dt.UTC
         else:
             sign = -1 if zone[0] == "-" else 1
             digits = zone[1:].replace(":", "")
@@ -153,7 +155,7 @@ def _unquote(text: str) -> str:
 class _Chain(list[ast.Node]):
     """An `and`/`or` chain under construction (mutable, so long chains stay linear)."""
 
-    __slots__ = ("kind", "start", "end")
+    __slots__ = ("end", "kind", "start")
 
     def __init__(self, kind: str, start: int, end: int) -> None:
         super().__init__()
@@ -162,57 +164,98 @@ class _Chain(list[ast.Node]):
         self.end = end
 
 
+def build_table_data(grammar: str) -> dict[str, Any]:
+    """Compile `grammar` with Lark into plain data: the LALR table, lexer and rules.
+
+    This is the only place that imports lark. The result is stored beside the
+    package (`_tables.json`, keyed by the grammar's SHA-256), so that the command line
+    starts without importing or running Lark; a grammar edit is picked up at once
+    (the stale file is ignored) and `python -m cwa_query._parser` rewrites the file.
+    """
+    from lark import Lark
+    from lark.lexer import PatternStr
+
+    lark_parser = Lark(grammar, parser="lalr")
+    table = lark_parser.parser.parser.parser.parse_table
+    field_re = next(t for t in lark_parser.terminals if t.name == "FIELD").pattern.to_regexp()
+    keywords: dict[str, str] = {}
+    groups: list[list[str]] = []
+    terminals = sorted(
+        lark_parser.terminals,
+        key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
+    )
+    for term in terminals:
+        if isinstance(term.pattern, PatternStr) and re.fullmatch(field_re, term.pattern.value):
+            keywords[term.pattern.value.lower()] = term.name
+            continue
+        groups.append([term.name, term.pattern.to_regexp()])
+    rules = list(lark_parser.rules)
+    rule_rows = []
+    for rule in rules:
+        symbols = [sym.name for sym in rule.expansion]
+        released = sum(s in ("LPAR", "NOT") for s in symbols)
+        rule_rows.append([str(rule.alias or rule.origin.name), len(symbols), rule.origin.name, released])
+    states: dict[str, dict[str, list[Any]]] = {}
+    for state, actions in table.states.items():
+        states[str(state)] = {
+            symbol: [True, arg] if action.name == "Shift" else [False, rules.index(arg)]
+            for symbol, (action, arg) in actions.items()
+        }
+    return {
+        "grammar_sha256": hashlib.sha256(grammar.encode("utf-8")).hexdigest(),
+        "start_state": table.start_states["start"],
+        "end_state": table.end_states["start"],
+        "keywords": keywords,
+        "ignore": sorted(lark_parser.lexer_conf.ignore),
+        "lexer": groups,
+        "rules": rule_rows,
+        "states": states,
+    }
+
+
+_TABLES_FILE = Path(__file__).resolve().parent / "_tables.json"
+
+
+def _load_table_data() -> dict[str, Any]:
+    grammar = grammar_text()
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+    try:
+        data: dict[str, Any] = json.loads(_TABLES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if data.get("grammar_sha256") != digest:
+        data = build_table_data(grammar)
+    return data
+
+
 class _Tables:
     """The LALR table, the lexer and the per-rule builders, made once per process."""
 
-    def __init__(self) -> None:
-        from lark import Lark
-        from lark.lexer import PatternStr
-
-        lark_parser = Lark(grammar_text(), parser="lalr", cache=True)
-        table = lark_parser.parser.parser.parser.parse_table  # type: ignore[attr-defined]
-        self.start_state: int = table.start_states["start"]
-        self.end_state: int = table.end_states["start"]
-
-        field_re = next(t for t in lark_parser.terminals if t.name == "FIELD").pattern.to_regexp()
-        keywords: dict[str, str] = {}
-        groups: list[tuple[str, str]] = []
-        ignore = set(lark_parser.ignore_tokens)
-        terminals = sorted(
-            lark_parser.terminals,
-            key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
-        )
-        for term in terminals:
-            if isinstance(term.pattern, PatternStr) and re.fullmatch(field_re, term.pattern.value):
-                keywords[term.pattern.value.lower()] = term.name
-                continue
-            groups.append((term.name, term.pattern.to_regexp()))
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.start_state: int = data["start_state"]
+        self.end_state: int = data["end_state"]
         # A catch-all group makes every position produce a match, so errors are seen.
-        pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in groups) + r"|(?P<_ERROR>.)"
+        pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
         self.lexer = re.compile(pattern, re.DOTALL)
-        self.keywords = keywords
-        self.ignore = frozenset(ignore)
+        self.keywords: dict[str, str] = data["keywords"]
+        self.ignore = frozenset(data["ignore"])
 
-        # Rule actions: name -> (builder, length, origin, nesting released).
+        # Rule actions: (builder or None for a unit rule, length, origin, nesting released).
         builders = _builders()
-        self.rules: dict[Any, tuple[Callable[..., Any] | None, int, str, int]] = {}
-        for rule in lark_parser.rules:
-            name = rule.alias or rule.origin.name
-            symbols = [s.name for s in rule.expansion]
-            released = sum(1 for s in symbols if s in ("LPAR", "NOT"))
-            builder = builders.get(str(name))
-            if builder is None and len(symbols) != 1:  # pragma: no cover - grammar drift
-                raise RuntimeError(f"no builder for rule {name!r}")
-            self.rules[rule] = (builder, len(symbols), rule.origin.name, released)
+        rules: list[tuple[Callable[..., Any] | None, int, str, int]] = []
+        for name, size, origin, released in data["rules"]:
+            builder = builders.get(name)
+            if builder is None and size != 1:  # pragma: no cover - grammar drift
+                raise RuntimeError(f"no builder for grammar rule {name!r}")
+            rules.append((builder, size, origin, released))
 
         # states[state][symbol] = (is_shift, next_state | rule)
-        self.states: dict[int, dict[str, tuple[bool, Any]]] = {}
-        for state, actions in table.states.items():
-            row: dict[str, tuple[bool, Any]] = {}
-            for symbol, (action, arg) in actions.items():
-                is_shift = action.name == "Shift"
-                row[symbol] = (True, arg) if is_shift else (False, self.rules[arg])
-            self.states[state] = row
+        self.states: dict[int, dict[str, tuple[bool, Any]]] = {
+            int(state): {
+                symbol: (True, arg) if is_shift else (False, rules[arg]) for symbol, (is_shift, arg) in actions.items()
+            }
+            for state, actions in data["states"].items()
+        }
 
 
 _tables: _Tables | None = None
@@ -224,7 +267,7 @@ def _get_tables() -> _Tables:
     if _tables is None:
         with _tables_lock:
             if _tables is None:
-                _tables = _Tables()
+                _tables = _Tables(_load_table_data())
     return _tables
 
 
@@ -233,10 +276,9 @@ def _get_tables() -> _Tables:
 _Token = tuple[str, str, int, int]  # kind, text, start, end
 
 
-def _literal(token: _Token, text: str, line_of: Callable[[int], ast.Span]) -> ast.Literal:
+def _literal(token: _Token, text: str, spanner: Callable[[int, int], ast.Span]) -> ast.Literal:
     kind, raw, start, end = token
-    span = line_of(start)
-    span = ast.Span(start, end, span.line, span.column)
+    span = spanner(start, end)
     if kind == "STRING":
         return ast.String(_unquote(raw), span)
     if kind == "NUMBER":
@@ -269,24 +311,22 @@ def _builders() -> dict[str, Callable[..., Any]]:
 
     def compare(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
         op = _OPS[ch[1][1].lower()]
-        return ast.Compare(field(ch[0], spanner), op, _literal(ch[2], text, _point(spanner)), spanner(start, end))
+        return ast.Compare(field(ch[0], spanner), op, _literal(ch[2], text, spanner), spanner(start, end))
 
     def text_match(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
         op = _OPS[ch[1][1].lower()]
-        return ast.Compare(field(ch[0], spanner), op, _literal(ch[2], text, _point(spanner)), spanner(start, end))
+        return ast.Compare(field(ch[0], spanner), op, _literal(ch[2], text, spanner), spanner(start, end))
 
     def negated_match(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
         op = _OPS["not " + ch[2][1].lower()]
-        return ast.Compare(field(ch[0], spanner), op, _literal(ch[3], text, _point(spanner)), spanner(start, end))
+        return ast.Compare(field(ch[0], spanner), op, _literal(ch[3], text, spanner), spanner(start, end))
 
     def in_list(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        point = _point(spanner)
-        values = tuple(_literal(tok, text, point) for tok in ch[3])
+        values = tuple(_literal(tok, text, spanner) for tok in ch[3])
         return ast.InList(field(ch[0], spanner), values, False, spanner(start, end))
 
     def not_in_list(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        point = _point(spanner)
-        values = tuple(_literal(tok, text, point) for tok in ch[4])
+        values = tuple(_literal(tok, text, spanner) for tok in ch[4])
         return ast.InList(field(ch[0], spanner), values, True, spanner(start, end))
 
     def first_value(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> list[_Token]:
@@ -339,10 +379,6 @@ def _builders() -> dict[str, Callable[..., Any]]:
     }
 
 
-def _point(spanner: Callable[[int, int], ast.Span]) -> Callable[[int], ast.Span]:
-    return lambda pos: spanner(pos, pos)
-
-
 def _finish(value: Any, spanner: Callable[[int, int], ast.Span]) -> ast.Node:
     if isinstance(value, _Chain):
         items = tuple(value)
@@ -382,19 +418,7 @@ def parse(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
     keywords = tables.keywords
     ignore = tables.ignore
 
-    line_starts: list[int] | None = None
-
-    def spanner(start: int, end: int) -> ast.Span:
-        nonlocal line_starts
-        if "\n" not in text:
-            return ast.Span(start, end, 1, start + 1)
-        if line_starts is None:
-            line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        import bisect
-
-        index = bisect.bisect_right(line_starts, start) - 1
-        return ast.Span(start, end, index + 1, start - line_starts[index] + 1)
-
+    spanner = _spanner(text)
     state_stack = [tables.start_state]
     values: list[Any] = []
     starts: list[int] = []
@@ -404,9 +428,8 @@ def parse(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
     max_in = limits.max_in_values
     in_count = 0
 
-    tokens = tables.lexer.finditer(text)
     end_token: _Token = ("$END", "", len(text), len(text))
-    for match in tokens:
+    for match in tables.lexer.finditer(text):
         kind = match.lastgroup
         if kind in ignore:
             continue
@@ -417,12 +440,11 @@ def parse(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
             kind = keywords.get(raw.lower(), "FIELD")
         assert kind is not None
         token: _Token = (kind, raw, match.start(), match.end())
-        # Shift, after every reduce the lookahead calls for.
+        # Reduce as the lookahead calls for, then shift it.
         while True:
-            row = states[state_stack[-1]]
-            action = row.get(kind)
+            action = states[state_stack[-1]].get(kind)
             if action is None:
-                raise _parse_error(text, token, row, values, state_stack)
+                raise _parse_error(states, text, token, values, state_stack)
             if action[0]:
                 state_stack.append(action[1])
                 values.append(token)
@@ -435,52 +457,63 @@ def parse(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
                 elif kind == "COMMA":
                     in_count += 1
                     if in_count >= max_in:
-                        raise ConditionLimitError(
-                            f"an 'in' list holds more than {max_in:,} values (max_in_values)",
-                            text=text,
-                            pos=token[2],
-                            limit="max_in_values",
-                            hint="split the list into several queries, or raise ParseLimits.max_in_values",
-                        )
+                        raise _in_list_error(text, token[2], max_in)
                 break
-            nesting -= _reduce(action[1], state_stack, values, starts, ends, states, text, spanner)
-            if action[1][2] == "predicate":
+            builder, size, origin, released = action[1]
+            if builder is None:  # a unit rule: only the state changes
+                state_stack[-1] = states[state_stack[-2]][origin][1]
+                continue
+            value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
+            del state_stack[-size:]
+            state_stack.append(states[state_stack[-1]][origin][1])
+            values[-size:] = (value,)
+            if size > 1:
+                del starts[1 - size :]
+                del ends[-size:-1]
+            nesting -= released
+            if released == 2 or origin == "predicate":
                 in_count = 0
     end_state = tables.end_state
     while state_stack[-1] != end_state:
-        row = states[state_stack[-1]]
-        action = row.get("$END")
+        action = states[state_stack[-1]].get("$END")
         if action is None or action[0]:
-            raise _parse_error(text, end_token, row, values, state_stack)
-        _reduce(action[1], state_stack, values, starts, ends, states, text, spanner)
+            raise _parse_error(states, text, end_token, values, state_stack)
+        builder, size, origin, released = action[1]
+        if builder is None:
+            state_stack[-1] = states[state_stack[-2]][origin][1]
+            continue
+        value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
+        del state_stack[-size:]
+        state_stack.append(states[state_stack[-1]][origin][1])
+        values[-size:] = (value,)
+        if size > 1 and size > 1:
+            del starts[1 - size :]
+            del ends[-size:-1]
     return _finish(values[-1], spanner)
 
 
-def _reduce(
-    rule: tuple[Callable[..., Any] | None, int, str, int],
-    state_stack: list[int],
-    values: list[Any],
-    starts: list[int],
-    ends: list[int],
-    states: dict[int, dict[str, tuple[bool, Any]]],
-    text: str,
-    spanner: Callable[[int, int], ast.Span],
-) -> int:
-    builder, size, origin, released = rule
-    start, end = starts[-size], ends[-1]
-    if builder is None:
-        value = values[-1]
-    else:
-        value = builder(values[-size:], text, spanner, start, end)
-    del state_stack[-size:]
-    del values[-size:]
-    del starts[-size:]
-    del ends[-size:]
-    state_stack.append(states[state_stack[-1]][origin][1])
-    values.append(value)
-    starts.append(start)
-    ends.append(end)
-    return released
+def _spanner(text: str) -> Callable[[int, int], ast.Span]:
+    """Makes spans with 1-based line and column for offsets into `text`."""
+    span = ast.Span
+    if "\n" not in text:
+        return lambda start, end: span(start, end, 1, start + 1)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def spanner(start: int, end: int) -> ast.Span:
+        index = bisect.bisect_right(line_starts, start) - 1
+        return span(start, end, index + 1, start - line_starts[index] + 1)
+
+    return spanner
+
+
+def _in_list_error(text: str, pos: int, max_in: int) -> ConditionLimitError:
+    return ConditionLimitError(
+        f"an 'in' list holds more than {max_in:,} values (max_in_values)",
+        text=text,
+        pos=pos,
+        limit="max_in_values",
+        hint="split the list into several queries, or raise ParseLimits.max_in_values",
+    )
 
 
 # --------------------------------------------------------------------------- errors
@@ -492,11 +525,12 @@ def _lex_error(text: str, pos: int) -> ConditionSyntaxError:
     if char in "'\"":
         kind = "single" if char == "'" else "double"
         return ConditionSyntaxError(
-            f"unterminated string: the {kind} quote here is never closed",
+            "unterminated string",
             text=text,
             pos=pos,
             end_pos=len(text),
-            hint=f"close the string with {char}; a {char} inside a string is written twice ({char}{char})",
+            hint=f"the {kind} quote here opens a string that is never closed: close it with {char} "
+            f"(a {char} inside a string is written twice: {char}{char})",
         )
     if pair == "&&" or char == "&":
         return ConditionSyntaxError(
@@ -573,17 +607,36 @@ def _previous_token(values: list[Any]) -> _Token | None:
     return None
 
 
+def _accepts(states: dict[int, dict[str, tuple[bool, Any]]], state_stack: list[int], terminal: str) -> bool:
+    stack = list(state_stack)
+    while True:
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        if action[0]:
+            return True
+        _, size, origin, _ = action[1]
+        del stack[len(stack) - size :]
+        goto = states[stack[-1]].get(origin)
+        if goto is None:
+            return False
+        stack.append(goto[1])
+        if terminal == "$END" and origin == "start":
+            return True
+
+
 def _parse_error(
+    states: dict[int, dict[str, tuple[bool, Any]]],
     text: str,
     token: _Token,
-    row: dict[str, tuple[bool, Any]],
     values: list[Any],
     state_stack: list[int],
 ) -> ConditionSyntaxError:
     kind, raw, pos, end = token
-    expected = set(row)
-    # Nonterminal gotos are in the row too; keep terminals only.
-    expected = {name for name in expected if name.isupper() or name == "$END"}
+    row = states[state_stack[-1]]
+    # The row's terminals include lookaheads of reductions that the rest of the stack
+    # would refuse (LALR merges states): keep those the parser really accepts here.
+    expected = {name for name in row if (name.isupper() or name == "$END") and _accepts(states, state_stack, name)}
     words = _expected_words(expected)
     previous = _previous_token(values)
     hint: str | None = None
@@ -640,6 +693,10 @@ def _parse_error(
         hint = "join conditions with 'and' or 'or'; quote text values that contain spaces"
     elif kind in keyword_kinds() and "FIELD" in expected:
         hint = f"'{raw}' is a keyword; it cannot be used as a field name here"
+    elif kind == "$END" and wants_value and previous is not None and previous[0] == "COMMA":
+        hint = "the list ends with ',': add a value and ')', or remove the comma"
+    elif kind == "RPAR" and wants_value and previous is not None and previous[0] == "COMMA":
+        hint = "a trailing ',' in the list: remove it"
     elif kind == "$END" and wants_value:
         hint = "the comparison has no value: add one, e.g. `Status = 'Online'`"
     elif kind in _VALUE_TERMINALS and "STRING" in expected and not wants_value:
@@ -653,3 +710,13 @@ def _parse_error(
 def keyword_kinds() -> frozenset[str]:
     """The names of the keyword terminals (reserved words) of the grammar."""
     return frozenset(_get_tables().keywords.values())
+
+
+def _write_tables() -> None:  # pragma: no cover - a maintenance command
+    data = build_table_data(grammar_text())
+    _TABLES_FILE.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {_TABLES_FILE} for grammar {data['grammar_sha256'][:12]}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _write_tables()

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import urllib.parse
-from typing import TYPE_CHECKING, Literal, Union
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from . import ast
 from .errors import ConditionError, UnrepresentableConditionError
@@ -44,15 +44,17 @@ __all__ = [
 Dialect = Literal["seed", "automate"]
 DIALECTS: tuple[Dialect, ...] = ("seed", "automate")
 
-Renderable = Union[ast.Node, "Condition", str]
+Renderable: TypeAlias = "ast.Node | Condition | str"
 
 _MAX_RENDER_DEPTH = 400
 
 
 def check_dialect(dialect: str) -> Dialect:
     """Return `dialect` if it is known, else raise a `ValueError` naming the choices."""
-    if dialect == "seed" or dialect == "automate":
-        return dialect
+    if dialect == "seed":
+        return "seed"
+    if dialect == "automate":
+        return "automate"
     raise ValueError(f"unknown dialect {dialect!r}: choose 'seed' or 'automate'")
 
 
@@ -86,7 +88,7 @@ def format_datetime(value: _dt.date | _dt.datetime) -> str:
         return value.isoformat()
     zone = ""
     if value.tzinfo is not None and value.utcoffset() is not None:
-        value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(_dt.UTC).replace(tzinfo=None)
         zone = "Z"
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if len(text) < 19:  # years before 1000 on some platforms

@@ -26,7 +26,6 @@ import datetime as _dt
 import decimal as _decimal
 import enum
 from dataclasses import dataclass, field
-from typing import Union
 
 __all__ = [
     "And",
@@ -172,7 +171,7 @@ class DateTime:
     span: Span | None = _SPAN
 
 
-Literal = Union[String, Integer, Decimal, Boolean, DateTime]
+Literal = String | Integer | Decimal | Boolean | DateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,9 +218,9 @@ class Not:
     span: Span | None = _SPAN
 
 
-Predicate = Union[Compare, InList]
-Logical = Union[And, Or, Not]
-Node = Union[Compare, InList, And, Or, Not]
+Predicate = Compare | InList
+Logical = And | Or | Not
+Node = Compare | InList | And | Or | Not
 
 
 def walk(node: Node) -> list[Node]:

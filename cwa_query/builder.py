@@ -27,7 +27,7 @@ import enum
 import math
 import re
 from collections.abc import Iterable
-from typing import Any, Union
+from typing import Any
 
 from . import ast
 from .errors import ConditionError
@@ -38,9 +38,6 @@ _FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _KEYWORDS = frozenset(
     {"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"}
 )
-
-Value = Union[str, int, float, _decimal.Decimal, bool, _dt.date, _dt.datetime, enum.Enum, ast.String,
-              ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime]
 
 
 def literal(value: Any) -> ast.Literal:
@@ -78,7 +75,7 @@ def literal(value: Any) -> ast.Literal:
         return _number(value)
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            value = value.astimezone(_dt.timezone.utc)
+            value = value.astimezone(_dt.UTC)
         return ast.DateTime(value)
     if isinstance(value, _dt.date):
         return ast.DateTime(value)

@@ -1,0 +1,94 @@
+"""Parse speed: cwa_query.parse beside a plain Lark LALR parse, in one run.
+
+    python bench/parse.py [--rounds N]
+
+Prints the median microseconds per condition of each parser over the corpus
+(bench/data/conditions-corpus.jsonl, 2,000 conditions), measured interleaved in the
+same process, and their ratio (target: cwa_query / lark <= 0.60). cwa_query keeps no
+parse cache, so every parse is of uncached input. Also prints the import and
+first-parse time of a fresh interpreter, beside `import lark` alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+
+def load_corpus() -> list[str]:
+    lines = (HERE / "data" / "conditions-corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["cw"] for line in lines if line.strip()]
+
+
+def per_item_median(fn, corpus: list[str], rounds: int) -> float:  # type: ignore[no-untyped-def]
+    """Median over rounds of the mean microseconds per condition."""
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        for text in corpus:
+            fn(text)
+        samples.append((time.perf_counter() - start) / len(corpus) * 1e6)
+    return statistics.median(samples)
+
+
+def cold_start(code: str, runs: int = 7) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, cwd=HERE.parent)
+        times.append((time.perf_counter() - start) * 1e3)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=15)
+    args = parser.parse_args()
+
+    import lark
+
+    import cwa_query
+
+    corpus = load_corpus()
+    baseline = lark.Lark((HERE / "data" / "baseline.lark").read_text(encoding="utf-8"), parser="lalr")
+    # Every corpus string must parse with both, or the comparison means nothing.
+    for text in corpus:
+        baseline.parse(text)
+        cwa_query.parse(text)
+
+    ours_samples, lark_samples = [], []
+    for _ in range(args.rounds):  # interleaved, so both see the same machine noise
+        ours_samples.append(per_item_median(cwa_query.parse, corpus, 1))
+        lark_samples.append(per_item_median(baseline.parse, corpus, 1))
+    ours = statistics.median(ours_samples)
+    base = statistics.median(lark_samples)
+    print(f"corpus: {len(corpus)} conditions, {args.rounds} interleaved rounds")
+    print(f"{'parser':<34}{'us/condition':>14}")
+    print(f"{'plain Lark LALR (baseline.lark)':<34}{base:>14.1f}")
+    print(f"{'cwa_query.parse':<34}{ours:>14.1f}")
+    print(f"ratio cwa_query / lark: {ours / base:.2f}   (target <= 0.60)")
+
+    # Installed packages (lark) come with compiled bytecode; make sure ours has it too,
+    # even where PYTHONDONTWRITEBYTECODE is set, so the cold starts compare like with like.
+    compileall.compile_dir(str(HERE.parent / "cwa_query"), quiet=1)
+    lark_only = cold_start("import lark")
+    ours_cold = cold_start("import cwa_query; cwa_query.parse(\"Status = 'Online'\")")
+    bare = cold_start("pass")
+    print()
+    print(f"{'cold start (median of 7 processes)':<44}{'ms':>8}")
+    print(f"{'python -c pass':<44}{bare:>8.1f}")
+    print(f"{'python -c import lark':<44}{lark_only:>8.1f}")
+    print(f"{'import cwa_query + first parse':<44}{ours_cold:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
