@@ -1,0 +1,397 @@
+"""Field catalogues: which fields each endpoint has, their types and known values.
+
+A [`Schema`][cwa_query.Schema] maps endpoint names (`Computers`, `Alerts`, ...) to their
+fields; a field is a dotted path (`Client.Id`) with a [`FieldInfo`][cwa_query.schema.FieldInfo].
+The linter reads it to find unknown fields, type mismatches and unknown values.
+
+Two catalogues are built in, one per dialect:
+
+* `seed`: the endpoints and fields of the seed document (Computers, Clients, Alerts,
+  Scripts), completed by hand where it is silent (the file says which fields);
+* `automate`: generated from the public Automate OpenAPI document by
+  `scripts/gen_automate_schema.py`: every list endpoint, every property, nested objects as
+  dotted paths, arrays marked. Field names match case-insensitively, as on the real server.
+
+A schema file (JSON) has the same shape as the built-in ones:
+
+```json
+{
+  "name": "my-server",
+  "case_sensitive": false,
+  "endpoints": {
+    "Computers": {
+      "fields": {
+        "Id": "id",
+        "Status": {"type": "string", "values": ["Online", "Offline"]},
+        "OpenPortsTCP": "integer[]",
+        "Client": "object",
+        "Client.Name": "string"
+      }
+    }
+  }
+}
+```
+
+Types: `string`, `integer`, `decimal`, `boolean`, `datetime`, `id` (an integer-like
+identifier: `5` or `'5'`), `object`, `any`; a `[]` suffix marks an array. Keys other than
+these are ignored (`provenance`, `format`, notes).
+
+>>> from cwa_query import load_schema
+>>> schema = load_schema(dialect="automate")
+>>> schema.lookup("client.id", "Computers")
+FieldInfo(path='Client.Id', type='id', array=False, values=None)
+>>> schema.suggest("ComputerNme", "Computers")
+'ComputerName'
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Union
+
+from .errors import SchemaError
+
+__all__ = ["FIELD_TYPES", "FieldInfo", "Schema", "builtin_schema", "load_schema"]
+
+FIELD_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "object", "any")
+_DATA = Path(__file__).resolve().parent / "data"
+_BUILTIN_FILES = {"seed": "seed_schema.json", "automate": "automate_schema.json"}
+_PATH_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
+_API_PREFIX = re.compile(r"^/?(?:cwa/)?(?:api/v1/)?", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldInfo:
+    """One field of an endpoint.
+
+    `path` is the canonical spelling, `type` one of `FIELD_TYPES`, `array` whether the
+    field holds a list of `type` (so `contains` tests membership), `values` the known
+    allowed values (or `None` when any value of the type may appear).
+    """
+
+    path: str
+    type: str
+    array: bool = False
+    values: tuple[str, ...] | None = None
+
+    @property
+    def type_name(self) -> str:
+        """The type as a schema file spells it: `integer`, `string[]`."""
+        return self.type + ("[]" if self.array else "")
+
+
+_ANY = "any"
+
+
+class Schema:
+    """A field catalogue: endpoints and their fields.
+
+    Build one with [`load_schema`][cwa_query.load_schema] (a file, a mapping or a built-in
+    catalogue). Lookups take an endpoint name, or `None` for "any endpoint": a field is then
+    known if some endpoint has it, and typed only when all endpoints that have it agree.
+    """
+
+    __slots__ = ("_endpoint_index", "_endpoints", "_merged", "_raw", "case_sensitive", "name", "provenance")
+
+    def __init__(
+        self,
+        endpoints: Mapping[str, Mapping[str, FieldInfo]],
+        *,
+        name: str = "custom",
+        case_sensitive: bool = False,
+        provenance: str | None = None,
+    ) -> None:
+        self.name = name
+        self.case_sensitive = case_sensitive
+        self.provenance = provenance
+        self._endpoints: dict[str, _Fields] = {
+            endpoint: _Fields(fields, case_sensitive) for endpoint, fields in endpoints.items()
+        }
+        # Endpoints of a trusted catalogue, parsed on first use (the automate one is large).
+        self._raw: dict[str, Mapping[str, Any]] = {}
+        self._endpoint_index = {endpoint.lower(): endpoint for endpoint in self._endpoints}
+        self._merged: _Fields | None = None
+
+    def __repr__(self) -> str:
+        return f"<Schema {self.name!r}: {len(self.endpoint_names)} endpoints>"
+
+    @property
+    def endpoint_names(self) -> tuple[str, ...]:
+        """The endpoint names, as the catalogue spells them."""
+        return tuple(self._endpoint_index.values())
+
+    # ----------------------------------------------------------------- endpoints
+
+    def endpoint(self, name: str) -> str:
+        """The canonical name of endpoint `name` (any case, `/cwa/api/v1/` prefix allowed).
+
+        Raises [`SchemaError`][cwa_query.SchemaError] naming the closest endpoints when
+        there is no such endpoint.
+        """
+        key = _API_PREFIX.sub("", name.strip()).strip("/").lower()
+        found = self._endpoint_index.get(key)
+        if found is not None:
+            return found
+        import difflib
+
+        close = difflib.get_close_matches(key, list(self._endpoint_index), n=3, cutoff=0.6)
+        hint = (
+            "; did you mean " + " or ".join(repr(self._endpoint_index[c]) for c in close) + "?"
+            if close
+            else f"; known endpoints: {', '.join(sorted(self.endpoint_names)[:12])}"
+            + (", ..." if len(self._endpoint_index) > 12 else "")
+        )
+        raise SchemaError(f"the {self.name} schema has no endpoint {name!r}{hint}")
+
+    def fields(self, endpoint: str | None = None) -> Mapping[str, FieldInfo]:
+        """The fields of `endpoint` (or of all endpoints merged, for `None`) by canonical path."""
+        return self._fields(endpoint).by_path
+
+    # ----------------------------------------------------------------- fields
+
+    def lookup(self, path: str, endpoint: str | None = None) -> FieldInfo | None:
+        """The field at `path`, or `None` when the catalogue does not know it.
+
+        Case-insensitive unless the schema is case-sensitive. A path below an object whose
+        members the catalogue does not list (the generator stops at a depth) gives a field
+        of type `any`.
+        """
+        return self._fields(endpoint).lookup(path)
+
+    def lookup_any_case(self, path: str, endpoint: str | None = None) -> FieldInfo | None:
+        """Like `lookup`, but ignoring case even in a case-sensitive schema."""
+        return self._fields(endpoint).lookup(path, ignore_case=True)
+
+    def suggest(self, path: str, endpoint: str | None = None) -> str | None:
+        """The known field most like `path` ("did you mean"), or `None` if none is close."""
+        return self._fields(endpoint).suggest(path)
+
+    def _fields(self, endpoint: str | None) -> _Fields:
+        if endpoint is None:
+            if self._merged is None:
+                self._merged = _merge([self._fields(name) for name in self.endpoint_names], self.case_sensitive)
+            return self._merged
+        name = self.endpoint(endpoint)
+        fields = self._endpoints.get(name)
+        if fields is None:
+            raw = self._raw.pop(name)
+            infos = {path: _field_info(path, spec, name, check=False) for path, spec in raw.items()}
+            fields = _Fields(infos, self.case_sensitive)
+            self._endpoints[name] = fields
+        return fields
+
+    # ----------------------------------------------------------------- (de)serialising
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "schema", trusted: bool = False) -> Schema:
+        """A schema from the JSON shape described in this module's docstring.
+
+        Raises [`SchemaError`][cwa_query.SchemaError] saying where the data is malformed.
+        `trusted` (the built-in catalogues) defers reading each endpoint to its first use.
+        """
+        if not isinstance(data, Mapping):
+            raise SchemaError(f"{source}: expected a JSON object at the top, not {type(data).__name__}")
+        endpoints = data.get("endpoints")
+        if not isinstance(endpoints, Mapping) or not endpoints:
+            raise SchemaError(f"{source}: 'endpoints' must be a non-empty object of endpoint name -> fields")
+        case_sensitive = data.get("case_sensitive", False)
+        if not isinstance(case_sensitive, bool):
+            raise SchemaError(f"{source}: 'case_sensitive' must be true or false")
+        name = data.get("name", "custom")
+        if not isinstance(name, str):
+            raise SchemaError(f"{source}: 'name' must be a string")
+        provenance = data.get("provenance")
+        parsed: dict[str, dict[str, FieldInfo]] = {}
+        raw: dict[str, Mapping[str, Any]] = {}
+        for endpoint, entry in endpoints.items():
+            where = f"{source}: endpoints.{endpoint}"
+            if not isinstance(entry, Mapping):
+                raise SchemaError(f"{where}: expected an object of fields")
+            fields = entry.get("fields", entry)
+            if not isinstance(fields, Mapping):
+                raise SchemaError(f"{where}.fields: expected an object of field path -> type")
+            if trusted:
+                raw[str(endpoint)] = fields
+                continue
+            parsed[str(endpoint)] = {
+                path: _field_info(path, spec, f"{where}.fields.{path}") for path, spec in fields.items()
+            }
+        schema = cls(
+            parsed,
+            name=name,
+            case_sensitive=case_sensitive,
+            provenance=provenance if isinstance(provenance, str) else None,
+        )
+        schema._raw = raw
+        schema._endpoint_index.update((endpoint.lower(), endpoint) for endpoint in raw)
+        return schema
+
+    def to_dict(self) -> dict[str, Any]:
+        """The schema in its JSON shape (what `from_dict` reads)."""
+        endpoints: dict[str, Any] = {}
+        for endpoint in self.endpoint_names:
+            out: dict[str, Any] = {}
+            for path, info in self.fields(endpoint).items():
+                spec: Any = info.type_name
+                if info.values is not None:
+                    spec = {"type": info.type_name, "values": list(info.values)}
+                out[path] = spec
+            endpoints[endpoint] = {"fields": out}
+        data: dict[str, Any] = {"format": 1, "name": self.name, "case_sensitive": self.case_sensitive}
+        if self.provenance:
+            data["provenance"] = self.provenance
+        data["endpoints"] = endpoints
+        return data
+
+
+_SIMPLE: dict[str, tuple[str, bool]] = {}
+for _kind in FIELD_TYPES:
+    _SIMPLE[_kind] = (_kind, False)
+    _SIMPLE[_kind + "[]"] = (_kind, True)
+
+
+def _field_info(path: Any, spec: Any, where: str, *, check: bool = True) -> FieldInfo:
+    simple = _SIMPLE.get(spec) if isinstance(spec, str) else None
+    if simple is not None and not check:
+        return FieldInfo(path, simple[0], simple[1])
+    if not isinstance(path, str) or not _PATH_RE.fullmatch(path):
+        raise SchemaError(f"{where}: {path!r} is not a field path (names joined by dots)")
+    values: tuple[str, ...] | None = None
+    if isinstance(spec, Mapping):
+        raw_values = spec.get("values")
+        if raw_values is not None:
+            if not isinstance(raw_values, list) or not all(isinstance(v, (str, int)) for v in raw_values):
+                raise SchemaError(f"{where}.values: expected a list of strings or integers")
+            values = tuple(str(v) for v in raw_values)
+        spec = spec.get("type")
+    if not isinstance(spec, str):
+        raise SchemaError(f"{where}: expected a type name such as \"string\" or {{\"type\": ...}}")
+    array = spec.endswith("[]")
+    kind = spec.removesuffix("[]")
+    if kind == "date-time":
+        kind = "datetime"
+    if kind not in FIELD_TYPES:
+        raise SchemaError(f"{where}: unknown type {spec!r}; choose from {', '.join(FIELD_TYPES)} (add [] for arrays)")
+    return FieldInfo(path, kind, array, values)
+
+
+class _Fields:
+    """The fields of one endpoint with their lookup indexes."""
+
+    __slots__ = ("by_lower", "by_path", "case_sensitive", "leaves")
+
+    def __init__(self, fields: Mapping[str, FieldInfo], case_sensitive: bool) -> None:
+        self.by_path = dict(fields)
+        self.case_sensitive = case_sensitive
+        self.by_lower: dict[str, FieldInfo] = {}
+        parents: set[str] = set()
+        for path, info in self.by_path.items():
+            self.by_lower.setdefault(path.lower(), info)
+            if "." in path:
+                parents.add(path.rsplit(".", 1)[0].lower())
+        # Objects whose members are not listed: anything below them is accepted, untyped.
+        self.leaves = frozenset(
+            lower for lower, info in self.by_lower.items() if info.type == "object" and lower not in parents
+        )
+
+    def lookup(self, path: str, *, ignore_case: bool = False) -> FieldInfo | None:
+        if self.case_sensitive and not ignore_case:
+            info = self.by_path.get(path)
+        else:
+            info = self.by_lower.get(path.lower())
+        if info is not None:
+            return info
+        lower = path.lower()
+        while "." in lower:
+            lower = lower.rsplit(".", 1)[0]
+            if lower in self.leaves:
+                return FieldInfo(path, _ANY)
+        return None
+
+    def suggest(self, path: str) -> str | None:
+        info = self.by_lower.get(path.lower())
+        if info is not None:
+            return info.path
+        import difflib
+
+        dots = path.count(".")
+        candidates = {lower: info.path for lower, info in self.by_lower.items() if lower.count(".") == dots}
+        close = difflib.get_close_matches(path.lower(), list(candidates), n=1, cutoff=0.75)
+        return candidates[close[0]] if close else None
+
+
+def _merge(endpoints: Iterable[_Fields], case_sensitive: bool) -> _Fields:
+    merged: dict[str, FieldInfo] = {}
+    for fields in endpoints:
+        for path, info in fields.by_path.items():
+            key = path if case_sensitive else path.lower()
+            seen = merged.get(key)
+            if seen is None:
+                merged[key] = info
+            elif seen != info:
+                same_type = seen.type == info.type and seen.array == info.array
+                values = None
+                if same_type and seen.values is not None and info.values is not None:
+                    values = tuple(dict.fromkeys(seen.values + info.values))
+                kind = seen.type if same_type else _ANY
+                merged[key] = FieldInfo(seen.path, kind, seen.array and same_type, values)
+    return _Fields({info.path: info for info in merged.values()}, case_sensitive)
+
+
+_builtin: dict[str, Schema] = {}
+
+
+def builtin_schema(dialect: str) -> Schema:
+    """The built-in catalogue of `dialect` (`"seed"` or `"automate"`), loaded once."""
+    schema = _builtin.get(dialect)
+    if schema is None:
+        filename = _BUILTIN_FILES.get(dialect)
+        if filename is None:
+            raise ValueError(f"unknown dialect {dialect!r}: choose 'seed' or 'automate'")
+        schema = _load_file(_DATA / filename, trusted=True)
+        _builtin[dialect] = schema
+    return schema
+
+
+SchemaSource = Union["Schema", Mapping[str, Any], str, "os.PathLike[str]", None]
+
+
+def load_schema(source: SchemaSource = None, *, dialect: str = "seed") -> Schema:
+    """A [`Schema`][cwa_query.Schema] from a JSON file path, a mapping, or the built-in one.
+
+    With no `source`, the built-in catalogue of `dialect`. Raises
+    [`SchemaError`][cwa_query.SchemaError] for an unreadable or malformed file.
+
+    >>> load_schema().endpoint("computers")
+    'Computers'
+    >>> load_schema({"endpoints": {"Things": {"fields": {"Size": "integer"}}}}).lookup("size")
+    FieldInfo(path='Size', type='integer', array=False, values=None)
+    """
+    if source is None:
+        return builtin_schema(dialect)
+    if isinstance(source, Schema):
+        return source
+    if isinstance(source, Mapping):
+        return Schema.from_dict(source)
+    if isinstance(source, (str, os.PathLike)):
+        return _load_file(Path(source))
+    raise TypeError(f"load_schema() takes a path, a mapping or a Schema, not {type(source).__name__}")
+
+
+def _load_file(path: Path, *, trusted: bool = False) -> Schema:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SchemaError(f"cannot read schema file {str(path)!r}: {exc}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SchemaError(
+            f"schema file {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from exc
+    return Schema.from_dict(data, source=f"schema file {path.name}", trusted=trusted)
