@@ -524,6 +524,12 @@ def _lex_error(text: str, pos: int) -> ConditionSyntaxError:
     pair = text[pos : pos + 2]
     if char in "'\"":
         kind = "single" if char == "'" else "double"
+        if pos and text[pos - 1] == char:
+            # 'it''s: the lexer took 'it' as a whole string; the string really opens earlier.
+            for match in _get_tables().lexer.finditer(text):
+                if match.lastgroup == "STRING" and match.end() == pos:
+                    pos = match.start()
+                    break
         return ConditionSyntaxError(
             "unterminated string",
             text=text,
@@ -607,6 +613,30 @@ def _previous_token(values: list[Any]) -> _Token | None:
     return None
 
 
+def _states_before(text: str, pos: int) -> list[int]:
+    """The LALR state stack just before the token at `pos` (error path only)."""
+    tables = _get_tables()
+    states = tables.states
+    stack = [tables.start_state]
+    for match in tables.lexer.finditer(text):
+        if match.start() >= pos:
+            break
+        kind = match.lastgroup
+        if kind in tables.ignore:
+            continue
+        if kind == "FIELD":
+            kind = tables.keywords.get(match.group().lower(), "FIELD")
+        assert kind is not None
+        while True:
+            is_shift, arg = states[stack[-1]][kind]
+            if is_shift:
+                stack.append(arg)
+                break
+            del stack[len(stack) - arg[1] :]
+            stack.append(states[stack[-1]][arg[2]][1])
+    return stack
+
+
 def _accepts(states: dict[int, dict[str, tuple[bool, Any]]], state_stack: list[int], terminal: str) -> bool:
     stack = list(state_stack)
     while True:
@@ -634,9 +664,12 @@ def _parse_error(
 ) -> ConditionSyntaxError:
     kind, raw, pos, end = token
     row = states[state_stack[-1]]
-    # The row's terminals include lookaheads of reductions that the rest of the stack
-    # would refuse (LALR merges states): keep those the parser really accepts here.
-    expected = {name for name in row if (name.isupper() or name == "$END") and _accepts(states, state_stack, name)}
+    # By now the lookahead may have caused reductions that narrowed the choice (LALR
+    # reduces on merged lookaheads): go back to the states as they stood before this
+    # token, and keep the terminals the parser really accepts there.
+    before = _states_before(text, pos)
+    row = states[before[-1]]
+    expected = {name for name in row if (name.isupper() or name == "$END") and _accepts(states, before, name)}
     words = _expected_words(expected)
     previous = _previous_token(values)
     hint: str | None = None
