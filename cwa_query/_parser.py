@@ -564,8 +564,8 @@ def _lex_error(text: str, pos: int) -> ConditionSyntaxError:
             hint="'!' only appears in '!='; to negate, write `not (...)`, `not like`, `not in` or `not contains`",
         )
     if char.isdigit() or char == "-":
-        match = re.match(r"-?[\w.:+-]+", text[pos:])
-        word = match.group() if match else char
+        found = re.match(r"-?[\w.:+-]+", text[pos:])
+        word = found.group() if found else char
         return ConditionSyntaxError(
             f"malformed number or date {word!r}",
             text=text,
