@@ -1,0 +1,160 @@
+"""The linter: findings about a condition, with where, what and how to fix it.
+
+>>> from cwa_query import lint
+>>> for d in lint("ComputerNme = 'x' and Status = 'Onlien'", endpoint="Computers"):
+...     print(d.code, d.name, d.line, d.column, d.fix)
+CWQ102 unknown-field 1 1 ComputerID = 'x' and Status = 'Onlien'
+CWQ104 unknown-value 1 32 ComputerNme = 'x' and Status = 'Online'
+>>> [d.fix for d in lint("computernme like '%DC%'", dialect="automate", endpoint="Computers")]
+["ComputerName like '%DC%'"]
+
+Rules are small classes registered in one place (`cwa_query.linter.rules`); each has a
+stable code, a kebab-case name, a severity, a summary and an example
+([`list_rules`][cwa_query.linter.list_rules] lists them for the docs). Output formats
+(text, json, github, sarif) live in [`cwa_query.linter.formats`][cwa_query.linter.formats],
+apart from the rules.
+
+Every fix is checked before it is offered: the fixed text must parse and lint cleaner
+(fewer findings of the rule, no more errors).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from ..errors import ConditionSyntaxError
+from ..schema import Schema, load_schema
+from ._context import Context
+from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, list_rules, register, registered
+
+__all__ = [
+    "DEFAULT_URL_BUDGET",
+    "Diagnostic",
+    "Example",
+    "Finding",
+    "Rule",
+    "RuleInfo",
+    "Severity",
+    "lint",
+    "list_rules",
+    "register",
+]
+
+DEFAULT_URL_BUDGET = 2000
+"""The default budget of `url-too-long`: characters of the percent-encoded condition.
+
+About 2,000 characters keeps the whole request line under the 2,048 that IIS (in front of
+the Automate API) and many proxies accept by default.
+"""
+
+SchemaArg = Schema | Mapping[str, Any] | str | os.PathLike[str] | None
+
+
+def lint(
+    text: str,
+    *,
+    dialect: str = "seed",
+    endpoint: str | None = None,
+    schema: SchemaArg = None,
+    url_budget: int = DEFAULT_URL_BUDGET,
+    select: Collection[str] | None = None,
+    ignore: Collection[str] = (),
+) -> list[Diagnostic]:
+    """Lint one condition; the findings sorted by position.
+
+    * `dialect`: `"seed"` or `"automate"`: what the target server understands;
+    * `endpoint`: the endpoint the condition filters (`"Computers"`); `None` accepts a field
+      of any endpoint of the schema;
+    * `schema`: a [`Schema`][cwa_query.Schema], a mapping or a JSON file path (default:
+      the dialect's built-in catalogue);
+    * `url_budget`: the longest percent-encoded condition `url-too-long` accepts;
+    * `select` / `ignore`: rule codes or names to run only / to skip.
+
+    Raises [`SchemaError`][cwa_query.SchemaError] for a bad schema or an unknown endpoint,
+    `ValueError` for an unknown dialect or rule.
+    """
+    from .._render import check_dialect
+
+    dialect = check_dialect(dialect)
+    loaded = load_schema(schema, dialect=dialect)
+    canonical = loaded.endpoint(endpoint) if endpoint is not None else None
+    rules = _chosen_rules(select, ignore)
+    found = _run(text, dialect, loaded, canonical, url_budget, rules)
+    before_errors = sum(1 for rule, _ in found if rule.severity == "error")
+    diagnostics: list[Diagnostic] = []
+    checked: dict[str, list[tuple[Rule, Finding]] | None] = {}
+    for rule, finding in found:
+        fix = finding.fix
+        if fix is not None and fix != text:
+            if fix not in checked:
+                checked[fix] = _run_or_none(fix, dialect, loaded, canonical, url_budget, rules)
+            after = checked[fix]
+            if after is None or not _cleaner(rule, found, after, before_errors):
+                fix = None
+        elif fix == text:
+            fix = None
+        diagnostics.append(_diagnostic(text, rule, finding, fix))
+    diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
+    return diagnostics
+
+
+def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tuple[Rule, ...]:
+    rules = registered()
+    known = {rule.code for rule in rules} | {rule.name for rule in rules}
+    for key in [*(select or ()), *ignore]:
+        if key not in known:
+            raise ValueError(f"unknown rule {key!r}; rules: {', '.join(r.code + ' ' + r.name for r in rules)}")
+    if select is not None:
+        rules = tuple(rule for rule in rules if rule.code in select or rule.name in select)
+    return tuple(rule for rule in rules if rule.code not in ignore and rule.name not in ignore)
+
+
+def _run(
+    text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
+) -> list[tuple[Rule, Finding]]:
+    from .._parser import parse
+
+    tree = error = None
+    try:
+        tree = parse(text)
+    except ConditionSyntaxError as exc:
+        error = exc
+    ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)
+    return [(rule, finding) for rule in rules for finding in rule.check(ctx)]
+
+
+def _run_or_none(
+    text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
+) -> list[tuple[Rule, Finding]] | None:
+    found = _run(text, dialect, schema, endpoint, url_budget, rules)
+    if any(rule.code == "CWQ101" for rule, _ in found):
+        return None
+    return found
+
+
+def _cleaner(
+    rule: Rule, before: list[tuple[Rule, Finding]], after: list[tuple[Rule, Finding]], before_errors: int
+) -> bool:
+    count_before = sum(1 for r, _ in before if r is rule)
+    count_after = sum(1 for r, _ in after if r is rule)
+    if count_after >= count_before:
+        return False
+    if rule.code == "CWQ101":  # the other rules could not run on the broken text
+        return True
+    return sum(1 for r, _ in after if r.severity == "error") <= before_errors
+
+
+def _diagnostic(text: str, rule: Rule, finding: Finding, fix: str | None) -> Diagnostic:
+    line, column = _position(text, finding.start)
+    end_line, end_column = _position(text, max(finding.end, finding.start + 1))
+    return Diagnostic(rule.code, rule.name, finding.message, rule.severity, line, column, end_line, end_column, fix)
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    if offset > len(text):
+        line = text.count("\n") + 1
+        return line, offset - (text.rfind("\n") + 1) + 1
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1

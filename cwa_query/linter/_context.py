@@ -1,0 +1,96 @@
+"""What a rule sees: the text, its tree (or its syntax error), the dialect and the schema."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import ast
+from ..errors import ConditionSyntaxError, CwaQueryError
+from ..schema import FieldInfo, Schema
+
+__all__ = ["Context", "Predicate"]
+
+Predicate = ast.Compare | ast.InList
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The condition under lint.
+
+    `tree` is `None` when the text does not parse; `error` then holds the syntax error.
+    `endpoint` is the schema's canonical endpoint name, or `None` for "any endpoint".
+    """
+
+    text: str
+    dialect: str
+    schema: Schema
+    endpoint: str | None
+    url_budget: int
+    tree: ast.Node | None
+    error: ConditionSyntaxError | None
+
+    # ------------------------------------------------------------------ tree
+
+    def predicates(self) -> Iterator[Predicate]:
+        """Every comparison and `in` list, in source order."""
+        if self.tree is None:
+            return
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Compare, ast.InList)):
+                yield node
+
+    def field(self, node: Predicate) -> FieldInfo | None:
+        """What the schema knows of the node's field (`None`: unknown)."""
+        return self.schema.lookup(node.field.name, self.endpoint)
+
+    # ------------------------------------------------------------------ text
+
+    def source(self, node: ast.Node | ast.Field | ast.Literal) -> str:
+        """The text a node was parsed from."""
+        span = _span(node)
+        return self.text[span.start : span.end]
+
+    def splice(self, start: int, end: int, replacement: str) -> str:
+        """The text with `[start, end)` replaced."""
+        return self.text[:start] + replacement + self.text[end:]
+
+    def replace(self, node: ast.Node | ast.Field | ast.Literal, replacement: str) -> str:
+        """The text with the node's source replaced."""
+        span = _span(node)
+        return self.splice(span.start, span.end, replacement)
+
+    def operator_span(self, node: Predicate) -> tuple[int, int]:
+        """Where the operator of a predicate stands (`=`, `not like`, `in`, ...)."""
+        start = _span(node.field).end
+        if isinstance(node, ast.Compare):
+            end = _span(node.value).start
+        else:
+            end = self.text.index("(", start)
+        segment = self.text[start:end]
+        return start + len(segment) - len(segment.lstrip()), end - len(segment) + len(segment.rstrip())
+
+    def render(self, node: ast.Node, dialect: str | None = None) -> str | None:
+        """`node` rendered in `dialect` (default: the context's), or `None` if it cannot be."""
+        from .._render import check_dialect, render
+
+        try:
+            return render(node, check_dialect(dialect or self.dialect))
+        except CwaQueryError:
+            return None
+
+    def quote(self, value: str, dialect: str | None = None) -> str | None:
+        """`value` as a string literal of the dialect, or `None` if it has no safe spelling."""
+        from .._render import check_dialect, quote_literal
+
+        try:
+            return quote_literal(ast.String(value), check_dialect(dialect or self.dialect))
+        except CwaQueryError:
+            return None
+
+
+def _span(node: ast.Node | ast.Field | ast.Literal) -> ast.Span:
+    span = node.span
+    if span is None:  # pragma: no cover - the linter only sees parsed trees
+        raise ValueError(f"{type(node).__name__} has no source span")
+    return span

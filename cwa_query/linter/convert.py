@@ -1,0 +1,106 @@
+"""Rewrite conditions into what the `seed` dialect can say.
+
+The seed dialect has `startswith`, `endswith`, `contains`, `in` and a prefix `not`, but no
+`like`, `not like`, `not contains` or `not in`. [`seed_equivalent`][cwa_query.linter.convert.seed_equivalent]
+gives the seed spelling of one predicate, [`to_seed`][cwa_query.linter.convert.to_seed] of a
+whole tree (leaving what has no seed equivalent as it is).
+
+LIKE patterns follow MySQL: `%` any run, `_` any one character, a backslash escapes the next
+character. A pattern converts when its only wildcards are a leading and/or trailing `%`:
+
+>>> from cwa_query import parse, render
+>>> render(to_seed(parse("Name like 'ACME%' and OS not like '%Server%'")))
+"Name startswith 'ACME' and not (OS contains 'Server')"
+>>> seed_equivalent(parse("Name like 'A_C%'")) is None
+True
+"""
+
+from __future__ import annotations
+
+from .. import ast
+
+__all__ = ["like_pattern", "seed_equivalent", "to_seed"]
+
+
+def like_pattern(pattern: str) -> tuple[ast.Op, str] | None:
+    """The text operator and value a LIKE pattern means, or `None` if it needs wildcards.
+
+    >>> like_pattern("%DC%")
+    (<Op.CONTAINS: 'contains'>, 'DC')
+    >>> like_pattern("50\\\\%%")
+    (<Op.STARTSWITH: 'startswith'>, '50%')
+    """
+    leading = pattern.startswith("%")
+    body = pattern[1:] if leading else pattern
+    chars: list[str] = []
+    trailing = False
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            chars.append(body[index + 1])
+            index += 2
+            continue
+        if char == "%" and index == len(body) - 1:
+            trailing = True
+        elif char in "%_\\":
+            return None
+        else:
+            chars.append(char)
+        index += 1
+    value = "".join(chars)
+    if not value:
+        return None
+    if leading and trailing:
+        return ast.Op.CONTAINS, value
+    if trailing:
+        return ast.Op.STARTSWITH, value
+    if leading:
+        return ast.Op.ENDSWITH, value
+    return ast.Op.EQ, value
+
+
+def seed_equivalent(node: ast.Node) -> ast.Node | None:
+    """The seed spelling of a predicate the seed dialect lacks, or `None` when there is none
+    (or the predicate needs no change)."""
+    if isinstance(node, ast.InList):
+        return ast.Not(ast.InList(node.field, node.values, False)) if node.negated else None
+    if not isinstance(node, ast.Compare):
+        return None
+    if node.op is ast.Op.NOT_CONTAINS:
+        return ast.Not(ast.Compare(node.field, ast.Op.CONTAINS, node.value))
+    if node.op not in (ast.Op.LIKE, ast.Op.NOT_LIKE) or not isinstance(node.value, ast.String):
+        return None
+    meaning = like_pattern(node.value.value)
+    if meaning is None:
+        return None
+    op, value = meaning
+    positive = ast.Compare(node.field, op, ast.String(value))
+    if node.op is ast.Op.LIKE:
+        return positive
+    if op is ast.Op.EQ:
+        return ast.Compare(node.field, ast.Op.NE, ast.String(value))
+    return ast.Not(positive)
+
+
+def to_seed(node: ast.Node) -> ast.Node:
+    """The tree with every predicate that has a seed equivalent rewritten (iterative)."""
+    # Post-order rebuild without recursion: any depth the parser allows.
+    stack: list[tuple[ast.Node, bool]] = [(node, False)]
+    done: list[ast.Node] = []
+    while stack:
+        current, expanded = stack.pop()
+        if isinstance(current, (ast.Compare, ast.InList)):
+            done.append(seed_equivalent(current) or current)
+        elif not expanded:
+            stack.append((current, True))
+            children = current.items if isinstance(current, (ast.And, ast.Or)) else (current.operand,)
+            stack.extend((child, False) for child in reversed(children))
+        elif isinstance(current, ast.Not):
+            done.append(ast.Not(done.pop(), current.span))
+        else:
+            count = len(current.items)
+            items = tuple(done[-count:])
+            del done[-count:]
+            done.append(type(current)(items, current.span))
+    return done[0]

@@ -1,0 +1,48 @@
+"""CWQ202 quoted-date: a quoted date compared with a date-time field, for `automate`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ... import ast
+from .._context import Context
+from .._model import Example, Finding, Rule, register
+from ._types import iso_date
+
+__all__ = ["QuotedDateRule"]
+
+
+@register
+class QuotedDateRule(Rule):
+    """In the `automate` dialect, dates are written unquoted
+    (`RemoteAgentLastContact <= 2019-12-18T00:50:19.575Z`); a quoted date compared with a
+    date-time field was reported to make the real server answer HTTP 500. The fix drops the
+    quotes. (The `seed` dialect quotes dates; see `unsupported-in-dialect` for the reverse.)
+    """
+
+    code = "CWQ202"
+    name = "quoted-date"
+    severity = "error"
+    summary = "A quoted date on a date-time field (the automate server answers 500)."
+    example = Example(
+        "LastHeartbeat >= '2024-02-14'", "LastHeartbeat >= 2024-02-14", dialect="automate", endpoint="Computers"
+    )
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.dialect != "automate":
+            return
+        for node in ctx.predicates():
+            info = ctx.field(node)
+            if info is None or info.type != "datetime":
+                continue
+            values = (node.value,) if isinstance(node, ast.Compare) else node.values
+            for literal in values:
+                if not isinstance(literal, ast.String):
+                    continue
+                bare = iso_date(literal.value)
+                if bare is None:
+                    continue
+                span = literal.span
+                assert span is not None
+                message = f"the date {literal.value!r} is quoted; the automate server wants dates unquoted: {bare}"
+                yield Finding(span.start, span.end, message, ctx.replace(literal, bare))

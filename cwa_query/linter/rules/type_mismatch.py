@@ -1,0 +1,53 @@
+"""CWQ103 type-mismatch: a value or an operator that does not fit the field's type."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ... import ast
+from .._context import Context
+from .._model import Example, Finding, Rule, register
+from ._types import literal_problem, operator_problem
+
+__all__ = ["TypeMismatchRule"]
+
+
+@register
+class TypeMismatchRule(Rule):
+    """A literal that cannot be of the field's type (`TotalMemory = 'lots'`), or an operator
+    that does not fit it (`like` on a number, `<` on a boolean, `>` on an array, any
+    comparison of a whole object).
+
+    Fixes where the intent is clear: a quoted number on a numeric field in the `seed`
+    dialect is unquoted, a bare number on a text field is quoted, a quoted `'true'` on a
+    boolean field in `automate` is unquoted. An `id` field (integer-like, such as
+    `Client.Id`) takes `5` and `'5'` alike.
+    """
+
+    code = "CWQ103"
+    name = "type-mismatch"
+    severity = "error"
+    summary = "A value or operator does not fit the field's type."
+    example = Example("TotalMemory >= '4096'", "TotalMemory >= 4096", endpoint="Computers")
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for node in ctx.predicates():
+            info = ctx.field(node)
+            if info is None:
+                continue
+            op = node.op if isinstance(node, ast.Compare) else None
+            problem = operator_problem(info, op)
+            if problem is not None:
+                start, end = ctx.operator_span(node)
+                yield Finding(start, end, problem)
+                continue
+            values = (node.value,) if isinstance(node, ast.Compare) else node.values
+            for literal in values:
+                found = literal_problem(info, literal, ctx.dialect)
+                if found is None:
+                    continue
+                message, replacement = found
+                span = literal.span
+                assert span is not None
+                fix = ctx.replace(literal, replacement) if replacement is not None else None
+                yield Finding(span.start, span.end, message, fix)

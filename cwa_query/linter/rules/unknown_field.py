@@ -1,0 +1,43 @@
+"""CWQ102 unknown-field: a field the schema does not know."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from .._context import Context
+from .._model import Example, Finding, Rule, register
+
+__all__ = ["UnknownFieldRule"]
+
+
+@register
+class UnknownFieldRule(Rule):
+    """A field the endpoint (or, with no endpoint, any endpoint of the schema) does not have.
+
+    The real server answers such a request with HTTP 400 ("Invalid field"). The message
+    names the closest known field and the fix uses it. Field names match without regard to
+    case where the schema says so (the `automate` catalogue: the real server is loose about
+    case), and the suggestion is then the canonical spelling.
+    """
+
+    code = "CWQ102"
+    name = "unknown-field"
+    severity = "error"
+    summary = "The field is not in the schema of the endpoint."
+    example = Example("ComputerNme = 'DC01'", "ComputerName = 'DC01'", dialect="automate", endpoint="Computers")
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        where = f"the {ctx.endpoint} endpoint" if ctx.endpoint else f"any endpoint of the {ctx.schema.name} schema"
+        for node in ctx.predicates():
+            if ctx.field(node) is not None:
+                continue
+            name = node.field.name
+            suggestion = ctx.schema.suggest(name, ctx.endpoint)
+            message = f"unknown field {name!r}: not in {where}"
+            fix = None
+            if suggestion is not None:
+                message += f"; did you mean {suggestion!r}?"
+                fix = ctx.replace(node.field, suggestion)
+            span = node.field.span
+            assert span is not None
+            yield Finding(span.start, span.end, message, fix)

@@ -1,0 +1,57 @@
+"""CWQ104 unknown-value: a value outside the field's known set."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ... import ast
+from .._context import Context
+from .._model import Example, Finding, Rule, register
+
+__all__ = ["UnknownValueRule"]
+
+_EQUALITY = frozenset({ast.Op.EQ, ast.Op.NE})
+
+
+@register
+class UnknownValueRule(Rule):
+    """A value the field is not known to take, for a field whose values the schema lists
+    (`Status` of Computers: Online, Offline, Unknown). A warning: the list may be
+    incomplete. Values compare without regard to ASCII case, as the server does; the fix
+    uses the closest known value.
+    """
+
+    code = "CWQ104"
+    name = "unknown-value"
+    severity = "warning"
+    summary = "The value is not one the field is known to take."
+    example = Example("Status = 'Onlien'", "Status = 'Online'", endpoint="Computers")
+
+    def check(self, ctx: Context) -> Iterator[Finding]:
+        for node in ctx.predicates():
+            info = ctx.field(node)
+            if info is None or info.values is None or info.array:
+                continue
+            if isinstance(node, ast.Compare) and node.op not in _EQUALITY:
+                continue
+            known = {value.lower(): value for value in info.values}
+            values = (node.value,) if isinstance(node, ast.Compare) else node.values
+            for literal in values:
+                if not isinstance(literal, (ast.String, ast.Integer)):
+                    continue
+                value = str(literal.value)
+                if value.lower() in known:
+                    continue
+                import difflib
+
+                close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
+                listed = ", ".join(info.values[:8]) + (", ..." if len(info.values) > 8 else "")
+                message = f"{value!r} is not a known value of {info.path} ({listed})"
+                fix = None
+                if close:
+                    message += f"; did you mean {known[close[0]]!r}?"
+                    quoted = ctx.quote(known[close[0]])
+                    fix = ctx.replace(literal, quoted) if quoted is not None else None
+                span = literal.span
+                assert span is not None
+                yield Finding(span.start, span.end, message, fix)
