@@ -1,0 +1,48 @@
+"""Every ```python example in the docs and the README runs, as a doctest.
+
+Blocks of one page share a namespace, in order, as a reader would run them. A block
+without `>>>` prompts is executed as a script (it must not raise).
+"""
+
+from __future__ import annotations
+
+import doctest
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
+FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```", re.M | re.S)
+
+
+def _blocks(page: Path) -> list[tuple[int, str]]:
+    text = page.read_text(encoding="utf-8")
+    return [(text.count("\n", 0, m.start()) + 2, m.group(1)) for m in FENCE.finditer(text)]
+
+
+PAGES_WITH_CODE = [page for page in PAGES if _blocks(page)]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=[str(p.relative_to(ROOT)) for p in PAGES_WITH_CODE])
+def test_page_examples_run(page: Path) -> None:
+    namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
+    parser = doctest.DocTestParser()
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    ran = 0
+    for line, code in _blocks(page):
+        name = f"{page.relative_to(ROOT)}:{line}"
+        if ">>>" in code:
+            test = parser.get_doctest(code, namespace, name, str(page), line)
+            result = runner.run(test, out=lambda s: _fail(name, s), clear_globs=False)
+            namespace.update(test.globs)
+            ran += result.attempted
+        else:
+            exec(compile(code, name, "exec"), namespace)
+            ran += 1
+    assert ran > 0
+
+
+def _fail(name: str, report: str) -> None:
+    pytest.fail(f"docs example failed at {name}:\n{report}", pytrace=False)
