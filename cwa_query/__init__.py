@@ -65,6 +65,7 @@ _EXPORTS: dict[str, str] = {
     "Diagnostic": ".linter",
     # evaluation and SQL
     "evaluate": "._evaluate",
+    "compile_predicate": "._evaluate",
     "to_sql": "._sql",
     # the executor
     "Client": "._client",
@@ -101,6 +102,7 @@ __all__ = [
     "__version__",
     "and_",
     "ast",
+    "compile_predicate",
     "encode",
     "escape_like",
     "evaluate",
@@ -120,7 +122,7 @@ __all__ = [
 if TYPE_CHECKING:
     from . import ast
     from ._client import AsyncClient, Client
-    from ._evaluate import evaluate
+    from ._evaluate import compile_predicate, evaluate
     from ._parser import ParseLimits, parse
     from ._render import (
         DIALECTS,
