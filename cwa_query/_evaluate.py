@@ -429,11 +429,18 @@ def _text_test(op: ast.Op, view: LiteralView) -> Test:
 # --------------------------------------------------------------------------- paths
 
 
-class _Many(list[tuple[Any, bool]]):
-    """The values a path reaches through lists: (value, is a member of a list at the end)."""
+class _Many:
+    """The values a path reaches through lists: `scalars` met on the way, `members` of a list at the end."""
+
+    __slots__ = ("members", "scalars")
+
+    def __init__(self, scalars: list[Any], members: list[Any] | tuple[Any, ...]) -> None:
+        self.scalars = scalars
+        self.members = members
 
 
 _MISSING = object()
+_SEQUENCES = (list, tuple)
 
 
 def _get(mapping: Any, key: str, folded: str) -> Any:
@@ -448,16 +455,24 @@ def _get(mapping: Any, key: str, folded: str) -> Any:
     return None
 
 
-def _flatten(items: Iterable[Any]) -> Iterator[Any]:
+def _flat(items: list[Any] | tuple[Any, ...]) -> list[Any] | tuple[Any, ...]:
+    """`items` with nested lists spliced in (the same object when there are none)."""
+    for item in items:
+        if isinstance(item, _SEQUENCES):
+            break
+    else:
+        return items
+    out: list[Any] = []
     stack: list[Iterator[Any]] = [iter(items)]
     while stack:
         for item in stack[-1]:
-            if isinstance(item, (list, tuple)):
+            if isinstance(item, _SEQUENCES):
                 stack.append(iter(item))
                 break
-            yield item
+            out.append(item)
         else:
             stack.pop()
+    return out
 
 
 def _path_getter(field: ast.Field) -> Callable[[Any], Any]:
@@ -465,27 +480,28 @@ def _path_getter(field: ast.Field) -> Callable[[Any], Any]:
     last = len(steps) - 1
 
     def slow(record: Any) -> _Many:
-        values = [record]
+        values: list[Any] | tuple[Any, ...] = [record]
         for index, (key, folded) in enumerate(steps):
             values = [_get(v, key, folded) for v in values]
             if index < last:
-                values = list(_flatten(values))
-        out = _Many()
+                values = _flat(values)
+        scalars: list[Any] = []
+        members: list[Any] = []
         for value in values:
-            if isinstance(value, (list, tuple)):
-                out.extend((member, True) for member in _flatten(value))
+            if isinstance(value, _SEQUENCES):
+                members.extend(_flat(value))
             else:
-                out.append((value, False))
-        return out
+                scalars.append(value)
+        return _Many(scalars, members)
 
     def get(record: Any) -> Any:
         value = record
         for key, folded in steps:
-            if isinstance(value, (list, tuple)):
+            if isinstance(value, _SEQUENCES):
                 return slow(record)
             value = _get(value, key, folded)
-        if isinstance(value, (list, tuple)):
-            return slow(record)
+        if isinstance(value, _SEQUENCES):
+            return _Many([], _flat(value))
         return value
 
     if len(steps) == 1:
@@ -495,8 +511,8 @@ def _path_getter(field: ast.Field) -> Callable[[Any], Any]:
             value = record.get(key, _MISSING)
             if value is _MISSING:
                 value = _get(record, key, folded)
-            if isinstance(value, (list, tuple)):
-                return slow(record)
+            if isinstance(value, _SEQUENCES):
+                return _Many([], _flat(value))
             return value
 
         return get_one
@@ -515,8 +531,14 @@ def _leaf(field: ast.Field, test: Test, member_test: Test) -> TruthFunction:
         value = get(record)
         if type(value) is _Many:
             result: Truth = False
-            for item, member in value:
-                answer = member_test(item) if member else test(item)
+            for item in value.scalars:
+                answer = test(item)
+                if answer:
+                    return True
+                if answer is None:
+                    result = None
+            for item in value.members:
+                answer = member_test(item)
                 if answer:
                     return True
                 if answer is None:
