@@ -158,8 +158,8 @@ class Condition:
     def __repr__(self) -> str:
         try:
             text = self.render("seed")
-        except ConditionError:  # pragma: no cover - only absurdly deep trees
-            return f"Condition({self.node!r})"
+        except ConditionError:  # only absurdly deep trees
+            return f"Condition(<{type(self.node).__name__}, {ast.depth(self.node)} levels deep>)"
         return f"Condition({text!r})"
 
 

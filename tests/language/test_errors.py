@@ -212,3 +212,15 @@ def test_length_limit() -> None:
         parse("a = '" + "x" * 100 + "'", limits=ParseLimits(max_length=50))
     assert info.value.limit == "max_length"
     assert "max_length" in str(info.value)
+
+
+def test_absurdly_deep_built_trees_are_refused_not_recursed() -> None:
+    from cwa_query import F
+    from cwa_query.errors import ConditionError
+
+    cond = F.a == 1
+    for _ in range(5_000):
+        cond = ~cond
+    with pytest.raises(ConditionError, match="nests deeper than"):
+        render(cond)
+    assert repr(cond).startswith("Condition(")
