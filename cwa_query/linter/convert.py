@@ -17,9 +17,12 @@ True
 
 from __future__ import annotations
 
-from .. import ast
+from collections.abc import Callable
 
-__all__ = ["like_pattern", "seed_equivalent", "to_seed"]
+from .. import ast
+from ..errors import ConditionSyntaxError
+
+__all__ = ["like_pattern", "map_predicates", "seed_equivalent", "to_seed", "unquote_dates"]
 
 
 def like_pattern(pattern: str) -> tuple[ast.Op, str] | None:
@@ -84,14 +87,51 @@ def seed_equivalent(node: ast.Node) -> ast.Node | None:
 
 
 def to_seed(node: ast.Node) -> ast.Node:
-    """The tree with every predicate that has a seed equivalent rewritten (iterative)."""
+    """The tree with every predicate that has a seed equivalent rewritten."""
+    return map_predicates(node, lambda predicate: seed_equivalent(predicate) or predicate)
+
+
+def unquote_dates(node: ast.Node, is_datetime: Callable[[str], bool]) -> ast.Node:
+    """The tree with quoted ISO dates compared with date-time fields made date literals
+    (what `automate` wants); `is_datetime(field_name)` says which fields hold date-times.
+
+    >>> from cwa_query import parse, render
+    >>> render(unquote_dates(parse("LastContact >= '2024-02-14'"), lambda name: True), "automate")
+    'LastContact >= 2024-02-14'
+    """
+    from .._parser import parse
+    from .rules._types import iso_date
+
+    def convert(literal: ast.Literal) -> ast.Literal:
+        bare = iso_date(literal.value) if isinstance(literal, ast.String) else None
+        if bare is None:
+            return literal
+        try:
+            tree = parse(f"x = {bare}")
+        except ConditionSyntaxError:
+            return literal
+        return tree.value if isinstance(tree, ast.Compare) else literal
+
+    def rewrite(predicate: ast.Node) -> ast.Node:
+        if isinstance(predicate, ast.Compare) and is_datetime(predicate.field.name):
+            return ast.Compare(predicate.field, predicate.op, convert(predicate.value), predicate.span)
+        if isinstance(predicate, ast.InList) and is_datetime(predicate.field.name):
+            values = tuple(convert(value) for value in predicate.values)
+            return ast.InList(predicate.field, values, predicate.negated, predicate.span)
+        return predicate
+
+    return map_predicates(node, rewrite)
+
+
+def map_predicates(node: ast.Node, function: Callable[[ast.Node], ast.Node]) -> ast.Node:
+    """The tree with `function` applied to every predicate (iterative: any depth)."""
     # Post-order rebuild without recursion: any depth the parser allows.
     stack: list[tuple[ast.Node, bool]] = [(node, False)]
     done: list[ast.Node] = []
     while stack:
         current, expanded = stack.pop()
         if isinstance(current, (ast.Compare, ast.InList)):
-            done.append(seed_equivalent(current) or current)
+            done.append(function(current))
         elif not expanded:
             stack.append((current, True))
             children = current.items if isinstance(current, (ast.And, ast.Or)) else (current.operand,)

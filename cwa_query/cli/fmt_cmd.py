@@ -1,0 +1,52 @@
+"""`cwa-query fmt`: print conditions in their canonical form."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .lint_cmd import read_conditions
+
+__all__ = ["register", "run"]
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `fmt` subcommand."""
+    parser = subparsers.add_parser(
+        "fmt",
+        help="print conditions in canonical form",
+        description=(
+            "Print each condition in canonical form: single spaces, lowercase keywords, parentheses only "
+            "where needed (`status='Online'   AND clientid=1` -> `status = 'Online' and clientid = 1`). "
+            "With '-' or no CONDITION, one condition a line from standard input. Exit status 1 if a "
+            "condition does not parse (the message goes to standard error)."
+        ),
+    )
+    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
+    parser.add_argument(
+        "--dialect", choices=("seed", "automate"), default="seed", help="dialect to write (default: seed)"
+    )
+    parser.set_defaults(run=run, command_name="fmt")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Format every condition; 1 if one of them could not be formatted."""
+    from .._parser import parse
+    from .._render import render
+    from ..errors import ConditionError
+
+    status = 0
+    for index, condition in enumerate(read_conditions(args.conditions)):
+        if condition is None:
+            continue
+        try:
+            print(render(parse(condition), args.dialect))
+        except ConditionError as exc:
+            report_error(args, index, exc)
+            status = 1
+    return status
+
+
+def report_error(args: argparse.Namespace, index: int, exc: Exception) -> None:
+    """The message of a condition that failed (the caret snippet for a syntax error), on stderr."""
+    print(f"cwa-query {args.command_name}: condition #{index}: {exc}", file=sys.stderr)
