@@ -234,7 +234,7 @@ class TokenAuth(httpx.Auth):
         if response.is_success:
             return
         error = api_error(response, method="POST", path=response.request.url.path)
-        if response.status_code in (400, 401, 403) and not isinstance(error, AuthenticationError):
+        if response.status_code in (400, 401, 403):
             error = AuthenticationError(
                 f"login refused: {error.message}",
                 status=response.status_code,
