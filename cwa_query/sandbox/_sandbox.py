@@ -1,0 +1,226 @@
+"""`Sandbox`: the public face of the sandbox server."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Final
+
+from ..errors import ConfigurationError
+from ._app import SandboxApp, SandboxConfig
+from ._data import Profile
+from ._faults import FaultPlan
+from ._server import AsyncSandboxTransport, SandboxTransport, _ThreadRunner, bind
+
+__all__ = ["DEFAULT_CLIENT_ID", "Sandbox", "SandboxCredentials"]
+
+#: The `ClientId` header value `Sandbox.credentials` offers when no `client_id` is configured
+#: (the automate profile then accepts any non-empty value).
+DEFAULT_CLIENT_ID: Final = "00000000-5a4d-4b0c-8e7a-c0ffee5a4db0"
+
+
+@dataclass(frozen=True)
+class SandboxCredentials:
+    """What a client needs to log in to a sandbox; the password and code stay out of `repr()`.
+
+    >>> SandboxCredentials("sandbox", "s3cret", "abc", None)
+    SandboxCredentials(username='sandbox', client_id='abc', two_factor_code=None)
+    """
+
+    username: str
+    password: str = field(repr=False)
+    client_id: str
+    two_factor_code: str | None
+
+    def __repr__(self) -> str:
+        code = None if self.two_factor_code is None else "***"
+        return f"SandboxCredentials(username={self.username!r}, client_id={self.client_id!r}, two_factor_code={code!r})"
+
+
+class Sandbox:
+    """A stand-in for a ConnectWise Automate server: real HTTP on loopback, or in process.
+
+    Profiles: `"seed"` follows the seed document (`POST /cwa/api/v1/APICredentials`, paging and
+    `X-RateLimit-*` headers, `{"error": {...}}` bodies); `"automate"` follows the real server
+    (`POST /cwa/api/v1/apitoken`, the `ClientId` header on every call, bare arrays, `orderBy`,
+    `includeFields`/`excludeFields`, `{"Message": ...}` bodies). Both serve `Computers`,
+    `Clients`, `Alerts` and `Scripts` (lists and `/{id}`) with `condition`, `page` and
+    `pageSize`, and `POST /Computers/{id}/Scripts/{scriptId}/Execute`. `GET /_sandbox/stats`
+    returns counters (also `stats()`); `DELETE /_sandbox/stats` zeroes them.
+
+    Options:
+        profile: `"seed"` (default) or `"automate"`.
+        records, seed: how many computers, and the seed of the deterministic data (clients,
+            locations, alerts in proportion; 25 scripts).
+        latency_ms: added to every API answer.
+        max_concurrent: more requests in flight than this get 429 with `Retry-After: 1`.
+        rate_limit, rate_window: fixed windows of `rate_window` seconds (default 60) with at
+            most `rate_limit` requests each (authentication calls not counted); past that, 429
+            with `Retry-After` = seconds to the next window.
+        faults, fault_seed: `"429=p,500=p,502=p,503=p,reset=p,slow=p,expire=p,401=p"` (or a
+            mapping): each API request independently, from a generator seeded with
+            `fault_seed`, gets at most one fault (`FaultPlan.schedule()` previews them).
+            `reset` drops the connection with no answer; `slow` delays the answer by
+            `slow_ms` + 50 ms; `expire` expires the presented token from now on (401); `401`
+            is a spurious 401. Authentication calls and `/_sandbox/` are never faulted.
+        slow_ms: see `slow` (default 1500).
+        token_ttl: token lifetime in seconds (default 4 h for seed, 1 h for automate).
+        username, password: the one account (default `sandbox` / `sandbox`).
+        client_id: the `ClientId` the automate profile requires (default: any non-empty value).
+        two_factor_code: when set, logging in needs this code (seed: `TwoFactorCode` in the
+            first request; automate: a first answer with `IsTwoFactorRequired: true`, then a
+            second request with `TwoFactorPasscode`).
+        host, port: where `start()` listens (default 127.0.0.1, a free port).
+
+    Use it as a context manager to serve over a real socket from a background thread:
+
+    >>> import httpx
+    >>> with Sandbox(profile="seed", records=30) as sandbox:
+    ...     login = {"Username": "sandbox", "Password": "sandbox"}
+    ...     token = httpx.post(f"{sandbox.api_url}/APICredentials", json=login).json()["AccessToken"]
+    ...     answer = httpx.get(
+    ...         f"{sandbox.api_url}/Computers",
+    ...         params={"condition": "Status = 'Online'", "pageSize": 5},
+    ...         headers={"Authorization": f"Bearer {token}"},
+    ...     )
+    ...     print(sandbox.url.startswith("http://127.0.0.1:"))
+    True
+    >>> answer.status_code, len(answer.json()), answer.headers["X-Page-Size"]
+    (200, 5, '5')
+
+    Or in process, with no socket at all (`transport()` / `async_transport()`):
+
+    >>> sandbox = Sandbox(profile="automate", records=10)
+    >>> with httpx.Client(transport=sandbox.transport(), base_url=sandbox.api_url) as client:
+    ...     client.get("/Computers").json()
+    {'Message': 'The ClientId header is required'}
+    """
+
+    def __init__(
+        self,
+        profile: Profile = "seed",
+        records: int = 1000,
+        seed: int = 0,
+        *,
+        latency_ms: float = 0.0,
+        max_concurrent: int | None = None,
+        rate_limit: int | None = None,
+        rate_window: float = 60.0,
+        faults: str | Mapping[str, float] | FaultPlan | None = None,
+        fault_seed: int = 0,
+        slow_ms: float = 1500.0,
+        token_ttl: float | None = None,
+        username: str = "sandbox",
+        password: str = "sandbox",
+        client_id: str | None = None,
+        two_factor_code: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.config = SandboxConfig(
+            profile=profile,
+            records=records,
+            seed=seed,
+            latency_ms=latency_ms,
+            max_concurrent=max_concurrent,
+            rate_limit=rate_limit,
+            rate_window=rate_window,
+            faults=FaultPlan.parse(faults),
+            fault_seed=fault_seed,
+            slow_ms=slow_ms,
+            token_ttl=token_ttl,
+            username=username,
+            password=password,
+            client_id=client_id,
+            two_factor_code=two_factor_code,
+        )
+        self.app = SandboxApp(self.config)
+        self.host = host
+        self.port = port
+        self._runner: _ThreadRunner | None = None
+        self._url: str | None = None
+
+    def __repr__(self) -> str:
+        state = self._url or "not started"
+        return f"<Sandbox profile={self.config.profile!r} records={self.config.records} {state}>"
+
+    # ------------------------------------------------------------ lifecycle
+
+    def start(self) -> Sandbox:
+        """Listen on `host:port` and serve from a background thread; returns `self`."""
+        if self._runner is not None:
+            raise ConfigurationError("this sandbox is already running")
+        try:
+            sock = bind(self.host, self.port)
+        except OSError as exc:
+            raise ConfigurationError(f"sandbox: cannot listen on {self.host}:{self.port}: {exc.strerror}") from exc
+        host, port = sock.getsockname()[:2]
+        self._url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        runner = _ThreadRunner(self.app, sock)
+        try:
+            runner.start()
+        except BaseException:
+            sock.close()
+            self._url = None
+            raise
+        self._runner = runner
+        return self
+
+    def stop(self) -> None:
+        """Close every connection and stop serving (idempotent)."""
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            runner.stop()
+        self._url = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the socket server is up."""
+        return self._runner is not None
+
+    # ------------------------------------------------------------ addresses and credentials
+
+    @property
+    def url(self) -> str:
+        """The base URL, `http://127.0.0.1:PORT` (only while running)."""
+        if self._url is None:
+            raise ConfigurationError("the sandbox is not running: use `with Sandbox(...) as sandbox:` or .start()")
+        return self._url
+
+    @property
+    def api_url(self) -> str:
+        """`url + "/cwa/api/v1"` while running; `http://sandbox/cwa/api/v1` for the in-process transports."""
+        return f"{self._url or 'http://sandbox'}/cwa/api/v1"
+
+    @property
+    def credentials(self) -> SandboxCredentials:
+        """Username, password, a `ClientId` header value and the two-factor code (or `None`)."""
+        c = self.config
+        return SandboxCredentials(c.username, c.password, c.client_id or DEFAULT_CLIENT_ID, c.two_factor_code)
+
+    # ------------------------------------------------------------ in-process use and counters
+
+    def transport(self) -> SandboxTransport:
+        """An httpx transport answering in process: `httpx.Client(transport=sandbox.transport())`."""
+        return SandboxTransport(self.app)
+
+    def async_transport(self) -> AsyncSandboxTransport:
+        """An async httpx transport answering in process: `httpx.AsyncClient(transport=...)`."""
+        return AsyncSandboxTransport(self.app)
+
+    def stats(self) -> dict[str, Any]:
+        """The counters `GET /_sandbox/stats` returns (requests, responses_by_status, responses_429, ...)."""
+        return self.app.stats()
+
+    def reset_stats(self) -> None:
+        """Zero the counters."""
+        self.app.reset_stats()
