@@ -7,6 +7,7 @@ CwaQueryError
 │   │   └── ConditionLimitError              it parses, but exceeds a configured limit
 │   └── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
 ├── SchemaError (ValueError)                 a field catalogue is malformed
+├── UnsupportedValueError (ValueError)       a record value a target cannot hold (a list in an SQL row)
 ├── ConfigurationError (ValueError)          bad client or server settings (e.g. remote http://)
 ├── TransportError                           no HTTP response: connection refused/reset, timeout
 └── ApiError                                 the server answered with an error status
@@ -44,6 +45,7 @@ __all__ = [
     "TransportError",
     "TwoFactorRequiredError",
     "UnrepresentableConditionError",
+    "UnsupportedValueError",
 ]
 
 
@@ -182,6 +184,10 @@ class UnrepresentableConditionError(ConditionError):
 
 class SchemaError(CwaQueryError, ValueError):
     """A field catalogue (schema) is malformed or names an unknown endpoint."""
+
+
+class UnsupportedValueError(CwaQueryError, ValueError):
+    """A record value that the target cannot hold, e.g. a list for an SQL column (see `to_sql`)."""
 
 
 class ConfigurationError(CwaQueryError, ValueError):

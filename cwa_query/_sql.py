@@ -1,0 +1,295 @@
+r"""Translate a condition into a SQLite `WHERE` clause with exactly the evaluator's semantics.
+
+>>> from cwa_query import to_sql
+>>> sql, params = to_sql("Client.Id = 5")
+>>> import sqlite3
+>>> db = sqlite3.connect(":memory:")
+>>> _ = db.execute('CREATE TABLE c ("Client.Id", "Name")')
+>>> _ = db.executemany("INSERT INTO c VALUES (?, ?)", [(5, "a"), ("5", "b"), (6, "c"), (None, "d")])
+>>> [name for (name,) in db.execute(f"SELECT Name FROM c WHERE {sql}", params)]
+['a', 'b']
+
+The result is what [`evaluate`][cwa_query.evaluate] answers for each record, given that
+the table is loaded by the storage convention below (the differential tests check this
+over generated conditions and records).
+
+**Storage convention** ([`sql_row`][cwa_query._sql.sql_row] and
+[`sql_value`][cwa_query._sql.sql_value] apply it):
+
+* one column per field path, named by the full dotted path (`"Client.Id"`), declared
+  **without a type** so SQLite keeps each value's own type (a typed column's affinity
+  would turn `'5'` into `5`);
+* text as text, integers as integers, floats and decimals as REAL (SQLite has no decimal
+  type), booleans as 0/1, `None` and NaN as NULL;
+* date-times (and dates, at midnight) as the normal form of
+  [`instant_text`][cwa_query._evaluate.instant_text]: UTC, microseconds, `+00:00`, e.g.
+  `2024-02-14T08:30:00.000000+00:00`, always 32 characters, so text order is time order.
+  The evaluator reads text in exactly this form as a date-time too.
+
+**What is supported.** Scalar columns only: a list-valued field cannot be a column, and
+`sql_row` refuses it with [`UnsupportedValueError`][cwa_query.errors.UnsupportedValueError].
+(A condition cannot tell a list path from a scalar one, so `to_sql` itself accepts every
+condition; `contains` is then a substring test, as the evaluator does on text.)
+
+**How.** Every predicate is a `CASE` over the value's kind (`typeof()` and a `GLOB` for the
+date-time normal form), each branch comparing the way the evaluator does: text with
+`COLLATE NOCASE` (ASCII-only folding, like the evaluator's), numbers numerically, numeric
+text through `CAST(... AS NUMERIC)` when it is a plain decimal, date-times as normal-form
+text; a mismatch gives NULL, SQL's unknown. `like`, `contains`, `startswith` and
+`endswith` use `LIKE ... ESCAPE '\'` with a pattern rebuilt from the evaluator's reading of
+the pattern. `and`/`or`/`not` are SQL's own, which are Kleene's. Values are always `?`
+parameters; only the quoted column names are spliced into the text.
+
+**Limits.** Numbers are compared as SQLite does (64-bit integers, doubles): exact while
+decimal literals, decimal values and numeric text have at most 15 significant digits and
+integers fit in 64 bits. Text holding a NUL character is not supported (SQLite's pattern
+functions stop at it). SQLite allows at most 32,766 parameters per statement, so very long
+`in` lists must be split.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import enum
+import math
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Union
+
+from . import ast
+from ._evaluate import LiteralView, _node, instant_text, like_tokens, literal_view
+from .errors import UnsupportedValueError
+
+if TYPE_CHECKING:
+    from .builder import Condition
+
+__all__ = ["SqlValue", "sql_row", "sql_value", "to_sql"]
+
+SqlValue = None | int | float | str
+Expression = Union[ast.Node, "Condition", str]
+
+_INT64 = (-(2**63), 2**63 - 1)
+_D = "[0-9]"
+_INSTANT_GLOB = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}+00:00"
+_ORDERING = {ast.Op.GT: ">", ast.Op.LT: "<", ast.Op.GE: ">=", ast.Op.LE: "<="}
+_POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
+_CHAIN = 32  # and/or items per parenthesised group: keeps SQLite's expression depth low
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _number_param(value: int | _decimal.Decimal) -> int | float:
+    if isinstance(value, _decimal.Decimal):
+        if value == value.to_integral_value():
+            value = int(value)
+        else:
+            return float(value)
+    if _INT64[0] <= value <= _INT64[1]:
+        return int(value)
+    return float(value)
+
+
+def sql_value(value: Any, *, where: str = "value") -> SqlValue:
+    """One field value in the storage convention (`where` names it in errors).
+
+    >>> import datetime as dt
+    >>> sql_value(True), sql_value(dt.date(2024, 2, 14)), sql_value(float("nan"))
+    (1, '2024-02-14T00:00:00.000000+00:00', None)
+    """
+    if value is None or isinstance(value, str):
+        return None if value is None else str.__str__(value)
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return _number_param(int(value))
+    if isinstance(value, float):
+        return None if math.isnan(value) else float(value)
+    if isinstance(value, _decimal.Decimal):
+        if value.is_nan():
+            return None
+        return float(value) if value.is_infinite() else _number_param(value)
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        try:
+            return instant_text(value)
+        except OverflowError:
+            raise UnsupportedValueError(f"{where}: the date-time {value!r} falls outside years 1-9999 in UTC") from None
+    if isinstance(value, enum.Enum):
+        return sql_value(value.value, where=where)
+    if isinstance(value, (list, tuple)):
+        raise UnsupportedValueError(
+            f"{where} holds a list: SQL columns hold one value each; to_sql supports scalar fields only"
+        )
+    raise UnsupportedValueError(f"{where}: cannot store a {type(value).__name__} value in an SQL column")
+
+
+def sql_row(record: Mapping[str, Any]) -> dict[str, SqlValue]:
+    """A record as columns: nested mappings flattened to dotted names, values by `sql_value`.
+
+    >>> sql_row({"Id": 1, "Client": {"Id": 5, "Name": "Acme"}, "Ok": False})
+    {'Id': 1, 'Client.Id': 5, 'Client.Name': 'Acme', 'Ok': 0}
+    """
+    out: dict[str, SqlValue] = {}
+    _flatten_into(out, "", record)
+    return out
+
+
+def _flatten_into(out: dict[str, SqlValue], prefix: str, mapping: Mapping[str, Any]) -> None:
+    for key, value in mapping.items():
+        name = prefix + str(key)
+        if isinstance(value, Mapping):
+            _flatten_into(out, name + ".", value)
+        else:
+            out[name] = sql_value(value, where=f"field {name!r}")
+
+
+def quote_identifier(name: str) -> str:
+    """`name` as an SQL identifier in double quotes (a `"` inside doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+# --------------------------------------------------------------------------- predicates
+
+
+class _Writer:
+    """Builds the SQL text and its parameter list in step."""
+
+    def __init__(self) -> None:
+        self.params: list[Any] = []
+
+    def param(self, value: Any) -> str:
+        self.params.append(value)
+        return "?"
+
+    def params_list(self, values: Iterable[Any]) -> str:
+        return "(" + ", ".join(self.param(v) for v in values) + ")"
+
+    # -- kinds of value
+
+    @staticmethod
+    def is_instant(column: str) -> str:
+        return f"{column} GLOB '{_INSTANT_GLOB}'"
+
+    @staticmethod
+    def is_numeric_text(column: str) -> str:
+        return (
+            f"({column} GLOB '[0-9]*' OR {column} GLOB '-[0-9]*') AND {column} NOT GLOB '?*[^0-9.]*'"
+            f" AND {column} NOT GLOB '*.*.*' AND {column} NOT GLOB '*.'"
+        )
+
+    def by_kind(self, column: str, instant: str, text: str, number: str) -> str:
+        return (
+            f"CASE WHEN {self.is_instant(column)} THEN {instant}"
+            f" WHEN typeof({column}) = 'text' THEN {text}"
+            f" WHEN typeof({column}) IN ('integer', 'real') THEN {number} END"
+        )
+
+    # -- predicates
+
+    def ordering(self, column: str, op: str, view: LiteralView) -> str:
+        instant = f"{column} {op} {self.param(view.instant_text)}" if view.instant_text is not None else "NULL"
+        if view.text is not None:
+            text = f"{column} {op} {self.param(view.text)} COLLATE NOCASE"
+        elif view.number is not None:
+            text = (
+                f"CASE WHEN {self.is_numeric_text(column)} THEN CAST({column} AS NUMERIC) {op} "
+                f"{self.param(_number_param(view.number))} END"
+            )
+        else:
+            text = "NULL"
+        number = f"{column} {op} {self.param(_number_param(view.number))}" if view.number is not None else "NULL"
+        return self.by_kind(column, instant, text, number)
+
+    def _in_set(self, left: str, values: list[Any], unknown: bool) -> str:
+        if not values:
+            return "NULL" if unknown else "0"
+        test = f"{left} IN {self.params_list(values)}"
+        return f"CASE WHEN {test} THEN 1 END" if unknown else test
+
+    def membership(self, column: str, views: list[LiteralView]) -> str:
+        itexts = _unique(v.instant_text for v in views)
+        instant = self._in_set(column, itexts, any(v.instant is None for v in views))
+        texts = _unique(v.text for v in views)
+        text_numbers = _unique(_number_param(v.number) for v in views if v.text is None and v.number is not None)
+        branches = []
+        if texts:
+            branches.append(f"WHEN {column} COLLATE NOCASE IN {self.params_list(texts)} THEN 1")
+        if text_numbers:
+            branches.append(f"WHEN NOT ({self.is_numeric_text(column)}) THEN NULL")
+            branches.append(f"WHEN CAST({column} AS NUMERIC) IN {self.params_list(text_numbers)} THEN 1")
+        otherwise = "NULL" if any(v.text is None and v.number is None for v in views) else "0"
+        text = f"CASE {' '.join(branches)} ELSE {otherwise} END" if branches else otherwise
+        numbers = _unique(_number_param(v.number) for v in views if v.number is not None)
+        number = self._in_set(column, numbers, any(v.number is None for v in views))
+        return self.by_kind(column, instant, text, number)
+
+    def text_match(self, column: str, op: ast.Op, view: LiteralView) -> str:
+        if op is ast.Op.LIKE:
+            pattern = _sqlite_pattern(like_tokens(view.match_text))
+        else:
+            literal = "".join(_escape(char) for char in view.match_text)
+            pattern = {ast.Op.CONTAINS: "%{}%", ast.Op.STARTSWITH: "{}%", ast.Op.ENDSWITH: "%{}"}[op].format(literal)
+        return f"CASE WHEN typeof({column}) = 'text' THEN {column} LIKE {self.param(pattern)} ESCAPE '\\' END"
+
+    # -- trees
+
+    def node(self, node: ast.Node) -> str:
+        if isinstance(node, ast.Compare):
+            column = quote_identifier(node.field.name)
+            op = _POSITIVE.get(node.op, node.op)
+            view = literal_view(node.value)
+            if op is ast.Op.EQ:
+                sql = self.membership(column, [view])
+            elif op in _ORDERING:
+                sql = self.ordering(column, _ORDERING[op], view)
+            else:
+                sql = self.text_match(column, op, view)
+            return f"NOT ({sql})" if op is not node.op else f"({sql})"
+        if isinstance(node, ast.InList):
+            sql = self.membership(quote_identifier(node.field.name), [literal_view(v) for v in node.values])
+            return f"NOT ({sql})" if node.negated else f"({sql})"
+        if isinstance(node, ast.Not):
+            return f"NOT {self.node(node.operand)}"
+        joiner = " AND " if isinstance(node, ast.And) else " OR "
+        return self._chain([self.node(item) for item in node.items], joiner)
+
+    def _chain(self, parts: list[str], joiner: str) -> str:
+        while len(parts) > _CHAIN:
+            parts = ["(" + joiner.join(parts[i : i + _CHAIN]) + ")" for i in range(0, len(parts), _CHAIN)]
+        return "(" + joiner.join(parts) + ")"
+
+
+def _unique(values: Iterable[Any]) -> list[Any]:
+    return list(dict.fromkeys(v for v in values if v is not None))
+
+
+def _escape(char: str) -> str:
+    return "\\" + char if char in "%_\\" else char
+
+
+def _sqlite_pattern(tokens: list[str | None]) -> str:
+    out = []
+    for token in tokens:
+        if token is None:
+            out.append("_")
+        elif token == "%" or token == "\\%":
+            out.append(token)
+        else:
+            out.append(_escape(token))
+    return "".join(out)
+
+
+def to_sql(expr: Expression) -> tuple[str, list[Any]]:
+    """A SQLite `WHERE` clause for `expr` and its `?` parameters, with the evaluator's semantics.
+
+    Columns are the full field paths as quoted identifiers; date-time parameters are
+    normal-form UTC text; booleans are 0/1. See the module documentation for the storage
+    convention the table must follow and for the limits.
+
+    >>> to_sql("Name like 'srv\\\\_%'")
+    ('(CASE WHEN typeof("Name") = \\'text\\' THEN "Name" LIKE ? ESCAPE \\'\\\\\\' END)', ['srv\\\\_%'])
+    """
+    node = _node(expr)
+    writer = _Writer()
+    sql = writer.node(node)
+    return sql, writer.params

@@ -1,0 +1,129 @@
+"""to_sql: the evaluator's rule tables run through SQLite, and the storage convention."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import sqlite3
+from typing import Any
+
+import pytest
+from evaluate_sql import select
+from evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
+
+from cwa_query import ast, evaluate, parse, to_sql
+from cwa_query._sql import sql_row, sql_value
+from cwa_query.errors import UnsupportedValueError
+
+
+def _storable(record: dict[str, Any]) -> bool:
+    try:
+        sql_row(record)
+    except UnsupportedValueError:
+        return False
+    return True
+
+
+SCALAR_ROWS = [row for row in NULLS_AND_LOGIC + PATHS + TEXT + LIKE + NUMBERS + DATES if _storable(row[1])]
+
+
+@pytest.mark.parametrize(("condition", "record", "expected"), SCALAR_ROWS)
+def test_rule_tables_through_sqlite(condition: str, record: dict[str, Any], expected: bool | None) -> None:
+    node = parse(condition)
+    assert select(node, [record]) == ({0} if expected is True else set())
+    assert select(ast.Not(node), [record]) == ({0} if expected is False else set())
+
+
+def test_every_scalar_rule_row_reaches_sqlite() -> None:
+    # The filter above keeps the tables honest: only list-valued records are left out.
+    assert len(SCALAR_ROWS) > 100
+
+
+@pytest.mark.parametrize(
+    ("condition", "sql_fragment", "params"),
+    [
+        ("Client.Id = 5", '"Client.Id"', [5, 5]),
+        ("t > 2024-02-14", "GLOB", ["2024-02-14T00:00:00.000000+00:00"]),
+        ("b = true", "IN", [1, 1]),
+        ("n = 2.5", "IN", [2.5, 2.5]),
+        ("n < 99999999999999999999", "<", [1e20, 1e20]),
+        ("s contains '50%'", "LIKE", ["%50\\%%"]),
+        ("s startswith 'a_'", "LIKE", ["a\\_%"]),
+        ("s endswith 'a\\'", "LIKE", ["%a\\\\"]),
+        ("s like 'a\\'", "ESCAPE", ["a\\\\"]),
+        ("s like 'x\\y%'", "ESCAPE", ["xy%"]),
+    ],
+)
+def test_parameters(condition: str, sql_fragment: str, params: list[Any]) -> None:
+    sql, got = to_sql(condition)
+    assert sql_fragment in sql
+    assert got == params
+
+
+def test_values_are_never_spliced() -> None:
+    sql, params = to_sql("Name = 'x'' or 1=1 --' or Name in ('a', 'b')")
+    assert "1=1" not in sql and "'a'" not in sql
+    assert "x' or 1=1 --" in params
+
+
+def test_long_chains_stay_shallow_for_sqlite() -> None:
+    items = tuple(ast.Compare(ast.Field("n"), ast.Op.EQ, ast.Integer(i)) for i in range(3000))
+    node = ast.Or(items)
+    assert select(node, [{"n": 2999}, {"n": 3000}]) == {0}
+
+
+def test_long_in_list() -> None:
+    node = parse("n in (" + ", ".join(str(i) for i in range(5000)) + ")")
+    assert select(node, [{"n": 4999}, {"n": "17"}, {"n": 5000}]) == {0, 1}
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        (None, None),
+        ("x", "x"),
+        (True, 1),
+        (False, 0),
+        (5, 5),
+        (2**70, float(2**70)),
+        (1.5, 1.5),
+        (float("nan"), None),
+        (decimal.Decimal("2.50"), 2.5),
+        (decimal.Decimal("3.0"), 3),
+        (decimal.Decimal("NaN"), None),
+        (dt.datetime(2024, 1, 1, 12, tzinfo=dt.timezone(dt.timedelta(hours=-5))), "2024-01-01T17:00:00.000000+00:00"),
+        (dt.datetime(2024, 1, 1, 12), "2024-01-01T12:00:00.000000+00:00"),
+        (dt.date(2024, 1, 1), "2024-01-01T00:00:00.000000+00:00"),
+    ],
+)
+def test_sql_value(value: Any, stored: Any) -> None:
+    assert sql_value(value) == stored
+    assert type(sql_value(value)) is type(stored)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"Tags": ["a"]},
+        {"Client": {"Ports": (1, 2)}},
+        {"x": object()},
+        {"x": b"bytes"},
+        {"t": dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))},
+    ],
+)
+def test_sql_row_refuses_what_a_column_cannot_hold(record: dict[str, Any]) -> None:
+    with pytest.raises(UnsupportedValueError, match="field"):
+        sql_row(record)
+
+
+def test_normal_form_sorts_as_time() -> None:
+    moments = [dt.datetime(999, 5, 1, tzinfo=dt.UTC), dt.datetime(2024, 1, 1, 23, 59, 59, 999999), dt.date(2024, 1, 2)]
+    texts = [sql_value(m) for m in moments]
+    assert texts == sorted(texts)  # type: ignore[type-var]
+
+
+def test_like_is_ascii_case_insensitive_in_sqlite_too() -> None:
+    # the assumption under LIKE and COLLATE NOCASE: SQLite folds ASCII letters only
+    db = sqlite3.connect(":memory:")
+    assert db.execute("SELECT 'ABC' LIKE 'abc', 'É' LIKE 'é', 'A' = 'a' COLLATE NOCASE").fetchone() == (1, 0, 1)
+    assert evaluate("s like 'abc'", {"s": "ABC"}) and not evaluate("s like 'é'", {"s": "É"})
