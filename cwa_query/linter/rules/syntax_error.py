@@ -70,7 +70,8 @@ def repair(ctx: Context, exc: ConditionSyntaxError) -> str | None:
             except ConditionLimitError:
                 continue
             except ConditionSyntaxError as new:
-                if new.pos > exc.pos:  # progress: the next mistake is further on
+                # progress: the next mistake is further on, or the text got shorter
+                if new.pos > exc.pos or (new.pos == exc.pos and len(candidate) < len(text)):
                     text, exc = candidate, new
                     break
                 continue
