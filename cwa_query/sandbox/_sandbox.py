@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import socket
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final
@@ -11,7 +13,7 @@ from ..errors import ConfigurationError
 from ._app import SandboxApp, SandboxConfig
 from ._data import Profile
 from ._faults import FaultPlan
-from ._server import AsyncSandboxTransport, SandboxTransport, _ThreadRunner, bind
+from ._server import AsyncSandboxTransport, SandboxTransport, _ThreadRunner, bind, serve_socket
 
 __all__ = ["DEFAULT_CLIENT_ID", "Sandbox", "SandboxCredentials"]
 
@@ -147,9 +149,8 @@ class Sandbox:
 
     # ------------------------------------------------------------ lifecycle
 
-    def start(self) -> Sandbox:
-        """Listen on `host:port` and serve from a background thread; returns `self`."""
-        if self._runner is not None:
+    def _listen(self) -> socket.socket:
+        if self._url is not None:
             raise ConfigurationError("this sandbox is already running")
         try:
             sock = bind(self.host, self.port)
@@ -157,6 +158,24 @@ class Sandbox:
             raise ConfigurationError(f"sandbox: cannot listen on {self.host}:{self.port}: {exc.strerror}") from exc
         host, port = sock.getsockname()[:2]
         self._url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+        return sock
+
+    async def serve(self, stop: asyncio.Event, *, ready: Callable[[Sandbox], None] | None = None) -> None:
+        """Serve on the running event loop until `stop` is set (what `cwa-query sandbox` does).
+
+        `ready(self)` is called once the socket listens; `url` is valid from then until this returns.
+        """
+        sock = self._listen()
+        try:
+            if ready is not None:
+                ready(self)
+            await serve_socket(self.app, sock, stop)
+        finally:
+            self._url = None
+
+    def start(self) -> Sandbox:
+        """Listen on `host:port` and serve from a background thread; returns `self`."""
+        sock = self._listen()
         runner = _ThreadRunner(self.app, sock)
         try:
             runner.start()

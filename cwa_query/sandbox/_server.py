@@ -24,7 +24,7 @@ import httpx
 
 from ._app import SandboxApp, SandboxRequest, SandboxResponse
 
-__all__ = ["AsyncSandboxTransport", "SandboxTransport", "bind", "serve"]
+__all__ = ["AsyncSandboxTransport", "SandboxTransport", "bind", "serve_socket"]
 
 logger = logging.getLogger("cwa_query.sandbox")
 
@@ -172,7 +172,7 @@ class _Connection:
             logger.info('%s "%s %s" %s %.1fms', self.peer, request.method, request.target[:300], status, elapsed)
 
 
-async def serve(app: SandboxApp, sock: socket.socket, stop: asyncio.Event) -> None:
+async def serve_socket(app: SandboxApp, sock: socket.socket, stop: asyncio.Event) -> None:
     """Serve `app` on the listening `sock` until `stop` is set, then close every connection."""
     tasks: set[asyncio.Task[None]] = set()
 
@@ -203,7 +203,7 @@ async def serve(app: SandboxApp, sock: socket.socket, stop: asyncio.Event) -> No
 
 
 class _ThreadRunner:
-    """Runs `serve()` on its own event loop in a daemon thread."""
+    """Runs `serve_socket()` on its own event loop in a daemon thread."""
 
     def __init__(self, app: SandboxApp, sock: socket.socket) -> None:
         self._loop = asyncio.new_event_loop()
@@ -225,7 +225,7 @@ class _ThreadRunner:
     async def _serve(self, app: SandboxApp, sock: socket.socket) -> None:
         self._stop = asyncio.Event()
         self._ready.set()
-        await serve(app, sock, self._stop)
+        await serve_socket(app, sock, self._stop)
 
     def start(self) -> None:
         self._thread.start()

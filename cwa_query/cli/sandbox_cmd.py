@@ -1,0 +1,144 @@
+"""`cwa-query sandbox`: serve a stand-in Automate server on loopback.
+
+The first line of standard output is the base URL (`http://127.0.0.1:PORT`), flushed at once,
+so a script can start the server with `--port 0` and read where it listens. Requests are
+logged to standard error (method, path, status, time; never tokens or passwords).
+SIGINT and SIGTERM stop it with exit status 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..sandbox import Sandbox
+
+__all__ = ["register", "run"]
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `sandbox` subcommand."""
+    parser = subparsers.add_parser(
+        "sandbox",
+        help="serve a stand-in Automate server (both profiles, fault injection)",
+        description="Serve a stand-in ConnectWise Automate REST API over HTTP. The first line of "
+        "standard output is the base URL; requests are logged to standard error; SIGINT/SIGTERM stop it.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed first)")
+    parser.add_argument("--profile", choices=("seed", "automate"), default="seed", help="API profile (default seed)")
+    parser.add_argument("--records", type=_positive_int, default=1000, help="number of computers (default 1000)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
+    parser.add_argument("--latency-ms", type=_non_negative, default=0.0, help="added to every answer")
+    parser.add_argument("--max-concurrent", type=_positive_int, help="more requests in flight get 429")
+    parser.add_argument("--rate-limit", type=_positive_int, help="requests per window; past that 429")
+    parser.add_argument("--rate-window", type=_non_negative, default=60.0, help="window in seconds (default 60)")
+    parser.add_argument(
+        "--faults",
+        metavar="SPEC",
+        help="e.g. '429=0.05,500=0.02,502=0.01,503=0.01,reset=0.01,slow=0.01,expire=0.01,401=0.01'",
+    )
+    parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault schedule (default 0)")
+    parser.add_argument("--slow-ms", type=_non_negative, default=1500.0, help="delay of a 'slow' fault (1500)")
+    parser.add_argument("--token-ttl", type=_non_negative, help="token lifetime in seconds (default 4 h / 1 h)")
+    parser.add_argument("--username", default="sandbox", help="the account's name (default sandbox)")
+    parser.add_argument("--password", default="sandbox", help="the account's password (default sandbox)")
+    parser.add_argument("--client-id", help="the ClientId the automate profile requires (default: any)")
+    parser.add_argument("--two-factor-code", help="require this two-factor code at login")
+    parser.add_argument("--quiet", action="store_true", help="do not log requests")
+    parser.set_defaults(run=run, command_name="sandbox")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until SIGINT/SIGTERM; 0 then, 2 for bad options or a port in use."""
+    from ..errors import ConfigurationError
+    from ..sandbox import Sandbox
+
+    try:
+        sandbox = Sandbox(
+            profile=args.profile,
+            records=args.records,
+            seed=args.seed,
+            latency_ms=args.latency_ms,
+            max_concurrent=args.max_concurrent,
+            rate_limit=args.rate_limit,
+            rate_window=args.rate_window,
+            faults=args.faults,
+            fault_seed=args.fault_seed,
+            slow_ms=args.slow_ms,
+            token_ttl=args.token_ttl,
+            username=args.username,
+            password=args.password,
+            client_id=args.client_id,
+            two_factor_code=args.two_factor_code,
+            host=args.host,
+            port=args.port,
+        )
+    except ConfigurationError as exc:
+        print(f"cwa-query sandbox: {exc}", file=sys.stderr)
+        return 2
+
+    log = logging.getLogger("cwa_query.sandbox")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING if args.quiet else logging.INFO)
+    log.propagate = False
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        await sandbox.serve(stop, ready=_announce)
+
+    try:
+        asyncio.run(main())
+    except ConfigurationError as exc:
+        print(f"cwa-query sandbox: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        log.removeHandler(handler)
+    print("cwa-query sandbox: stopped", file=sys.stderr)
+    return 0
+
+
+def _announce(sandbox: Sandbox) -> None:
+    print(sandbox.url, flush=True)
+    config = sandbox.config
+    credentials = sandbox.credentials
+    lines = [
+        f"profile {config.profile}, {config.records} computers (data seed {config.seed}); API at {sandbox.api_url}",
+        f"log in as {credentials.username!r} (password as given"
+        + (", two-factor code required" if credentials.two_factor_code else "")
+        + ")"
+        + (f"; send the header ClientId: {credentials.client_id}" if config.profile == "automate" else ""),
+        f"faults: {config.faults.describe()} (fault seed {config.fault_seed}); stats at {sandbox.url}/_sandbox/stats",
+    ]
+    for line in lines:
+        print(f"cwa-query sandbox: {line}", file=sys.stderr, flush=True)

@@ -1,0 +1,83 @@
+"""pytest fixtures for testing your own Automate integrations against the sandbox.
+
+Installed with cwa_query (a `pytest11` entry point), so there is nothing to configure:
+
+* `cwa_sandbox`: a running `Sandbox` (real HTTP on 127.0.0.1) for one test. Configure it
+  with the `cwa_sandbox` marker, whose keyword arguments are `Sandbox`'s options:
+
+      @pytest.mark.cwa_sandbox(profile="automate", records=50, faults="500=0.2", fault_seed=1)
+      def test_my_sync(cwa_sandbox):
+          creds = cwa_sandbox.credentials
+          sync_computers(base_url=cwa_sandbox.api_url, user=creds.username, password=creds.password)
+          assert cwa_sandbox.stats()["responses_by_status"]["200"] > 0
+
+  Without the marker: the `seed` profile, 100 computers, no faults.
+* `cwa_sandbox_url`: the same sandbox's base URL (`http://127.0.0.1:PORT`).
+* `cwa_sandbox_factory`: a function taking `Sandbox`'s options and returning a started
+  sandbox; every sandbox it made is stopped after the test:
+
+      def test_both_profiles(cwa_sandbox_factory):
+          seed = cwa_sandbox_factory(profile="seed", records=10)
+          real = cwa_sandbox_factory(profile="automate", records=10, two_factor_code="123456")
+
+Generated data is cached per (profile, records, seed), so many sandboxes stay cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from . import Sandbox
+
+__all__ = ["cwa_sandbox", "cwa_sandbox_factory", "cwa_sandbox_url"]
+
+#: The options `cwa_sandbox` uses when no marker says otherwise.
+DEFAULTS: dict[str, Any] = {"profile": "seed", "records": 100}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Register the `cwa_sandbox` marker (so `--strict-markers` accepts it)."""
+    config.addinivalue_line(
+        "markers",
+        "cwa_sandbox(**options): options of cwa_query.sandbox.Sandbox for the cwa_sandbox fixture "
+        "(profile, records, seed, latency_ms, max_concurrent, rate_limit, faults, ...)",
+    )
+
+
+@pytest.fixture
+def cwa_sandbox_factory() -> Iterator[Callable[..., Sandbox]]:
+    """A function `(**options) -> Sandbox` that starts sandboxes; all are stopped after the test."""
+    from . import Sandbox
+
+    started: list[Sandbox] = []
+
+    def make(**options: Any) -> Sandbox:
+        sandbox = Sandbox(**options).start()
+        started.append(sandbox)
+        return sandbox
+
+    yield make
+    for sandbox in reversed(started):
+        sandbox.stop()
+
+
+@pytest.fixture
+def cwa_sandbox(request: pytest.FixtureRequest, cwa_sandbox_factory: Callable[..., Sandbox]) -> Sandbox:
+    """A running sandbox, configured by the nearest `@pytest.mark.cwa_sandbox(...)` marker."""
+    options = dict(DEFAULTS)
+    marker = request.node.get_closest_marker("cwa_sandbox")
+    if marker is not None:
+        if marker.args:
+            raise pytest.UsageError("@pytest.mark.cwa_sandbox takes keyword arguments only (Sandbox's options)")
+        options.update(marker.kwargs)
+    return cwa_sandbox_factory(**options)
+
+
+@pytest.fixture
+def cwa_sandbox_url(cwa_sandbox: Sandbox) -> str:
+    """The base URL of `cwa_sandbox`, `http://127.0.0.1:PORT`."""
+    return cwa_sandbox.url
