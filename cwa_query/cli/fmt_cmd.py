@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .lint_cmd import read_conditions
+from .lint_cmd import add_conditions_argument, read_conditions
 
 __all__ = ["register", "run"]
 
@@ -22,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "condition does not parse (the message goes to standard error)."
         ),
     )
-    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
+    add_conditions_argument(parser)
     parser.add_argument(
         "--dialect", choices=("seed", "automate"), default="seed", help="dialect to write (default: seed)"
     )

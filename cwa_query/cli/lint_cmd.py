@@ -10,7 +10,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-__all__ = ["add_schema_options", "positive_int", "read_conditions", "register", "run", "usage_error"]
+__all__ = [
+    "add_conditions_argument",
+    "add_schema_options",
+    "positive_int",
+    "read_conditions",
+    "register",
+    "run",
+    "usage_error",
+]
 
 _FORMATS = ("text", "json", "github", "sarif")
 
@@ -27,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "one is, 2 on a usage error."
         ),
     )
-    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
+    add_conditions_argument(parser)
     add_schema_options(parser)
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format (default: text)")
     parser.add_argument(
@@ -41,6 +49,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rule codes or names to skip")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.set_defaults(run=run, command_name="lint")
+
+
+def add_conditions_argument(parser: argparse.ArgumentParser) -> None:
+    """The `CONDITION ...` positional argument ('-' or none: standard input)."""
+    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
 
 
 def add_schema_options(parser: argparse.ArgumentParser, *, dialect: bool = True) -> None:

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .fmt_cmd import report_error
-from .lint_cmd import add_schema_options, read_conditions, usage_error
+from .lint_cmd import add_conditions_argument, add_schema_options, read_conditions, usage_error
 
 __all__ = ["register", "run"]
 
@@ -27,7 +27,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "error, and the exit status is then 1."
         ),
     )
-    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
+    add_conditions_argument(parser)
     parser.add_argument("--to", choices=("seed", "automate"), required=True, help="target dialect")
     parser.add_argument(
         "--from",

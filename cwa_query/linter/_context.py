@@ -44,6 +44,18 @@ class Context:
         """What the schema knows of the node's field (`None`: unknown)."""
         return self.schema.lookup(node.field.name, self.endpoint)
 
+    def known_predicates(self) -> Iterator[tuple[Predicate, FieldInfo]]:
+        """The predicates whose field the schema knows, with what it knows."""
+        for node in self.predicates():
+            info = self.field(node)
+            if info is not None:
+                yield node, info
+
+    @staticmethod
+    def literals(node: Predicate) -> tuple[ast.Literal, ...]:
+        """The values a predicate compares with: one, or the `in` list."""
+        return (node.value,) if isinstance(node, ast.Compare) else node.values
+
     # ------------------------------------------------------------------ text
 
     def source(self, node: ast.Node | ast.Field | ast.Literal) -> str:

@@ -31,12 +31,10 @@ class QuotedDateRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.dialect != "automate":
             return
-        for node in ctx.predicates():
-            info = ctx.field(node)
-            if info is None or info.type != "datetime":
+        for node, info in ctx.known_predicates():
+            if info.type != "datetime":
                 continue
-            values = (node.value,) if isinstance(node, ast.Compare) else node.values
-            for literal in values:
+            for literal in ctx.literals(node):
                 if not isinstance(literal, ast.String):
                     continue
                 bare = iso_date(literal.value)

@@ -31,18 +31,14 @@ class TypeMismatchRule(Rule):
     example = Example("TotalMemory >= '4096'", "TotalMemory >= 4096", endpoint="Computers")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node in ctx.predicates():
-            info = ctx.field(node)
-            if info is None:
-                continue
+        for node, info in ctx.known_predicates():
             op = node.op if isinstance(node, ast.Compare) else None
             problem = operator_problem(info, op)
             if problem is not None:
                 start, end = ctx.operator_span(node)
                 yield Finding(start, end, problem)
                 continue
-            values = (node.value,) if isinstance(node, ast.Compare) else node.values
-            for literal in values:
+            for literal in ctx.literals(node):
                 found = literal_problem(info, literal, ctx.dialect)
                 if found is None:
                     continue

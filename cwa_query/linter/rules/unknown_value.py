@@ -28,15 +28,13 @@ class UnknownValueRule(Rule):
     example = Example("Status = 'Onlien'", "Status = 'Online'", endpoint="Computers")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        for node in ctx.predicates():
-            info = ctx.field(node)
-            if info is None or info.values is None or info.array:
+        for node, info in ctx.known_predicates():
+            if info.values is None or info.array:
                 continue
             if isinstance(node, ast.Compare) and node.op not in _EQUALITY:
                 continue
             known = {value.lower(): value for value in info.values}
-            values = (node.value,) if isinstance(node, ast.Compare) else node.values
-            for literal in values:
+            for literal in ctx.literals(node):
                 if not isinstance(literal, (ast.String, ast.Integer)):
                     continue
                 value = str(literal.value)

@@ -85,8 +85,7 @@ def _seed(ctx: Context, node: Predicate) -> Iterator[Finding]:
             )
     elif spelled.lower() == "eq":
         yield Finding(start, end, "the seed dialect has no `eq`; write `=`", ctx.splice(start, end, "="))
-    values = (node.value,) if isinstance(node, ast.Compare) else node.values
-    for literal in values:
+    for literal in ctx.literals(node):
         span = literal.span
         assert span is not None
         source = ctx.source(literal)
