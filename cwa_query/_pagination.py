@@ -160,7 +160,8 @@ def iter_pages_sync(
                 break
             page = pending.pop(min(pending)).result()
             page.records = plan.accept(page)
-            yield page
+            if page.records:  # an empty page past the end (no paging headers) is not handed over
+                yield page
     finally:
         for future in pending.values():
             future.cancel()
@@ -186,7 +187,8 @@ async def iter_pages_async(fetch: Callable[[int], Awaitable[Page]], plan: PagePl
                 break
             page = await pending.pop(min(pending))
             page.records = plan.accept(page)
-            yield page
+            if page.records:
+                yield page
     finally:
         for task in pending.values():
             task.cancel()
