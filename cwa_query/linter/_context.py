@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import ast
 from ..errors import ConditionSyntaxError, CwaQueryError
@@ -14,8 +14,7 @@ __all__ = ["Context", "Predicate"]
 Predicate = ast.Compare | ast.InList
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """The condition under lint.
 
     `tree` is `None` when the text does not parse; `error` then holds the syntax error.

@@ -1,11 +1,15 @@
-"""The linter's values: findings, diagnostics, rules and the rule registry."""
+"""The linter's values: findings, diagnostics, rules and the rule registry.
+
+`Diagnostic` is a frozen dataclass; the internal records are named tuples, which are
+cheaper to define (this module is on the start-up path of `cwa-query lint`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from ._context import Context
@@ -56,8 +60,7 @@ class Diagnostic:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """What a rule reports: a source range (0-based offsets, end exclusive), a message and
     a candidate fix (the whole corrected text). The linter keeps the fix only if it parses
     and lints cleaner."""
@@ -68,8 +71,7 @@ class Finding:
     fix: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Example:
+class Example(NamedTuple):
     """A condition a rule fires on, in a dialect (and endpoint), and the fix it offers."""
 
     condition: str
@@ -97,8 +99,7 @@ class Rule:
         raise NotImplementedError
 
 
-@dataclass(frozen=True, slots=True)
-class RuleInfo:
+class RuleInfo(NamedTuple):
     """A rule's documentation: what `list_rules()` returns, for docs and `--list-rules`."""
 
     code: str
