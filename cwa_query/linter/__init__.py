@@ -15,7 +15,9 @@ stable code, a kebab-case name, a severity, a summary and an example
 apart from the rules.
 
 Every fix is checked before it is offered: the fixed text must parse and lint cleaner
-(fewer findings of the rule, no more errors).
+(fewer findings of the rule, no more errors). Checking costs a lint of the fixed text, so
+one condition gets at most `MAX_CHECKED_FIXES` distinct fixes; findings past that carry
+`fix=None`.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, list
 
 __all__ = [
     "DEFAULT_URL_BUDGET",
+    "MAX_CHECKED_FIXES",
     "Diagnostic",
     "Example",
     "Finding",
@@ -48,6 +51,9 @@ DEFAULT_URL_BUDGET = 2000
 About 2,000 characters keeps the whole request line under the 2,048 that IIS (in front of
 the Automate API) and many proxies accept by default.
 """
+
+MAX_CHECKED_FIXES = 32
+"""How many distinct fixes one `lint` call checks (and so offers) at most."""
 
 SchemaArg = Schema | Mapping[str, Any] | str | os.PathLike[str] | None
 
@@ -89,7 +95,10 @@ def lint(
         fix = finding.fix
         if fix is not None and fix != text:
             if fix not in checked:
-                checked[fix] = _run_or_none(fix, dialect, loaded, canonical, url_budget, rules)
+                if len(checked) >= MAX_CHECKED_FIXES:
+                    checked[fix] = None
+                else:
+                    checked[fix] = _run_or_none(fix, dialect, loaded, canonical, url_budget, rules)
             after = checked[fix]
             if after is None or not _cleaner(rule, found, after, before_errors):
                 fix = None

@@ -246,3 +246,12 @@ def test_register_refuses_clashes() -> None:
     Clash.code, Clash.name = "XYZ", "Bad_Name"
     with pytest.raises(ValueError, match="bad rule code or name"):
         register(Clash)
+
+
+def test_fixes_checked_per_condition_are_bounded() -> None:
+    from cwa_query.linter import MAX_CHECKED_FIXES
+
+    condition = " and ".join(f"TotalMemoryX{n} = 1" for n in range(MAX_CHECKED_FIXES + 8))
+    found = lint(condition, endpoint="Computers")
+    assert [d.code for d in found] == ["CWQ102"] * (MAX_CHECKED_FIXES + 8)
+    assert sum(d.fix is not None for d in found) == MAX_CHECKED_FIXES
