@@ -1,0 +1,337 @@
+"""`cwa-query fetch`: run a query and print the records.
+
+```
+cwa-query fetch Computers --sandbox --where "Status = 'Online'"
+cwa-query fetch Computers --server automate.example.com --profile automate --format csv --output pcs.csv
+```
+
+The condition is parsed before anything else: a bad one prints the caret message and exits
+with status 2, without a request. `--sandbox` starts the built-in sandbox in this process
+(a loopback server on a background thread) and queries it; otherwise the server and the
+credentials come from `--server` and the `CONNECTWISE_AUTOMATE_*` variables. Records stream
+to the output as pages arrive (`csv` and `table` go through a temporary file first, to learn
+every column without holding the records in memory). `--output` is written to a temporary
+file beside it and renamed into place only when everything arrived.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .._client import Client
+
+__all__ = ["flatten", "register", "run"]
+
+_FORMATS = ("jsonl", "json", "csv", "table")
+_NO_SERVER = (
+    "no server to query: pass --server URL (or set CONNECTWISE_AUTOMATE_SERVER with CONNECTWISE_AUTOMATE_USERNAME/"
+    "_PASSWORD, or _USER/_PASS[/_2FA], and CONNECTWISE_AUTOMATE_CLIENT_ID for automate), or try --sandbox"
+)
+_TABLE_CELL = 40
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
+    return value
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the `fetch` subcommand."""
+    parser = subparsers.add_parser(
+        "fetch",
+        help="query an endpoint (or the built-in sandbox) and print the records",
+        description=(
+            "Fetch the records of ENDPOINT (Computers, Clients, Alerts, ...) matching --where, every page, "
+            "fetched concurrently within the rate limits, retried on transient failures. The server comes from "
+            "--server or CONNECTWISE_AUTOMATE_SERVER (credentials from the CONNECTWISE_AUTOMATE_* variables); "
+            "--sandbox queries the built-in sandbox instead."
+        ),
+    )
+    parser.add_argument("endpoint", metavar="ENDPOINT", help="the endpoint, e.g. Computers")
+    parser.add_argument("--where", metavar="CONDITION", help="the condition, e.g. \"Status = 'Online'\"")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--sandbox", action="store_true", help="start the built-in sandbox and query it")
+    where.add_argument("--server", metavar="URL", help="the server's host name or URL")
+    parser.add_argument(
+        "--profile",
+        choices=("seed", "automate"),
+        help="the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else seed)",
+    )
+    parser.add_argument("--page-size", type=_positive_int, metavar="N", help="records per page (1-1000, default 250)")
+    parser.add_argument("--limit", type=_positive_int, metavar="N", help="stop after N records")
+    parser.add_argument("--order-by", metavar="ORDER", help='e.g. "ComputerName asc"')
+    parser.add_argument("--fields", metavar="A,B", help="only these fields (dotted paths allowed), in this order")
+    parser.add_argument("--format", choices=_FORMATS, default="jsonl", help="output format (default jsonl)")
+    parser.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="a progress line on standard error (default: when it is a terminal)",
+    )
+    parser.add_argument("--output", "-o", metavar="FILE", help="write here (atomically) instead of standard output")
+    parser.add_argument(
+        "--retries",
+        type=int,
+        default=5,
+        metavar="N",
+        help="retries per request on 429, 5xx, drops, timeouts (default 5)",
+    )
+    parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per request (default 30)")
+    parser.add_argument(
+        "--records", type=_positive_int, default=1000, metavar="N", help="computers in the sandbox (default 1000)"
+    )
+    parser.set_defaults(run=run, command_name="fetch")
+
+
+def _error(message: str, code: int) -> int:
+    print(f"cwa-query fetch: error: {message}", file=sys.stderr)
+    return code
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fetch and print; 0 on success, 1 when the server or the network failed, 2 for usage errors."""
+    from .._parser import parse
+    from ..errors import ConditionError, ConfigurationError, CwaQueryError
+
+    where = None
+    if args.where is not None:
+        try:
+            where = parse(args.where)
+        except ConditionError as exc:
+            return _error(str(exc), 2)
+    fields = [part.strip() for part in args.fields.split(",") if part.strip()] if args.fields else None
+    if args.fields is not None and not fields:
+        return _error("--fields is empty", 2)
+    profile = args.profile or os.environ.get("CONNECTWISE_AUTOMATE_PROFILE") or "seed"
+    if profile not in ("seed", "automate"):
+        return _error(f"CONNECTWISE_AUTOMATE_PROFILE must be seed or automate, not {profile!r}", 2)
+    if not args.sandbox and not args.server and not os.environ.get("CONNECTWISE_AUTOMATE_SERVER"):
+        return _error(_NO_SERVER, 2)
+    try:
+        with contextlib.ExitStack() as stack:
+            client = stack.enter_context(_open_client(args, profile))
+            records = _records(client, args, where, fields, profile)
+            with _destination(args.output) as out:
+                _write(args.format, records, out, fields)
+    except ConfigurationError as exc:
+        return _error(str(exc), 2)
+    except CwaQueryError as exc:
+        return _error(str(exc), 1)
+    except OSError as exc:
+        return _error(f"cannot write {args.output or 'the output'}: {exc.strerror or exc}", 1)
+    finally:
+        _Progress.finish()
+    return 0
+
+
+@contextlib.contextmanager
+def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
+    from .._client import Client
+    from .._retry import RetryPolicy
+
+    if args.retries < 0 or not args.timeout > 0:
+        from ..errors import ConfigurationError
+
+        raise ConfigurationError("--retries must be 0 or more and --timeout above 0")
+    options: dict[str, Any] = {
+        "profile": profile,
+        "retry": RetryPolicy(max_retries=args.retries),
+        "timeout": args.timeout,
+    }
+    if args.page_size is not None:
+        options["page_size"] = args.page_size
+    if args.sandbox:
+        from ..sandbox import Sandbox
+
+        with Sandbox(profile, records=args.records) as sandbox:  # type: ignore[arg-type]
+            creds = sandbox.credentials
+            with Client(
+                sandbox.url,
+                username=creds.username,
+                password=creds.password,
+                client_id=creds.client_id,
+                two_factor_code=creds.two_factor_code,
+                **options,
+            ) as client:
+                yield client
+        return
+    if args.server:
+        options["server"] = args.server
+    with Client.from_env(**options) as client:
+        yield client
+
+
+def _records(
+    client: Client, args: argparse.Namespace, where: Any, fields: list[str] | None, profile: str
+) -> Iterator[dict[str, Any]]:
+    include = fields if fields and profile == "automate" else None
+    pages = client.iter_pages(args.endpoint, where, order_by=args.order_by, include_fields=include, limit=args.limit)
+    show = args.progress if args.progress is not None else sys.stderr.isatty()
+
+    def generate() -> Iterator[dict[str, Any]]:
+        done = 0
+        total: int | None = None
+        for page in pages:
+            if page.total_count is not None:
+                total = min(page.total_count, args.limit) if args.limit else page.total_count
+            done += len(page.records)
+            if show:
+                _Progress.show(done, total)
+            for record in page.records:
+                yield _project(record, fields) if fields else record
+
+    return generate()
+
+
+class _Progress:
+    """One line on standard error, rewritten in place."""
+
+    active = False
+
+    @classmethod
+    def show(cls, done: int, total: int | None) -> None:
+        text = f"{done:,} of {total:,} records" if total is not None else f"{done:,} records"
+        sys.stderr.write(f"\r\x1b[2K{text}")
+        sys.stderr.flush()
+        cls.active = True
+
+    @classmethod
+    def finish(cls) -> None:
+        if cls.active:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            cls.active = False
+
+
+def _get(record: Any, path: str) -> Any:
+    value = record
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        if part in value:
+            value = value[part]
+            continue
+        lowered = part.lower()
+        value = next((v for k, v in value.items() if k.lower() == lowered), None)
+    return value
+
+
+def _project(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
+    return {name: _get(record, name) for name in fields}
+
+
+def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A record as one level: nested objects as dotted columns, lists as JSON text.
+
+    >>> flatten({"Id": 1, "Client": {"Id": 2, "Name": "A"}, "Ports": [80, 443], "Empty": {}})
+    {'Id': 1, 'Client.Id': 2, 'Client.Name': 'A', 'Ports': '[80, 443]', 'Empty': ''}
+    """
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            if value:
+                out.update(flatten(value, name + "."))
+            else:
+                out[name] = ""
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False)
+        else:
+            out[name] = value
+    return out
+
+
+@contextlib.contextmanager
+def _destination(path: str | None) -> Iterator[IO[str]]:
+    """Standard output, or a temporary file beside `path` renamed over it once complete."""
+    if path is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed only on success
+        "w",
+        encoding="utf-8",
+        newline="",
+        dir=directory,
+        prefix=f".{os.path.basename(path)}.",
+        suffix=".part",
+        delete=False,
+    )
+    try:
+        with handle:
+            yield handle
+        os.replace(handle.name, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(handle.name)
+        raise
+
+
+def _write(fmt: str, records: Iterator[dict[str, Any]], out: IO[str], fields: list[str] | None) -> None:
+    if fmt == "jsonl":
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    elif fmt == "json":
+        separator = "[\n  "
+        for record in records:
+            out.write(separator + json.dumps(record, ensure_ascii=False))
+            separator = ",\n  "
+        out.write("[]\n" if separator.startswith("[") else "\n]\n")
+    else:
+        _write_tabular(fmt, records, out, fields)
+
+
+def _write_tabular(fmt: str, records: Iterator[dict[str, Any]], out: IO[str], fields: list[str] | None) -> None:
+    import csv
+
+    columns: dict[str, None] = dict.fromkeys(fields or [])
+    widths: dict[str, int] = {}
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        for record in records:
+            flat = flatten(record)
+            for name, value in flat.items():
+                columns.setdefault(name)
+                widths[name] = max(widths.get(name, len(name)), min(_TABLE_CELL, len(_cell(value))))
+            spool.write(json.dumps(flat, ensure_ascii=False) + "\n")
+        spool.seek(0)
+        names = list(columns)
+        if fmt == "csv":
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(names)
+            for line in spool:
+                flat = json.loads(line)
+                writer.writerow(["" if flat.get(n) is None else flat.get(n) for n in names])
+            return
+        sizes = [widths.get(n, len(n)) for n in names]
+        out.write("  ".join(n.ljust(w) for n, w in zip(names, sizes, strict=True)).rstrip() + "\n")
+        out.write("  ".join("-" * w for w in sizes) + "\n")
+        for line in spool:
+            flat = json.loads(line)
+            cells = [_fit(_cell(flat.get(n)), w) for n, w in zip(names, sizes, strict=True)]
+            out.write("  ".join(cells).rstrip() + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value).replace("\n", " ").replace("\r", " ")
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 3] + "..."
