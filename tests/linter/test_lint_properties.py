@@ -18,7 +18,7 @@ FRAGMENTS = [
     "'%DC%'", "'A_B%'", "Online", "O'Brien'", "\u2018x\u2019", "`x`", "'", "\n",
 ]
 
-conditions = st.lists(st.sampled_from(FRAGMENTS), min_size=1, max_size=12).map("".join)
+conditions = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=3), min_size=1, max_size=12).map("".join)
 dialects = st.sampled_from(["seed", "automate"])
 endpoints = st.sampled_from([None, "Computers"])
 
