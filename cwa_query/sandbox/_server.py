@@ -35,6 +35,8 @@ MAX_REQUEST_LINE: Final = 16 * 1024
 #: A connection idle this long between requests is closed.
 IDLE_TIMEOUT: Final = 120.0
 _READ_CHUNK: Final = 65536
+#: After refusing a request, at most this much of what the client still sends is read and dropped.
+_DRAIN_LIMIT: Final = 4 << 20
 
 
 class _RefusedError(Exception):
@@ -94,12 +96,15 @@ class _Connection:
             self.writer.close()
 
     async def _receive(self, head: bytearray | None) -> None:
+        """Feed h11 the next chunk; `head` collects the bytes of a request head not yet parsed."""
         async with asyncio.timeout(IDLE_TIMEOUT):
             data = await self.reader.read(_READ_CHUNK)
-        if head is not None and len(head) <= MAX_REQUEST_LINE:
+        if head is not None:
             head += data
             if len(head) > MAX_REQUEST_LINE and b"\n" not in head[:MAX_REQUEST_LINE]:
                 raise _RefusedError(414, f"The request line is longer than {MAX_REQUEST_LINE} bytes")
+            if len(head) > MAX_HEAD_BYTES:
+                raise _RefusedError(431, f"The request head (request line and headers) is over {MAX_HEAD_BYTES} bytes")
         self.conn.receive_data(data)
 
     async def _read_request(self) -> SandboxRequest | None:
@@ -158,6 +163,14 @@ class _Connection:
         with contextlib.suppress(ConnectionError, h11.LocalProtocolError, TimeoutError):
             async with asyncio.timeout(5):
                 await self._send(answer)
+                # Lingering close: stop sending, then read and drop what the client is still
+                # sending (a refused body), so closing does not reset the connection before the
+                # client has read the answer.
+                if self.writer.can_write_eof():
+                    self.writer.write_eof()
+                drained = 0
+                while drained < _DRAIN_LIMIT and (chunk := await self.reader.read(_READ_CHUNK)):
+                    drained += len(chunk)
 
     def _reset(self) -> None:
         sock = self.writer.get_extra_info("socket")
