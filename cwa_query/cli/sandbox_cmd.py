@@ -138,7 +138,7 @@ def _announce(sandbox: Sandbox) -> None:
         + (", two-factor code required" if credentials.two_factor_code else "")
         + ")"
         + (f"; send the header ClientId: {credentials.client_id}" if config.profile == "automate" else ""),
-        f"faults: {config.faults.describe()} (fault seed {config.fault_seed}); stats at {sandbox.url}/_sandbox/stats",
+        f"faults: {config.faults.describe()}; fault seed {config.fault_seed}; stats at {sandbox.url}/_sandbox/stats",
     ]
     for line in lines:
         print(f"cwa-query sandbox: {line}", file=sys.stderr, flush=True)

@@ -110,10 +110,14 @@ known kinds: 429, 500, 502, 503, reset, slow, expire, 401
         return any(p > 0 for p in self.probabilities.values())
 
     def describe(self) -> str:
-        """A short human description, e.g. for the command line's banner."""
+        """A short human description, e.g. for the command line's banner.
+
+        >>> FaultPlan.parse("reset=0.01").describe()
+        'reset=0.01 (the connection dropped with no response)'
+        """
         if not self:
             return "no faults"
-        return "; ".join(f"{p:g} {_DESCRIPTIONS[k]}" for k, p in self.probabilities.items() if p > 0)
+        return ", ".join(f"{k}={p:g} ({_DESCRIPTIONS[k]})" for k, p in self.probabilities.items() if p > 0)
 
 
 class FaultInjector:
