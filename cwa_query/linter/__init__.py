@@ -87,7 +87,7 @@ def lint(
     loaded = load_schema(schema, dialect=dialect)
     canonical = loaded.endpoint(endpoint) if endpoint is not None else None
     rules = _chosen_rules(select, ignore)
-    found = _run(text, dialect, loaded, canonical, url_budget, rules)
+    found, _ = _run(text, dialect, loaded, canonical, url_budget, rules)
     before_errors = sum(1 for rule, _ in found if rule.severity == "error")
     diagnostics: list[Diagnostic] = []
     checked: dict[str, list[tuple[Rule, Finding]] | None] = {}
@@ -122,7 +122,7 @@ def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tu
 
 def _run(
     text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
-) -> list[tuple[Rule, Finding]]:
+) -> tuple[list[tuple[Rule, Finding]], ConditionSyntaxError | None]:
     from .._parser import parse
 
     tree = error = None
@@ -131,16 +131,15 @@ def _run(
     except ConditionSyntaxError as exc:
         error = exc
     ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)
-    return [(rule, finding) for rule in rules for finding in rule.check(ctx)]
+    return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
 
 
 def _run_or_none(
     text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
 ) -> list[tuple[Rule, Finding]] | None:
-    found = _run(text, dialect, schema, endpoint, url_budget, rules)
-    if any(rule.code == "CWQ101" for rule, _ in found):
-        return None
-    return found
+    """The findings in a candidate fix, or `None` if it does not parse (whatever rules run)."""
+    found, error = _run(text, dialect, schema, endpoint, url_budget, rules)
+    return None if error is not None else found
 
 
 def _cleaner(
