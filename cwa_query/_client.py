@@ -30,7 +30,7 @@ import urllib.parse
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import httpx
 
@@ -42,7 +42,7 @@ from ._render import as_node, encode, render
 from ._retry import RETRIES_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
 from .errors import ApiError, AuthenticationError, ConfigurationError, CwaQueryError, TransportError
 
-__all__ = ["AsyncClient", "Client", "Where"]
+__all__ = ["AsyncClient", "Client", "ClientOptions", "QueryOptions", "Where"]
 
 logger = logging.getLogger("cwa_query")
 
@@ -158,6 +158,41 @@ class _Query:
     def url(self, page: int) -> str:
         fixed = f"&{self.encoded}" if self.encoded else ""
         return f"{self.endpoint}?page={page}&pageSize={self.page_size}{fixed}"
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keyword options of `Client` and `AsyncClient` (see `Client` for each)."""
+
+    username: str | None
+    password: str | None
+    two_factor_code: str | None
+    client_id: str | None
+    profile: str | Profile
+    timeout: float | httpx.Timeout | None
+    allow_insecure: bool
+    page_size: int
+    max_in_flight: int
+    prefetch: int | None
+    rate_limit: float | str | None
+    rate_window: float
+    retry: RetryPolicy | None
+    refresh_margin: float
+
+
+class QueryOptions(TypedDict, total=False):
+    """The keyword options of `iter_records`, `iter_pages`, `get_all` and the list conveniences.
+
+    `page_size` (1..1000, default the client's), `order_by` (`"ComputerName asc"`),
+    `include_fields` / `exclude_fields` / `expand` (names, or one comma-separated string),
+    `limit` (at most this many records).
+    """
+
+    page_size: int | None
+    order_by: str | None
+    include_fields: str | Sequence[str] | None
+    exclude_fields: str | Sequence[str] | None
+    expand: str | Sequence[str] | None
+    limit: int | None
 
 
 def _quote(value: str) -> str:
@@ -367,7 +402,7 @@ class _Base:
 
     # ---------------------------------------------------------------- building requests
 
-    def _query(
+    def _prepare(
         self,
         endpoint: str,
         where: Where = None,
@@ -377,7 +412,9 @@ class _Base:
         include_fields: str | Sequence[str] | None = None,
         exclude_fields: str | Sequence[str] | None = None,
         expand: str | Sequence[str] | None = None,
-    ) -> _Query:
+        limit: int | None = None,
+    ) -> tuple[_Query, PagePlan]:
+        """Check and encode a list request (no I/O): a bad condition or option raises here."""
         path = _endpoint(endpoint)
         size = _check_page_size(page_size) if page_size is not None else self.page_size
         parts: list[str] = []
@@ -395,17 +432,10 @@ class _Base:
             joined = _fields(value, name)
             if joined is not None:
                 parts.append(f"{name}={_quote(joined)}")
-        return _Query(path, condition, "&".join(parts), size)
-
-    def _plan(self, query: _Query, limit: int | None) -> PagePlan:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise ConfigurationError(f"limit must be a non-negative integer, not {limit!r}")
-        return PagePlan(
-            page_size=query.page_size,
-            limit=limit,
-            prefetch=self.prefetch,
-            paging_headers=self.profile.paging_headers,
-        )
+        plan = PagePlan(page_size=size, limit=limit, prefetch=self.prefetch, paging_headers=self.profile.paging_headers)
+        return _Query(path, condition, "&".join(parts), size), plan
 
     def _build(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
@@ -514,54 +544,23 @@ class Client(_Base):
     """
 
     def __init__(
-        self,
-        server: str,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        two_factor_code: str | None = None,
-        client_id: str | None = None,
-        profile: str | Profile = "seed",
-        timeout: float | httpx.Timeout | None = 30.0,
-        allow_insecure: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE,
-        max_in_flight: int = 10,
-        prefetch: int | None = None,
-        rate_limit: float | str | None = "default",
-        rate_window: float = 60.0,
-        retry: RetryPolicy | None = None,
-        refresh_margin: float = 300.0,
-        transport: httpx.BaseTransport | None = None,
+        self, server: str, *, transport: httpx.BaseTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        super().__init__(
-            server,
-            username=username,
-            password=password,
-            two_factor_code=two_factor_code,
-            client_id=client_id,
-            profile=profile,
-            timeout=timeout,
-            allow_insecure=allow_insecure,
-            page_size=page_size,
-            max_in_flight=max_in_flight,
-            prefetch=prefetch,
-            rate_limit=rate_limit,
-            rate_window=rate_window,
-            retry=retry,
-            refresh_margin=refresh_margin,
-        )
+        super().__init__(server, **options)
         inner = transport or httpx.HTTPTransport(
             verify=True,
-            limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
+            limits=httpx.Limits(max_connections=self.max_in_flight, max_keepalive_connections=self.max_in_flight),
         )
         stack = _LogTransport(
-            RetryTransport(LimitTransport(inner, max_in_flight=max_in_flight, limiter=self.limiter), self.retry_policy)
+            RetryTransport(
+                LimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy
+            )
         )
         self._http = httpx.Client(
             base_url=self.base_url,
             auth=self.auth,
             transport=stack,
-            timeout=timeout,
+            timeout=self.timeout,
             headers=self._headers,
             follow_redirects=False,
         )
@@ -614,43 +613,12 @@ class Client(_Base):
 
         return fetch
 
-    def iter_pages(
-        self,
-        endpoint: str,
-        where: Where = None,
-        *,
-        page_size: int | None = None,
-        order_by: str | None = None,
-        include_fields: str | Sequence[str] | None = None,
-        exclude_fields: str | Sequence[str] | None = None,
-        expand: str | Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> Iterator[Page]:
+    def iter_pages(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> Iterator[Page]:
         """Pages of `endpoint` in order (see `iter_records`); the condition is checked at once."""
-        query = self._query(
-            endpoint,
-            where,
-            page_size=page_size,
-            order_by=order_by,
-            include_fields=include_fields,
-            exclude_fields=exclude_fields,
-            expand=expand,
-        )
-        plan = self._plan(query, limit)
+        query, plan = self._prepare(endpoint, where, **options)
         return iter_pages_sync(self._fetch_page(query), plan)
 
-    def iter_records(
-        self,
-        endpoint: str,
-        where: Where = None,
-        *,
-        page_size: int | None = None,
-        order_by: str | None = None,
-        include_fields: str | Sequence[str] | None = None,
-        exclude_fields: str | Sequence[str] | None = None,
-        expand: str | Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> Iterator[Record]:
+    def iter_records(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> Iterator[Record]:
         """The records of `endpoint` matching `where`, in order, each once, streaming.
 
         `where` is condition text (parsed first: a bad one raises `ConditionSyntaxError`
@@ -658,25 +626,16 @@ class Client(_Base):
         profile's dialect and percent-encoded. Pages are fetched ahead within the limits;
         memory holds only the pages in flight.
         """
-        pages = self.iter_pages(
-            endpoint,
-            where,
-            page_size=page_size,
-            order_by=order_by,
-            include_fields=include_fields,
-            exclude_fields=exclude_fields,
-            expand=expand,
-            limit=limit,
-        )
+        pages = self.iter_pages(endpoint, where, **options)
         return (record for page in pages for record in page.records)
 
-    def get_all(self, endpoint: str, where: Where = None, **options: Any) -> list[Record]:
+    def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record `iter_records(endpoint, where, **options)` yields, as a list."""
         return list(self.iter_records(endpoint, where, **options))
 
     # ---------------------------------------------------------------- conveniences
 
-    def computers(self, where: Where = None, **options: Any) -> list[Record]:
+    def computers(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Computers matching `where` (all pages)."""
         return self.get_all("Computers", where, **options)
 
@@ -685,11 +644,11 @@ class Client(_Base):
         result: Record = self.get(f"Computers/{computer_id}")
         return result
 
-    def clients(self, where: Where = None, **options: Any) -> list[Record]:
+    def clients(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Clients matching `where` (all pages)."""
         return self.get_all("Clients", where, **options)
 
-    def alerts(self, where: Where = None, **options: Any) -> list[Record]:
+    def alerts(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Alerts matching `where` (all pages)."""
         return self.get_all("Alerts", where, **options)
 
@@ -747,56 +706,23 @@ class AsyncClient(_Base):
     """
 
     def __init__(
-        self,
-        server: str,
-        *,
-        username: str | None = None,
-        password: str | None = None,
-        two_factor_code: str | None = None,
-        client_id: str | None = None,
-        profile: str | Profile = "seed",
-        timeout: float | httpx.Timeout | None = 30.0,
-        allow_insecure: bool = False,
-        page_size: int = DEFAULT_PAGE_SIZE,
-        max_in_flight: int = 10,
-        prefetch: int | None = None,
-        rate_limit: float | str | None = "default",
-        rate_window: float = 60.0,
-        retry: RetryPolicy | None = None,
-        refresh_margin: float = 300.0,
-        transport: httpx.AsyncBaseTransport | None = None,
+        self, server: str, *, transport: httpx.AsyncBaseTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
-        super().__init__(
-            server,
-            username=username,
-            password=password,
-            two_factor_code=two_factor_code,
-            client_id=client_id,
-            profile=profile,
-            timeout=timeout,
-            allow_insecure=allow_insecure,
-            page_size=page_size,
-            max_in_flight=max_in_flight,
-            prefetch=prefetch,
-            rate_limit=rate_limit,
-            rate_window=rate_window,
-            retry=retry,
-            refresh_margin=refresh_margin,
-        )
+        super().__init__(server, **options)
         inner = transport or httpx.AsyncHTTPTransport(
             verify=True,
-            limits=httpx.Limits(max_connections=max_in_flight, max_keepalive_connections=max_in_flight),
+            limits=httpx.Limits(max_connections=self.max_in_flight, max_keepalive_connections=self.max_in_flight),
         )
         stack = _AsyncLogTransport(
             AsyncRetryTransport(
-                AsyncLimitTransport(inner, max_in_flight=max_in_flight, limiter=self.limiter), self.retry_policy
+                AsyncLimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy
             )
         )
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
             auth=self.auth,
             transport=stack,
-            timeout=timeout,
+            timeout=self.timeout,
             headers=self._headers,
             follow_redirects=False,
         )
@@ -843,61 +769,23 @@ class AsyncClient(_Base):
 
         return fetch
 
-    def iter_pages(
-        self,
-        endpoint: str,
-        where: Where = None,
-        *,
-        page_size: int | None = None,
-        order_by: str | None = None,
-        include_fields: str | Sequence[str] | None = None,
-        exclude_fields: str | Sequence[str] | None = None,
-        expand: str | Sequence[str] | None = None,
-        limit: int | None = None,
-    ) -> AsyncIterator[Page]:
+    def iter_pages(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> AsyncIterator[Page]:
         """Pages of `endpoint` in order (`async for`); the condition is checked at once."""
-        query = self._query(
-            endpoint,
-            where,
-            page_size=page_size,
-            order_by=order_by,
-            include_fields=include_fields,
-            exclude_fields=exclude_fields,
-            expand=expand,
-        )
-        plan = self._plan(query, limit)
+        query, plan = self._prepare(endpoint, where, **options)
         return iter_pages_async(self._fetch_page(query), plan)
 
     def iter_records(
-        self,
-        endpoint: str,
-        where: Where = None,
-        *,
-        page_size: int | None = None,
-        order_by: str | None = None,
-        include_fields: str | Sequence[str] | None = None,
-        exclude_fields: str | Sequence[str] | None = None,
-        expand: str | Sequence[str] | None = None,
-        limit: int | None = None,
+        self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]
     ) -> AsyncIterator[Record]:
         """The records of `endpoint` matching `where` (`async for`); see `Client.iter_records`."""
-        pages = self.iter_pages(
-            endpoint,
-            where,
-            page_size=page_size,
-            order_by=order_by,
-            include_fields=include_fields,
-            exclude_fields=exclude_fields,
-            expand=expand,
-            limit=limit,
-        )
+        pages = self.iter_pages(endpoint, where, **options)
         return _records(pages)
 
-    async def get_all(self, endpoint: str, where: Where = None, **options: Any) -> list[Record]:
+    async def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record of `iter_records(endpoint, where, **options)`, as a list."""
         return [record async for record in self.iter_records(endpoint, where, **options)]
 
-    async def computers(self, where: Where = None, **options: Any) -> list[Record]:
+    async def computers(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Computers matching `where` (all pages)."""
         return await self.get_all("Computers", where, **options)
 
@@ -906,11 +794,11 @@ class AsyncClient(_Base):
         result: Record = await self.get(f"Computers/{computer_id}")
         return result
 
-    async def clients(self, where: Where = None, **options: Any) -> list[Record]:
+    async def clients(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Clients matching `where` (all pages)."""
         return await self.get_all("Clients", where, **options)
 
-    async def alerts(self, where: Where = None, **options: Any) -> list[Record]:
+    async def alerts(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Alerts matching `where` (all pages)."""
         return await self.get_all("Alerts", where, **options)
 

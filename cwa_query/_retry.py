@@ -142,22 +142,46 @@ def is_idempotent(request: httpx.Request) -> bool:
     return request.method in _IDEMPOTENT_METHODS or bool(request.extensions.get(IDEMPOTENT_EXTENSION))
 
 
-def _describe(response: httpx.Response | None, error: BaseException | None) -> str:
-    if response is not None:
-        return f"HTTP {response.status_code}"
-    return type(error).__name__
+class _Attempts:
+    """The retry state of one request: how many retries, how long waited so far."""
 
+    def __init__(self, policy: RetryPolicy, request: httpx.Request, rng: random.Random | None) -> None:
+        self.policy = policy
+        self.request = request
+        self.rng = rng
+        self.idempotent = is_idempotent(request)
+        self.retry = 0
+        self.waited = 0.0
+        request.extensions[RETRIES_EXTENSION] = 0
 
-def _log_retry(request: httpx.Request, retry: int, policy: RetryPolicy, cause: str, wait: float) -> None:
-    logger.info(
-        "retry %d/%d of %s %s after %s, waiting %.3f s",
-        retry,
-        policy.max_retries,
-        request.method,
-        request.url.path,
-        cause,
-        wait,
-    )
+    def after(self, *, response: httpx.Response | None = None, error: BaseException | None = None) -> float | None:
+        """Seconds to wait before the next attempt (logged), or `None`: this outcome is final."""
+        wait = self.policy.delay(
+            retry=self.retry,
+            waited=self.waited,
+            idempotent=self.idempotent,
+            response=response,
+            error=error,
+            rng=self.rng,
+        )
+        if wait is None:
+            if response is not None:
+                response.extensions = {**response.extensions, RETRIES_EXTENSION: self.retry}
+            return None
+        self.retry += 1
+        self.waited += wait
+        self.request.extensions[RETRIES_EXTENSION] = self.retry
+        cause = f"HTTP {response.status_code}" if response is not None else type(error).__name__
+        logger.info(
+            "retry %d/%d of %s %s after %s, waiting %.3f s",
+            self.retry,
+            self.policy.max_retries,
+            self.request.method,
+            self.request.url.path,
+            cause,
+            wait,
+        )
+        return wait
 
 
 class RetryTransport(httpx.BaseTransport):
@@ -177,31 +201,18 @@ class RetryTransport(httpx.BaseTransport):
         self._rng = rng
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        idempotent = is_idempotent(request)
-        retry = 0
-        waited = 0.0
+        attempts = _Attempts(self.policy, request, self._rng)
         while True:
-            request.extensions[RETRIES_EXTENSION] = retry
             try:
                 response = self._transport.handle_request(request)
                 response.read()
             except _RETRYABLE_ERRORS as exc:
-                wait = self.policy.delay(retry=retry, waited=waited, idempotent=idempotent, error=exc, rng=self._rng)
-                if wait is None:
+                if (wait := attempts.after(error=exc)) is None:
                     raise
-                cause = _describe(None, exc)
             else:
-                wait = self.policy.delay(
-                    retry=retry, waited=waited, idempotent=idempotent, response=response, rng=self._rng
-                )
-                if wait is None:
-                    response.extensions = {**response.extensions, RETRIES_EXTENSION: retry}
+                if (wait := attempts.after(response=response)) is None:
                     return response
                 response.close()
-                cause = _describe(response, None)
-            retry += 1
-            waited += wait
-            _log_retry(request, retry, self.policy, cause, wait)
             self._sleep(wait)
 
     def close(self) -> None:
@@ -225,31 +236,18 @@ class AsyncRetryTransport(httpx.AsyncBaseTransport):
         self._rng = rng
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        idempotent = is_idempotent(request)
-        retry = 0
-        waited = 0.0
+        attempts = _Attempts(self.policy, request, self._rng)
         while True:
-            request.extensions[RETRIES_EXTENSION] = retry
             try:
                 response = await self._transport.handle_async_request(request)
                 await response.aread()
             except _RETRYABLE_ERRORS as exc:
-                wait = self.policy.delay(retry=retry, waited=waited, idempotent=idempotent, error=exc, rng=self._rng)
-                if wait is None:
+                if (wait := attempts.after(error=exc)) is None:
                     raise
-                cause = _describe(None, exc)
             else:
-                wait = self.policy.delay(
-                    retry=retry, waited=waited, idempotent=idempotent, response=response, rng=self._rng
-                )
-                if wait is None:
-                    response.extensions = {**response.extensions, RETRIES_EXTENSION: retry}
+                if (wait := attempts.after(response=response)) is None:
                     return response
                 await response.aclose()
-                cause = _describe(response, None)
-            retry += 1
-            waited += wait
-            _log_retry(request, retry, self.policy, cause, wait)
             await self._sleep(wait)
 
     async def aclose(self) -> None:
