@@ -283,7 +283,7 @@ def _field_info(path: Any, spec: Any, where: str, *, check: bool = True) -> Fiel
 class _Fields:
     """The fields of one endpoint with their lookup indexes."""
 
-    __slots__ = ("by_lower", "by_path", "case_sensitive", "leaves")
+    __slots__ = ("_by_depth", "_suggestions", "by_lower", "by_path", "case_sensitive", "leaves")
 
     def __init__(self, fields: Mapping[str, FieldInfo], case_sensitive: bool) -> None:
         self.by_path = dict(fields)
@@ -298,6 +298,8 @@ class _Fields:
         self.leaves = frozenset(
             lower for lower, info in self.by_lower.items() if info.type == "object" and lower not in parents
         )
+        self._by_depth: dict[int, dict[str, str]] = {}
+        self._suggestions: dict[str, str | None] = {}
 
     def lookup(self, path: str, *, ignore_case: bool = False) -> FieldInfo | None:
         if self.case_sensitive and not ignore_case:
@@ -314,15 +316,25 @@ class _Fields:
         return None
 
     def suggest(self, path: str) -> str | None:
-        info = self.by_lower.get(path.lower())
+        lower = path.lower()
+        info = self.by_lower.get(lower)
         if info is not None:
             return info.path
+        if lower in self._suggestions:  # the linter asks again when it checks its fixes
+            return self._suggestions[lower]
         import difflib
 
-        dots = path.count(".")
-        candidates = {lower: info.path for lower, info in self.by_lower.items() if lower.count(".") == dots}
-        close = difflib.get_close_matches(path.lower(), list(candidates), n=1, cutoff=0.75)
-        return candidates[close[0]] if close else None
+        dots = lower.count(".")
+        candidates = self._by_depth.get(dots)
+        if candidates is None:
+            candidates = {key: info.path for key, info in self.by_lower.items() if key.count(".") == dots}
+            self._by_depth[dots] = candidates
+        close = difflib.get_close_matches(lower, list(candidates), n=1, cutoff=0.75)
+        found = candidates[close[0]] if close else None
+        if len(self._suggestions) >= 4096:
+            self._suggestions.clear()
+        self._suggestions[lower] = found
+        return found
 
 
 def _merge(endpoints: Iterable[_Fields], case_sensitive: bool) -> _Fields:

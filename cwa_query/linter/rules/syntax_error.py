@@ -44,8 +44,8 @@ class SyntaxErrorRule(Rule):
 
 
 _MAX_ROUNDS = 20
-# An unquoted value: words up to `and`/`or`, `)`, `,` or the end.
-_VALUE_RUN = re.compile(r"[^'\"(),\s][^'\"(),]*?(?=\s+(?:and|or)\b|\s*[),]|\s*$)", re.IGNORECASE)
+# Pieces of an unquoted value: a word, a run of spaces, or one other character.
+_PIECES = re.compile(r"[^\s'\"(),]+|\s+|.", re.DOTALL)
 # Quote characters the language does not know -> the characters that may close them:
 # typographic single and double quotes, backtick, acute accent.
 _ODD_QUOTES = {
@@ -81,6 +81,20 @@ def repair(ctx: Context, exc: ConditionSyntaxError) -> str | None:
     return None
 
 
+def _value_end(text: str, pos: int) -> int:
+    """Where an unquoted value starting at `pos` ends: before `and`/`or`, a quote, a
+    parenthesis or a comma (linear in the text)."""
+    stop = pos
+    for piece in _PIECES.finditer(text, pos):
+        word = piece.group()
+        if word.isspace():
+            continue
+        if word in ("'", '"', "(", ")", ",") or word.lower() in ("and", "or"):
+            break
+        stop = piece.end()
+    return stop
+
+
 def _candidates(ctx: Context, text: str, exc: ConditionSyntaxError) -> Iterator[str]:
     pos, end = exc.pos, exc.end_pos
     char = text[pos : pos + 1]
@@ -99,11 +113,11 @@ def _candidates(ctx: Context, text: str, exc: ConditionSyntaxError) -> Iterator[
             yield f"{text[:pos].rstrip()} {word} {text[stop:].lstrip()}"
     unquoted_word = exc.hint is not None and exc.hint.startswith("text values are quoted")
     if unquoted_word or exc.description.startswith("malformed number or date"):
-        run = _VALUE_RUN.match(text, pos)
-        if run is not None and run.end() > end:
-            quoted = ctx.quote(run.group())
+        stop = _value_end(text, pos)
+        if stop > end:
+            quoted = ctx.quote(text[pos:stop])
             if quoted is not None:
-                yield splice(pos, run.end(), quoted)
+                yield splice(pos, stop, quoted)
         quoted = ctx.quote(text[pos:end])
         if quoted is not None:
             yield splice(pos, end, quoted)
