@@ -41,6 +41,13 @@ SYNTAX: list[Row] = [
         [("CWQ101", 8, 12, "Name = 'ACME Corp' and ClientID = 1")],
     ),
     ("Status in (Online, Offline)", "seed", None, [("CWQ101", 12, 18, "Status in ('Online', 'Offline')")]),
+    ("Status in (Online , Offline )", "seed", None, [("CWQ101", 12, 18, "Status in ('Online' , 'Offline' )")]),
+    (
+        "Name = ACME   Corp OR ClientID = 1",
+        "seed",
+        None,
+        [("CWQ101", 8, 12, "Name = 'ACME   Corp' OR ClientID = 1")],
+    ),
     ("Name = \u2018DC01\u2019", "seed", None, [("CWQ101", 8, 9, "Name = 'DC01'")]),
     ("Name = \u201cDC01\u201d", "seed", None, [("CWQ101", 8, 9, "Name = 'DC01'")]),
     ("Name = `DC01`", "seed", None, [("CWQ101", 8, 9, "Name = 'DC01'")]),
