@@ -31,6 +31,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..errors import ConfigurationError
+
 __all__ = ["COLLECTIONS", "Dataset", "Profile", "dataset", "field_paths", "json_default"]
 
 Profile = Literal["seed", "automate"]
@@ -429,9 +431,9 @@ class Dataset:
 def dataset(profile: Profile, records: int = 1000, seed: int = 0) -> Dataset:
     """The dataset for (profile, records, seed); equal arguments give the same object."""
     if profile not in ("seed", "automate"):
-        raise ValueError(f"unknown sandbox profile {profile!r}; expected 'seed' or 'automate'")
+        raise ConfigurationError(f"unknown sandbox profile {profile!r}; expected 'seed' or 'automate'")
     if records < 1:
-        raise ValueError(f"records must be at least 1, got {records}")
+        raise ConfigurationError(f"records must be at least 1, got {records}")
     rng = random.Random(f"cwa-query-sandbox:{profile}:{records}:{seed}")
     # Millions of fresh containers would trigger the cyclic collector over and over (none are cyclic).
     collecting = gc.isenabled()

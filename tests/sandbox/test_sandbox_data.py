@@ -1,0 +1,129 @@
+"""The generated data: deterministic from the seed, profile field names, varied values."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from cwa_query.errors import ConfigurationError
+from cwa_query.sandbox import COLLECTIONS, dataset
+from cwa_query.sandbox._data import field_paths, json_default
+
+generate = dataset.__wrapped__  # the uncached generator
+
+
+@pytest.mark.parametrize("profile", ["seed", "automate"])
+def test_same_seed_same_data_and_other_seed_other_data(profile: str) -> None:
+    first, again, other = generate(profile, 120, 4), generate(profile, 120, 4), generate(profile, 120, 5)
+    assert first is not again
+    assert first.collections == again.collections
+    assert first.collection("Computers") != other.collection("Computers")
+
+
+def test_datasets_are_cached_per_arguments() -> None:
+    assert dataset("seed", 33, 1) is dataset("seed", 33, 1)
+    assert dataset("seed", 33, 1) is not dataset("seed", 33, 2)
+
+
+@pytest.mark.parametrize(
+    ("profile", "collection", "fields"),
+    [
+        (
+            "seed",
+            "Computers",
+            {"ComputerID", "Name", "Status", "ClientID", "OS", "TotalMemory", "LastContact", "DiskFreePercent"},
+        ),
+        ("seed", "Clients", {"ClientID", "Name"}),
+        ("seed", "Alerts", {"AlertID", "Severity", "Status", "ClientID", "ComputerID"}),
+        ("seed", "Scripts", {"ScriptID", "Name"}),
+        (
+            "automate",
+            "Computers",
+            {
+                "Id",
+                "ComputerName",
+                "Client.Id",
+                "Client.Name",
+                "Location.Id",
+                "Location.Name",
+                "OperatingSystemName",
+                "RemoteAgentLastContact",
+                "OpenPortsTCP",
+                "Status",
+                "Type",
+                "LoggedInUsers.LoggedInUserName",
+                "VirusScanner.Name",
+                "UserAccounts",
+            },
+        ),
+        ("automate", "Clients", {"Id", "Name", "City", "ExternalId"}),
+        ("automate", "Alerts", {"AlertId", "Client.Id", "Computer.Id", "Severity.Id", "Severity.Name", "Message"}),
+        ("automate", "Scripts", {"Id", "Name", "Folder.Name", "GUID"}),
+    ],
+)
+def test_field_names_follow_the_profile(profile: str, collection: str, fields: set[str]) -> None:
+    paths = set(dataset(profile, 200, 0).fields[collection].values())
+    assert fields <= paths
+
+
+@pytest.mark.parametrize(("records", "clients", "alerts"), [(1, 3, 1), (200, 4, 100), (1000, 20, 500)])
+def test_proportions(records: int, clients: int, alerts: int) -> None:
+    data = dataset("seed", records, 0)
+    counts = [len(data.collection(name)) for name in COLLECTIONS]
+    assert counts == [records, clients, alerts, 25]
+
+
+def test_values_vary_enough_for_filters_to_select_subsets() -> None:
+    computers = dataset("seed", 1000, 0).collection("Computers")
+    statuses = {c["Status"] for c in computers}
+    online = sum(c["Status"] == "Online" for c in computers)
+    assert statuses == {"Online", "Offline", "Unknown"}
+    assert 500 < online < 750
+    assert len({c["ClientID"] for c in computers}) == 20
+    assert len({c["OS"] for c in computers}) >= 5
+
+
+def test_text_holds_quotes_percent_underscore_backslash_and_non_ascii() -> None:
+    data = dataset("automate", 1000, 0)
+    text = json.dumps(
+        [data.collection("Computers"), data.collection("Clients")], default=json_default("automate"), ensure_ascii=False
+    )
+    for needle in ("'", '\\"', "%", "_", "\\\\", "ü", "Æ", "Ł"):
+        assert needle in text
+
+
+@pytest.mark.parametrize(("profile", "suffix"), [("seed", "Z"), ("automate", "")])
+def test_dates_are_datetimes_served_in_the_profile_format(profile: str, suffix: str) -> None:
+    record = dataset(profile, 5, 0).collection("Computers")[0]
+    value = record["LastContact" if profile == "seed" else "RemoteAgentLastContact"]
+    assert isinstance(value, dt.datetime)
+    assert value.tzinfo is None
+    served = json.loads(json.dumps(value, default=json_default(profile)))
+    assert served == value.isoformat(timespec="seconds") + suffix
+
+
+def test_ids_are_one_based_and_dense() -> None:
+    data = dataset("automate", 50, 0)
+    for name in COLLECTIONS:
+        key = data.id_field[name]
+        assert [r[key] for r in data.collection(name)] == list(range(1, len(data.collection(name)) + 1))
+
+
+def test_references_point_at_existing_records() -> None:
+    data = dataset("seed", 300, 2)
+    client_ids = {c["ClientID"] for c in data.collection("Clients")}
+    computer_ids = {c["ComputerID"] for c in data.collection("Computers")}
+    assert {c["ClientID"] for c in data.collection("Computers")} <= client_ids
+    assert {a["ComputerID"] for a in data.collection("Alerts")} <= computer_ids
+
+
+def test_field_paths_of_empty_lists_and_scalars() -> None:
+    assert field_paths([{"Tags": [], "Ports": [1, 2]}]) == {"tags": "Tags", "ports": "Ports"}
+
+
+@pytest.mark.parametrize(("profile", "records"), [("other", 5), ("seed", 0)])
+def test_bad_dataset_arguments(profile: str, records: int) -> None:
+    with pytest.raises(ConfigurationError, match=r"profile|records"):
+        dataset(profile, records, 0)  # type: ignore[arg-type]
