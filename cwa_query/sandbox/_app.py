@@ -405,11 +405,10 @@ class SandboxApp:
                 stats.concurrency_rejected += 1
         latency = self.config.latency_ms / 1000.0
         if rejected:
-            answer = self._error(
-                _HttpError(
-                    429, f"Too many concurrent requests (limit {limit})", {"limit": limit}, [("Retry-After", "1")]
-                )
+            too_many = _HttpError(
+                429, f"Too many concurrent requests (limit {limit})", {"limit": limit}, [("Retry-After", "1")]
             )
+            answer = self._decorate(self._error(too_many))
             answer.delay = latency
             self._finish(request, answer, "concurrency")
             return answer, False
@@ -513,7 +512,10 @@ class SandboxApp:
     # ----------------------------------------------------------------- limits and faults
 
     def _rate_headers(self, *, count: bool) -> list[tuple[str, str]]:
-        """Advance the fixed window (counting this request when `count`); the X-RateLimit-* headers."""
+        """The X-RateLimit-* headers (advancing the fixed window, and counting this request when `count`)."""
+        return self._rate_window(count=count)[0]
+
+    def _rate_window(self, *, count: bool) -> tuple[list[tuple[str, str]], int]:
         limit = self.config.rate_limit
         window = self.config.rate_window
         with self._lock:
@@ -526,16 +528,18 @@ class SandboxApp:
             used = self._window_count
         reset = max(1, math.ceil((index + 1) * window - elapsed))
         shown = limit if limit is not None else UNLIMITED
-        return [
+        headers = [
             ("X-RateLimit-Limit", str(shown)),
             ("X-RateLimit-Remaining", str(max(0, shown - used))),
             ("X-RateLimit-Reset", str(reset)),
         ]
+        return headers, used
 
     def _rate_limit(self) -> list[tuple[str, str]]:
-        headers = self._rate_headers(count=True)
+        """Count this request in the window; raise a 429 past the limit."""
+        headers, used = self._rate_window(count=True)
         limit = self.config.rate_limit
-        if limit is not None and self._window_count_now() > limit:
+        if limit is not None and used > limit:
             with self._lock:
                 self._stats.rate_limited += 1
             reset = dict(headers)["X-RateLimit-Reset"]
@@ -548,10 +552,6 @@ class SandboxApp:
             err.rate_headers = headers
             raise err
         return headers
-
-    def _window_count_now(self) -> int:
-        with self._lock:
-            return self._window_count
 
     def _fault_answer(self, fault: str | None, request: SandboxRequest) -> SandboxResponse | None:
         if fault is None or fault == "slow":
@@ -857,8 +857,8 @@ class SandboxApp:
         self, collection: str, items: list[dict[str, Any]], query: dict[str, list[str]]
     ) -> list[dict[str, Any]]:
         fields = self.data.fields[collection]
-        for name, apply in (("includefields", _include), ("excludefields", _exclude)):
-            raw = [part.strip() for value in query.get(name, []) for part in value.split(",") if part.strip()]
+        for name, apply in (("includeFields", _include), ("excludeFields", _exclude)):
+            raw = [part.strip() for value in query.get(name.lower(), []) for part in value.split(",") if part.strip()]
             if not raw:
                 continue
             paths = []

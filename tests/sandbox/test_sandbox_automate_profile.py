@@ -150,7 +150,7 @@ def test_condition_selects_what_the_evaluator_selects(automate_client: httpx.Cli
         ({"condition": "Client.Colour = 1"}, "Invalid field 'Client.Colour' in the condition"),
         ({"orderBy": "Colour asc"}, "Invalid field 'Colour' in orderBy"),
         ({"orderBy": "ComputerName sideways"}, "orderBy direction must be asc or desc, got 'sideways'"),
-        ({"includeFields": "Id,Colour"}, "Invalid field 'Colour' in includefields"),
+        ({"includeFields": "Id,Colour"}, "Invalid field 'Colour' in includeFields"),
         ({"pageSize": 5000}, "pageSize must be between 1 and 1000, got 5000"),
     ],
 )

@@ -38,6 +38,7 @@ def test_more_requests_in_flight_than_the_limit_get_429_with_retry_after() -> No
     assert 1 <= len(served) <= 2 < len(refused)
     assert all(a.headers["Retry-After"] == "1" for a in refused)
     assert all(a.json()["error"]["code"] == "RateLimited" for a in refused)
+    assert all(a.headers["X-RateLimit-Limit"] for a in answers)
     assert stats["concurrency_rejected"] == len(refused)
     assert stats["responses_429"] == len(refused)
 
