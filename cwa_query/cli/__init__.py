@@ -14,13 +14,16 @@ from collections.abc import Sequence
 
 __all__ = ["main"]
 
-# Subcommand modules, in the order `--help` lists them. A module that does not
-# exist yet is skipped, so the command works while subcommands are added.
+# Subcommand modules (`<name>_cmd.py`), in the order `--help` lists them.
 _SUBCOMMANDS = ("fetch", "lint", "fmt", "translate", "parse", "sandbox")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser with every available subcommand registered."""
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser with every subcommand registered, or just `only`.
+
+    Registering one subcommand imports one module: `cwa-query lint` does not pay for
+    the imports of `fetch` or `sandbox`.
+    """
     from .. import __version__
 
     parser = argparse.ArgumentParser(
@@ -29,21 +32,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"cwa-query {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f".{name}_cmd", __name__)
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}_cmd":
-                raise
-            continue
-        module.register(subparsers)
+    for name in (only,) if only in _SUBCOMMANDS else _SUBCOMMANDS:
+        importlib.import_module(f".{name}_cmd", __name__).register(subparsers)
     return parser
+
+
+def _subcommand(argv: Sequence[str]) -> str | None:
+    for arg in argv:
+        if not arg.startswith("-"):
+            return arg if arg in _SUBCOMMANDS else None
+        if arg == "--":
+            return None
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 ok, 1 findings/failure, 2 usage)."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_subcommand(args_list))
+    args = parser.parse_args(args_list)
     if getattr(args, "run", None) is None:
         parser.print_help(sys.stderr)
         return 2
