@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import httpx
 import pytest
@@ -81,3 +82,27 @@ def test_credentials_repr_hides_secrets() -> None:
     assert "999111" not in repr(creds)
     assert (creds.password, creds.two_factor_code) == ("hunter2", "999111")
     assert "hunter2" not in repr(Sandbox(records=5, password="hunter2").config)
+
+
+def test_stop_closes_connections_with_requests_in_flight() -> None:
+    sandbox = Sandbox(records=5, faults="slow=1", slow_ms=30_000).start()
+    outcome: list[object] = []
+
+    def call() -> None:
+        with httpx.Client(base_url=sandbox.api_url, trust_env=False, timeout=60) as client:
+            token = client.post("/APICredentials", json=LOGIN).json()["AccessToken"]
+            try:
+                outcome.append(client.get("/Scripts", headers={"Authorization": f"Bearer {token}"}))
+            except httpx.TransportError as exc:
+                outcome.append(exc)
+
+    worker = threading.Thread(target=call)
+    worker.start()
+    while sandbox.stats()["in_flight"] == 0 and worker.is_alive():
+        worker.join(0.01)
+    sandbox.stop()
+    worker.join(20)
+    assert not worker.is_alive()
+    assert len(outcome) == 1
+    assert isinstance(outcome[0], httpx.TransportError)  # the connection closed, no answer
+    assert sandbox.stats()["in_flight"] == 0
