@@ -416,7 +416,7 @@ class SandboxApp:
             answer, route_name = self._handle(request, path)
         except Exception:  # a bug in the sandbox must not take the connection down silently
             logger.exception("sandbox: internal error on %s %s", request.method, path[:200])
-            answer, route_name = self._error(_HttpError(500, "Internal sandbox error")), "error"
+            answer, route_name = self._decorate(self._error(_HttpError(500, "Internal sandbox error"))), "error"
         answer.delay += latency
         self._finish(request, answer, route_name)
         return answer, True
@@ -433,6 +433,7 @@ class SandboxApp:
 
     def _handle(self, request: SandboxRequest, path: str) -> tuple[SandboxResponse, str]:
         route_name = "<unmatched>"
+        fault: str | None = None
         try:
             if self._automate:
                 self._check_client_id(request)
@@ -448,16 +449,16 @@ class SandboxApp:
             if fault is not None:
                 with self._lock:
                     self._stats.faults[fault] += 1
-            early = self._fault_answer(fault, request)
-            if early is not None:
-                return self._decorate(early, rate_headers), route_name
-            self._authenticate(request)
-            answer = route.handler(self, request, ids, query)
-            if fault == "slow":
-                answer.delay += self.config.slow_ms / 1000.0 + 0.05
-            return self._decorate(answer, rate_headers), route_name
+            answer = self._fault_answer(fault, request)
+            if answer is None:
+                self._authenticate(request)
+                answer = route.handler(self, request, ids, query)
+            answer = self._decorate(answer, rate_headers)
         except _HttpError as err:
-            return self._decorate(self._error(err), err.rate_headers), route_name
+            answer = self._decorate(self._error(err), err.rate_headers)
+        if fault == "slow":  # whatever the answer is, it comes late
+            answer.delay += self.config.slow_ms / 1000.0 + 0.05
+        return answer, route_name
 
     def _decorate(self, answer: SandboxResponse, rate_headers: list[tuple[str, str]] | None = None) -> SandboxResponse:
         if not self._automate:
@@ -871,7 +872,7 @@ class SandboxApp:
             items = [apply(item, tree) for item in items]
         return items
 
-    def _one(self, collection: str, raw_id: str, query: dict[str, list[str]]) -> dict[str, Any]:
+    def _one(self, collection: str, raw_id: str) -> dict[str, Any]:
         if not _INT.fullmatch(raw_id):
             raise _HttpError(404, f"No {collection[:-1].lower()} with id {raw_id[:40]!r}")
         records = self.data.collection(collection)
@@ -882,8 +883,8 @@ class SandboxApp:
         return records[index]
 
     def _execute(self, request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
-        computer = self._one("Computers", ids[0], {})
-        script = self._one("Scripts", ids[1], {})
+        computer = self._one("Computers", ids[0])
+        script = self._one("Scripts", ids[1])
         parameters: Any = {}
         if request.body.strip():
             body = self._json_body(request)
@@ -960,7 +961,7 @@ def _getter(
     def handler(
         app: SandboxApp, request: SandboxRequest, ids: list[str], query: dict[str, list[str]]
     ) -> SandboxResponse:
-        record = app._one(collection, ids[0], query)
+        record = app._one(collection, ids[0])
         return _json_response(200, app._project(collection, [record], query)[0], default=app._json_default)
 
     return handler

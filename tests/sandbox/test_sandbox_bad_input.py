@@ -9,7 +9,7 @@ import httpx
 import pytest
 from sandbox_helpers import seed_login, socket_client
 
-from cwa_query.sandbox import Sandbox
+from cwa_query.sandbox import Sandbox, SandboxApp
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +178,20 @@ def test_the_server_survives_all_of_it(sandbox: Sandbox) -> None:
         seed_login(client, sandbox)
         assert client.get("/Computers").status_code == 200
     assert sandbox.stats()["in_flight"] == 0
+
+
+def test_a_bug_in_a_handler_is_a_500_not_a_dropped_connection(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken(*args: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(SandboxApp, "_list", broken)
+    with Sandbox(records=5) as sandbox, socket_client(sandbox) as client:
+        seed_login(client, sandbox)
+        answer = client.get("/Computers")
+        after = client.get("/Computers/1")
+    assert (answer.status_code, answer.json()["error"]["message"]) == (500, "Internal sandbox error")
+    assert "X-RateLimit-Limit" in answer.headers
+    assert after.status_code == 200
+    assert "boom" in caplog.text  # logged for the developer, not sent to the client
