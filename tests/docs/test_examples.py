@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = sorted((ROOT / "docs").rglob("*.md")) + [ROOT / "README.md"]
+PAGES = [*sorted((ROOT / "docs").rglob("*.md")), ROOT / "README.md"]
 FENCE = re.compile(r"^```python[^\n]*\n(.*?)^```", re.M | re.S)
 
 
@@ -38,7 +38,7 @@ def test_page_examples_run(page: Path) -> None:
             continue
         if ">>>" in code:
             test = parser.get_doctest(code, namespace, name, str(page), line)
-            result = runner.run(test, out=lambda s: _fail(name, s), clear_globs=False)
+            result = runner.run(test, out=lambda report, at=name: _fail(at, report), clear_globs=False)
             namespace.update(test.globs)
             ran += result.attempted
         else:
