@@ -221,6 +221,7 @@ class Not:
 Predicate = Compare | InList
 Logical = And | Or | Not
 Node = Compare | InList | And | Or | Not
+"""Any node of a condition tree: a predicate (`Compare`, `InList`) or logic (`And`, `Or`, `Not`)."""
 
 
 def walk(node: Node) -> list[Node]:

@@ -93,7 +93,7 @@ def _number(value: _decimal.Decimal) -> ast.Integer | ast.Decimal:
 
 
 class Condition:
-    """A condition built in Python (or parsed): wraps a tree in [`node`][cwa_query.Condition.node].
+    """A condition built in Python (or parsed): wraps a tree in [`node`][cwa_query.builder.Condition.node].
 
     Combine with `&` (and), `|` (or), `~` (not). `str()` is the seed rendering.
     Two conditions are equal when their trees are.
@@ -105,6 +105,7 @@ class Condition:
         if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
             raise TypeError(f"a Condition wraps a node, not {type(node).__name__}")
         self.node: ast.Node = node
+        """The condition's tree (an [`ast.Node`][cwa_query.ast.Node])."""
 
     @classmethod
     def parse(cls, text: str) -> Condition:
