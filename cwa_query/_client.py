@@ -53,6 +53,8 @@ Where = Any  # condition text, a builder Condition or an ast node (or None)
 API_ROOT = "/cwa/api/v1"
 DEFAULT_PAGE_SIZE = 250
 MAX_PAGE_SIZE = 1000
+# pages fetched ahead hold about this many records at most by default (memory, not speed, is the bound)
+PREFETCH_RECORDS = 2500
 
 _ENV_HELP = (
     "set CONNECTWISE_AUTOMATE_SERVER (with CONNECTWISE_AUTOMATE_USERNAME/_PASSWORD for an integrator, "
@@ -369,9 +371,9 @@ class _Base:
             raise ConfigurationError(f"max_in_flight must be at least 1, not {max_in_flight}")
         self.page_size = _check_page_size(page_size)
         self.max_in_flight = max_in_flight
-        self.prefetch = prefetch or max_in_flight
-        if self.prefetch < 1:
-            raise ConfigurationError(f"prefetch must be at least 1, not {self.prefetch}")
+        if prefetch is not None and prefetch < 1:
+            raise ConfigurationError(f"prefetch must be at least 1, not {prefetch}")
+        self.prefetch = prefetch
         self.timeout = timeout
         self.retry_policy = retry or RetryPolicy()
         if rate_limit == "default":
@@ -434,8 +436,16 @@ class _Base:
                 parts.append(f"{name}={_quote(joined)}")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise ConfigurationError(f"limit must be a non-negative integer, not {limit!r}")
-        plan = PagePlan(page_size=size, limit=limit, prefetch=self.prefetch, paging_headers=self.profile.paging_headers)
+        plan = PagePlan(
+            page_size=size, limit=limit, prefetch=self._prefetch(size), paging_headers=self.profile.paging_headers
+        )
         return _Query(path, condition, "&".join(parts), size), plan
+
+    def _prefetch(self, page_size: int) -> int:
+        """Pages fetched ahead: as set, else `max_in_flight` but about `PREFETCH_RECORDS` records at most."""
+        if self.prefetch is not None:
+            return self.prefetch
+        return max(1, min(self.max_in_flight, max(2, -(-PREFETCH_RECORDS // page_size))))
 
     def _build(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
@@ -536,7 +546,8 @@ class Client(_Base):
         allow_insecure: allow plain `http://` to a host that is not loopback.
         page_size: records per page (1..1000; default 250).
         max_in_flight: requests at once (default 10, the seed document's figure).
-        prefetch: pages fetched ahead of the reader (default `max_in_flight`).
+        prefetch: pages fetched ahead of the reader (default `max_in_flight`, fewer for pages
+            of more than 250 records, so that about 2,500 records wait at most).
         rate_limit: requests per `rate_window` seconds; `"default"` is 60 a minute for seed
             (replaced by the server's `X-RateLimit-*` once seen) and none for automate.
         retry: a [`RetryPolicy`][cwa_query._retry.RetryPolicy] (attempts, backoff, budget).
@@ -607,9 +618,10 @@ class Client(_Base):
 
     # ---------------------------------------------------------------- lists
 
-    def _fetch_page(self, query: _Query) -> Callable[[int], Page]:
-        def fetch(number: int) -> Page:
-            return self._page(self._send("GET", query.url(number)), number, query.page_size)
+    def _fetch_page(self, query: _Query) -> Callable[[int], Callable[[], Page]]:
+        def fetch(number: int) -> Callable[[], Page]:
+            response = self._send("GET", query.url(number))
+            return lambda: self._page(response, number, query.page_size)
 
         return fetch
 

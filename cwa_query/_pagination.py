@@ -134,23 +134,26 @@ class PagePlan:
 
 
 def iter_pages_sync(
-    fetch: Callable[[int], Page],
+    fetch: Callable[[int], Callable[[], Page]],
     plan: PagePlan,
     *,
     executor: Callable[[int], ThreadPoolExecutor] = ThreadPoolExecutor,
 ) -> Iterator[Page]:
-    """Fetch pages with `fetch(number)` in a small thread pool and yield them in order.
+    """Fetch pages in a small thread pool and yield them in order.
 
-    Page 1 is fetched in the calling thread; the pool (at most `plan.prefetch` threads)
-    starts only when more pages are needed. Leaving the loop early cancels the pages not
-    yet started and waits for those in flight.
+    `fetch(number)` does the I/O (in a worker thread) and returns a function that builds
+    the `Page`; that one runs in the reading thread, so the records are parsed where they
+    are consumed and a page waiting its turn holds only its raw body. Page 1 is fetched in
+    the calling thread; the pool (at most `plan.prefetch` threads) starts only when more
+    pages are needed. Leaving the loop early cancels the pages not yet started and waits
+    for those in flight.
     """
-    first = fetch(1)
+    first = fetch(1)()
     first.records = plan.accept(first)
     yield first
     if plan.done:
         return
-    pending: dict[int, Future[Page]] = {}
+    pending: dict[int, Future[Callable[[], Page]]] = {}
     pool = executor(plan.prefetch)
     try:
         while not plan.done:
@@ -158,7 +161,7 @@ def iter_pages_sync(
                 pending[number] = pool.submit(fetch, number)
             if not pending:
                 break
-            page = pending.pop(min(pending)).result()
+            page = pending.pop(min(pending)).result()()
             page.records = plan.accept(page)
             if page.records:  # an empty page past the end (no paging headers) is not handed over
                 yield page

@@ -1,0 +1,259 @@
+"""Executor benchmark: our client beside the seed document's loop, the latency bound and a plain loop.
+
+Run: `.venv/bin/python bench/executor.py` (about 40 s). One run against the sandbox
+(`cwa-query sandbox` in its own process, so that it does not compete for our interpreter's
+lock) over loopback: 40 ms latency, at most 10 requests in flight, 20,000 computers, page
+size 250.
+
+* seed: our `Client.get_all` beside the seed document's own loop (sequential pages with a
+  100 ms pause; target ratio <= 0.10) and beside the latency bound ceil(pages / 10) x 40 ms
+  (the best any client can do with 10 in flight; target <= 2x);
+* automate (no paging headers, so no page count to plan with): our client beside a plain
+  sequential loop that stops at the first short page (target <= 0.30);
+* the peak memory of a fresh process streaming 50,000 records with `iter_records`, at page
+  size 250 and at 1000 (the largest; target < 80 MB): the child's own peak resident set
+  (`VmHWM`; `ru_maxrss` would carry the parent's peak over `exec` on Linux).
+
+Logins happen before the clocks start, for every contender alike. It prints figures and
+ratios; nothing here asserts (timings belong to benchmarks, not tests).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+
+from cwa_query import AsyncClient, Client
+
+LATENCY_MS = 40
+CONCURRENCY = 10
+RECORDS = 20_000
+PAGE_SIZE = 250
+MEMORY_RECORDS = 50_000
+
+
+class Sandbox:
+    """`cwa-query sandbox` in its own process, so that it does not share our interpreter's lock."""
+
+    username = password = "sandbox"
+    client_id = "bench-client"
+
+    def __init__(self, profile: str, records: int, latency_ms: int) -> None:
+        self.profile = profile
+        self.command = [
+            sys.executable, "-m", "cwa_query", "sandbox", "--quiet", "--profile", profile, "--records", str(records),
+            "--latency-ms", str(latency_ms), "--max-concurrent", str(CONCURRENCY),
+        ]  # fmt: skip
+        self.url = ""
+
+    def __enter__(self) -> Sandbox:
+        self.process = subprocess.Popen(self.command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert self.process.stdout is not None
+        self.url = self.process.stdout.readline().strip()
+        if not self.url.startswith("http://"):
+            self.process.kill()
+            raise RuntimeError(f"the sandbox did not start: {self.url!r}")
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.url}/cwa/api/v1"
+
+    def stats(self) -> dict[str, Any]:
+        answer: dict[str, Any] = httpx.get(f"{self.url}/_sandbox/stats").json()
+        return answer
+
+
+def client_options(sandbox: Sandbox) -> dict[str, Any]:
+    return {
+        "username": sandbox.username,
+        "password": sandbox.password,
+        "client_id": sandbox.client_id,
+        "profile": sandbox.profile,
+        "page_size": PAGE_SIZE,
+    }
+
+
+def login(sandbox: Sandbox, http: httpx.Client) -> dict[str, str]:
+    """Headers for the hand-written loops (the seed document's flow, or automate's)."""
+    if sandbox.profile == "seed":
+        body = {"Username": sandbox.username, "Password": sandbox.password}
+        token = http.post(f"{sandbox.api_url}/APICredentials", json=body).json()["AccessToken"]
+        return {"Authorization": f"Bearer {token}"}
+    headers = {"ClientId": sandbox.client_id}
+    body = {"UserName": sandbox.username, "Password": sandbox.password}
+    token = http.post(f"{sandbox.api_url}/apitoken", json=body, headers=headers).json()["AccessToken"]
+    return {**headers, "Authorization": f"Bearer {token}"}
+
+
+def seed_document_loop(sandbox: Sandbox) -> tuple[float, int]:
+    """`fetchAllComputers` from the seed document: sequential pages, 100 ms pause between."""
+    with httpx.Client(timeout=30) as http:
+        headers = login(sandbox, http)
+        started = time.perf_counter()
+        records: list[Any] = []
+        page, total_pages = 1, 1
+        while page <= total_pages:
+            answer = http.get(
+                f"{sandbox.api_url}/Computers", params={"page": page, "pageSize": PAGE_SIZE}, headers=headers
+            )
+            total_pages = int(answer.headers.get("X-Total-Pages") or "1")
+            records.extend(answer.json())
+            page += 1
+            if page <= total_pages:
+                time.sleep(0.1)
+        return time.perf_counter() - started, len(records)
+
+
+def plain_sequential_loop(sandbox: Sandbox) -> tuple[float, int]:
+    """Sequential pages until the first short one, no pause (automate has no paging headers)."""
+    with httpx.Client(timeout=30) as http:
+        headers = login(sandbox, http)
+        started = time.perf_counter()
+        records: list[Any] = []
+        page = 1
+        while True:
+            answer = http.get(
+                f"{sandbox.api_url}/Computers", params={"page": page, "pageSize": PAGE_SIZE}, headers=headers
+            )
+            rows = answer.json()
+            records.extend(rows)
+            if len(rows) < PAGE_SIZE:
+                break
+            page += 1
+        return time.perf_counter() - started, len(records)
+
+
+def ours(sandbox: Sandbox) -> tuple[float, int]:
+    with Client(sandbox.url, **client_options(sandbox)) as client:
+        client.get("Computers", {"page": 1, "pageSize": 1})  # log in before the clock starts
+        started = time.perf_counter()
+        count = len(client.get_all("Computers"))
+        return time.perf_counter() - started, count
+
+
+def ours_async(sandbox: Sandbox) -> tuple[float, int]:
+    import asyncio
+
+    async def run() -> tuple[float, int]:
+        async with AsyncClient(sandbox.url, **client_options(sandbox)) as client:
+            await client.get("Computers", {"page": 1, "pageSize": 1})
+            started = time.perf_counter()
+            count = len(await client.get_all("Computers"))
+            return time.perf_counter() - started, count
+
+    return asyncio.run(run())
+
+
+def best_of(runs: int, func: Callable[[Sandbox], tuple[float, int]], sandbox: Sandbox) -> tuple[float, int]:
+    results = [func(sandbox) for _ in range(runs)]
+    return min(results)
+
+
+_CHILD = """
+import json, sys
+from cwa_query import Client
+
+def peak_rss_kb():  # VmHWM: this process's own peak (ru_maxrss may carry the parent's over exec)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+url, user, password, client_id, page_size = sys.argv[1:6]
+baseline = peak_rss_kb()
+count = 0
+with Client(url, username=user, password=password, client_id=client_id, profile="automate",
+            page_size=int(page_size)) as client:
+    for record in client.iter_records("Computers"):
+        count += 1
+print(json.dumps({"records": count, "peak_kb": peak_rss_kb(), "baseline_kb": baseline}))
+"""
+
+
+def streaming_memory(page_sizes: tuple[int, ...] = (PAGE_SIZE, 1000)) -> list[dict[str, Any]]:
+    """Peak RSS of a fresh process streaming every record, per page size."""
+    results = []
+    with Sandbox("automate", MEMORY_RECORDS, latency_ms=5) as sandbox:
+        for page_size in page_sizes:
+            argv = [sandbox.url, sandbox.username, sandbox.password, sandbox.client_id, str(page_size)]
+            out = subprocess.run([sys.executable, "-c", _CHILD, *argv], capture_output=True, text=True, check=True)
+            results.append({"page_size": page_size, **json.loads(out.stdout)})
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs of our client per profile (best taken)")
+    args = parser.parse_args()
+    pages = math.ceil(RECORDS / PAGE_SIZE)
+    bound = math.ceil(pages / CONCURRENCY) * LATENCY_MS / 1000
+    rows: list[tuple[str, str, str, str]] = []
+
+    def sandbox(profile: str) -> Sandbox:
+        return Sandbox(profile, RECORDS, LATENCY_MS)
+
+    print(
+        f"sandbox: {RECORDS:,} computers, page size {PAGE_SIZE} ({pages} pages), "
+        f"{LATENCY_MS} ms latency, {CONCURRENCY} in flight at most\n"
+    )
+    with sandbox("seed") as server:
+        ours(server)  # warm the sandbox's caches and the interpreter
+        mine, n1 = best_of(args.runs, ours, server)
+        mine_async, n2 = best_of(args.runs, ours_async, server)
+        loop, n3 = seed_document_loop(server)
+        stats = server.stats()
+        assert n1 == n2 == n3 == RECORDS, (n1, n2, n3)
+    rows += [
+        ("seed: Client.get_all", f"{mine:.3f} s", f"{mine / loop:.3f} of the seed loop", "<= 0.10"),
+        ("", "", f"{mine / bound:.2f} x the latency bound", "<= 2x"),
+        ("seed: AsyncClient.get_all", f"{mine_async:.3f} s", f"{mine_async / loop:.3f} of the seed loop", "<= 0.10"),
+        ("", "", f"{mine_async / bound:.2f} x the latency bound", "<= 2x"),
+        ("seed document's loop", f"{loop:.3f} s", "sequential, 100 ms pause", ""),
+        (f"latency bound ceil({pages}/{CONCURRENCY}) x {LATENCY_MS} ms", f"{bound:.3f} s", "", ""),
+    ]
+    seed_429 = stats["responses_429"]
+    with sandbox("automate") as server:
+        ours(server)
+        mine, n1 = best_of(args.runs, ours, server)
+        mine_async, n2 = best_of(args.runs, ours_async, server)
+        plain, n3 = plain_sequential_loop(server)
+        stats = server.stats()
+        assert n1 == n2 == n3 == RECORDS, (n1, n2, n3)
+    rows += [
+        ("automate: Client.get_all", f"{mine:.3f} s", f"{mine / plain:.3f} of the plain loop", "<= 0.30"),
+        (
+            "automate: AsyncClient.get_all",
+            f"{mine_async:.3f} s",
+            f"{mine_async / plain:.3f} of the plain loop",
+            "<= 0.30",
+        ),
+        ("automate: plain sequential loop", f"{plain:.3f} s", "", ""),
+    ]
+    for memory in streaming_memory():
+        rows.append(
+            (
+                f"stream {memory['records']:,} records, page size {memory['page_size']}",
+                f"{memory['peak_kb'] / 1024:.1f} MB",
+                f"peak RSS (imports alone: {memory['baseline_kb'] / 1024:.1f} MB)",
+                "< 80 MB",
+            )
+        )
+    width = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, width, strict=True)).rstrip())
+    print(f"\n429s drawn: seed {seed_429}, automate {stats['responses_429']}")
+
+
+if __name__ == "__main__":
+    main()
