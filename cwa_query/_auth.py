@@ -202,8 +202,7 @@ class TokenAuth(httpx.Auth):
         if self.profile.two_factor_required(body):
             if code is None:
                 raise TwoFactorRequiredError(
-                    "the account needs a two-factor code: pass two_factor_code "
-                    "(or set CONNECTWISE_AUTOMATE_2FA)",
+                    "the account needs a two-factor code: pass two_factor_code (or set CONNECTWISE_AUTOMATE_2FA)",
                     status=response.status_code,
                     code="TwoFactorRequired",
                     method="POST",

@@ -10,6 +10,12 @@ httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal
             └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
 ```
 
+Concurrency: `AsyncClient` runs pages as asyncio tasks. `Client` fetches the pages ahead in a
+small thread pool over one `httpx.Client` (which is thread-safe), rather than running the
+async machinery in a private event loop: no loop to own, no cross-thread hand-off of async
+generators, and the same transports, auth and limits serve both clients. The pool's threads
+only wait on sockets; the JSON of a page is parsed in the reading thread when its turn comes.
+
 >>> client = Client("automate.example.com", username="api", password="s3cret", profile="automate")
 >>> client.base_url
 'https://automate.example.com/cwa/api/v1/'

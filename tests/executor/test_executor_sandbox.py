@@ -308,3 +308,33 @@ def test_secrets_stay_out_of_logs_and_errors(caplog: pytest.LogCaptureFixture, m
     assert password not in logged
     for token in tokens:
         assert token not in logged
+
+
+# --------------------------------------------------------------------------- rate limits
+
+
+def test_seed_follows_the_servers_rate_limit_without_drawing_429s(mode: str) -> None:
+    # 24 pages through windows of 10 requests a second: the X-RateLimit-* headers say when
+    # the window is spent, and the client waits for the reset instead of drawing a 429
+    with Sandbox("seed", records=RECORDS, rate_limit=10, rate_window=1.0) as sandbox:
+        assert fetch_ids(sandbox, mode, page_size=20) == expected_ids("seed")
+        stats = sandbox.stats()
+    assert stats["responses_429"] == 0
+    assert stats["requests"] == 1 + 24  # the login and each page once
+
+
+def test_a_user_set_rate_keeps_the_automate_client_under_the_server_limit(mode: str) -> None:
+    with Sandbox("automate", records=RECORDS, rate_limit=10, rate_window=1.0) as sandbox:
+        got = fetch_ids(sandbox, mode, page_size=40, rate_limit=10, rate_window=1.0)
+        stats = sandbox.stats()
+    assert got == expected_ids("automate")
+    assert stats["responses_429"] == 0
+
+
+def test_a_429_from_the_rate_window_is_waited_out(mode: str) -> None:
+    # no client-side cap at all: the server's 429 and Retry-After do the pacing, nothing is lost
+    with Sandbox("automate", records=RECORDS, rate_limit=8, rate_window=1.0) as sandbox:
+        got = fetch_ids(sandbox, mode, page_size=40, rate_limit=None)
+        stats = sandbox.stats()
+    assert got == expected_ids("automate")
+    assert stats["responses_429"] >= 1
