@@ -1,0 +1,228 @@
+"""An mkdocs hook: generate the parts of the docs that the code defines, at build time.
+
+A page asks for generated Markdown with a comment on a line of its own; the hook replaces
+the line (keeping its indentation, so it works inside admonitions):
+
+* `<!-- cwa:rules-table -->`: one row per lint rule, from `cwa_query.linter.list_rules()`;
+* `<!-- cwa:rules -->`: a section per rule: code, name, severity, documentation, and its
+  example really linted (the build fails if the rule no longer reports it, or offers
+  another fix than the registry says);
+* `<!-- cwa:cli-reference -->`: a section per subcommand of `cwa_query.cli.build_parser()`:
+  usage, description and a table of every argument;
+* `<!-- cwa:help [SUBCOMMAND] -->`: the `--help` text;
+* `<!-- cwa:run [exit=N] ARGS -->`: `cwa-query ARGS` really run (in process), shown with
+  its output; the build fails if the exit status is not N (default 0).
+
+So the rule list and the command-line reference cannot drift from the code: they are read
+from it on every build, and `mkdocs build --strict` runs in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import re
+import shlex
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>[a-z-]+)(?P<args>.*?)-->[ \t]*$", re.M)
+HELP_COLUMNS = "88"
+LONG_EXAMPLE = 160  # example conditions longer than this are shown shortened
+
+
+# --------------------------------------------------------------------------- running the CLI
+
+
+@contextlib.contextmanager
+def _columns() -> Iterator[None]:
+    """Fix the terminal width argparse wraps help text to, so the output is stable."""
+    saved = os.environ.get("COLUMNS")
+    os.environ["COLUMNS"] = HELP_COLUMNS
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["COLUMNS"]
+        else:
+            os.environ["COLUMNS"] = saved
+
+
+def run_cli(argv: list[str]) -> tuple[int, str]:
+    """Run `cwa-query argv` in this process; the exit status and what it printed (both streams)."""
+    from cwa_query.cli import main
+
+    out = io.StringIO()
+    with _columns(), contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's --help and usage errors
+            code = exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue().rstrip("\n")
+
+
+def run_block(args: str) -> str:
+    """The `cwa:run` directive: `[exit=N] ARGS` run, as a console block."""
+    expected = 0
+    match = re.match(r"\s*exit=(\d+)\s+", args)
+    if match:
+        expected = int(match.group(1))
+        args = args[match.end() :]
+    args = args.strip()
+    code, output = run_cli(shlex.split(args))
+    if code != expected:
+        raise PluginError(f"cwa:run {args!r}: exit status {code}, the page expects {expected}:\n{output}")
+    lines = ["```console", f"$ cwa-query {args}", *([output] if output else []), "```"]
+    return "\n".join(lines)
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def help_block(args: str) -> str:
+    """The `cwa:help` directive: `cwa-query [SUBCOMMAND] --help`, as a text block."""
+    argv = [*shlex.split(args), "--help"]
+    code, output = run_cli(argv)
+    if code != 0:
+        raise PluginError(f"cwa:help {args.strip()!r}: exit status {code}:\n{output}")
+    return "```text\n" + output + "\n```"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _argument_row(action: argparse.Action) -> str | None:
+    if isinstance(action, argparse._HelpAction) or action.help == argparse.SUPPRESS:
+        return None
+    if action.option_strings:
+        names = ", ".join(f"`{option}`" for option in action.option_strings)
+        takes_value = action.nargs != 0
+        metavar = action.metavar or (action.dest.upper() if takes_value else None)
+        if action.choices is not None and takes_value and action.metavar is None:
+            metavar = "{" + ",".join(str(c) for c in action.choices) + "}"
+        if metavar:
+            names += f" `{metavar}`"
+    else:
+        names = f"`{action.metavar or action.dest}`"
+        if action.nargs in ("*", "?"):
+            names += " (optional" + (", repeatable" if action.nargs == "*" else "") + ")"
+    help_text = (action.help or "") % {"default": action.default, "prog": "cwa-query"}
+    required = " **(required)**" if action.required and action.option_strings else ""
+    return f"| {names}{required} | {_cell(help_text)} |"
+
+
+def cli_reference() -> str:
+    """The `cwa:cli-reference` directive: a section per subcommand, read from the parsers."""
+    from cwa_query.cli import build_parser
+
+    parser = build_parser()
+    out: list[str] = []
+    with _columns():
+        for name, sub in _subparsers(parser).items():
+            out += [f"### `cwa-query {name}`", "", "```text", sub.format_usage().strip(), "```", ""]
+            if sub.description:
+                out += [sub.description, ""]
+            rows = [row for row in map(_argument_row, sub._actions) if row is not None]
+            if rows:
+                out += ["| argument | meaning |", "|---|---|", *rows, ""]
+    return "\n".join(out).rstrip("\n")
+
+
+# --------------------------------------------------------------------------- the rules
+
+
+def _shorten(text: str) -> str:
+    if len(text) <= LONG_EXAMPLE:
+        return text
+    return f"{text[:100]} … {text[-40:]}"
+
+
+def rules_table() -> str:
+    """The `cwa:rules-table` directive: code, name, severity and summary of every rule."""
+    from cwa_query.linter import list_rules
+
+    rows = ["| code | name | severity | what it finds | fix |", "|---|---|---|---|:-:|"]
+    for info in list_rules():
+        fix = "yes" if info.example.fix is not None else "no"
+        rows.append(
+            f"| [{info.code}](#{info.name}) | `{info.name}` | {info.severity} | {_cell(info.summary)} | {fix} |"
+        )
+    return "\n".join(rows)
+
+
+def rules_sections() -> str:
+    """The `cwa:rules` directive: a section per rule, its example linted for real."""
+    from cwa_query import lint
+    from cwa_query.linter import list_rules
+    from cwa_query.linter.formats import format_text
+
+    out: list[str] = []
+    for info in list_rules():
+        ex = info.example
+        found = [d for d in lint(ex.condition, dialect=ex.dialect, endpoint=ex.endpoint) if d.code == info.code]
+        if not found:
+            raise PluginError(f"{info.code} {info.name}: its example no longer fires: {ex.condition!r}")
+        if found[0].fix != ex.fix:
+            raise PluginError(f"{info.code} {info.name}: the example's fix is {found[0].fix!r}, not {ex.fix!r}")
+        target = f"`--dialect {ex.dialect}`" + (f", `--endpoint {ex.endpoint}`" if ex.endpoint else "")
+        out += [
+            f"### {info.code} `{info.name}` {{#{info.name}}}",
+            "",
+            f"**{info.severity}**: {info.summary}",
+            "",
+            info.description,
+            "",
+            f"Example ({target}):",
+            "",
+            "```text",
+        ]
+        if len(ex.condition) > LONG_EXAMPLE:
+            out += [_shorten(ex.condition), "", *(f"{d.code} [{d.name}] {d.severity}: {d.message}" for d in found)]
+        else:
+            out.append(format_text([(ex.condition, found)]))
+        out += ["```", ""]
+        if ex.fix is None:
+            out += ["No automatic fix.", ""]
+        else:
+            out += ["Fixed:", "", "```text", ex.fix, "```", ""]
+    return "\n".join(out).rstrip("\n")
+
+
+# --------------------------------------------------------------------------- the hook
+
+GENERATORS: dict[str, Callable[[str], str]] = {
+    "rules-table": lambda args: rules_table(),
+    "rules": lambda args: rules_sections(),
+    "cli-reference": lambda args: cli_reference(),
+    "help": help_block,
+    "run": run_block,
+}
+
+
+def expand(markdown: str, where: str = "page") -> str:
+    """`markdown` with every `<!-- cwa:... -->` directive line replaced by what it generates."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group("name")
+        generator = GENERATORS.get(name)
+        if generator is None:
+            raise PluginError(f"{where}: unknown directive cwa:{name} (known: {', '.join(GENERATORS)})")
+        indent = match.group("indent")
+        text = generator(match.group("args"))
+        return "\n".join(indent + line if line else line for line in text.split("\n"))
+
+    return DIRECTIVE.sub(replace, markdown)
+
+
+def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
+    """mkdocs event: expand the directives of one page."""
+    return expand(markdown, page.file.src_path)

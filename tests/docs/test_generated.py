@@ -1,0 +1,119 @@
+"""The generated parts of the docs (docs/hooks/): they expand, cover everything, and fail loudly.
+
+`mkdocs build --strict` runs the same hooks; these tests catch drift without a docs build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+pytest.importorskip("mkdocs")
+pytest.importorskip("griffe")
+
+from mkdocs.exceptions import PluginError
+
+from cwa_query.cli import build_parser
+from cwa_query.linter import list_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+HOOKS = ROOT / "docs" / "hooks"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"docs_hooks_{name}", HOOKS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+generate = _load("generate")
+griffe_doctests = _load("griffe_doctests")
+
+PAGES_WITH_DIRECTIVES = sorted(p for p in (ROOT / "docs").rglob("*.md") if generate.DIRECTIVE.search(p.read_text()))
+
+
+@pytest.fixture(scope="module")
+def expanded() -> dict[str, str]:
+    """Every page with directives, expanded once (this runs every CLI sample of the docs)."""
+    return {p.name: generate.expand(p.read_text(encoding="utf-8"), p.name) for p in PAGES_WITH_DIRECTIVES}
+
+
+def test_pages_use_the_generators() -> None:
+    names = {p.name for p in PAGES_WITH_DIRECTIVES}
+    assert {"linter.md", "cli.md"} <= names
+
+
+def test_no_directive_left_after_expansion(expanded: dict[str, str]) -> None:
+    for name, text in expanded.items():
+        assert "<!-- cwa:" not in text, name
+
+
+def test_every_rule_is_documented_with_its_example_and_fix(expanded: dict[str, str]) -> None:
+    page = expanded["linter.md"]
+    for info in list_rules():
+        assert f"| [{info.code}](#{info.name}) | `{info.name}` | {info.severity} |" in page
+        assert f"### {info.code} `{info.name}` {{#{info.name}}}" in page
+        assert info.description in page
+        if info.example.fix is not None:
+            assert f"```text\n{info.example.fix}\n```" in page
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    return generate._subparsers(build_parser())
+
+
+def test_every_subcommand_and_option_is_in_the_cli_reference(expanded: dict[str, str]) -> None:
+    page = expanded["cli.md"]
+    subcommands = _subcommands()
+    assert set(subcommands) == {"fetch", "lint", "fmt", "translate", "parse", "sandbox"}
+    for name, parser in subcommands.items():
+        section = page.split(f"### `cwa-query {name}`", 1)[1].split("\n### ", 1)[0]
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option not in ("-h", "--help"):
+                    assert f"`{option}`" in section, (name, option)
+
+
+@pytest.mark.parametrize(
+    ("markdown", "message"),
+    [
+        ("<!-- cwa:nonsense -->", "unknown directive cwa:nonsense"),
+        ("<!-- cwa:run lint \"Status == 'x'\" -->", "exit status 1, the page expects 0"),
+        ("<!-- cwa:run exit=1 fmt \"Status = 'x'\" -->", "exit status 0, the page expects 1"),
+        ("<!-- cwa:help nosuchcommand -->", "exit status 2"),
+    ],
+)
+def test_bad_directives_fail_the_build(markdown: str, message: str) -> None:
+    with pytest.raises(PluginError, match=re.escape(message)):
+        generate.expand(markdown)
+
+
+def test_run_shows_the_command_and_its_output_at_the_directive_indent() -> None:
+    text = generate.expand('!!! note\n\n    <!-- cwa:run fmt "a=1  AND b=2" -->\n')
+    assert text == '!!! note\n\n    ```console\n    $ cwa-query fmt "a=1  AND b=2"\n    a = 1 and b = 2\n    ```\n'
+
+
+@pytest.mark.parametrize(
+    ("docstring", "fenced"),
+    [
+        ("No examples.", "No examples."),
+        ("Intro.\n\n>>> 1 + 1\n2\n\nAfter.", "Intro.\n\n```pycon\n>>> 1 + 1\n2\n```\n\nAfter."),
+        (
+            "Indented:\n\n    >>> f(\n    ...     1)\n    3",
+            "Indented:\n\n    ```pycon\n    >>> f(\n    ...     1)\n    3\n    ```",
+        ),
+        ("Already fenced:\n\n```python\n>>> x\n```", "Already fenced:\n\n```python\n>>> x\n```"),
+        (">>> a\n1\n```\ncode\n```", "```pycon\n>>> a\n1\n```\n```\ncode\n```"),
+    ],
+)
+def test_doctests_in_docstrings_become_code_blocks(docstring: str, fenced: str) -> None:
+    assert griffe_doctests.fence_doctests(docstring) == fenced
