@@ -70,6 +70,8 @@ _EXPORTS: dict[str, str] = {
     # the executor
     "Client": "._client",
     "AsyncClient": "._client",
+    "RetryPolicy": "._retry",
+    "Page": "._pagination",
 }
 
 __all__ = [
@@ -90,9 +92,11 @@ __all__ = [
     "F",
     "FieldRef",
     "NotFoundError",
+    "Page",
     "ParseLimits",
     "PermissionDeniedError",
     "RateLimitedError",
+    "RetryPolicy",
     "Schema",
     "SchemaError",
     "ServerError",
@@ -123,6 +127,7 @@ if TYPE_CHECKING:
     from . import ast
     from ._client import AsyncClient, Client
     from ._evaluate import compile_predicate, evaluate
+    from ._pagination import Page
     from ._parser import ParseLimits, parse
     from ._render import (
         DIALECTS,
@@ -134,6 +139,7 @@ if TYPE_CHECKING:
         render,
         to_dialect,
     )
+    from ._retry import RetryPolicy
     from ._sql import to_sql
     from .builder import Condition, F, FieldRef, and_, literal, not_, or_
     from .errors import (
