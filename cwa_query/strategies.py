@@ -84,6 +84,20 @@ def _check_int(name: str, value: Any, minimum: int) -> int:
     return value
 
 
+class _Quiet(list[Any]):
+    """A list whose repr stays short (strategy reprs print their arguments)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} items>"
+
+
+class _QuietDict(dict[str, Any]):
+    """A dict whose repr stays short."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} entries>"
+
+
 @dataclass(frozen=True)
 class _Field:
     path: str
@@ -337,7 +351,7 @@ def conditions(
     dialect = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
     fields = _schema_fields(dialect, endpoint, schema)
-    leaves = _predicates(fields, dialect)
+    leaves = _predicates(_Quiet(fields) if fields is not None else None, dialect)
 
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
         pairs = st.lists(children, min_size=2, max_size=3)
@@ -577,7 +591,7 @@ class _Node:
 
 
 def _record_tree(fields: list[_Field]) -> dict[str, _Node]:
-    root: dict[str, _Node] = {}
+    root: dict[str, _Node] = _QuietDict()
     for field in fields:
         level = root
         parts = field.path.split(".")
@@ -645,6 +659,7 @@ def records(
     catalogue = schema if schema is not None else load_schema(dialect=dialect)
     arrays = {path: info.array for path, info in catalogue.fields(endpoint).items() if info.type == "object"}
     if len(fields) <= max_fields:
-        return _record_values(_record_tree(fields), "", arrays)
+        return _record_values(_record_tree(fields), "", _QuietDict(arrays))
+    arrays = _QuietDict(arrays)
     subsets = st.lists(_choices(fields), min_size=1, max_size=max_fields, unique_by=lambda f: f.path)
     return subsets.flatmap(lambda chosen: _record_values(_record_tree(chosen), "", arrays))
