@@ -28,6 +28,8 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .._client import Client
 
+from ._args import positive_int
+
 __all__ = ["flatten", "register", "run"]
 
 _FORMATS = ("jsonl", "json", "csv", "table")
@@ -36,16 +38,6 @@ _NO_SERVER = (
     "_PASSWORD, or _USER/_PASS[/_2FA], and CONNECTWISE_AUTOMATE_CLIENT_ID for automate), or try --sandbox"
 )
 _TABLE_CELL = 40
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -70,8 +62,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         choices=("seed", "automate"),
         help="the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else seed)",
     )
-    parser.add_argument("--page-size", type=_positive_int, metavar="N", help="records per page (1-1000, default 250)")
-    parser.add_argument("--limit", type=_positive_int, metavar="N", help="stop after N records")
+    parser.add_argument("--page-size", type=positive_int, metavar="N", help="records per page (1-1000, default 250)")
+    parser.add_argument("--limit", type=positive_int, metavar="N", help="stop after N records")
     parser.add_argument("--order-by", metavar="ORDER", help='e.g. "ComputerName asc"')
     parser.add_argument("--fields", metavar="A,B", help="only these fields (dotted paths allowed), in this order")
     parser.add_argument("--format", choices=_FORMATS, default="jsonl", help="output format (default jsonl)")
@@ -91,7 +83,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per request (default 30)")
     parser.add_argument(
-        "--records", type=_positive_int, default=1000, metavar="N", help="computers in the sandbox (default 1000)"
+        "--records", type=positive_int, default=1000, metavar="N", help="computers in the sandbox (default 1000)"
     )
     parser.set_defaults(run=run, command_name="fetch")
 

@@ -18,27 +18,9 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
+from ._args import non_negative_float, positive_int
+
 __all__ = ["register", "run"]
-
-
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
-    return value
-
-
-def _non_negative(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
-    return value
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,20 +34,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed first)")
     parser.add_argument("--profile", choices=("seed", "automate"), default="seed", help="API profile (default seed)")
-    parser.add_argument("--records", type=_positive_int, default=1000, help="number of computers (default 1000)")
+    parser.add_argument("--records", type=positive_int, default=1000, help="number of computers (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
-    parser.add_argument("--latency-ms", type=_non_negative, default=0.0, help="added to every answer")
-    parser.add_argument("--max-concurrent", type=_positive_int, help="more requests in flight get 429")
-    parser.add_argument("--rate-limit", type=_positive_int, help="requests per window; past that 429")
-    parser.add_argument("--rate-window", type=_non_negative, default=60.0, help="window in seconds (default 60)")
+    parser.add_argument("--latency-ms", type=non_negative_float, default=0.0, help="added to every answer")
+    parser.add_argument("--max-concurrent", type=positive_int, help="more requests in flight get 429")
+    parser.add_argument("--rate-limit", type=positive_int, help="requests per window; past that 429")
+    parser.add_argument("--rate-window", type=non_negative_float, default=60.0, help="window in seconds (default 60)")
     parser.add_argument(
         "--faults",
         metavar="SPEC",
         help="e.g. '429=0.05,500=0.02,502=0.01,503=0.01,reset=0.01,slow=0.01,expire=0.01,401=0.01'",
     )
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault schedule (default 0)")
-    parser.add_argument("--slow-ms", type=_non_negative, default=1500.0, help="delay of a 'slow' fault (1500)")
-    parser.add_argument("--token-ttl", type=_non_negative, help="token lifetime in seconds (default 4 h / 1 h)")
+    parser.add_argument("--slow-ms", type=non_negative_float, default=1500.0, help="delay of a 'slow' fault (1500)")
+    parser.add_argument("--token-ttl", type=non_negative_float, help="token lifetime in seconds (default 4 h / 1 h)")
     parser.add_argument("--username", default="sandbox", help="the account's name (default sandbox)")
     parser.add_argument("--password", default="sandbox", help="the account's password (default sandbox)")
     parser.add_argument("--client-id", help="the ClientId the automate profile requires (default: any)")
