@@ -1,0 +1,71 @@
+"""The hand-written parts of the docs that list things the code defines stay complete."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from cwa_query.sandbox import FAULT_KINDS, Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCS = ROOT / "docs"
+
+
+def _table_rows(page: str, header: str) -> list[str]:
+    text = (DOCS / page).read_text(encoding="utf-8")
+    start = text.index(header)
+    rows = []
+    for line in text[start:].split("\n")[2:]:
+        if not line.startswith("|"):
+            break
+        rows.append(line)
+    return rows
+
+
+def test_every_sandbox_option_is_in_the_options_table() -> None:
+    rows = "\n".join(_table_rows("sandbox.md", "| Python | command line | meaning |"))
+    for name in inspect.signature(Sandbox.__init__).parameters:
+        if name != "self":
+            assert f"`{name}`" in rows, name
+            assert f"`--{name.replace('_', '-')}`" in rows, name
+
+
+def test_every_fault_kind_is_in_the_faults_table() -> None:
+    rows = "\n".join(_table_rows("sandbox.md", "| kind | what the request gets |"))
+    documented = set(re.findall(r"`([^`]+)`", "\n".join(row.split("|")[1] for row in rows.split("\n"))))
+    assert documented == set(FAULT_KINDS)
+
+
+def test_every_page_is_in_the_nav() -> None:
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    nav = set(re.findall(r":\s+(\S+\.md)\s*$", config, re.M))
+    pages = {
+        str(p.relative_to(DOCS))
+        for p in DOCS.rglob("*.md")
+        if p.relative_to(DOCS).parts[0] not in ("hooks", "examples")
+    }
+    assert pages == nav
+
+
+def test_the_fixture_example_module_passes(tmp_path: Path) -> None:
+    """docs/examples/test_with_sandbox.py, shown on the sandbox page, passes under pytest."""
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            str(DOCS / "examples" / "test_with_sandbox.py"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"\b3 passed\b", result.stdout), result.stdout
