@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import inspect
 import re
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
+
 from cwa_query.sandbox import FAULT_KINDS, Sandbox
+
+pytest_plugins = ["pytester"]  # in the module: pytest refuses it in a non-root conftest
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
@@ -50,22 +52,8 @@ def test_every_page_is_in_the_nav() -> None:
     assert pages == nav
 
 
-def test_the_fixture_example_module_passes(tmp_path: Path) -> None:
+def test_the_fixture_example_module_passes(pytester: pytest.Pytester) -> None:
     """docs/examples/test_with_sandbox.py, shown on the sandbox page, passes under pytest."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            str(DOCS / "examples" / "test_with_sandbox.py"),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"\b3 passed\b", result.stdout), result.stdout
+    pytester.makepyfile(test_with_sandbox=(DOCS / "examples" / "test_with_sandbox.py").read_text(encoding="utf-8"))
+    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:asyncio", "--strict-markers")
+    result.assert_outcomes(passed=3)
