@@ -97,8 +97,15 @@ def sql_value(value: Any, *, where: str = "value") -> SqlValue:
     >>> sql_value(True), sql_value(dt.date(2024, 2, 14)), sql_value(float("nan"))
     (1, '2024-02-14T00:00:00.000000+00:00', None)
     """
-    if value is None or isinstance(value, str):
-        return None if value is None else str.__str__(value)
+    if value is None:
+        return None
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UnsupportedValueError(f"{where}: text with a lone surrogate cannot be stored as UTF-8") from None
+        return str.__str__(value)
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, int):

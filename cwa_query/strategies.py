@@ -24,6 +24,30 @@ arguments raise `hypothesis.errors.InvalidArgument` at once, not at the first dr
   and [`records`][cwa_query.strategies.records]: field names, field values by type, and
   records shaped like an endpoint's.
 
+## Property testing your filters
+
+Code that filters records itself should agree with the condition sent to the server.
+Let hypothesis hunt for a record where they differ:
+
+>>> import datetime as dt
+>>> from cwa_query import evaluate
+>>> from cwa_query.strategies import records
+>>> CONDITION = "Status = 'Offline' and LastContact < '2024-01-01'"
+>>> def offline_and_stale(computer):
+...     status, seen = computer.get("Status"), computer.get("LastContact")
+...     cutoff = dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+...     return status is not None and status.lower() == "offline" and seen is not None and seen < cutoff
+>>> @settings(max_examples=50)
+... @given(records(endpoint="Computers"))
+... def test_local_filter_agrees(computer):
+...     assert offline_and_stale(computer) == evaluate(CONDITION, computer)
+>>> test_local_filter_agrees()
+
+Drop the `is not None` tests and hypothesis soon finds a record without `LastContact`;
+write `status == "offline"` and it finds `"OFFLINE"` (the server ignores ASCII case).
+To test SQL built from the same condition, see the differential tests of
+[`to_sql`][cwa_query.to_sql] in `tests/evaluate/`.
+
 Text values never hold NUL or lone surrogates (SQLite and UTF-8 cannot carry them);
 numbers stay within 64-bit integers and 15 significant digits, the range where
 [`to_sql`][cwa_query.to_sql] is exact.
@@ -145,7 +169,7 @@ def _choices(items: list[_T]) -> st.SearchStrategy[_T]:
 
 def _texts(max_size: int = 8) -> st.SearchStrategy[str]:
     return st.text(st.sampled_from(_TEXT_ALPHABET), max_size=max_size) | st.text(
-        st.characters(exclude_characters="\x00"), max_size=max_size
+        st.characters(codec="utf-8", exclude_characters="\x00"), max_size=max_size
     )
 
 

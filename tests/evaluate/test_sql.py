@@ -108,6 +108,7 @@ def test_sql_value(value: Any, stored: Any) -> None:
         {"Client": {"Ports": (1, 2)}},
         {"x": object()},
         {"x": b"bytes"},
+        {"x": "\ud800"},
         {"t": dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))},
     ],
 )
