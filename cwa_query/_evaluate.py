@@ -248,28 +248,36 @@ def _scalar_subclass(value: Any) -> tuple[int, Any] | None:
 Test = Callable[[Any], Truth]
 
 
-def _ordering_test(compare: Callable[[Any, Any], bool], view: LiteralView) -> Test:
-    text, number, instant, itext = view.text, view.number, view.instant, view.instant_text
+def _by_kind(text: Test, number: Test, instant_text: Test, instant: Test) -> Test:
+    """A test that hands each value, by its kind, to one of four (unknown values: `None`)."""
+    handlers = {_TEXT: text, _NUMBER: number, _INSTANT_TEXT: instant_text, _INSTANT: instant}
+    ordered = tuple(handlers[kind] for kind in range(len(handlers)))
 
     def test(value: Any) -> Truth:
         scalar = _scalar(value)
-        if scalar is None:
-            return None
-        kind, item = scalar
-        if kind == _TEXT:
-            if text is not None:
-                return compare(ascii_lower(item), text)
-            if number is not None:
-                parsed = text_number(item)
-                return None if parsed is None else compare(parsed, number)
-            return None
-        if kind == _NUMBER:
-            return None if number is None else compare(item, number)
-        if kind == _INSTANT_TEXT:
-            return None if itext is None else compare(item, itext)
-        return None if instant is None else compare(item, instant)
+        return None if scalar is None else ordered[scalar[0]](scalar[1])
 
     return test
+
+
+def _unknown(value: Any) -> Truth:
+    return None
+
+
+def _ordering_test(compare: Callable[[Any, Any], bool], view: LiteralView) -> Test:
+    text, number, instant, itext = view.text, view.number, view.instant, view.instant_text
+
+    def on_text(item: str) -> Truth:
+        if text is not None:
+            return compare(ascii_lower(item), text)
+        parsed = text_number(item)
+        return None if parsed is None else compare(parsed, number)
+
+    def against(literal: Any) -> Test:
+        return _unknown if literal is None else lambda item: compare(item, literal)
+
+    text_test = on_text if text is not None or number is not None else _unknown
+    return _by_kind(text_test, against(number), against(itext), against(instant))
 
 
 def _membership_test(views: Iterable[LiteralView]) -> Test:
@@ -278,34 +286,28 @@ def _membership_test(views: Iterable[LiteralView]) -> Test:
     texts = {v.text for v in views if v.text is not None}
     text_numbers = {v.number for v in views if v.text is None and v.number is not None}
     text_unknown = any(v.text is None and v.number is None for v in views)
-    numbers = {v.number for v in views if v.number is not None}
-    number_unknown = any(v.number is None for v in views)
-    instants = {v.instant for v in views if v.instant is not None}
-    itexts = {v.instant_text for v in views if v.instant_text is not None}
-    instant_unknown = any(v.instant is None for v in views)
 
-    def test(value: Any) -> Truth:
-        scalar = _scalar(value)
-        if scalar is None:
-            return None
-        kind, item = scalar
-        if kind == _TEXT:
-            if ascii_lower(item) in texts:
+    def on_text(item: str) -> Truth:
+        if ascii_lower(item) in texts:
+            return True
+        if text_numbers:
+            parsed = text_number(item)
+            if parsed is None:
+                return None
+            if parsed in text_numbers:
                 return True
-            if text_numbers:
-                parsed = text_number(item)
-                if parsed is None:
-                    return None
-                if parsed in text_numbers:
-                    return True
-            return None if text_unknown else False
-        if kind == _NUMBER:
-            return True if item in numbers else (None if number_unknown else False)
-        if kind == _INSTANT_TEXT:
-            return True if item in itexts else (None if instant_unknown else False)
-        return True if item in instants else (None if instant_unknown else False)
+        return None if text_unknown else False
 
-    return test
+    def member_of(found: set[Any], unknown: bool) -> Test:
+        return lambda item: True if item in found else (None if unknown else False)
+
+    instant_unknown = any(v.instant is None for v in views)
+    return _by_kind(
+        on_text,
+        member_of({v.number for v in views if v.number is not None}, any(v.number is None for v in views)),
+        member_of({v.instant_text for v in views if v.instant_text is not None}, instant_unknown),
+        member_of({v.instant for v in views if v.instant is not None}, instant_unknown),
+    )
 
 
 def like_tokens(pattern: str) -> list[str | None]:
