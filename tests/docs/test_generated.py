@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import re
+import shlex
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -117,3 +118,36 @@ def test_run_shows_the_command_and_its_output_at_the_directive_indent() -> None:
 )
 def test_doctests_in_docstrings_become_code_blocks(docstring: str, fenced: str) -> None:
     assert griffe_doctests.fence_doctests(docstring) == fenced
+
+
+# --------------------------------------------------------------------------- hand-written transcripts
+
+CONSOLE = re.compile(r"^```console\n(.*?)^```", re.M | re.S)
+OFFLINE = ("lint", "fmt", "translate", "parse")  # commands whose output depends on nothing but their input
+
+
+def _transcripts() -> list[tuple[str, str, str]]:
+    """`(where, command, output)` of every `$ cwa-query ...` line with output in a console block."""
+    found = []
+    for page in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]:
+        for block in CONSOLE.findall(page.read_text(encoding="utf-8")):
+            for chunk in re.split(r"^(?=\$ )", block, flags=re.M):
+                command, _, output = chunk.partition("\n")
+                words = command.split()
+                if command.startswith("$ cwa-query ") and len(words) > 2 and words[2] in OFFLINE and output.strip():
+                    found.append((page.name, command[len("$ cwa-query ") :], output.rstrip("\n")))
+    return found
+
+
+TRANSCRIPTS = _transcripts()
+
+
+def test_the_readme_has_a_transcript() -> None:
+    assert any(where == "README.md" for where, _, _ in TRANSCRIPTS)
+
+
+@pytest.mark.parametrize(("where", "command", "output"), TRANSCRIPTS, ids=[t[1][:40] for t in TRANSCRIPTS])
+def test_hand_written_transcripts_match_the_command(where: str, command: str, output: str) -> None:
+    """A console sample typed into a page (not generated) still shows what the command prints."""
+    _, printed = generate.run_cli(shlex.split(command))
+    assert printed == output, f"{where}: `cwa-query {command}` now prints:\n{printed}"
