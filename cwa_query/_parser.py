@@ -637,6 +637,15 @@ def _states_before(text: str, pos: int) -> list[int]:
     return stack
 
 
+def _next_token_text(text: str, pos: int) -> str:
+    """The first token at or after `pos` that is neither white space nor a stray '='."""
+    tables = _get_tables()
+    for match in tables.lexer.finditer(text, pos):
+        if match.lastgroup not in tables.ignore and match.group() != "=":
+            return "" if match.lastgroup == "_ERROR" else match.group()
+    return ""
+
+
 def _accepts(states: dict[int, dict[str, tuple[bool, Any]]], state_stack: list[int], terminal: str) -> bool:
     stack = list(state_stack)
     while True:
@@ -690,9 +699,9 @@ def _parse_error(
             field_token = values[-2] if len(values) >= 2 and isinstance(values[-2], tuple) else None
             field = field_token[1] if field_token else "Field"
             hint = f"the condition language compares with a single '=': write `{field} = ...`"
-            if field_token is not None:
-                rest = text[end:].lstrip()
-                shown = rest if len(rest) <= 30 else rest[:27] + "..."
+            value = _next_token_text(text, end)
+            if field_token is not None and value:
+                shown = value if len(value) <= 30 else value[:27] + "..."
                 hint = f"the condition language compares with a single '=': write `{field} = {shown}`"
         elif previous[1] == "<" and raw == ">":
             hint = "write 'not equal' as '!='"
