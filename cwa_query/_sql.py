@@ -44,7 +44,11 @@ parameters; only the quoted column names are spliced into the text.
 decimal literals, decimal values and numeric text have at most 15 significant digits and
 integers fit in 64 bits. Text holding a NUL character is not supported (SQLite's pattern
 functions stop at it). SQLite allows at most 32,766 parameters per statement, so very long
-`in` lists must be split.
+`in` lists must be split. SQLite's parser has a short stack: `not` is pushed inward and
+and/or items are ordered deepest first (both exact in three-valued logic) so that
+parentheses nest as little as possible, and a tree that would still nest past 64 levels
+(about 130 alternating `and`/`or` levels) is refused with
+[`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError].
 """
 
 from __future__ import annotations
@@ -58,7 +62,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 from . import ast
 from ._evaluate import LiteralView, _node, instant_text, like_tokens, literal_view
-from .errors import UnsupportedValueError
+from .errors import UnrepresentableConditionError, UnsupportedValueError
 
 if TYPE_CHECKING:
     from .builder import Condition
@@ -74,6 +78,7 @@ _INSTANT_GLOB = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}
 _ORDERING = {ast.Op.GT: ">", ast.Op.LT: "<", ast.Op.GE: ">=", ast.Op.LE: "<="}
 _POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
 _CHAIN = 32  # and/or items per parenthesised group: keeps SQLite's expression depth low
+_MAX_NESTING = 64  # SQLite 3.40's parser overflows at 75 (measured); keep a margin
 
 
 # --------------------------------------------------------------------------- values
@@ -165,6 +170,13 @@ class _Writer:
         self.params: list[Any] = []
 
     def param(self, value: Any) -> str:
+        if isinstance(value, str) and not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise UnrepresentableConditionError(
+                    f"the string {value!r} holds a lone surrogate, which SQLite cannot store as UTF-8"
+                ) from None
         self.params.append(value)
         return "?"
 
@@ -240,30 +252,47 @@ class _Writer:
 
     # -- trees
 
-    def node(self, node: ast.Node) -> str:
-        if isinstance(node, ast.Compare):
-            column = quote_identifier(node.field.name)
-            op = _POSITIVE.get(node.op, node.op)
-            view = literal_view(node.value)
-            if op is ast.Op.EQ:
-                sql = self.membership(column, [view])
-            elif op in _ORDERING:
-                sql = self.ordering(column, _ORDERING[op], view)
-            else:
-                sql = self.text_match(column, op, view)
-            return f"NOT ({sql})" if op is not node.op else f"({sql})"
+    def predicate(self, node: ast.Compare | ast.InList) -> tuple[str, bool]:
+        """The `CASE` of the positive form of a predicate, and whether the node negates it."""
+        column = quote_identifier(node.field.name)
         if isinstance(node, ast.InList):
-            sql = self.membership(quote_identifier(node.field.name), [literal_view(v) for v in node.values])
-            return f"NOT ({sql})" if node.negated else f"({sql})"
-        if isinstance(node, ast.Not):
-            return f"NOT {self.node(node.operand)}"
-        joiner = " AND " if isinstance(node, ast.And) else " OR "
-        return self._chain([self.node(item) for item in node.items], joiner)
+            return self.membership(column, [literal_view(v) for v in node.values]), node.negated
+        op = _POSITIVE.get(node.op, node.op)
+        view = literal_view(node.value)
+        if op is ast.Op.EQ:
+            sql = self.membership(column, [view])
+        elif op in _ORDERING:
+            sql = self.ordering(column, _ORDERING[op], view)
+        else:
+            sql = self.text_match(column, op, view)
+        return sql, op is not node.op
 
-    def _chain(self, parts: list[str], joiner: str) -> str:
+    def node(self, node: ast.Node, negate: bool = False) -> tuple[str, str, int]:
+        """SQL for `node`, or for `not node` pushed inward (De Morgan: exact in Kleene logic).
+
+        Returns the text and its loosest operator (`"OR"`, `"AND"` or `""`), so that
+        parentheses go only where precedence needs them: SQLite's parser stack is short.
+        """
+        while isinstance(node, ast.Not):
+            node, negate = node.operand, not negate
+        if isinstance(node, (ast.Compare, ast.InList)):
+            sql, negated = self.predicate(node)
+            return (f"NOT {sql}" if negated != negate else sql), "", 0
+        joiner = "AND" if isinstance(node, ast.And) != negate else "OR"
+        # Deepest item first: the parser then reduces each level before the next opens.
+        # (Kleene and/or are commutative, so the order never changes the answer.)
+        items = sorted(node.items, key=ast.depth, reverse=True)
+        parts = []
+        nesting = 0
+        for index, item in enumerate(items):
+            sql, loosest, inner = self.node(item, negate)
+            wrap = loosest == "OR" and joiner == "AND"
+            parts.append(f"({sql})" if wrap else sql)
+            nesting = max(nesting, inner + wrap + (index > 0))
         while len(parts) > _CHAIN:
-            parts = ["(" + joiner.join(parts[i : i + _CHAIN]) + ")" for i in range(0, len(parts), _CHAIN)]
-        return "(" + joiner.join(parts) + ")"
+            parts = ["(" + f" {joiner} ".join(parts[i : i + _CHAIN]) + ")" for i in range(0, len(parts), _CHAIN)]
+            nesting += 1
+        return f" {joiner} ".join(parts), joiner, nesting
 
 
 def _unique(values: Iterable[Any]) -> list[Any]:
@@ -298,5 +327,10 @@ def to_sql(expr: Expression) -> tuple[str, list[Any]]:
     """
     node = _node(expr)
     writer = _Writer()
-    sql = writer.node(node)
-    return sql, writer.params
+    sql, _, nesting = writer.node(node)
+    if nesting > _MAX_NESTING:
+        raise UnrepresentableConditionError(
+            f"the condition nests and/or too deeply for SQLite's parser ({nesting} levels of parentheses and "
+            f"pending operators; at most {_MAX_NESTING} are safe with its default 100-entry stack): flatten it"
+        )
+    return f"({sql})", writer.params

@@ -13,7 +13,7 @@ from evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 from cwa_query import ast, evaluate, parse, to_sql
 from cwa_query._sql import sql_row, sql_value
-from cwa_query.errors import UnsupportedValueError
+from cwa_query.errors import UnrepresentableConditionError, UnsupportedValueError
 
 
 def _storable(record: dict[str, Any]) -> bool:
@@ -128,3 +128,41 @@ def test_like_is_ascii_case_insensitive_in_sqlite_too() -> None:
     db = sqlite3.connect(":memory:")
     assert db.execute("SELECT 'ABC' LIKE 'abc', 'É' LIKE 'é', 'A' = 'a' COLLATE NOCASE").fetchone() == (1, 0, 1)
     assert evaluate("s like 'abc'", {"s": "ABC"}) and not evaluate("s like 'é'", {"s": "É"})
+
+
+def test_a_lone_surrogate_in_a_literal_is_refused_clearly() -> None:
+    node = ast.Compare(ast.Field("Name"), ast.Op.EQ, ast.String("\ud800"))
+    with pytest.raises(UnrepresentableConditionError, match="surrogate"):
+        to_sql(node)
+
+
+def _leaf(value: int) -> ast.Node:
+    return ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(value))
+
+
+def _alternating(levels: int, *, deep_first: bool) -> ast.Node:
+    node = _leaf(0)
+    for level in range(1, levels):
+        kind = ast.And if level % 2 else ast.Or
+        node = kind((node, _leaf(level)) if deep_first else (_leaf(level), node))
+    return node
+
+
+def test_the_deepest_allowed_not_chain_runs_in_sqlite() -> None:
+    node = _leaf(1)
+    for _ in range(399):
+        node = ast.Not(node)
+    assert select(node, [{"x": 1}, {"x": 2}, {}]) == {1}
+
+
+@pytest.mark.parametrize("deep_first", [True, False])
+def test_deep_and_or_trees_run_in_sqlite_as_evaluate_answers(deep_first: bool) -> None:
+    node = _alternating(128, deep_first=deep_first)
+    batch = [{"x": value} for value in (0, 1, 2, 127, 200)] + [{}]
+    assert select(node, batch) == {i for i, record in enumerate(batch) if evaluate(node, record)}
+    assert select(ast.Not(node), batch) == {i for i, record in enumerate(batch) if evaluate(ast.Not(node), record)}
+
+
+def test_trees_too_deep_for_sqlite_are_refused_clearly() -> None:
+    with pytest.raises(UnrepresentableConditionError, match="flatten"):
+        to_sql(_alternating(140, deep_first=False))
