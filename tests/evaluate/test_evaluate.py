@@ -171,3 +171,15 @@ def test_like_matcher(pattern: str, text: str, expected: bool) -> None:
 
 def test_ascii_lower_leaves_other_letters() -> None:
     assert ascii_lower("ÀBC İ") == "Àbc İ"
+
+
+def test_deep_alternating_tree_evaluates() -> None:
+    node: ast.Node = ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(0))
+    for level in range(1, 400):
+        leaf = ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(level))
+        node = (ast.And if level % 2 else ast.Or)((leaf, node))
+    top = ast.Or((ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(400)), node))
+    # Or(x = 400, And(x = 399, Or(x = 398, ...))): only x = 400 can make it true
+    assert truth(top, {"x": 400}) is True
+    assert truth(top, {"x": 399}) is False
+    assert truth(top, {}) is None
