@@ -174,12 +174,16 @@ def test_ascii_lower_leaves_other_letters() -> None:
 
 
 def test_deep_alternating_tree_evaluates() -> None:
+    # And(y = 1, Or(x = 398, And(y = 1, Or(x = 396, ...)))), 400 levels deep
     node: ast.Node = ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(0))
     for level in range(1, 400):
-        leaf = ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(level))
-        node = (ast.And if level % 2 else ast.Or)((leaf, node))
-    top = ast.Or((ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(400)), node))
-    # Or(x = 400, And(x = 399, Or(x = 398, ...))): only x = 400 can make it true
-    assert truth(top, {"x": 400}) is True
-    assert truth(top, {"x": 399}) is False
-    assert truth(top, {}) is None
+        if level % 2:
+            node = ast.And((ast.Compare(ast.Field("y"), ast.Op.EQ, ast.Integer(1)), node))
+        else:
+            node = ast.Or((ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Integer(level)), node))
+    assert ast.depth(node) == 400
+    assert truth(node, {"y": 1, "x": 398}) is True
+    assert truth(node, {"y": 1, "x": 2}) is True
+    assert truth(node, {"y": 1, "x": 5}) is False
+    assert truth(node, {"y": 2, "x": 398}) is False
+    assert truth(node, {}) is None
