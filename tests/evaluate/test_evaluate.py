@@ -187,3 +187,27 @@ def test_deep_alternating_tree_evaluates() -> None:
     assert truth(node, {"y": 1, "x": 5}) is False
     assert truth(node, {"y": 2, "x": 398}) is False
     assert truth(node, {}) is None
+
+
+class Stamp(dt.datetime):
+    pass
+
+
+class Ratio(float):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("condition", "record", "expected"),
+    [
+        ("a.b = 1", {"a": __import__("types").MappingProxyType({"B": 1})}, True),
+        ("t = 2024-01-01T00:00:00Z", {"t": Stamp(2024, 1, 1, tzinfo=UTC)}, True),
+        ("t like '2024%'", {"t": Stamp(2024, 1, 1)}, True),
+        ("r = 0.5", {"r": Ratio(0.5)}, True),
+        ("r = 0.5", {"r": D("0.50")}, True),
+        ("r > 1", {"r": D("Infinity")}, True),
+        ("r = 1", {"r": D("NaN")}, None),
+    ],
+)
+def test_mappings_and_subclasses(condition: str, record: dict[str, Any], expected: bool | None) -> None:
+    assert truth(condition, record) is expected

@@ -166,3 +166,13 @@ def test_deep_and_or_trees_run_in_sqlite_as_evaluate_answers(deep_first: bool) -
 def test_trees_too_deep_for_sqlite_are_refused_clearly() -> None:
     with pytest.raises(UnrepresentableConditionError, match="flatten"):
         to_sql(_alternating(140, deep_first=False))
+
+
+def test_sql_value_of_enums_and_infinity() -> None:
+    import enum
+
+    class Level(enum.Enum):
+        HIGH = 3
+
+    assert sql_value(Level.HIGH) == 3
+    assert sql_value(decimal.Decimal("-Infinity")) == float("-inf")
