@@ -141,7 +141,13 @@ def _datetime_value(text: str) -> _dt.date | _dt.datetime:
             digits = zone[1:].replace(":", "")
             tz = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
     micro = int((fraction or "0").ljust(6, "0")[:6])
-    return _dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz)
+    value = _dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz)
+    if tz is not None:
+        try:
+            value.astimezone(_dt.UTC)
+        except OverflowError:
+            raise ValueError("out of range once converted to UTC") from None
+    return value
 
 
 def _unquote(text: str) -> str:

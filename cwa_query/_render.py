@@ -88,7 +88,10 @@ def format_datetime(value: _dt.date | _dt.datetime) -> str:
         return value.isoformat()
     zone = ""
     if value.tzinfo is not None and value.utcoffset() is not None:
-        value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+        try:
+            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise UnrepresentableConditionError(f"{value.isoformat()} is out of range once converted to UTC") from None
         zone = "Z"
     text = value.strftime("%Y-%m-%dT%H:%M:%S")
     if len(text) < 19:  # years before 1000 on some platforms

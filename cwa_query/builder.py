@@ -75,7 +75,10 @@ def literal(value: Any) -> ast.Literal:
         return _number(value)
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
-            value = value.astimezone(_dt.UTC)
+            try:
+                value = value.astimezone(_dt.UTC)
+            except OverflowError:
+                raise ValueError(f"{value.isoformat()} is out of range once converted to UTC") from None
         return ast.DateTime(value)
     if isinstance(value, _dt.date):
         return ast.DateTime(value)

@@ -224,3 +224,19 @@ def test_absurdly_deep_built_trees_are_refused_not_recursed() -> None:
     with pytest.raises(ConditionError, match="nests deeper than"):
         render(cond)
     assert repr(cond).startswith("Condition(")
+
+
+def test_date_times_out_of_range_in_utc_are_syntax_errors() -> None:
+    with pytest.raises(ConditionSyntaxError, match="out of range once converted to UTC") as info:
+        parse("d > 0001-01-01T00:00+01:00")
+    assert info.value.column == 5
+    assert render(parse("d > 9999-12-31T23:00-00:30"), "automate") == "d > 9999-12-31T23:30:00Z"
+
+
+def test_builder_refuses_date_times_out_of_range_in_utc() -> None:
+    import datetime as dt
+
+    from cwa_query import F
+
+    with pytest.raises(ValueError, match="out of range"):
+        F.d > dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))
