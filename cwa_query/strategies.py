@@ -290,19 +290,23 @@ def _literals(field: _Field, dialect: str) -> st.SearchStrategy[ast.Literal]:
     booleans = st.booleans().map(ast.Boolean)
     dates = st.one_of(_datetimes(), st.dates(_MIN_DATETIME.date(), _MAX_DATETIME.date())).map(ast.DateTime)
     kind = field.type
+    quoted_integers = st.integers(-1000, 1000).map(lambda n: ast.String(str(n)))
+    # Literals fit the field's type as the linter's type rules read it, so conditions
+    # drawn for an endpoint lint clean (the seed dialect reads no quoted numbers).
     if kind == "string":
         if field.values:
             return st.sampled_from(field.values).flatmap(_case_variants).map(ast.String) | strings
         return strings
-    if kind in ("integer", "id"):
-        return integers | st.integers(-1000, 1000).map(lambda n: ast.String(str(n)))
+    if kind == "id":
+        return integers | quoted_integers
+    if kind == "integer":
+        return integers if dialect == "seed" else integers | quoted_integers
     if kind == "decimal":
         return decimals | integers
     if kind == "boolean":
-        return booleans | integers
+        return booleans
     if kind == "datetime":
-        quoted = _date_texts().map(ast.String)
-        return quoted if dialect == "seed" else quoted | dates
+        return _date_texts().map(ast.String) if dialect == "seed" else dates
     parts = [strings, integers, decimals, booleans]
     return st.one_of(*parts) if dialect == "seed" else st.one_of(*parts, dates)
 
@@ -319,8 +323,13 @@ _STRING_ONLY = frozenset({ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.LIKE, ast.O
 
 @functools.lru_cache(maxsize=4096)
 def _ops(field: _Field, dialect: str) -> list[ast.Op]:
-    ops = list(_COMPARISONS)
-    if field.type in ("string", "any") or field.array:
+    if field.array:  # membership and equality; no ordering or patterns on an array
+        ops = [ast.Op.EQ, ast.Op.NE, ast.Op.CONTAINS, ast.Op.NOT_CONTAINS]
+    elif field.type == "boolean":
+        ops = [ast.Op.EQ, ast.Op.NE]
+    else:
+        ops = list(_COMPARISONS)
+    if field.type in ("string", "any") and not field.array:
         ops += [*_TEXT_OPS, *_NEGATED_TEXT_OPS]
     if dialect == "seed":
         ops = [op for op in ops if op not in (ast.Op.LIKE, ast.Op.NOT_LIKE, ast.Op.NOT_CONTAINS)]

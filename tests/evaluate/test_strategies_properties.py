@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from cwa_query import ConditionSyntaxError, ast, evaluate, load_schema, parse, render, to_dialect
+from cwa_query import ConditionSyntaxError, ast, evaluate, lint, load_schema, parse, render, to_dialect
 from cwa_query._evaluate import truth
 from cwa_query.strategies import (
     condition_strings,
@@ -218,3 +219,18 @@ def test_conditions_with_a_custom_schema(tree: ast.Node) -> None:
         "Size",
         "Tags",
     }
+
+
+@pytest.mark.parametrize("dialect", ["seed", "automate"])
+@pytest.mark.parametrize("endpoint", ["Computers", "Alerts", "Clients"])
+@settings(
+    max_examples=min(settings.default.max_examples, 150),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(data=st.data())
+def test_conditions_for_an_endpoint_lint_without_errors(dialect: str, endpoint: str, data: st.DataObject) -> None:
+    # Fields, operators and literal types come from the endpoint's schema: what the
+    # strategies draw is what the linter accepts (warnings, such as unknown values, aside).
+    text = data.draw(condition_strings(dialect=dialect, endpoint=endpoint))
+    errors = [d for d in lint(text, dialect=dialect, endpoint=endpoint) if d.severity == "error"]
+    assert errors == [], (text, [(d.name, d.message) for d in errors])
