@@ -328,6 +328,8 @@ class SandboxApp:
         self._stats = _Stats()
         self._executions = 0
         self._cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        # JSON of each generated record, made once: pages are then joined, not re-encoded.
+        self._encoded: dict[int, bytes] = {}
         self._automate = self.config.profile == "automate"
         self._routes = _ROUTES_AUTOMATE if self._automate else _ROUTES_SEED
         self._json_default = json_default(self.config.profile)
@@ -779,17 +781,28 @@ class SandboxApp:
         ids = ",".join(query.get("ids", []))
         matched = self._matching(collection, condition, order, ids)
         items = matched[(page - 1) * size : page * size]
-        items = self._project(collection, items, query)
+        projected = self._project(collection, items, query)
         total = len(matched)
-        if self._automate:
-            return _json_response(200, items, default=self._json_default)
-        paging = [
-            ("X-Total-Count", str(total)),
-            ("X-Page", str(page)),
-            ("X-Page-Size", str(size)),
-            ("X-Total-Pages", str(math.ceil(total / size))),
-        ]
-        return _json_response(200, items, paging, self._json_default)
+        paging = []
+        if not self._automate:
+            paging = [
+                ("X-Total-Count", str(total)),
+                ("X-Page", str(page)),
+                ("X-Page-Size", str(size)),
+                ("X-Total-Pages", str(math.ceil(total / size))),
+            ]
+        if projected is not items:  # new dicts: encode them as they are
+            return _json_response(200, projected, paging, self._json_default)
+        body = b"[" + b",".join(self._encode_record(record) for record in items) + b"]"
+        return SandboxResponse(200, [("Content-Type", "application/json; charset=utf-8"), *paging], body)
+
+    def _encode_record(self, record: dict[str, Any]) -> bytes:
+        # Keyed by identity: generated records live as long as the app's data does.
+        blob = self._encoded.get(id(record))
+        if blob is None:
+            blob = json.dumps(record, ensure_ascii=False, separators=(",", ":"), default=self._json_default).encode()
+            self._encoded[id(record)] = blob
+        return blob
 
     def _matching(self, collection: str, condition: str, order: str, ids: str) -> list[dict[str, Any]]:
         key = (collection, condition, order, ids)
