@@ -1,11 +1,20 @@
-"""Argument types shared by the subcommands (argparse `type=` callables)."""
+"""Arguments and helpers shared by the subcommands."""
 
 from __future__ import annotations
 
 import argparse
 import math
+import sys
+from collections.abc import Sequence
 
-__all__ = ["non_negative_float", "positive_int"]
+__all__ = [
+    "add_conditions_argument",
+    "add_schema_options",
+    "non_negative_float",
+    "positive_int",
+    "read_conditions",
+    "usage_error",
+]
 
 
 def positive_int(text: str) -> int:
@@ -28,3 +37,38 @@ def non_negative_float(text: str) -> float:
     if not value >= 0 or not math.isfinite(value):
         raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text}")
     return value
+
+
+def add_conditions_argument(parser: argparse.ArgumentParser) -> None:
+    """The `CONDITION ...` positional argument ('-' or none: standard input)."""
+    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
+
+
+def add_schema_options(parser: argparse.ArgumentParser, *, dialect: bool = True) -> None:
+    """`--dialect`, `--endpoint` and `--schema`, shared by the subcommands that use a schema."""
+    if dialect:
+        parser.add_argument(
+            "--dialect", choices=("seed", "automate"), default="seed", help="target dialect (default: seed)"
+        )
+    parser.add_argument("--endpoint", metavar="NAME", help="endpoint the condition filters, e.g. Computers")
+    parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")
+
+
+def read_conditions(arguments: Sequence[str], *, skip_blank_lines: bool = True) -> list[str | None]:
+    """The conditions to work on: the arguments, with `-` (or no argument at all) standing
+    for the lines of standard input. A blank line of standard input is `None` (skipped, but
+    it keeps its index)."""
+    out: list[str | None] = []
+    for argument in arguments or ["-"]:
+        if argument != "-":
+            out.append(argument)
+            continue
+        for line in sys.stdin.read().splitlines():
+            out.append(None if skip_blank_lines and not line.strip() else line)
+    return out
+
+
+def usage_error(args: argparse.Namespace, message: str) -> int:
+    """Print a usage error the way argparse does and return 2."""
+    print(f"cwa-query {args.command_name}: error: {message}", file=sys.stderr)
+    return 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .lint_cmd import add_conditions_argument, read_conditions
+from ._args import add_conditions_argument, read_conditions
 
 __all__ = ["register", "run"]
 

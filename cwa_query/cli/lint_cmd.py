@@ -7,18 +7,10 @@ the process starts fast enough for a pre-commit hook or a form validator.
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 
-__all__ = [
-    "add_conditions_argument",
-    "add_schema_options",
-    "positive_int",
-    "read_conditions",
-    "register",
-    "run",
-    "usage_error",
-]
+from ._args import add_conditions_argument, add_schema_options, positive_int, read_conditions, usage_error
+
+__all__ = ["register", "run"]
 
 _FORMATS = ("text", "json", "github", "sarif")
 
@@ -49,52 +41,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rule codes or names to skip")
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.set_defaults(run=run, command_name="lint")
-
-
-def add_conditions_argument(parser: argparse.ArgumentParser) -> None:
-    """The `CONDITION ...` positional argument ('-' or none: standard input)."""
-    parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
-
-
-def add_schema_options(parser: argparse.ArgumentParser, *, dialect: bool = True) -> None:
-    """`--dialect`, `--endpoint` and `--schema`, shared by the subcommands that use a schema."""
-    if dialect:
-        parser.add_argument(
-            "--dialect", choices=("seed", "automate"), default="seed", help="target dialect (default: seed)"
-        )
-    parser.add_argument("--endpoint", metavar="NAME", help="endpoint the condition filters, e.g. Computers")
-    parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")
-
-
-def positive_int(text: str) -> int:
-    """An argparse type: a whole number above zero."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not above zero")
-    return value
-
-
-def read_conditions(arguments: Sequence[str], *, skip_blank_lines: bool = True) -> list[str | None]:
-    """The conditions to work on: the arguments, with `-` (or no argument at all) standing
-    for the lines of standard input. A blank line of standard input is `None` (skipped, but
-    it keeps its index)."""
-    out: list[str | None] = []
-    for argument in arguments or ["-"]:
-        if argument != "-":
-            out.append(argument)
-            continue
-        for line in sys.stdin.read().splitlines():
-            out.append(None if skip_blank_lines and not line.strip() else line)
-    return out
-
-
-def usage_error(args: argparse.Namespace, message: str) -> int:
-    """Print a usage error the way argparse does and return 2."""
-    print(f"cwa-query {args.command_name}: error: {message}", file=sys.stderr)
-    return 2
 
 
 def _rule_list(value: str | None) -> list[str] | None:

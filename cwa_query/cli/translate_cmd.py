@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ._args import add_conditions_argument, add_schema_options, read_conditions, usage_error
 from .fmt_cmd import report_error
-from .lint_cmd import add_conditions_argument, add_schema_options, read_conditions, usage_error
 
 __all__ = ["register", "run"]
 
