@@ -7,8 +7,12 @@ the process starts fast enough for a pre-commit hook or a form validator.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from ._args import add_conditions_argument, add_schema_options, positive_int, read_conditions, usage_error
+
+if TYPE_CHECKING:
+    from ..linter.formats import Origin
 
 __all__ = ["register", "run"]
 
@@ -28,6 +32,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     add_conditions_argument(parser)
+    parser.add_argument(
+        "--files",
+        action="store_true",
+        help="the arguments are files of conditions, one a line (blank lines and lines starting with '#' are "
+        "skipped); findings point at FILE:LINE:COLUMN (for pre-commit and CI)",
+    )
     add_schema_options(parser)
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format (default: text)")
     parser.add_argument(
@@ -49,6 +59,25 @@ def _rule_list(value: str | None) -> list[str] | None:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _read_files(paths: list[str]) -> tuple[list[str | None], list[Origin]]:
+    """The conditions of `paths`, one a line, with where each one starts."""
+    from ..linter.formats import Origin
+
+    conditions: list[str | None] = []
+    origins: list[Origin] = []
+    for path in paths:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        offset = 0
+        for number, line in enumerate(text.splitlines(keepends=True), start=1):
+            body = line.rstrip("\r\n")
+            if body.strip() and not body.lstrip().startswith("#"):
+                conditions.append(body)
+                origins.append(Origin(path, number, offset))
+            offset += len(line)
+    return conditions, origins
+
+
 def run(args: argparse.Namespace) -> int:
     """Lint every condition and print the findings; the exit status."""
     from ..errors import SchemaError
@@ -59,7 +88,16 @@ def run(args: argparse.Namespace) -> int:
         for info in list_rules():
             print(f"{info.code}  {info.name:<24} {info.severity:<8} {info.summary}")
         return 0
-    conditions = read_conditions(args.conditions)
+    origins: list[Origin] | None = None
+    if args.files:
+        if not args.conditions:
+            return usage_error(args, "--files needs at least one FILE")
+        try:
+            conditions, origins = _read_files(args.conditions)
+        except (OSError, UnicodeDecodeError) as exc:
+            return usage_error(args, f"cannot read {exc.filename if isinstance(exc, OSError) else 'a file'}: {exc}")
+    else:
+        conditions = read_conditions(args.conditions)
     select, ignore = _rule_list(args.select), _rule_list(args.ignore) or ()
     linted: list[tuple[str, list[Diagnostic]]] = []
     try:
@@ -79,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             linted.append((condition, found))
     except (SchemaError, ValueError) as exc:
         return usage_error(args, str(exc))
-    output = FORMATS[args.format](linted)
+    output = FORMATS[args.format](linted, origins)
     if output:
         print(output)
     return 1 if any(d.severity == "error" for _, diagnostics in linted for d in diagnostics) else 0

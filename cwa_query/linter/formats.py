@@ -2,7 +2,9 @@
 
 Each formatter takes the linted conditions and their diagnostics, as a sequence of
 `(condition, diagnostics)` pairs (the index is the `input` number), and returns the text
-to print. Formats know nothing about rules beyond what a diagnostic carries.
+to print. With `origins` (one [`Origin`][cwa_query.linter.formats.Origin] a condition),
+positions are given in the files the conditions were read from. Formats know nothing
+about rules beyond what a diagnostic carries.
 
 >>> from cwa_query import lint
 >>> text = "Status == 'Online'"
@@ -14,18 +16,41 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from ._model import Diagnostic
 
-__all__ = ["FORMATS", "Linted", "format_github", "format_json", "format_sarif", "format_text"]
+__all__ = ["FORMATS", "Linted", "Origin", "format_github", "format_json", "format_sarif", "format_text"]
 
 Linted = Sequence[tuple[str, Sequence[Diagnostic]]]
 
 
-def format_text(linted: Linted) -> str:
-    """Human-readable: `#input:line:column: CODE [name] message`, the line with carets under
-    the range, and the fix. Ends with a count; empty when there is nothing to report."""
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a linted condition was read from: a file, the 1-based line it starts on,
+    and its 0-based character offset in the file."""
+
+    path: str
+    line: int
+    offset: int = 0
+
+
+Origins = Sequence[Origin] | None
+
+
+def _where(index: int, d: Diagnostic, origins: Origins) -> tuple[str | None, int, int]:
+    """(file or None, line, end line) of a diagnostic, in the file when there is one."""
+    if origins is None:
+        return None, d.line, d.end_line
+    origin = origins[index]
+    return origin.path, origin.line + d.line - 1, origin.line + d.end_line - 1
+
+
+def format_text(linted: Linted, origins: Origins = None) -> str:
+    """Human-readable: `#input:line:column: CODE [name] message` (`file:line:column: ...`
+    with origins), the line with carets under the range, and the fix. Ends with a count;
+    empty when there is nothing to report."""
     out: list[str] = []
     errors = warnings = 0
     for index, (condition, diagnostics) in enumerate(linted):
@@ -33,7 +58,9 @@ def format_text(linted: Linted) -> str:
         for d in diagnostics:
             errors += d.severity == "error"
             warnings += d.severity == "warning"
-            out.append(f"#{index}:{d.line}:{d.column}: {d.code} [{d.name}] {d.severity}: {d.message}")
+            path, line, _ = _where(index, d, origins)
+            place = f"{path}:{line}" if path is not None else f"#{index}:{line}"
+            out.append(f"{place}:{d.column}: {d.code} [{d.name}] {d.severity}: {d.message}")
             source = lines[d.line - 1] if d.line <= len(lines) else ""
             width = max(1, (d.end_column if d.end_line == d.line else len(source) + 1) - d.column)
             out.append("  " + source.replace("\t", " "))
@@ -49,10 +76,18 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-def format_json(linted: Linted) -> str:
+def format_json(linted: Linted, origins: Origins = None) -> str:
     """One JSON array of objects with keys `input` (0-based index of the condition),
-    `code`, `name`, `message`, `severity`, `line`, `column`, `end_line`, `end_column`, `fix`."""
-    rows = [{"input": index, **d.to_dict()} for index, (_, diagnostics) in enumerate(linted) for d in diagnostics]
+    `code`, `name`, `message`, `severity`, `line`, `column`, `end_line`, `end_column`, `fix`;
+    with origins also `file`, and the lines are the file's."""
+    rows = []
+    for index, (_, diagnostics) in enumerate(linted):
+        for d in diagnostics:
+            row: dict[str, Any] = {"input": index, **d.to_dict()}
+            path, row["line"], row["end_line"] = _where(index, d, origins)
+            if path is not None:
+                row = {"file": path, **row}
+            rows.append(row)
     return json.dumps(rows, indent=2, ensure_ascii=False)
 
 
@@ -64,18 +99,21 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def format_github(linted: Linted) -> str:
+def format_github(linted: Linted, origins: Origins = None) -> str:
     """GitHub Actions workflow commands: `::error line=..,col=..,endLine=..,endColumn=..,
     title=CODE name::message` (`::warning` for warnings), escaped as GitHub requires. With
-    several conditions the message starts with `#input:`."""
-    several = len(linted) > 1
+    origins they carry `file=`; else, with several conditions, the message starts with
+    `#input:`."""
+    several = len(linted) > 1 and origins is None
     out: list[str] = []
     for index, (_, diagnostics) in enumerate(linted):
         for d in diagnostics:
-            properties = {
-                "line": str(d.line),
+            path, line, end_line = _where(index, d, origins)
+            properties = {"file": path} if path is not None else {}
+            properties |= {
+                "line": str(line),
                 "col": str(d.column),
-                "endLine": str(d.end_line),
+                "endLine": str(end_line),
                 "endColumn": str(d.end_column),
                 "title": f"{d.code} {d.name}",
             }
@@ -90,10 +128,11 @@ def format_github(linted: Linted) -> str:
 _SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def format_sarif(linted: Linted) -> str:
+def format_sarif(linted: Linted, origins: Origins = None) -> str:
     """SARIF 2.1.0: one run whose driver lists every rule; each condition is an artifact
-    (its text in `contents`), each diagnostic a result with `ruleId`, `level`, `message`
-    and a region, and its fix as a replacement of the whole condition."""
+    (its text in `contents`), or with origins each file is, each diagnostic a result with
+    `ruleId`, `level`, `message` and a region, and its fix as a replacement of the whole
+    condition."""
     from .. import __version__
     from ._model import list_rules
 
@@ -109,14 +148,23 @@ def format_sarif(linted: Linted) -> str:
         }
         for info in infos
     ]
-    artifacts = [
-        {"location": {"uri": f"condition-{index}"}, "contents": {"text": condition}}
-        for index, (condition, _) in enumerate(linted)
-    ]
+    artifacts: list[dict[str, Any]] = []
+    artifact_of: dict[str, int] = {}
+    for index, (condition, _) in enumerate(linted):
+        if origins is None:
+            artifacts.append({"location": {"uri": f"condition-{index}"}, "contents": {"text": condition}})
+        elif origins[index].path not in artifact_of:
+            artifact_of[origins[index].path] = len(artifacts)
+            artifacts.append({"location": {"uri": origins[index].path}})
     results: list[dict[str, Any]] = []
     for index, (condition, diagnostics) in enumerate(linted):
+        offset = origins[index].offset if origins is not None else 0
         for d in diagnostics:
-            location = {"uri": f"condition-{index}", "index": index}
+            path, line, end_line = _where(index, d, origins)
+            if path is None:
+                location: dict[str, Any] = {"uri": f"condition-{index}", "index": index}
+            else:
+                location = {"uri": path, "index": artifact_of[path]}
             result: dict[str, Any] = {
                 "ruleId": d.code,
                 "ruleIndex": index_of[d.code],
@@ -127,9 +175,9 @@ def format_sarif(linted: Linted) -> str:
                         "physicalLocation": {
                             "artifactLocation": location,
                             "region": {
-                                "startLine": d.line,
+                                "startLine": line,
                                 "startColumn": d.column,
-                                "endLine": d.end_line,
+                                "endLine": end_line,
                                 "endColumn": d.end_column,
                             },
                         }
@@ -145,7 +193,7 @@ def format_sarif(linted: Linted) -> str:
                                 "artifactLocation": location,
                                 "replacements": [
                                     {
-                                        "deletedRegion": {"charOffset": 0, "charLength": len(condition)},
+                                        "deletedRegion": {"charOffset": offset, "charLength": len(condition)},
                                         "insertedContent": {"text": d.fix},
                                     }
                                 ],
@@ -176,7 +224,7 @@ def format_sarif(linted: Linted) -> str:
     return json.dumps(log, indent=2, ensure_ascii=False)
 
 
-FORMATS: dict[str, Callable[[Linted], str]] = {
+FORMATS: dict[str, Callable[[Linted, Origins], str]] = {
     "text": format_text,
     "json": format_json,
     "github": format_github,
