@@ -51,29 +51,30 @@ class Sandbox:
     `pageSize`, and `POST /Computers/{id}/Scripts/{scriptId}/Execute`. `GET /_sandbox/stats`
     returns counters (also `stats()`); `DELETE /_sandbox/stats` zeroes them.
 
-    Options:
-        profile: `"seed"` (default) or `"automate"`.
-        records, seed: how many computers, and the seed of the deterministic data (clients,
-            locations, alerts in proportion; 25 scripts).
-        latency_ms: added to every API answer.
-        max_concurrent: more requests in flight than this get 429 with `Retry-After: 1`.
-        rate_limit, rate_window: fixed windows of `rate_window` seconds (default 60) with at
-            most `rate_limit` requests each (authentication calls not counted); past that, 429
-            with `Retry-After` = seconds to the next window.
-        faults, fault_seed: `"429=p,500=p,502=p,503=p,reset=p,slow=p,expire=p,401=p"` (or a
-            mapping): each API request independently, from a generator seeded with
-            `fault_seed`, gets at most one fault (`FaultPlan.schedule()` previews them).
-            `reset` drops the connection with no answer; `slow` delays the answer by
-            `slow_ms` + 50 ms; `expire` expires the presented token from now on (401); `401`
-            is a spurious 401. Authentication calls and `/_sandbox/` are never faulted.
-        slow_ms: see `slow` (default 1500).
-        token_ttl: token lifetime in seconds (default 4 h for seed, 1 h for automate).
-        username, password: the one account (default `sandbox` / `sandbox`).
-        client_id: the `ClientId` the automate profile requires (default: any non-empty value).
-        two_factor_code: when set, logging in needs this code (seed: `TwoFactorCode` in the
-            first request; automate: a first answer with `IsTwoFactorRequired: true`, then a
-            second request with `TwoFactorPasscode`).
-        host, port: where `start()` listens (default 127.0.0.1, a free port).
+    Options (keyword arguments):
+
+    - `profile`: `"seed"` (default) or `"automate"`.
+    - `records`, `seed`: how many computers, and the seed of the deterministic data (clients,
+      locations, alerts in proportion; 25 scripts).
+    - `latency_ms`: added to every API answer.
+    - `max_concurrent`: more requests in flight than this get 429 with `Retry-After: 1`.
+    - `rate_limit`, `rate_window`: fixed windows of `rate_window` seconds (default 60) with at
+      most `rate_limit` requests each (authentication calls not counted); past that, 429
+      with `Retry-After` = seconds to the next window.
+    - `faults`, `fault_seed`: `"429=p,500=p,502=p,503=p,reset=p,slow=p,expire=p,401=p"` (or a
+      mapping): each API request independently, from a generator seeded with
+      `fault_seed`, gets at most one fault (`FaultPlan.schedule()` previews them).
+      `reset` drops the connection with no answer; `slow` delays the answer by
+      `slow_ms` + 50 ms; `expire` expires the presented token from now on (401); `401`
+      is a spurious 401. Authentication calls and `/_sandbox/` are never faulted.
+    - `slow_ms`: see `slow` (default 1500).
+    - `token_ttl`: token lifetime in seconds (default 4 h for seed, 1 h for automate).
+    - `username`, `password`: the one account (default `sandbox` / `sandbox`).
+    - `client_id`: the `ClientId` the automate profile requires (default: any non-empty value).
+    - `two_factor_code`: when set, logging in needs this code (seed: `TwoFactorCode` in the
+      first request; automate: a first answer with `IsTwoFactorRequired: true`, then a
+      second request with `TwoFactorPasscode`).
+    - `host`, `port`: where `start()` listens (default 127.0.0.1, a free port).
 
     Use it as a context manager to serve over a real socket from a background thread:
 

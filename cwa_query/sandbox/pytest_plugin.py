@@ -5,20 +5,24 @@ Installed with cwa_query (a `pytest11` entry point), so there is nothing to conf
 * `cwa_sandbox`: a running `Sandbox` (real HTTP on 127.0.0.1) for one test. Configure it
   with the `cwa_sandbox` marker, whose keyword arguments are `Sandbox`'s options:
 
-      @pytest.mark.cwa_sandbox(profile="automate", records=50, faults="500=0.2", fault_seed=1)
-      def test_my_sync(cwa_sandbox):
-          creds = cwa_sandbox.credentials
-          sync_computers(base_url=cwa_sandbox.api_url, user=creds.username, password=creds.password)
-          assert cwa_sandbox.stats()["responses_by_status"]["200"] > 0
+  ```python
+  @pytest.mark.cwa_sandbox(profile="automate", records=50, faults="500=0.2", fault_seed=1)
+  def test_my_sync(cwa_sandbox):
+      creds = cwa_sandbox.credentials
+      sync_computers(base_url=cwa_sandbox.api_url, user=creds.username, password=creds.password)
+      assert cwa_sandbox.stats()["responses_by_status"]["200"] > 0
+  ```
 
   Without the marker: the `seed` profile, 100 computers, no faults.
 * `cwa_sandbox_url`: the same sandbox's base URL (`http://127.0.0.1:PORT`).
 * `cwa_sandbox_factory`: a function taking `Sandbox`'s options and returning a started
   sandbox; every sandbox it made is stopped after the test:
 
-      def test_both_profiles(cwa_sandbox_factory):
-          seed = cwa_sandbox_factory(profile="seed", records=10)
-          real = cwa_sandbox_factory(profile="automate", records=10, two_factor_code="123456")
+  ```python
+  def test_both_profiles(cwa_sandbox_factory):
+      seed = cwa_sandbox_factory(profile="seed", records=10)
+      real = cwa_sandbox_factory(profile="automate", records=10, two_factor_code="123456")
+  ```
 
 Generated data is cached per (profile, records, seed), so many sandboxes stay cheap.
 """
