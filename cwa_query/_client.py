@@ -404,6 +404,20 @@ class _Base:
         if self.profile.requires_client_id and client_id:
             self._headers["ClientId"] = client_id
 
+    def _pool_limits(self) -> httpx.Limits:
+        """Connections for the default transport: as many as requests may be in flight."""
+        return httpx.Limits(max_connections=self.max_in_flight, max_keepalive_connections=self.max_in_flight)
+
+    def _http_options(self) -> dict[str, Any]:
+        """What the sync and async httpx clients are built with, beside the transport."""
+        return {
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "timeout": self.timeout,
+            "headers": self._headers,
+            "follow_redirects": False,
+        }
+
     def __repr__(self) -> str:
         user = f" username={self.auth.username!r}" if self.auth is not None else ""
         return f"<{type(self).__name__} profile={self.profile.name!r} base_url={self.base_url!r}{user}>"
@@ -564,23 +578,13 @@ class Client(_Base):
         self, server: str, *, transport: httpx.BaseTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(server, **options)
-        inner = transport or httpx.HTTPTransport(
-            verify=True,
-            limits=httpx.Limits(max_connections=self.max_in_flight, max_keepalive_connections=self.max_in_flight),
-        )
+        inner = transport or httpx.HTTPTransport(verify=True, limits=self._pool_limits())
         stack = _LogTransport(
             RetryTransport(
                 LimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy
             )
         )
-        self._http = httpx.Client(
-            base_url=self.base_url,
-            auth=self.auth,
-            transport=stack,
-            timeout=self.timeout,
-            headers=self._headers,
-            follow_redirects=False,
-        )
+        self._http = httpx.Client(transport=stack, **self._http_options())
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
@@ -727,23 +731,13 @@ class AsyncClient(_Base):
         self, server: str, *, transport: httpx.AsyncBaseTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(server, **options)
-        inner = transport or httpx.AsyncHTTPTransport(
-            verify=True,
-            limits=httpx.Limits(max_connections=self.max_in_flight, max_keepalive_connections=self.max_in_flight),
-        )
+        inner = transport or httpx.AsyncHTTPTransport(verify=True, limits=self._pool_limits())
         stack = _AsyncLogTransport(
             AsyncRetryTransport(
                 AsyncLimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy
             )
         )
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
-            auth=self.auth,
-            transport=stack,
-            timeout=self.timeout,
-            headers=self._headers,
-            follow_redirects=False,
-        )
+        self._http = httpx.AsyncClient(transport=stack, **self._http_options())
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncClient:
