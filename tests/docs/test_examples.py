@@ -32,20 +32,24 @@ def test_page_examples_run(page: Path) -> None:
     parser = doctest.DocTestParser()
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
     ran = 0
+    failures: list[str] = []
+    # Failures are collected, not raised at once: later examples still run, so a page that
+    # starts a sandbox in one block and stops it in another cleans up after a failure too.
     for line, code in _blocks(page):
         name = f"{page.relative_to(ROOT)}:{line}"
         if code.startswith("# not run"):
             continue
         if ">>>" in code:
             test = parser.get_doctest(code, namespace, name, str(page), line)
-            result = runner.run(test, out=lambda report, at=name: _fail(at, report), clear_globs=False)
+            result = runner.run(test, out=failures.append, clear_globs=False)
             namespace.update(test.globs)
             ran += result.attempted
         else:
-            exec(compile(code, name, "exec"), namespace)
+            try:
+                exec(compile(code, name, "exec"), namespace)
+            except Exception as exc:  # reported with the others below
+                failures.append(f"{name}: {type(exc).__name__}: {exc}")
             ran += 1
+    if failures:
+        pytest.fail("docs examples failed:\n" + "\n".join(failures), pytrace=False)
     assert ran > 0
-
-
-def _fail(name: str, report: str) -> None:
-    pytest.fail(f"docs example failed at {name}:\n{report}", pytrace=False)
