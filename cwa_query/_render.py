@@ -111,7 +111,8 @@ def _quote(value: str, dialect: Dialect, escape_quotes: bool) -> str:
     raise UnrepresentableConditionError(
         f"the string {value!r} holds both ' and \" and cannot be sent to the automate server safely: "
         "it accepts either quote but no public source shows how it escapes one inside a string; "
-        "remove one kind of quote (e.g. match with like and '_'), or pass escape_quotes=True to "
+        "remove one kind of quote (e.g. match with like and '_'), or pass escape_quotes=True "
+        "(cwa-query translate --escape-quotes) to "
         "double the quote as the seed dialect does"
     )
 

@@ -36,6 +36,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="dialect of the input, for its schema (default: the other one)",
     )
     add_schema_options(parser, dialect=False)
+    parser.add_argument(
+        "--escape-quotes",
+        action="store_true",
+        help="for automate, write a string holding both ' and \" with the quote doubled instead of refusing it "
+        "(no public source shows how the real server escapes a quote)",
+    )
     parser.set_defaults(run=run, command_name="translate")
 
 
@@ -73,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
         try:
             tree = parse(condition)
             tree = unquote_dates(tree, is_datetime) if args.to == "automate" else to_seed(tree)
-            output = render(tree, args.to)
+            output = render(tree, args.to, escape_quotes=args.escape_quotes)
         except ConditionError as exc:
             report_error(args, index, exc)
             status = 1

@@ -235,3 +235,12 @@ def test_lint_process_stays_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "0 []"
+
+
+def test_translate_escape_quotes_opts_into_doubling(capsys: pytest.CaptureFixture[str]) -> None:
+    both = "Name = 'it''s \"q\"'"
+    code, out, err = run(capsys, "translate", "--to", "automate", both)
+    assert code == 1
+    assert "--escape-quotes" in err
+    code, out, _ = run(capsys, "translate", "--to", "automate", "--escape-quotes", both)
+    assert (code, out) == (0, both + "\n")
