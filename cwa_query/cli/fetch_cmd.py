@@ -122,6 +122,11 @@ def run(args: argparse.Namespace) -> int:
         return _error(str(exc), 2)
     except CwaQueryError as exc:
         return _error(str(exc), 1)
+    except BrokenPipeError:
+        # The reader went away (`... | head`): stop quietly, as Unix tools do, and keep
+        # Python from complaining again when it flushes standard output at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OSError as exc:
         return _error(f"cannot write {args.output or 'the output'}: {exc.strerror or exc}", 1)
     finally:

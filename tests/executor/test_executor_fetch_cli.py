@@ -179,3 +179,21 @@ def test_failure_mid_stream_leaves_no_file(tmp_path: Path, monkeypatch: pytest.M
         code = main([*args, "--page-size", "100"])
     assert code == 1
     assert os.listdir(tmp_path) == []
+
+
+def test_a_reader_that_stops_early_ends_fetch_quietly() -> None:
+    # `cwa-query fetch ... | head -1`: the pipe closes under the writer; no traceback, no error.
+    import subprocess
+    import sys
+
+    argv = [sys.executable, "-m", "cwa_query", "fetch", "Computers", "--sandbox", "--records", "3000"]
+    with subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        first = proc.stdout.readline()
+        proc.stdout.close()
+        err = proc.stderr.read().decode()
+        code = proc.wait(timeout=60)
+    assert json.loads(first)["ComputerID"] == 1
+    assert code == 0
+    assert "Traceback" not in err
+    assert "error" not in err
