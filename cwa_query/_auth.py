@@ -35,7 +35,7 @@ import httpx
 
 from ._profiles import Profile, TokenGrant, api_error, get_profile
 from ._retry import IDEMPOTENT_EXTENSION
-from .errors import AuthenticationError, TwoFactorRequiredError
+from .errors import ApiError, AuthenticationError, TwoFactorRequiredError
 
 __all__ = ["LOGIN_EXTENSION", "TokenAuth"]
 
@@ -234,23 +234,13 @@ class TokenAuth(httpx.Auth):
             return
         error = api_error(response, method="POST", path=response.request.url.path)
         if response.status_code in (400, 401, 403):
-            error = AuthenticationError(
-                f"login refused: {error.message}",
-                status=response.status_code,
-                code=error.code,
-                details=error.details,
-                method="POST",
-                path=response.request.url.path,
-            )
+            error = _retyped(error, AuthenticationError, f"login refused: {error.message}")
         if isinstance(error, AuthenticationError) and not asked_code and _mentions_two_factor(error):
-            error = TwoFactorRequiredError(
+            error = _retyped(
+                error,
+                TwoFactorRequiredError,
                 "the account needs a two-factor code: pass two_factor_code (or set CONNECTWISE_AUTOMATE_2FA); "
                 f"the server said: {error.message}",
-                status=error.status,
-                code=error.code,
-                details=error.details,
-                method="POST",
-                path=response.request.url.path,
             )
         raise error
 
@@ -333,6 +323,18 @@ def _json(response: httpx.Response) -> Any:
         return response.json()
     except ValueError:
         return None
+
+
+def _retyped(error: ApiError, kind: type[ApiError], message: str) -> ApiError:
+    """`error` as another kind of `ApiError`, with a new message and everything else kept."""
+    return kind(
+        message,
+        status=error.status,
+        code=error.code,
+        details=error.details,
+        method=error.method,
+        path=error.path,
+    )
 
 
 def _mentions_two_factor(error: AuthenticationError) -> bool:
