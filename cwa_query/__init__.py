@@ -24,23 +24,23 @@ __version__ = "0.1.0"
 # name -> module that defines it (imported on first access)
 _EXPORTS: dict[str, str] = {
     # the language
-    "parse": "._parser",
-    "ParseLimits": "._parser",
-    "render": "._render",
-    "encode": "._render",
-    "to_dialect": "._render",
-    "quote_literal": "._render",
-    "escape_like": "._render",
-    "format_datetime": "._render",
-    "Dialect": "._render",
-    "DIALECTS": "._render",
-    "F": ".builder",
-    "FieldRef": ".builder",
-    "Condition": ".builder",
-    "literal": ".builder",
-    "and_": ".builder",
-    "or_": ".builder",
-    "not_": ".builder",
+    "parse": ".language._parser",
+    "ParseLimits": ".language._parser",
+    "render": ".language._render",
+    "encode": ".language._render",
+    "to_dialect": ".language._render",
+    "quote_literal": ".language._render",
+    "escape_like": ".language._render",
+    "format_datetime": ".language._render",
+    "Dialect": ".language._render",
+    "DIALECTS": ".language._render",
+    "F": ".language.builder",
+    "FieldRef": ".language.builder",
+    "Condition": ".language.builder",
+    "literal": ".language.builder",
+    "and_": ".language.builder",
+    "or_": ".language.builder",
+    "not_": ".language.builder",
     # errors
     "CwaQueryError": ".errors",
     "ConditionError": ".errors",
@@ -64,14 +64,14 @@ _EXPORTS: dict[str, str] = {
     "lint": ".linter",
     "Diagnostic": ".linter",
     # evaluation and SQL
-    "evaluate": "._evaluate",
-    "compile_predicate": "._evaluate",
-    "to_sql": "._sql",
+    "evaluate": ".language._evaluate",
+    "compile_predicate": ".language._evaluate",
+    "to_sql": ".language._sql",
     # the executor
-    "Client": "._client",
-    "AsyncClient": "._client",
-    "RetryPolicy": "._retry",
-    "Page": "._pagination",
+    "Client": ".client._client",
+    "AsyncClient": ".client._client",
+    "RetryPolicy": ".client._retry",
+    "Page": ".client._pagination",
 }
 
 __all__ = [
@@ -124,24 +124,9 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from . import ast
-    from ._client import AsyncClient, Client
-    from ._evaluate import compile_predicate, evaluate
-    from ._pagination import Page
-    from ._parser import ParseLimits, parse
-    from ._render import (
-        DIALECTS,
-        Dialect,
-        encode,
-        escape_like,
-        format_datetime,
-        quote_literal,
-        render,
-        to_dialect,
-    )
-    from ._retry import RetryPolicy
-    from ._sql import to_sql
-    from .builder import Condition, F, FieldRef, and_, literal, not_, or_
+    from .client._client import AsyncClient, Client
+    from .client._pagination import Page
+    from .client._retry import RetryPolicy
     from .errors import (
         ApiError,
         AuthenticationError,
@@ -160,6 +145,21 @@ if TYPE_CHECKING:
         TwoFactorRequiredError,
         UnrepresentableConditionError,
     )
+    from .language import ast
+    from .language._evaluate import compile_predicate, evaluate
+    from .language._parser import ParseLimits, parse
+    from .language._render import (
+        DIALECTS,
+        Dialect,
+        encode,
+        escape_like,
+        format_datetime,
+        quote_literal,
+        render,
+        to_dialect,
+    )
+    from .language._sql import to_sql
+    from .language.builder import Condition, F, FieldRef, and_, literal, not_, or_
     from .linter import Diagnostic, lint
     from .schema import Schema, load_schema
 
@@ -168,7 +168,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         if name == "ast":
-            return importlib.import_module(".ast", __name__)
+            return importlib.import_module(".language.ast", __name__)
         raise AttributeError(f"module 'cwa_query' has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
     globals()[name] = value

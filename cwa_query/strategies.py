@@ -66,10 +66,10 @@ from typing import Any, TypeVar
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from . import ast
-from ._evaluate import instant_text
-from ._render import DIALECTS, _and, _or, check_dialect, quote_literal
 from .errors import SchemaError
+from .language import ast
+from .language._evaluate import instant_text
+from .language._render import DIALECTS, _and, _or, check_dialect, quote_literal
 
 __all__ = [
     "condition_strings",

@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .._client import Client
+    from ..client._client import Client
 
 from ._args import positive_int
 
@@ -95,8 +95,8 @@ def _error(message: str, code: int) -> int:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch and print; 0 on success, 1 when the server or the network failed, 2 for usage errors."""
-    from .._parser import parse
     from ..errors import ConditionError, ConfigurationError, CwaQueryError
+    from ..language._parser import parse
 
     where = None
     if args.where is not None:
@@ -136,8 +136,8 @@ def run(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
-    from .._client import Client
-    from .._retry import RetryPolicy
+    from ..client._client import Client
+    from ..client._retry import RetryPolicy
 
     if args.retries < 0 or not args.timeout > 0:
         from ..errors import ConfigurationError

@@ -31,9 +31,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Format every condition; 1 if one of them could not be formatted."""
-    from .._parser import parse
-    from .._render import render
     from ..errors import ConditionError
+    from ..language._parser import parse
+    from ..language._render import render
 
     status = 0
     for index, condition in enumerate(read_conditions(args.conditions)):

@@ -26,7 +26,7 @@ import json
 import sys
 from typing import Any
 
-from .. import ast
+from ..language import ast
 
 __all__ = ["literal_to_json", "register", "run", "tree_text", "tree_to_json"]
 
@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def literal_to_json(literal: ast.Literal) -> dict[str, Any]:
     """A literal in the JSON shape."""
-    from .._render import format_datetime
+    from ..language._render import format_datetime
 
     if isinstance(literal, ast.String):
         return {"type": "string", "value": literal.value}
@@ -85,7 +85,7 @@ def tree_text(node: ast.Node) -> str:
       not
         compare Name like '%DC%' (string)
     """
-    from .._render import quote_literal
+    from ..language._render import quote_literal
 
     lines: list[str] = []
     stack: list[tuple[ast.Node, int]] = [(node, 0)]
@@ -112,8 +112,8 @@ def tree_text(node: ast.Node) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Print the tree; 1 if the condition does not parse."""
-    from .._parser import parse
     from ..errors import ConditionError
+    from ..language._parser import parse
 
     text = sys.stdin.read().rstrip("\r\n") if args.condition == "-" else args.condition
     try:

@@ -47,9 +47,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Translate every condition; 1 if one could not be translated faithfully."""
-    from .._parser import parse
-    from .._render import render
     from ..errors import ConditionError, SchemaError
+    from ..language._parser import parse
+    from ..language._render import render
     from ..linter import lint
     from ..linter.convert import to_seed, unquote_dates
     from ..schema import load_schema

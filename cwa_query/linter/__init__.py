@@ -81,7 +81,7 @@ def lint(
     Raises [`SchemaError`][cwa_query.SchemaError] for a bad schema or an unknown endpoint,
     `ValueError` for an unknown dialect or rule.
     """
-    from .._render import check_dialect
+    from ..language._render import check_dialect
 
     dialect = check_dialect(dialect)
     loaded = load_schema(schema, dialect=dialect)
@@ -123,7 +123,7 @@ def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tu
 def _run(
     text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
 ) -> tuple[list[tuple[Rule, Finding]], ConditionSyntaxError | None]:
-    from .._parser import parse
+    from ..language._parser import parse
 
     tree = error = None
     try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .. import ast
 from ..errors import ConditionSyntaxError, CwaQueryError
+from ..language import ast
 from ..schema import FieldInfo, Schema
 
 __all__ = ["Context", "Predicate"]
@@ -83,7 +83,7 @@ class Context(NamedTuple):
 
     def render(self, node: ast.Node, dialect: str | None = None) -> str | None:
         """`node` rendered in `dialect` (default: the context's), or `None` if it cannot be."""
-        from .._render import check_dialect, render
+        from ..language._render import check_dialect, render
 
         try:
             return render(node, check_dialect(dialect or self.dialect))
@@ -92,7 +92,7 @@ class Context(NamedTuple):
 
     def quote(self, value: str, dialect: str | None = None) -> str | None:
         """`value` as a string literal of the dialect, or `None` if it has no safe spelling."""
-        from .._render import check_dialect, quote_literal
+        from ..language._render import check_dialect, quote_literal
 
         try:
             return quote_literal(ast.String(value), check_dialect(dialect or self.dialect))

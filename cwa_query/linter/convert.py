@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .. import ast
 from ..errors import ConditionSyntaxError
+from ..language import ast
 
 __all__ = ["like_pattern", "map_predicates", "seed_equivalent", "to_seed", "unquote_dates"]
 
@@ -99,7 +99,7 @@ def unquote_dates(node: ast.Node, is_datetime: Callable[[str], bool]) -> ast.Nod
     >>> render(unquote_dates(parse("LastContact >= '2024-02-14'"), lambda name: True), "automate")
     'LastContact >= 2024-02-14'
     """
-    from .._parser import parse
+    from ..language._parser import parse
     from .rules._types import iso_date
 
     def convert(literal: ast.Literal) -> ast.Literal:

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
-from .. import ast
-from .._parser import parse
 from ..errors import ConditionSyntaxError, ConfigurationError, CwaQueryError
+from ..language import ast
+from ..language._parser import parse
 from ._data import Dataset, Profile, dataset, json_default
 from ._faults import FaultInjector, FaultPlan
 
@@ -295,7 +295,7 @@ def _canonical_fields(node: ast.Node, fields: Mapping[str, str]) -> ast.Node:
 
 
 def _compile(node: ast.Node) -> Callable[[Mapping[str, Any]], bool]:
-    from .. import _evaluate  # the project's one evaluator
+    from ..language import _evaluate  # the project's one evaluator
 
     compiler = getattr(_evaluate, "compile_predicate", None)
     if compiler is not None:

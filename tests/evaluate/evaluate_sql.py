@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cwa_query import ast, to_sql
-from cwa_query._sql import quote_identifier, sql_row
+from cwa_query.language._sql import quote_identifier, sql_row
 
 
 def columns_for(node: ast.Node, rows: Iterable[Mapping[str, Any]]) -> list[str]:

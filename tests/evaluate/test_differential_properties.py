@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cwa_query import ast, load_schema
-from cwa_query._evaluate import compile_truth
+from cwa_query.language._evaluate import compile_truth
 from cwa_query.strategies import conditions, records
 
 MIXED = load_schema(

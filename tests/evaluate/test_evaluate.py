@@ -11,7 +11,8 @@ import pytest
 from evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 from cwa_query import F, ast, evaluate, parse
-from cwa_query._evaluate import (
+from cwa_query.errors import ConditionError, ConditionSyntaxError
+from cwa_query.language._evaluate import (
     LikeMatcher,
     ascii_lower,
     compile_predicate,
@@ -20,7 +21,6 @@ from cwa_query._evaluate import (
     like_tokens,
     truth,
 )
-from cwa_query.errors import ConditionError, ConditionSyntaxError
 
 UTC = dt.UTC
 PLUS2 = dt.timezone(dt.timedelta(hours=2))

@@ -16,7 +16,7 @@ from hypothesis.extra.lark import from_lark
 from lark import Lark
 
 from cwa_query import parse
-from cwa_query._parser import grammar_text, keyword_kinds
+from cwa_query.language._parser import grammar_text, keyword_kinds
 from cwa_query.strategies import field_paths
 
 

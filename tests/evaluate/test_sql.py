@@ -12,8 +12,8 @@ from evaluate_sql import select
 from evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 from cwa_query import ast, evaluate, parse, to_sql
-from cwa_query._sql import sql_row, sql_value
 from cwa_query.errors import UnrepresentableConditionError, UnsupportedValueError
+from cwa_query.language._sql import sql_row, sql_value
 
 
 def _storable(record: dict[str, Any]) -> bool:

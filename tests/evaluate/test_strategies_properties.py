@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
 from cwa_query import ConditionSyntaxError, ast, evaluate, lint, load_schema, parse, render, to_dialect
-from cwa_query._evaluate import truth
+from cwa_query.language._evaluate import truth
 from cwa_query.strategies import (
     condition_strings,
     conditions,

@@ -29,12 +29,12 @@ from cwa_query import (
     TransportError,
     TwoFactorRequiredError,
 )
-from cwa_query._auth import TokenAuth
-from cwa_query._client import api_base_url
-from cwa_query._limits import RateLimiter
-from cwa_query._pagination import Page, PagePlan
-from cwa_query._profiles import api_error, parse_error_body, parse_expiration
-from cwa_query._retry import RetryPolicy, retry_after
+from cwa_query.client._auth import TokenAuth
+from cwa_query.client._client import api_base_url
+from cwa_query.client._limits import RateLimiter
+from cwa_query.client._pagination import Page, PagePlan
+from cwa_query.client._profiles import api_error, parse_error_body, parse_expiration
+from cwa_query.client._retry import RetryPolicy, retry_after
 
 FAST = RetryPolicy(max_retries=4, backoff_base=0.001, backoff_cap=0.005, max_wait=5.0)
 

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cwa_query import Client, UnrepresentableConditionError, ast, render
-from cwa_query._pagination import Page, PagePlan, iter_pages_sync
+from cwa_query.client._pagination import Page, PagePlan, iter_pages_sync
 from cwa_query.strategies import conditions
 
 UNRESERVED_OR_ESCAPE = re.compile(r"(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})*")

@@ -24,7 +24,7 @@ from cwa_query import (
     TwoFactorRequiredError,
     evaluate,
 )
-from cwa_query._retry import RetryPolicy
+from cwa_query.client._retry import RetryPolicy
 from cwa_query.sandbox import Sandbox, dataset
 
 RECORDS = 480

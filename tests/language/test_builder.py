@@ -9,7 +9,7 @@ import enum
 import pytest
 
 from cwa_query import ConditionError, F, and_, ast, literal, not_, or_, parse, render
-from cwa_query.builder import Condition
+from cwa_query.language.builder import Condition
 
 
 class Color(enum.Enum):

@@ -8,14 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from cwa_query import ConditionSyntaxError, _parser
+from cwa_query import ConditionSyntaxError
+from cwa_query.language import _parser
 
 
 def test_stored_tables_match_the_grammar() -> None:
     grammar = _parser.grammar_text()
     stored = json.loads(_parser._TABLES_FILE.read_text(encoding="utf-8"))
     assert stored["grammar_sha256"] == hashlib.sha256(grammar.encode("utf-8")).hexdigest(), (
-        "grammar/condition.lark changed: run `python -m cwa_query._parser` to rewrite cwa_query/_tables.json"
+        "grammar/condition.lark changed: run `python -m cwa_query.language._parser` to rewrite cwa_query/_tables.json"
     )
 
 
@@ -50,7 +51,7 @@ def test_a_stale_table_file_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 
 def test_grammar_defines_every_keyword_the_builder_reserves() -> None:
-    from cwa_query.builder import _KEYWORDS
+    from cwa_query.language.builder import _KEYWORDS
 
     tables = _parser._Tables(_parser._load_table_data())
     assert set(tables.keywords) == set(_KEYWORDS)

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from cwa_query import ast, parse
-from cwa_query.ast import And, Compare, Field, InList, Not, Op, Or
-from cwa_query.ast import Boolean as B
-from cwa_query.ast import DateTime as D
-from cwa_query.ast import Decimal as Dec
-from cwa_query.ast import Integer as I
-from cwa_query.ast import String as S
+from cwa_query.language.ast import And, Compare, Field, InList, Not, Op, Or
+from cwa_query.language.ast import Boolean as B
+from cwa_query.language.ast import DateTime as D
+from cwa_query.language.ast import Decimal as Dec
+from cwa_query.language.ast import Integer as I
+from cwa_query.language.ast import String as S
 
 UTC = dt.UTC
 

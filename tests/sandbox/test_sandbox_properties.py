@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cwa_query import F, evaluate, render
-from cwa_query.builder import Condition
+from cwa_query.language.builder import Condition
 from cwa_query.sandbox import FAULT_KINDS, FaultPlan, Sandbox, dataset
 
 SANDBOX = Sandbox(records=150, seed=9)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from ... import ast
+from ...language import ast
 from ...schema import FieldInfo
 
 __all__ = ["TEXT_OPS", "describe", "iso_date", "literal_problem", "operator_problem"]
@@ -105,7 +105,7 @@ def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: str) -> tupl
 
 
 def _shown(literal: ast.Literal) -> str:
-    from ..._render import quote_literal
+    from ...language._render import quote_literal
 
     if isinstance(literal, ast.String):
         return repr(literal.value)

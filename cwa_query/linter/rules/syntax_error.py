@@ -60,7 +60,7 @@ _ODD_QUOTES = {
 
 def repair(ctx: Context, exc: ConditionSyntaxError) -> str | None:
     """Repair the clear mistakes, one error at a time; `None` if the text stays broken."""
-    from ..._parser import parse
+    from ...language._parser import parse
 
     text = ctx.text
     for _ in range(_MAX_ROUNDS):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ... import ast
+from ...language import ast
 from .._context import Context, Predicate
 from .._model import Example, Finding, Rule, register
 from ..convert import seed_equivalent

@@ -29,7 +29,7 @@ class UrlTooLongRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.tree is None:
             return
-        from ..._render import check_dialect, encode
+        from ...language._render import check_dialect, encode
 
         try:
             size = len(encode(ctx.tree, check_dialect(ctx.dialect)))

@@ -24,8 +24,8 @@ import datetime as _dt
 import urllib.parse
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
+from ..errors import ConditionError, UnrepresentableConditionError
 from . import ast
-from .errors import ConditionError, UnrepresentableConditionError
 
 if TYPE_CHECKING:
     from .builder import Condition

@@ -13,8 +13,8 @@ The result is what [`evaluate`][cwa_query.evaluate] answers for each record, giv
 the table is loaded by the storage convention below (the differential tests check this
 over generated conditions and records).
 
-**Storage convention** ([`sql_row`][cwa_query._sql.sql_row] and
-[`sql_value`][cwa_query._sql.sql_value] apply it):
+**Storage convention** ([`sql_row`][cwa_query.language._sql.sql_row] and
+[`sql_value`][cwa_query.language._sql.sql_value] apply it):
 
 * one column per field path, named by the full dotted path (`"Client.Id"`), declared
   **without a type** so SQLite keeps each value's own type (a typed column's affinity
@@ -22,7 +22,7 @@ over generated conditions and records).
 * text as text, integers as integers, floats and decimals as REAL (SQLite has no decimal
   type), booleans as 0/1, `None` and NaN as NULL;
 * date-times (and dates, at midnight) as the normal form of
-  [`instant_text`][cwa_query._evaluate.instant_text]: UTC, microseconds, `+00:00`, e.g.
+  [`instant_text`][cwa_query.language._evaluate.instant_text]: UTC, microseconds, `+00:00`, e.g.
   `2024-02-14T08:30:00.000000+00:00`, always 32 characters, so text order is time order.
   The evaluator reads text in exactly this form as a date-time too.
 
@@ -60,9 +60,9 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union
 
+from ..errors import UnrepresentableConditionError, UnsupportedValueError
 from . import ast
 from ._evaluate import LiteralView, _node, instant_text, like_tokens, literal_view
-from .errors import UnrepresentableConditionError, UnsupportedValueError
 
 if TYPE_CHECKING:
     from .builder import Condition

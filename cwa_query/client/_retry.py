@@ -1,6 +1,6 @@
 """Retries: what to retry, how long to wait, and the transports that do it.
 
-[`RetryPolicy`][cwa_query._retry.RetryPolicy] decides (pure, no I/O); `RetryTransport` and
+[`RetryPolicy`][cwa_query.client._retry.RetryPolicy] decides (pure, no I/O); `RetryTransport` and
 `AsyncRetryTransport` wrap another httpx transport and apply it:
 
 * 429: wait what the server asks (`Retry-After`, else `X-RateLimit-Reset`), then retry;

@@ -29,8 +29,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import ConditionError
 from . import ast
-from .errors import ConditionError
 
 __all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
 
@@ -96,7 +96,7 @@ def _number(value: _decimal.Decimal) -> ast.Integer | ast.Decimal:
 
 
 class Condition:
-    """A condition built in Python (or parsed): wraps a tree in [`node`][cwa_query.builder.Condition.node].
+    """A condition built in Python (or parsed): wraps a tree in [`node`][cwa_query.language.builder.Condition.node].
 
     Combine with `&` (and), `|` (or), `~` (not). `str()` is the seed rendering.
     Two conditions are equal when their trees are.
@@ -108,7 +108,7 @@ class Condition:
         if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
             raise TypeError(f"a Condition wraps a node, not {type(node).__name__}")
         self.node: ast.Node = node
-        """The condition's tree (an [`ast.Node`][cwa_query.ast.Node])."""
+        """The condition's tree (an [`ast.Node`][cwa_query.language.ast.Node])."""
 
     @classmethod
     def parse(cls, text: str) -> Condition:

@@ -2,7 +2,7 @@
 
 Two pieces, both replaceable:
 
-* [`RateLimiter`][cwa_query._limits.RateLimiter] (pure bookkeeping, thread-safe, never
+* [`RateLimiter`][cwa_query.client._limits.RateLimiter] (pure bookkeeping, thread-safe, never
   sleeps) answers "may a request go now, or in how many seconds?". It starts from a
   client-side cap (a sliding window: at most N requests in any `window` seconds; the seed
   profile's default is 60 a minute) and, once the server sends `X-RateLimit-Limit`,

@@ -1,6 +1,6 @@
 """Pagination: which pages to ask for, in what order, and when to stop.
 
-[`PagePlan`][cwa_query._pagination.PagePlan] is the pure part (no I/O): page 1 first; then
+[`PagePlan`][cwa_query.client._pagination.PagePlan] is the pure part (no I/O): page 1 first; then
 
 * with paging headers (seed): the remaining pages are known, and up to `prefetch` of them
   are in flight at once;

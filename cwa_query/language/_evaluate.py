@@ -34,7 +34,7 @@ Semantics (the SQL of [`to_sql`][cwa_query.to_sql] follows exactly the same rule
   is `0.1`, as JSON writes it). `true`/`false` literals are the numbers 1 and 0.
 * **Date-times** compare as instants; a naive one is UTC; a `date` (value or literal
   `2024-02-14`) is its midnight UTC. Text in the storage normal form of
-  [`instant_text`][cwa_query._evaluate.instant_text]
+  [`instant_text`][cwa_query.language._evaluate.instant_text]
   (`2024-02-14T00:00:00.000000+00:00`, exactly 32 characters) *is* a date-time, because
   that is how SQL stores one; other text is text.
 * **Conversions.** A string literal against a number converts when it is a plain decimal
@@ -60,10 +60,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
+from ..errors import ConditionError
 from . import ast
 from ._parser import _DATE_RE, _datetime_value
 from ._render import as_node, quote_literal
-from .errors import ConditionError
 
 if TYPE_CHECKING:
     from .builder import Condition

@@ -18,9 +18,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from . import errors
-from ._render import Dialect
-from .errors import ApiError
+from .. import errors
+from ..errors import ApiError
+from ..language._render import Dialect
 
 __all__ = [
     "PROFILES",

@@ -1,6 +1,6 @@
 """Token authentication for both profiles, as one `httpx.Auth` flow.
 
-[`TokenAuth`][cwa_query._auth.TokenAuth] does no I/O itself: its flow is a generator that
+[`TokenAuth`][cwa_query.client._auth.TokenAuth] does no I/O itself: its flow is a generator that
 yields the requests to send (a login, a refresh, the caller's request) and receives the
 responses, the way `httpx.Auth` is meant to be written, so one class serves `Client` and
 `AsyncClient`. What it does:
@@ -33,9 +33,9 @@ from typing import Any
 
 import httpx
 
+from ..errors import ApiError, AuthenticationError, TwoFactorRequiredError
 from ._profiles import Profile, TokenGrant, api_error, get_profile
 from ._retry import IDEMPOTENT_EXTENSION
-from .errors import ApiError, AuthenticationError, TwoFactorRequiredError
 
 __all__ = ["LOGIN_EXTENSION", "TokenAuth"]
 

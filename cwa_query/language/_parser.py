@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConditionLimitError, ConditionSyntaxError
 from . import ast
-from .errors import ConditionLimitError, ConditionSyntaxError
 
 __all__ = ["DEFAULT_LIMITS", "ParseLimits", "grammar_path", "grammar_text", "parse"]
 
@@ -53,10 +53,10 @@ DEFAULT_LIMITS = ParseLimits()
 
 def grammar_path() -> Path:
     """The path of `condition.lark`: inside the installed package, else the source tree."""
-    packaged = Path(__file__).resolve().parent / "_grammar" / "condition.lark"
+    packaged = Path(__file__).resolve().parent.parent / "_grammar" / "condition.lark"
     if packaged.is_file():
         return packaged
-    return Path(__file__).resolve().parent.parent / "grammar" / "condition.lark"
+    return Path(__file__).resolve().parent.parent.parent / "grammar" / "condition.lark"
 
 
 def grammar_text() -> str:
@@ -176,7 +176,7 @@ def build_table_data(grammar: str) -> dict[str, Any]:
     This is the only place that imports lark. The result is stored beside the
     package (`_tables.json`, keyed by the grammar's SHA-256), so that the command line
     starts without importing or running Lark; a grammar edit is picked up at once
-    (the stale file is ignored) and `python -m cwa_query._parser` rewrites the file.
+    (the stale file is ignored) and `python -m cwa_query.language._parser` rewrites the file.
     """
     from lark import Lark
     from lark.lexer import PatternStr

@@ -40,13 +40,13 @@ from typing import Any, TypedDict, TypeVar, Unpack
 
 import httpx
 
+from ..errors import ApiError, AuthenticationError, ConfigurationError, CwaQueryError, TransportError
+from ..language._render import as_node, encode, render
 from ._auth import LOGIN_EXTENSION, TokenAuth
 from ._limits import AsyncLimitTransport, LimitTransport, RateLimiter
 from ._pagination import Page, PagePlan, iter_pages_async, iter_pages_sync, paging_from_headers
 from ._profiles import Profile, api_error, get_profile
-from ._render import as_node, encode, render
 from ._retry import RETRIES_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
-from .errors import ApiError, AuthenticationError, ConfigurationError, CwaQueryError, TransportError
 
 __all__ = ["AsyncClient", "Client", "ClientOptions", "QueryOptions", "Where"]
 
@@ -540,7 +540,7 @@ def _json_body(response: httpx.Response) -> Any:
 
 
 def _user_agent() -> str:
-    from . import __version__
+    from .. import __version__
 
     return f"cwa_query/{__version__}"
 
@@ -570,7 +570,7 @@ class Client(_Base):
             of more than 250 records, so that about 2,500 records wait at most).
         rate_limit: requests per `rate_window` seconds; `"default"` is 60 a minute for seed
             (replaced by the server's `X-RateLimit-*` once seen) and none for automate.
-        retry: a [`RetryPolicy`][cwa_query._retry.RetryPolicy] (attempts, backoff, budget).
+        retry: a [`RetryPolicy`][cwa_query.client._retry.RetryPolicy] (attempts, backoff, budget).
         transport: an httpx transport to send through (e.g. an in-process sandbox).
     """
 

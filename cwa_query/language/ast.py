@@ -1,18 +1,18 @@
 """The condition tree: one frozen, slotted dataclass per kind of node.
 
-A condition is a tree of [`Node`][cwa_query.ast.Node] values:
+A condition is a tree of [`Node`][cwa_query.language.ast.Node] values:
 
-* predicates: [`Compare`][cwa_query.ast.Compare] (`Field op value`) and
-  [`InList`][cwa_query.ast.InList] (`Field [not] in (v, ...)`);
-* logic: [`And`][cwa_query.ast.And] and [`Or`][cwa_query.ast.Or] (n-ary, never
-  directly nesting their own kind) and [`Not`][cwa_query.ast.Not].
+* predicates: [`Compare`][cwa_query.language.ast.Compare] (`Field op value`) and
+  [`InList`][cwa_query.language.ast.InList] (`Field [not] in (v, ...)`);
+* logic: [`And`][cwa_query.language.ast.And] and [`Or`][cwa_query.language.ast.Or] (n-ary, never
+  directly nesting their own kind) and [`Not`][cwa_query.language.ast.Not].
 
-Literals keep their kind and exact value: [`String`][cwa_query.ast.String],
-[`Integer`][cwa_query.ast.Integer], [`Decimal`][cwa_query.ast.Decimal] (a
-`decimal.Decimal`, so `0.1` stays `0.1`), [`Boolean`][cwa_query.ast.Boolean] and
-[`DateTime`][cwa_query.ast.DateTime].
+Literals keep their kind and exact value: [`String`][cwa_query.language.ast.String],
+[`Integer`][cwa_query.language.ast.Integer], [`Decimal`][cwa_query.language.ast.Decimal] (a
+`decimal.Decimal`, so `0.1` stays `0.1`), [`Boolean`][cwa_query.language.ast.Boolean] and
+[`DateTime`][cwa_query.language.ast.DateTime].
 
-Every node may carry a source [`Span`][cwa_query.ast.Span]; spans are kept out of
+Every node may carry a source [`Span`][cwa_query.language.ast.Span]; spans are kept out of
 equality and hashing, so two conditions that differ only in spacing are equal:
 
 >>> from cwa_query import parse
@@ -67,7 +67,7 @@ _SPAN = field(default=None, compare=False, hash=False, repr=False)
 
 
 class Op(enum.Enum):
-    """The operator of a [`Compare`][cwa_query.ast.Compare] node.
+    """The operator of a [`Compare`][cwa_query.language.ast.Compare] node.
 
     The value is the canonical spelling in the condition language.
     """
