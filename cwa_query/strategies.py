@@ -46,7 +46,7 @@ Let hypothesis hunt for a record where they differ:
 Drop the `is not None` tests and hypothesis soon finds a record without `LastContact`;
 write `status == "offline"` and it finds `"OFFLINE"` (the server ignores ASCII case).
 To test SQL built from the same condition, see the differential tests of
-[`to_sql`][cwa_query.to_sql] in `tests/evaluate/`.
+[`to_sql`][cwa_query.to_sql] in `tests/language/`.
 
 Text values never hold NUL or lone surrogates (SQLite and UTF-8 cannot carry them);
 numbers stay within 64-bit integers and 15 significant digits, the range where

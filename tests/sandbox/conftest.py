@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sandbox_helpers import RECORDS, automate_login, seed_login, socket_client
 
 from cwa_query.sandbox import Sandbox
+from tests.sandbox.sandbox_helpers import RECORDS, automate_login, seed_login, socket_client
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,10 @@ import time
 
 import httpx
 import pytest
-from sandbox_helpers import RECORDS, automate_login, socket_client
 
 from cwa_query import evaluate
 from cwa_query.sandbox import Sandbox, dataset
+from tests.sandbox.sandbox_helpers import RECORDS, automate_login, socket_client
 
 CREDS = {"UserName": "sandbox", "Password": "sandbox"}
 

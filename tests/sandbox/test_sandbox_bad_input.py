@@ -7,9 +7,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
-from sandbox_helpers import seed_login, socket_client
 
 from cwa_query.sandbox import Sandbox, SandboxApp
+from tests.sandbox.sandbox_helpers import seed_login, socket_client
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ import socket
 
 import httpx
 import pytest
-from sandbox_helpers import automate_login, seed_login, socket_client
 
 from cwa_query.sandbox import FaultPlan, Sandbox
+from tests.sandbox.sandbox_helpers import automate_login, seed_login, socket_client
 
 
 @pytest.mark.parametrize(

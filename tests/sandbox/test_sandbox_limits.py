@@ -8,10 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
-from sandbox_helpers import seed_login, socket_client
 
 from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import Sandbox, SandboxApp, SandboxConfig, SandboxRequest
+from tests.sandbox.sandbox_helpers import seed_login, socket_client
 
 
 def parallel_gets(sandbox: Sandbox, token: str, n: int, path: str = "/Scripts") -> list[httpx.Response]:

@@ -6,10 +6,10 @@ import time
 
 import httpx
 import pytest
-from sandbox_helpers import RECORDS, seed_login, socket_client
 
 from cwa_query import evaluate
 from cwa_query.sandbox import Sandbox, dataset
+from tests.sandbox.sandbox_helpers import RECORDS, seed_login, socket_client
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 PAGING_HEADERS = ("X-Total-Count", "X-Page", "X-Page-Size", "X-Total-Pages")

@@ -8,7 +8,6 @@ import enum
 from typing import Any
 
 import pytest
-from evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 from cwa_query import F, ast, evaluate, parse
 from cwa_query.errors import ConditionError, ConditionSyntaxError
@@ -21,6 +20,7 @@ from cwa_query.language._evaluate import (
     like_tokens,
     truth,
 )
+from tests.language.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 UTC = dt.UTC
 PLUS2 = dt.timezone(dt.timedelta(hours=2))

@@ -12,7 +12,6 @@ import threading
 
 import httpx
 import pytest
-from executor_fakes import PASSWORD, FakeApi
 
 from cwa_query import (
     AsyncClient,
@@ -35,6 +34,7 @@ from cwa_query.client._limits import RateLimiter
 from cwa_query.client._pagination import Page, PagePlan
 from cwa_query.client._profiles import api_error, parse_error_body, parse_expiration
 from cwa_query.client._retry import RetryPolicy, retry_after
+from tests.client.executor_fakes import PASSWORD, FakeApi
 
 FAST = RetryPolicy(max_retries=4, backoff_base=0.001, backoff_cap=0.005, max_wait=5.0)
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from evaluate_sql import select
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cwa_query import ast, load_schema
 from cwa_query.language._evaluate import compile_truth
 from cwa_query.strategies import conditions, records
+from tests.language.evaluate_sql import select
 
 MIXED = load_schema(
     {

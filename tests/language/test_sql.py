@@ -8,12 +8,12 @@ import sqlite3
 from typing import Any
 
 import pytest
-from evaluate_sql import select
-from evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 from cwa_query import ast, evaluate, parse, to_sql
 from cwa_query.errors import UnrepresentableConditionError, UnsupportedValueError
 from cwa_query.language._sql import sql_row, sql_value
+from tests.language.evaluate_sql import select
+from tests.language.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 
 def _storable(record: dict[str, Any]) -> bool:

@@ -1,0 +1,1 @@
+"""Tests of the executor (cwa_query.client)."""

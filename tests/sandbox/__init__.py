@@ -1,0 +1,1 @@
+"""Tests of cwa_query.sandbox."""
