@@ -1,0 +1,1212 @@
+"""The OData `$filter` parser: `grammar/odata.lark` driven by the lean LALR(1) loop.
+
+[`parse_filter`][cwa_query.language._odata.parse_filter] reads a `$filter` value
+(`boolCommonExpr`), [`parse_expression`][cwa_query.language._odata.parse_expression] any
+`commonExpr`, [`parse_filter_option`][cwa_query.language._odata.parse_filter_option] a whole
+`$filter=...` query option. The text is decoded text (what a service sees after URL
+decoding). Errors are [`ConditionSyntaxError`][cwa_query.ConditionSyntaxError]s with the
+position, what was expected in words and hints for the usual mistakes:
+
+>>> from cwa_query.language._odata import parse_filter
+>>> try:
+...     parse_filter("Name = 'Milk'")
+... except ValueError as exc:
+...     print(exc.description, "|", exc.hint)
+unexpected '=' | OData compares with words: write `Name eq 'Milk'`
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import bisect
+import dataclasses
+import datetime as _dt
+import decimal as _decimal
+import hashlib
+import json
+import re
+import threading
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConditionLimitError, ConditionSyntaxError
+from . import ast
+from . import odata_ast as o
+from ._parser import DEFAULT_LIMITS, ParseLimits, build_table_data
+
+__all__ = [
+    "CANONICAL_FUNCTIONS",
+    "BOOLEAN_FUNCTIONS",
+    "odata_grammar_path",
+    "odata_grammar_text",
+    "parse_expression",
+    "parse_filter",
+    "parse_filter_option",
+]
+
+
+def odata_grammar_path() -> Path:
+    """The path of `odata.lark`: inside the installed package, else the source tree."""
+    packaged = Path(__file__).resolve().parent.parent / "_grammar" / "odata.lark"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "grammar" / "odata.lark"
+
+
+def odata_grammar_text() -> str:
+    """The text of the OData grammar, the source of truth of the dialect's syntax."""
+    return odata_grammar_path().read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- functions
+
+CANONICAL_FUNCTIONS: dict[str, tuple[int, int]] = {
+    "concat": (2, 2),
+    "contains": (2, 2),
+    "endswith": (2, 2),
+    "indexof": (2, 2),
+    "length": (1, 1),
+    "matchesPattern": (2, 2),
+    "startswith": (2, 2),
+    "substring": (2, 3),
+    "tolower": (1, 1),
+    "toupper": (1, 1),
+    "trim": (1, 1),
+    "year": (1, 1),
+    "month": (1, 1),
+    "day": (1, 1),
+    "hour": (1, 1),
+    "minute": (1, 1),
+    "second": (1, 1),
+    "fractionalseconds": (1, 1),
+    "totalseconds": (1, 1),
+    "date": (1, 1),
+    "time": (1, 1),
+    "totaloffsetminutes": (1, 1),
+    "mindatetime": (0, 0),
+    "maxdatetime": (0, 0),
+    "now": (0, 0),
+    "round": (1, 1),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "geo.distance": (2, 2),
+    "geo.length": (1, 1),
+    "geo.intersects": (2, 2),
+    "hassubset": (2, 2),
+    "hassubsequence": (2, 2),
+    "case": (1, 1_000_000),
+}
+"""The canonical functions of OData 4.01 by canonical spelling: (fewest, most) arguments.
+Their names are matched in any case (`CONTAINS(...)` is `contains`)."""
+
+BOOLEAN_FUNCTIONS = frozenset(
+    {"contains", "endswith", "startswith", "matchesPattern", "geo.intersects", "hassubset", "hassubsequence"}
+)
+"""The canonical functions that return a Boolean."""
+
+_CANONICAL_BY_LOWER = {name.lower(): name for name in CANONICAL_FUNCTIONS}
+
+
+# --------------------------------------------------------------------------- words
+
+_LITERAL_TERMINALS = frozenset(
+    {
+        "NULL",
+        "TRUE",
+        "FALSE",
+        "NUMBER",
+        "SPECIAL_NUMBER",
+        "STRING",
+        "DATE",
+        "DATETIME",
+        "TIME",
+        "GUID",
+        "DURATION",
+        "BINARY",
+        "GEO",
+        "ENUM",
+    }
+)
+_OPERATOR_TERMINALS = frozenset(
+    {"EQ", "NE", "GT", "GE", "LT", "LE", "IN", "HAS", "ADD", "SUB", "MUL", "DIV", "DIVBY", "MOD"}
+)
+_START_TERMINALS = frozenset(
+    {
+        "FIELD",
+        "QNAME",
+        "IT",
+        "THIS",
+        "ROOT",
+        "ANNOTATION",
+        "FUNC",
+        "CAST",
+        "ISOF",
+        "NOT",
+        "MINUS",
+        "LPAR",
+        "LBRACKET",
+        "LBRACE",
+    }
+)
+_WORDS = {
+    "FIELD": "a property name",
+    "QNAME": "a qualified name",
+    "FUNC": "a function call",
+    "ANNOTATION": "an @alias or @annotation",
+    "IT": "$it",
+    "THIS": "$this",
+    "ROOT": "$root",
+    "COUNT": "$count",
+    "FILTER": "$filter",
+    "ANY": "any(...)",
+    "ALL": "all(...)",
+    "CAST": "cast(...)",
+    "ISOF": "isof(...)",
+    "COLLECTION": "Collection(...)",
+    "JSON_STRING": "a JSON string",
+    "STRING": "a quoted string",
+    "ENUM": "an enumeration literal",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LBRACKET": "'['",
+    "RBRACKET": "']'",
+    "LBRACE": "'{'",
+    "RBRACE": "'}'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "SLASH": "'/'",
+    "ASSIGN": "'='",
+    "MINUS": "'-'",
+    "AND": "'and'",
+    "OR": "'or'",
+    "NOT": "'not'",
+    "$END": "the end of the filter",
+}
+_ORDER = [
+    "expression",
+    "value",
+    "FIELD",
+    "STRING",
+    "ENUM",
+    "operator",
+    "SLASH",
+    "COLON",
+    "ASSIGN",
+    "COMMA",
+    "RPAR",
+    "RBRACKET",
+    "RBRACE",
+    "AND",
+    "OR",
+    "$END",
+]
+
+
+def _expected_words(terminals: set[str]) -> tuple[str, ...]:
+    names = set(terminals)
+    words: dict[str, str] = {}
+    if names >= _LITERAL_TERMINALS and names >= {"FIELD", "LPAR", "NOT"}:
+        names -= _LITERAL_TERMINALS | _START_TERMINALS | {"LBRACKET", "LBRACE"}
+        words["expression"] = "an expression"
+    elif names >= _LITERAL_TERMINALS - {"ENUM"}:
+        names -= _LITERAL_TERMINALS
+        words["value"] = "a literal value"
+    if names >= {"EQ", "ADD"}:
+        names -= _OPERATOR_TERMINALS
+        words["operator"] = "an operator (eq, ne, gt, ge, lt, le, in, has, add, ...)"
+    for name in names:
+        words[name] = _WORDS.get(name, f"'{name.lower()}'")
+    ordered = [words.pop(key) for key in _ORDER if key in words]
+    return tuple(ordered + sorted(words.values()))
+
+
+def _describe(kind: str, text: str) -> str:
+    if kind == "$END":
+        return "unexpected end of filter"
+    nouns = {
+        "STRING": "string",
+        "JSON_STRING": "double-quoted string",
+        "NUMBER": "number",
+        "FIELD": "word",
+        "QNAME": "qualified name",
+        "DATE": "date",
+        "DATETIME": "date-time",
+        "TIME": "time of day",
+        "GUID": "GUID",
+        "FUNC": "call",
+    }
+    if kind in nouns:
+        shown = text if len(text) <= 30 else text[:27] + "..."
+        return f"unexpected {nouns[kind]} {shown}"
+    return f"unexpected {text!r}"
+
+
+# --------------------------------------------------------------------------- literals
+
+_DATETIME_RE = re.compile(
+    r"(-?\d{4,})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?([Zz]|[+-]\d{2}:\d{2}))?"
+)
+_TIME_RE = re.compile(r"(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,12}))?)?")
+_DURATION_RE = re.compile(r"(-)?P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d+))?S)?)?", re.IGNORECASE)
+
+
+def _micro(fraction: str | None) -> int:
+    return int((fraction or "0").ljust(6, "0")[:6])
+
+
+def _date_value(raw: str) -> _dt.date | _dt.datetime:
+    match = _DATETIME_RE.fullmatch(raw)
+    if match is None:  # pragma: no cover - the lexer guarantees the shape
+        raise ValueError(raw)
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if hour is None:
+        return _dt.date(int(year), int(month), int(day))
+    if zone in ("Z", "z"):
+        tz: _dt.tzinfo = _dt.UTC
+    else:
+        sign = -1 if zone[0] == "-" else 1
+        tz = _dt.timezone(sign * _dt.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])))
+    value = _dt.datetime(
+        int(year), int(month), int(day), int(hour), int(minute), int(second or 0), _micro(fraction), tz
+    )
+    try:
+        value.astimezone(_dt.UTC)
+    except OverflowError:
+        raise ValueError("out of range once converted to UTC") from None
+    return value
+
+
+def _time_value(raw: str) -> _dt.time:
+    match = _TIME_RE.fullmatch(raw)
+    if match is None:  # pragma: no cover - the lexer guarantees the shape
+        raise ValueError(raw)
+    hour, minute, second, fraction = match.groups()
+    return _dt.time(int(hour), int(minute), int(second or 0), _micro(fraction))
+
+
+def _duration_value(raw: str) -> _dt.timedelta:
+    body = raw[raw.index("'") + 1 : -1]
+    match = _DURATION_RE.fullmatch(body)
+    if match is None:  # pragma: no cover - the lexer guarantees the shape
+        raise ValueError(raw)
+    sign, days, hours, minutes, seconds, fraction = match.groups()
+    if body.upper().endswith(("P", "T")):
+        raise ValueError("a duration needs at least one number, e.g. duration'P1D' or duration'PT30M'")
+    value = _dt.timedelta(
+        days=int(days or 0),
+        hours=int(hours or 0),
+        minutes=int(minutes or 0),
+        seconds=int(seconds or 0),
+        microseconds=_micro(fraction),
+    )
+    return -value if sign else value
+
+
+def _binary_value(raw: str) -> bytes:
+    body = raw[raw.index("'") + 1 : -1].rstrip("=")
+    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+
+
+def _unquote(raw: str) -> str:
+    return raw[1:-1].replace("''", "'")
+
+
+_Token = tuple[str, str, int, int]  # kind, text, start, end
+Spanner = Callable[[int, int], ast.Span]
+
+
+def _literal(token: _Token, text: str, spanner: Spanner) -> o.Expr:
+    kind, raw, start, end = token
+    span = spanner(start, end)
+    try:
+        if kind == "STRING":
+            return ast.String(_unquote(raw), span)
+        if kind == "NUMBER":
+            if any(c in raw for c in ".eE"):
+                return ast.Decimal(_decimal.Decimal(raw), span)
+            return ast.Integer(int(raw), span)
+        if kind == "NULL":
+            return o.Null(span)
+        if kind in ("TRUE", "FALSE"):
+            return ast.Boolean(kind == "TRUE", span)
+        if kind == "SPECIAL_NUMBER":
+            return o.SpecialNumber(raw, span)
+        if kind in ("DATE", "DATETIME"):
+            return ast.DateTime(_date_value(raw), span)
+        if kind == "TIME":
+            return o.TimeOfDay(_time_value(raw), span)
+        if kind == "GUID":
+            return o.Guid(uuid.UUID(raw), span)
+        if kind == "DURATION":
+            return o.Duration(_duration_value(raw), span)
+        if kind == "BINARY":
+            return o.BinaryData(_binary_value(raw), span)
+        if kind == "GEO":
+            quote = raw.index("'")
+            return o.Geo(raw[:quote].lower(), raw[quote + 1 : -1], span)
+        if kind == "ENUM":
+            quote = raw.index("'")
+            members = tuple(m.strip() for m in raw[quote + 1 : -1].split(","))
+            return o.EnumValue(raw[:quote], members, span)
+        if kind == "JSON_STRING":
+            value = json.loads(raw)
+            if not isinstance(value, str):  # pragma: no cover - the lexer guarantees the shape
+                raise ValueError(raw)
+            return ast.String(value, span)
+    except (ValueError, OverflowError, binascii.Error) as exc:
+        what = {
+            "DATE": "date",
+            "DATETIME": "date-time",
+            "TIME": "time of day",
+            "DURATION": "duration",
+            "BINARY": "binary value",
+            "JSON_STRING": "JSON string",
+        }.get(kind, "literal")
+        hints = {
+            "DATE": "write dates as YYYY-MM-DD with a real month and day",
+            "DATETIME": "write date-times as YYYY-MM-DDThh:mm[:ss[.fff]] with Z or an offset (+hh:mm)",
+            "TIME": "write a time of day as hh:mm[:ss[.fff]], hours 00-23",
+            "JSON_STRING": 'inside a JSON string, escape only \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\uXXXX',
+        }
+        raise ConditionSyntaxError(
+            f"invalid {what} {raw[:40]}: {exc}", text=text, pos=start, end_pos=end, hint=hints.get(kind)
+        ) from None
+    raise AssertionError(kind)  # pragma: no cover - every literal terminal is handled
+
+
+# --------------------------------------------------------------------------- builders
+
+
+class _Items(list[Any]):
+    """A comma-separated list under construction."""
+
+
+class _Chain(list[o.Expr]):
+    """An `and`/`or` chain under construction (mutable, so long chains stay linear)."""
+
+    __slots__ = ("end", "op", "start")
+
+    def __init__(self, op: o.BinaryOp, start: int, end: int) -> None:
+        super().__init__()
+        self.op = op
+        self.start = start
+        self.end = end
+
+
+@dataclasses.dataclass(slots=True)
+class _Step:
+    """A path step waiting for its base: a name, `$count`, `$filter(...)`, a lambda or a call."""
+
+    kind: str
+    name: str = ""
+    variable: str | None = None
+    predicate: Any = None
+    end: int = 0
+
+
+def _node(value: Any, text: str, spanner: Spanner) -> o.Expr:
+    """A finished expression from what the stack holds: a node, a chain or a raw token."""
+    if isinstance(value, _Chain):
+        return o.Logical(value.op, tuple(value), spanner(value.start, value.end))
+    if isinstance(value, tuple):
+        kind, raw, start, end = value
+        if kind == "JSON_STRING" or kind in _LITERAL_TERMINALS:
+            return _literal(value, text, spanner)
+        raise ConditionSyntaxError(  # pragma: no cover - the grammar only leaves literals as tokens
+            f"unexpected {raw!r}", text=text, pos=start, end_pos=end
+        )
+    node: o.Expr = value
+    return node
+
+
+def _apply(base: o.Expr | None, step: _Step | o.Call, span: ast.Span) -> o.Expr:
+    if isinstance(step, o.Call):
+        return dataclasses.replace(step, base=base, span=span)
+    if step.kind == "name":
+        if isinstance(base, ast.Field) and not step.name.startswith("@"):
+            return ast.Field(f"{base.name}.{step.name}", span)
+        return o.Member(base, step.name, span)
+    assert base is not None
+    if step.kind == "count":
+        return o.Count(base, step.predicate, span)
+    if step.kind == "filter":
+        return o.Filtered(base, step.predicate, span)
+    return o.Lambda(base, step.name, step.variable, step.predicate, span)
+
+
+def _canonical_call(name: str, args: tuple[o.Argument, ...], token: _Token, end: int, text: str) -> str:
+    canonical = _CANONICAL_BY_LOWER.get(name.lower())
+    if canonical is None:
+        return name
+    low, high = CANONICAL_FUNCTIONS[canonical]
+    pos = token[2]
+    if not low <= len(args) <= high:
+        want = str(low) if low == high else f"{low} or {high}" if high < 100 else f"at least {low}"
+        plural = "" if want == "1" else "s"
+        raise ConditionSyntaxError(
+            f"{canonical}() takes {want} argument{plural}, not {len(args)}",
+            text=text,
+            pos=pos,
+            end_pos=end,
+            hint=_CALL_EXAMPLES.get(canonical),
+        )
+    for arg in args:
+        if isinstance(arg, o.CasePair) and canonical != "case":
+            raise ConditionSyntaxError(
+                f"'condition:value' pairs belong to case(), not {canonical}()", text=text, pos=pos, end_pos=end
+            )
+        if isinstance(arg, o.NamedArgument):
+            raise ConditionSyntaxError(
+                f"{canonical}() takes its arguments by position, not by name",
+                text=text,
+                pos=pos,
+                end_pos=end,
+                hint=_CALL_EXAMPLES.get(canonical),
+            )
+        if canonical == "case" and not isinstance(arg, o.CasePair):
+            raise ConditionSyntaxError(
+                "case() takes 'condition:value' pairs",
+                text=text,
+                pos=pos,
+                end_pos=end,
+                hint="write `case(Price gt 10:'high',true:'low')`",
+            )
+    return canonical
+
+
+_CALL_EXAMPLES = {
+    "contains": "write `contains(Name,'text')`",
+    "startswith": "write `startswith(Name,'text')`",
+    "endswith": "write `endswith(Name,'text')`",
+    "substring": "write `substring(Name,1)` or `substring(Name,1,3)`",
+    "indexof": "write `indexof(Name,'text') eq 0`",
+    "concat": "write `concat(First,Last)`",
+    "length": "write `length(Name) gt 3`",
+}
+
+
+def _builders() -> dict[str, Callable[..., Any]]:
+    # Each builder gets (children, text, spanner, start, end) exactly as the rule lists its
+    # symbols: tokens, nodes, chains, steps or item lists.
+    def node(value: Any, text: str, spanner: Spanner) -> o.Expr:
+        return _node(value, text, spanner)
+
+    def binary(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        op = o.BinaryOp(ch[1][1].lower())
+        return o.Binary(op, node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
+
+    def chain(op: o.BinaryOp) -> Callable[..., _Chain]:
+        def build(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Chain:
+            left, right = ch[0], ch[2]
+            if isinstance(left, _Chain) and left.op is op:
+                result = left
+            else:
+                result = _Chain(op, start, end)
+                result.append(node(left, text, spanner))
+            if isinstance(right, _Chain) and right.op is op:
+                result.extend(right)
+            else:
+                result.append(node(right, text, spanner))
+            result.start, result.end = start, end
+            return result
+
+        return build
+
+    def unary(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        op = o.UnaryOp.NOT if ch[0][0] == "NOT" else o.UnaryOp.NEG
+        return o.Unary(op, node(ch[1], text, spanner), spanner(start, end))
+
+    def in_(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return o.In(node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
+
+    def has(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return o.Binary(o.BinaryOp.HAS, node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
+
+    def literals(items: list[Any], text: str, spanner: Spanner) -> tuple[o.ODataLiteral, ...]:
+        out = []
+        for item in items:
+            lit = node(item, text, spanner)
+            out.append(lit)
+        return tuple(out)  # type: ignore[arg-type]  # the grammar admits literals only
+
+    def empty_list(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return o.ListValue((), spanner(start, end))
+
+    def literal_list(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return o.ListValue(literals([ch[1], *ch[3]], text, spanner), spanner(start, end))
+
+    def single_list(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        inner = ch[1]
+        if isinstance(inner, tuple):  # a lone literal: a list of one (and a parenthesised literal)
+            return o.ListValue(literals([inner], text, spanner), spanner(start, end))
+        return node(inner, text, spanner)
+
+    def first_item(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Items:
+        return _Items([ch[0]])
+
+    def next_item(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Items:
+        items: _Items = ch[0]
+        items.append(ch[2])
+        return items
+
+    def group(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> Any:
+        inner = ch[1]
+        if isinstance(inner, _Chain):
+            inner.start, inner.end = start, end
+        return inner
+
+    def member(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return _apply(node(ch[0], text, spanner), ch[2], spanner(start, end))
+
+    def cast_member(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        cast = o.Member(node(ch[0], text, spanner), ch[2][1], spanner(start, ch[2][3]))
+        return _apply(cast, ch[4], spanner(start, end))
+
+    def field(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return ast.Field(ch[0][1], spanner(start, end))
+
+    def cast_head(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return _apply(o.Member(None, ch[0][1], spanner(start, ch[0][3])), ch[2], spanner(start, end))
+
+    def variable(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return o.Variable(ch[0][1], spanner(start, end))
+
+    def root(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return _apply(o.Variable("$root", spanner(start, ch[0][3])), ch[2], spanner(start, end))
+
+    def alias(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        return o.Alias(ch[0][1][1:], spanner(start, end))
+
+    def cast(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        kind = o.Cast if ch[0][0] == "CAST" else o.IsOf
+        if len(ch) == 4:
+            return kind(ch[2], None, spanner(start, end))
+        return kind(ch[4], node(ch[2], text, spanner), spanner(start, end))
+
+    def type_name(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> str:
+        if len(ch) == 1:
+            return str(ch[0][1])
+        return f"Collection({ch[2][1]})"
+
+    def name(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Step:
+        return _Step("name", ch[0][1], end=end)
+
+    def count(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Step:
+        predicate = node(ch[4], text, spanner) if len(ch) > 1 else None
+        return _Step("count", predicate=predicate, end=end)
+
+    def filter_segment(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Step:
+        return _Step("filter", predicate=node(ch[2], text, spanner), end=end)
+
+    def lambda_(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Step:
+        kind = ch[0][1].lower()
+        if len(ch) == 3:
+            return _Step("lambda", kind, end=end)
+        return _Step("lambda", kind, variable=ch[2][1], predicate=node(ch[4], text, spanner), end=end)
+
+    def call(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Call:
+        token: _Token = ch[0]
+        args: tuple[o.Argument, ...] = ()
+        if len(ch) == 4:
+            args = tuple(
+                item if isinstance(item, (o.NamedArgument, o.CasePair)) else node(item, text, spanner) for item in ch[2]
+            )
+        name = _canonical_call(token[1], args, token, end, text)
+        return o.Call(name, args, None, spanner(start, end))
+
+    def case_pair(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.CasePair:
+        return o.CasePair(node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
+
+    def named_argument(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.NamedArgument:
+        return o.NamedArgument(ch[0][1], node(ch[2], text, spanner), spanner(start, end))
+
+    def array(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        items = () if len(ch) == 2 else tuple(node(item, text, spanner) for item in ch[1])
+        return o.Array(items, spanner(start, end))
+
+    def object_(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        members = () if len(ch) == 2 else tuple(ch[1])
+        return o.Object(members, spanner(start, end))
+
+    def json_member(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> tuple[str, o.Expr]:
+        key = _literal(ch[0], text, spanner)
+        assert isinstance(key, ast.String)
+        return (key.value, node(ch[2], text, spanner))
+
+    return {
+        "binary": binary,
+        "or_": chain(o.BinaryOp.OR),
+        "and_": chain(o.BinaryOp.AND),
+        "prefix": unary,
+        "in_": in_,
+        "has": has,
+        "empty_list": empty_list,
+        "literal_list": literal_list,
+        "single_list": single_list,
+        "first_item": first_item,
+        "next_item": next_item,
+        "group": group,
+        "member": member,
+        "cast_member": cast_member,
+        "field": field,
+        "cast_head": cast_head,
+        "variable": variable,
+        "root": root,
+        "alias": alias,
+        "cast": cast,
+        "isof": cast,
+        "type_name": type_name,
+        "name": name,
+        "count": count,
+        "filter_segment": filter_segment,
+        "lambda_": lambda_,
+        "call": call,
+        "case_pair": case_pair,
+        "named_argument": named_argument,
+        "array": array,
+        "object": object_,
+        "json_member": json_member,
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+_TABLES_FILE = Path(__file__).resolve().parent / "_odata_tables.json"
+_DEPTH_SYMBOLS = frozenset({"LPAR", "NOT", "MINUS", "LBRACKET", "LBRACE"})
+
+
+class _Tables:
+    """The LALR table, the lexer and the per-rule builders of the OData grammar."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.start_state: int = data["start_state"]
+        self.end_state: int = data["end_state"]
+        pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
+        self.lexer = re.compile(pattern, re.DOTALL)
+        self.keywords: dict[str, str] = data["keywords"]
+        self.ignore = frozenset(data["ignore"])
+        builders = _builders()
+        rules: list[tuple[Callable[..., Any] | None, int, str]] = []
+        for name, size, origin, _released in data["rules"]:
+            builder = builders.get(name)
+            if builder is None and size != 1:  # pragma: no cover - grammar drift
+                raise RuntimeError(f"no builder for OData grammar rule {name!r}")
+            rules.append((builder, size, origin))
+        self.states: dict[int, dict[str, tuple[bool, Any]]] = {
+            int(state): {
+                symbol: (True, arg) if is_shift else (False, rules[arg]) for symbol, (is_shift, arg) in actions.items()
+            }
+            for state, actions in data["states"].items()
+        }
+
+
+def _load_table_data() -> dict[str, Any]:
+    grammar = odata_grammar_text()
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+    try:
+        data: dict[str, Any] = json.loads(_TABLES_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if data.get("grammar_sha256") != digest:
+        data = build_table_data(grammar)
+    return data
+
+
+_tables: _Tables | None = None
+_tables_lock = threading.Lock()
+
+
+def _get_tables() -> _Tables:
+    global _tables
+    if _tables is None:
+        with _tables_lock:
+            if _tables is None:
+                _tables = _Tables(_load_table_data())
+    return _tables
+
+
+# --------------------------------------------------------------------------- the loop
+
+
+def _spanner(text: str) -> Spanner:
+    span = ast.Span
+    if "\n" not in text:
+        return lambda start, end: span(start, end, 1, start + 1)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def spanner(start: int, end: int) -> ast.Span:
+        index = bisect.bisect_right(line_starts, start) - 1
+        return span(start, end, index + 1, start - line_starts[index] + 1)
+
+    return spanner
+
+
+def _tokens(text: str) -> list[_Token]:
+    tables = _get_tables()
+    keywords, ignore = tables.keywords, tables.ignore
+    out: list[_Token] = []
+    for match in tables.lexer.finditer(text):
+        kind = match.lastgroup
+        assert kind is not None
+        if kind in ignore:
+            continue
+        if kind == "_ERROR":
+            raise _lex_error(text, match.start(), out)
+        raw = match.group()
+        if kind == "FIELD":
+            kind = keywords.get(raw.lower(), "FIELD")
+        out.append((kind, raw, match.start(), match.end()))
+    return out
+
+
+def _drive(text: str, limits: ParseLimits) -> o.Expr:
+    if not isinstance(text, str):
+        raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
+    if len(text) > limits.max_length:
+        raise ConditionLimitError(
+            f"the filter is {len(text):,} characters long, over the limit of {limits.max_length:,} (max_length)",
+            text=text,
+            pos=limits.max_length,
+            limit="max_length",
+            hint="split the query, or raise ParseLimits.max_length",
+        )
+    tables = _get_tables()
+    states = tables.states
+    spanner = _spanner(text)
+    tokens = _tokens(text)
+    tokens.append(("$END", "", len(text), len(text)))
+    stack = [tables.start_state]
+    values: list[Any] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    nesting = 0
+    for index, token in enumerate(tokens):
+        kind = token[0]
+        while True:
+            action = states[stack[-1]].get(kind)
+            if action is None:
+                if kind == "$END" and stack[-1] == tables.end_state:
+                    break
+                raise _parse_error(text, tokens, index, values)
+            if action[0]:
+                stack.append(action[1])
+                values.append(token)
+                starts.append(token[2])
+                ends.append(token[3])
+                if kind in _DEPTH_SYMBOLS:
+                    nesting += 1
+                    if nesting > limits.max_depth:
+                        raise _depth_error(text, token[2], limits.max_depth)
+                break
+            builder, size, origin = action[1]
+            if builder is None:
+                stack[-1] = states[stack[-2]][origin][1]
+                continue
+            value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
+            nesting -= sum(1 for v in values[-size:] if isinstance(v, tuple) and v[0] in _DEPTH_SYMBOLS)
+            del stack[-size:]
+            stack.append(states[stack[-1]][origin][1])
+            values[-size:] = (value,)
+            if size > 1:
+                del starts[1 - size :]
+                del ends[-size:-1]
+    result = _node(values[-1], text, spanner)
+    _check_limits(result, text, limits)
+    return result
+
+
+def _check_limits(tree: o.Expr, text: str, limits: ParseLimits) -> None:
+    """Refuse trees deeper than `max_depth` (operator chains too) or lists over `max_in_values`."""
+    stack: list[tuple[o.Expr, int]] = [(tree, 1)]
+    while stack:
+        current, level = stack.pop()
+        if level > limits.max_depth:
+            raise _depth_error(text, current.span.start if current.span else 0, limits.max_depth)
+        if isinstance(current, (o.ListValue, o.Array)) and len(current.items) > limits.max_in_values:
+            raise ConditionLimitError(
+                f"a list holds more than {limits.max_in_values:,} values (max_in_values)",
+                text=text,
+                pos=current.span.start if current.span else 0,
+                limit="max_in_values",
+                hint="split the list into several queries, or raise ParseLimits.max_in_values",
+            )
+        stack.extend((child, level + 1) for child in o.children(current))
+
+
+def _depth_error(text: str, pos: int, max_depth: int) -> ConditionLimitError:
+    plural = "level" if max_depth == 1 else "levels"
+    return ConditionLimitError(
+        f"the filter nests deeper than {max_depth} {plural} (max_depth={max_depth})",
+        text=text,
+        pos=pos,
+        limit="max_depth",
+        hint="flatten the filter, or raise ParseLimits.max_depth",
+    )
+
+
+def _is_boolean(node: o.Expr) -> bool:
+    """False only for what can never be a Boolean (a number, text, arithmetic, a list ...)."""
+    if isinstance(node, (o.Logical, o.In, o.Lambda, o.IsOf, ast.Boolean, o.Null)):
+        return True
+    if isinstance(node, o.Binary):
+        return not node.op.is_arithmetic
+    if isinstance(node, o.Unary):
+        return node.op is o.UnaryOp.NOT
+    if isinstance(node, o.Call):
+        return node.name not in CANONICAL_FUNCTIONS or node.name in BOOLEAN_FUNCTIONS or node.name == "case"
+    return isinstance(node, (ast.Field, o.Member, o.Variable, o.Alias, o.Cast))
+
+
+def parse_expression(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
+    """Parse any OData common expression (`commonExpr`): `Price add 2`, `concat(A,B)`, ...
+
+    >>> parse_expression("Price add 2.45")  # doctest: +ELLIPSIS
+    Binary(op=<BinaryOp.ADD: 'add'>, left=Field(name='Price'), right=Decimal(value=Decimal('2.45')))
+    """
+    return _drive(text, limits)
+
+
+def parse_filter(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
+    """Parse a `$filter` value (`boolCommonExpr`): an expression that can be a Boolean.
+
+    >>> parse_filter("Client/Name eq 'Acme' and contains(Name,'SRV')")  # doctest: +ELLIPSIS
+    Logical(op=<BinaryOp.AND: 'and'>, items=(Binary(op=<BinaryOp.EQ: 'eq'>, left=Field(name='Client.Name'), ...
+    """
+    tree = _drive(text, limits)
+    if not _is_boolean(tree):
+        span = tree.span or ast.Span(0, len(text))
+        raise ConditionSyntaxError(
+            f"a $filter must be a Boolean expression, not {_kind_words(tree)}",
+            text=text,
+            pos=span.start,
+            end_pos=span.end,
+            hint="compare it with something: `... eq value`, `... gt value`",
+        )
+    return tree
+
+
+def _kind_words(node: o.Expr) -> str:
+    if isinstance(node, o.Binary):
+        return f"arithmetic ({node.op.value})"
+    if isinstance(node, o.Unary):
+        return "a negated number"
+    if isinstance(node, o.Call):
+        return f"a call of {node.name}()"
+    if isinstance(node, (o.Array, o.ListValue)):
+        return "a list"
+    if isinstance(node, o.Object):
+        return "an object"
+    return "a literal"
+
+
+_NAIVE_DATETIME_RE = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?![\d:.Zz+-])")
+_OPTION_RE = re.compile(r"\$?filter=", re.IGNORECASE)
+
+
+def parse_filter_option(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
+    """Parse a whole query option `$filter=...` (or `filter=...`, the `$` being optional in 4.01).
+
+    As the ABNF says, no space may stand around `=` or before the expression.
+
+    >>> parse_filter_option("$filter=Price lt 5")  # doctest: +ELLIPSIS
+    Binary(op=<BinaryOp.LT: 'lt'>, left=Field(name='Price'), right=Integer(value=5))
+    """
+    match = _OPTION_RE.match(text)
+    if match is None:
+        raise ConditionSyntaxError(
+            "not a $filter query option",
+            text=text,
+            pos=0,
+            expected=("'$filter='",),
+            hint="write `$filter=` and the expression, with no spaces around '='",
+        )
+    body = text[match.end() :]
+    if body[:1].isspace():
+        raise ConditionSyntaxError(
+            "space after '$filter='", text=text, pos=match.end(), hint="the expression starts right after '='"
+        )
+    try:
+        return parse_filter(body, limits=limits)
+    except ConditionSyntaxError as exc:
+        cls = type(exc)
+        if cls is ConditionLimitError:
+            raise
+        raise ConditionSyntaxError(
+            exc.description,
+            text=text,
+            pos=exc.pos + match.end(),
+            end_pos=exc.end_pos + match.end(),
+            expected=exc.expected,
+            hint=exc.hint,
+        ) from None
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxError:
+    char = text[pos]
+    pair = text[pos : pos + 2]
+
+    def error(
+        description: str, hint: str | None, width: int = 1, expected: tuple[str, ...] = ()
+    ) -> ConditionSyntaxError:
+        return ConditionSyntaxError(description, text=text, pos=pos, end_pos=pos + width, expected=expected, hint=hint)
+
+    if (
+        char == "'"
+        and len(before) >= 2
+        and before[-1][0] == "FIELD"
+        and before[-1][3] == pos
+        and before[-2][0] == "STRING"
+        and before[-2][3] == before[-1][2]
+    ):
+        # 'O'Neil': the string closed early at the ' inside it.
+        string, rest = before[-2], before[-1]
+        fixed = string[1][:-1] + "''" + rest[1] + "'"
+        return ConditionSyntaxError(
+            "unescaped ' inside a string",
+            text=text,
+            pos=string[3] - 1,
+            end_pos=pos + 1,
+            hint=f"a ' inside a string is written twice: {fixed}",
+        )
+    if char == "'":
+        start = pos
+        if before and before[-1][0] == "STRING" and before[-1][3] >= pos - 1:
+            start = before[-1][2]
+        return ConditionSyntaxError(
+            "unterminated string",
+            text=text,
+            pos=start,
+            end_pos=len(text),
+            hint="the quote here opens a string that is never closed: close it with ' "
+            "(a ' inside a string is written twice: '')",
+        )
+    if char == '"':
+        return error(
+            "unterminated double-quoted string", "OData strings are in single quotes: 'text' ('' for a quote inside)"
+        )
+    operators = {"==": "eq", "!=": "ne", ">=": "ge", "<=": "le", "<>": "ne", "&&": "and", "||": "or"}
+    if pair in operators:
+        word = operators[pair]
+        return error(
+            f"unexpected {pair!r}", f"OData writes operators as words: use '{word}' for '{pair}'", 2, (f"'{word}'",)
+        )
+    singles = {">": "gt", "<": "lt", "&": "and", "|": "or", "!": "not", "+": "add", "*": "mul", "%": "mod"}
+    if char in singles:
+        word = singles[char]
+        return error(
+            f"unexpected {char!r}", f"OData writes operators as words: use '{word}' for '{char}'", 1, (f"'{word}'",)
+        )
+    stamp = _NAIVE_DATETIME_RE.search(text, max(0, pos - 12))
+    if stamp is not None and stamp.start() <= pos < stamp.end():
+        return ConditionSyntaxError(
+            f"date-time without an offset {stamp.group()!r}",
+            text=text,
+            pos=stamp.start(),
+            end_pos=stamp.end(),
+            hint=f"OData date-times carry an offset: write {stamp.group()}Z (UTC) or {stamp.group()}+hh:mm",
+        )
+    if char.isdigit() or char == "-":
+        found = re.match(r"-?[\w.:+-]+", text[pos:])
+        word = found.group() if found else char
+        hint = (
+            "numbers are written 42, -7, 3.14 or 1e5; dates YYYY-MM-DD; date-times YYYY-MM-DDThh:mm:ssZ "
+            "(an offset Z or +hh:mm is required); GUIDs 8-4-4-4-12 hex digits"
+        )
+        return error(f"malformed number or date {word!r}", hint, len(word))
+    return error(f"unexpected character {char!r}", None if char.isspace() else "quote text values: 'my value'")
+
+
+def _states_before(tokens: list[_Token], index: int) -> list[int]:
+    """The LALR state stack just before `tokens[index]` (error path only)."""
+    tables = _get_tables()
+    states = tables.states
+    stack = [tables.start_state]
+    for kind, *_ in tokens[:index]:
+        while True:
+            is_shift, arg = states[stack[-1]][kind]
+            if is_shift:
+                stack.append(arg)
+                break
+            del stack[len(stack) - arg[1] :]
+            stack.append(states[stack[-1]][arg[2]][1])
+    return stack
+
+
+def _accepts(stack_in: list[int], terminal: str) -> bool:
+    tables = _get_tables()
+    states = tables.states
+    stack = list(stack_in)
+    while True:
+        if terminal == "$END" and stack[-1] == tables.end_state:
+            return True
+        action = states[stack[-1]].get(terminal)
+        if action is None:
+            return False
+        if action[0]:
+            return True
+        _, size, origin = action[1]
+        del stack[len(stack) - size :]
+        goto = states[stack[-1]].get(origin)
+        if goto is None:
+            return False
+        stack.append(goto[1])
+
+
+def _open_bracket(tokens: list[_Token], index: int) -> _Token | None:
+    pairs = {"RPAR": "LPAR", "RBRACKET": "LBRACKET", "RBRACE": "LBRACE"}
+    depth = 0
+    for token in reversed(tokens[:index]):
+        if token[0] in pairs:
+            depth += 1
+        elif token[0] in pairs.values():
+            if depth == 0:
+                return token
+            depth -= 1
+    return None
+
+
+def _parse_error(text: str, tokens: list[_Token], index: int, values: list[Any]) -> ConditionSyntaxError:
+    kind, raw, pos, end = tokens[index]
+    before = _states_before(tokens, index)
+    row = _get_tables().states[before[-1]]
+    expected = {name for name in row if (name.isupper() or name == "$END") and _accepts(before, name)}
+    if before[-1] == _get_tables().end_state:
+        expected.add("$END")
+    previous = tokens[index - 1] if index else None
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    description = _describe(kind, raw)
+    hint: str | None = None
+    wants_operand = "FIELD" in expected
+    after_operand = bool(expected & {"EQ", "AND", "OR", "$END", "RPAR"}) and not wants_operand
+
+    if kind == "$END" and index == 0:
+        return ConditionSyntaxError(
+            "the filter is empty",
+            text=text,
+            pos=pos,
+            expected=("an expression",),
+            hint="write a comparison such as `Status eq 'Online'`; to fetch everything, send no $filter",
+        )
+    if kind == "ASSIGN":
+        hint = _comparison_hint("eq", tokens, index)
+    elif kind == "JSON_STRING":
+        inner = _literal(tokens[index], text, _spanner(text))
+        assert isinstance(inner, ast.String)
+        quoted = "'" + inner.value.replace("'", "''") + "'"
+        hint = f"OData strings are in single quotes: write {quoted}"
+    elif kind == "QNAME" or (previous is not None and previous[0] == "QNAME" and kind != "SLASH"):
+        name_token = tokens[index] if kind == "QNAME" else previous
+        assert name_token is not None
+        hint = (
+            f"OData paths use '/', not '.': write `{name_token[1].replace('.', '/')}` "
+            "(a dotted name is a namespace-qualified type or function)"
+        )
+    elif kind == "FIELD" and after_operand and previous is not None and previous[0] == "STRING" and previous[3] == pos:
+        hint = f"a ' inside a string is written twice: '{_unquote(previous[1])}''{raw}...'"
+        description = "unescaped ' inside a string"
+    elif kind == "FIELD" and after_operand and raw.lower() == "like":
+        subject = _subject(tokens, index)
+        hint = (
+            "OData has no 'like': use startswith, endswith or contains, "
+            f"e.g. `startswith({subject},'x')` for like 'x%', `contains({subject},'x')` for like '%x%'"
+        )
+    elif kind == "FIELD" and after_operand and raw.lower() in ("contains", "startswith", "endswith"):
+        subject = _subject(tokens, index)
+        hint = f"OData writes {raw.lower()} as a function: `{raw.lower()}({subject},'x')`"
+    elif kind == "FIELD" and after_operand and raw.lower() in ("is", "isnull", "between", "=="):
+        hint = "compare with null using 'eq null' / 'ne null'; ranges with 'ge ... and ... le'"
+    elif kind == "FIELD" and after_operand:
+        hint = "join conditions with 'and' or 'or'; quote text values: 'my value'"
+    elif kind == "FIELD" and not wants_operand and expected & {"STRING", "ENUM"}:
+        hint = f"the right of 'has' is an enumeration literal: Namespace.Type'{raw}'"
+    elif (
+        kind in _OPERATOR_TERMINALS | {"AND", "OR"}
+        and wants_operand
+        and previous is not None
+        and previous[0] in _OPERATOR_TERMINALS | {"AND", "OR", "NOT"}
+    ):
+        hint = f"'{raw}' is an operator: it cannot stand right after '{previous[1]}'"
+    elif (
+        kind in _OPERATOR_TERMINALS | {"AND", "OR", "NOT", "TRUE", "FALSE"}
+        and wants_operand
+        and following is not None
+        and following[0] in ("SLASH",)
+    ):
+        hint = f"'{raw}' is a keyword; it cannot be used as a property name here"
+    elif kind == "$END" and wants_operand and previous is not None and previous[0] == "COMMA":
+        hint = "the list ends with ',': add a value, or remove the comma"
+    elif kind == "RPAR" and wants_operand and previous is not None and previous[0] == "COMMA":
+        hint = "a trailing ',': remove it"
+    elif kind == "$END" and wants_operand:
+        hint = "the expression is cut short: add the operand, e.g. `Status eq 'Online'`"
+    elif kind == "$END" and expected & {"RPAR", "RBRACKET", "RBRACE"}:
+        opened = _open_bracket(tokens, index)
+        if opened is not None:
+            line = text.count("\n", 0, opened[2]) + 1
+            column = opened[2] - (text.rfind("\n", 0, opened[2]) + 1) + 1
+            closer = {"LPAR": ")", "LBRACKET": "]", "LBRACE": "}"}[opened[0]]
+            hint = f"the '{opened[1]}' at line {line}, column {column} is never closed: add '{closer}'"
+            description = f"missing '{closer}'"
+    elif kind == "RPAR" and "RPAR" not in expected and _open_bracket(tokens, index) is None:
+        description = "unmatched ')'"
+        hint = "this ')' closes no '(': remove it or add the '(' it belongs to"
+    elif kind == "COMMA" and previous is not None and expected & {"RPAR"} and "COMMA" not in expected:
+        hint = "only primitive literals may be listed in '(...)' after 'in' (a list of properties is not allowed)"
+    elif kind == "LPAR" and previous is not None and previous[0] == "FIELD" and previous[3] < pos:
+        hint = f"no space may stand between a function name and '(': write `{previous[1]}(`"
+    elif kind in ("ANY", "ALL"):
+        hint = f"{raw}() follows a collection path: `Tags/{raw.lower()}(t: t eq 'x')`"
+    elif (
+        kind == "RPAR"
+        and previous is not None
+        and previous[0] == "LPAR"
+        and values
+        and isinstance(values[-2] if len(values) > 1 else None, tuple)
+        and values[-2][0] == "ALL"
+    ):
+        hint = "all() needs a lambda: `Tags/all(t: t ne 'x')`"
+    return ConditionSyntaxError(
+        description, text=text, pos=pos, end_pos=end, expected=_expected_words(expected), hint=hint
+    )
+
+
+def _subject(tokens: list[_Token], index: int) -> str:
+    """The path just before `tokens[index]`, as written (for hints)."""
+    parts: list[str] = []
+    for kind, raw, *_ in reversed(tokens[:index]):
+        if kind in ("FIELD", "SLASH", "QNAME"):
+            parts.append(raw.replace(".", "/"))
+        else:
+            break
+    return "".join(reversed(parts)) or "Name"
+
+
+def _comparison_hint(word: str, tokens: list[_Token], index: int) -> str:
+    subject = _subject(tokens, index)
+    following = tokens[index + 1] if index + 1 < len(tokens) else None
+    if following is not None and following[0] == "ASSIGN":
+        following = tokens[index + 2] if index + 2 < len(tokens) else None
+    value = following[1] if following is not None and following[0] != "$END" else "value"
+    shown = value if len(value) <= 30 else value[:27] + "..."
+    return f"OData compares with words: write `{subject} {word} {shown}`"
+
+
+def keyword_kinds() -> frozenset[str]:
+    """The names of the keyword terminals (reserved words) of the OData grammar."""
+    return frozenset(_get_tables().keywords.values())
+
+
+def _write_tables() -> None:  # pragma: no cover - a maintenance command
+    data = build_table_data(odata_grammar_text())
+    _TABLES_FILE.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    print(f"wrote {_TABLES_FILE} for grammar {data['grammar_sha256'][:12]}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    _write_tables()
