@@ -17,7 +17,8 @@ CwaQueryError
     ├── PermissionDeniedError                403
     ├── NotFoundError                        404
     ├── RateLimitedError                     429, after the retry budget
-    └── ServerError                          5xx, after the retry budget
+    ├── ServerError                          5xx, after the retry budget
+    └── DecodeError                          an answer that cannot be read (not JSON, nested too deep)
 ```
 
 Exceptions of the libraries below (lark, httpx) never reach the caller untranslated:
@@ -37,6 +38,7 @@ __all__ = [
     "ConditionSyntaxError",
     "ConfigurationError",
     "CwaQueryError",
+    "DecodeError",
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitedError",
@@ -261,3 +263,11 @@ class RateLimitedError(ApiError):
 
 class ServerError(ApiError):
     """5xx that outlasted the retry budget."""
+
+
+class DecodeError(ApiError):
+    """The server's answer cannot be read: not JSON, nested deeper than the client decodes,
+    or not the shape expected (a list request answered with an object).
+
+    `status` is the answer's status (often 200), `method` and `path` name the request.
+    """

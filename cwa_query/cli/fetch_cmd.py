@@ -26,7 +26,7 @@ from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ..client._client import Client
+    from ..client import Client
 
 from ._args import positive_int
 
@@ -136,8 +136,7 @@ def run(args: argparse.Namespace) -> int:
 
 @contextlib.contextmanager
 def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
-    from ..client._client import Client
-    from ..client._retry import RetryPolicy
+    from ..client import Client, RetryPolicy
 
     if args.retries < 0 or not args.timeout > 0:
         from ..errors import ConfigurationError

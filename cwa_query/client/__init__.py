@@ -1,4 +1,57 @@
 """The executor: an httpx client in layers (auth flow, retries, rate limits, pagination).
 
-The public names are re-exported from [`cwa_query`][cwa_query].
+```
+httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal, 401s by token generation)
+└── LogTransport                   one log record per HTTP exchange
+    └── RetryTransport             429 waits; 5xx, drops, timeouts back off with full jitter
+        └── LimitTransport         at most `max_in_flight` at once; the request rate (RateLimiter)
+            └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
+```
+
+Each layer is public and replaceable: `Client(auth=..., limiter=..., retry=..., transport=...)`,
+or build your own `httpx.Client` from the transports. The most used names are also
+re-exported from [`cwa_query`][cwa_query].
 """
+
+from ._answers import MAX_JSON_DEPTH, api_error, loads
+from ._async_client import AsyncClient
+from ._auth import LOGIN_EXTENSION, MAX_RESENDS_ON_401, MAX_UNUSED_TOKENS, TokenAuth
+from ._client import Client
+from ._limits import AsyncLimitTransport, LimitTransport, RateLimiter
+from ._logging import AsyncLogTransport, LogTransport
+from ._pagination import Page, PagePlan
+from ._profiles import PROFILES, Profile, TokenGrant, get_profile
+from ._retry import IDEMPOTENT_EXTENSION, RETRIES_EXTENSION, AsyncRetryTransport, RetryPolicy, RetryTransport
+from ._settings import ClientOptions, QueryOptions, Where, api_base_url
+
+__all__ = [
+    "IDEMPOTENT_EXTENSION",
+    "LOGIN_EXTENSION",
+    "MAX_JSON_DEPTH",
+    "MAX_RESENDS_ON_401",
+    "MAX_UNUSED_TOKENS",
+    "PROFILES",
+    "RETRIES_EXTENSION",
+    "AsyncClient",
+    "AsyncLimitTransport",
+    "AsyncLogTransport",
+    "AsyncRetryTransport",
+    "Client",
+    "ClientOptions",
+    "LimitTransport",
+    "LogTransport",
+    "Page",
+    "PagePlan",
+    "Profile",
+    "QueryOptions",
+    "RateLimiter",
+    "RetryPolicy",
+    "RetryTransport",
+    "TokenAuth",
+    "TokenGrant",
+    "Where",
+    "api_base_url",
+    "api_error",
+    "get_profile",
+    "loads",
+]

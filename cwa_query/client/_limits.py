@@ -2,7 +2,7 @@
 
 Two pieces, both replaceable:
 
-* [`RateLimiter`][cwa_query.client._limits.RateLimiter] (pure bookkeeping, thread-safe, never
+* [`RateLimiter`][cwa_query.RateLimiter] (pure bookkeeping, thread-safe, never
   sleeps) answers "may a request go now, or in how many seconds?". It starts from a
   client-side cap (a sliding window: at most N requests in any `window` seconds; the seed
   profile's default is 60 a minute) and, once the server sends `X-RateLimit-Limit`,
@@ -27,36 +27,29 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import httpx
 
-__all__ = ["AsyncLimitTransport", "LimitTransport", "RateLimiter", "reset_seconds"]
+from ._headers import int_header, reset_seconds, retry_after
 
-_EPSILON = 0.02  # seconds added to a wait for a server window, against clock granularity
+__all__ = [
+    "CLOCK_SLACK",
+    "DEFAULT_MAX_IN_FLIGHT",
+    "DEFAULT_WINDOW",
+    "MIN_SERVER_WINDOW",
+    "SAME_WINDOW_TOLERANCE",
+    "AsyncLimitTransport",
+    "LimitTransport",
+    "RateLimiter",
+]
 
-
-def reset_seconds(value: str | None) -> float | None:
-    """`X-RateLimit-Reset` as seconds from now (it may be seconds, or an epoch timestamp).
-
-    >>> reset_seconds("30"), reset_seconds(None), reset_seconds("x")
-    (30.0, None, None)
-    """
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if number > 1e9:  # an epoch timestamp
-        number -= time.time()
-    return max(0.0, number)
-
-
-def _int_header(headers: Mapping[str, str], name: str) -> int | None:
-    value = headers.get(name)
-    if value is None:
-        return None
-    try:
-        return int(float(value))
-    except ValueError:
-        return None
+#: seconds added to a wait for the server's window to roll over, against clock granularity
+CLOCK_SLACK = 0.02
+#: the shortest server window assumed (seconds), when `X-RateLimit-Reset` says less
+MIN_SERVER_WINDOW = 1.0
+#: two `X-RateLimit-Reset` readings whose window ends lie within this many seconds are one window
+SAME_WINDOW_TOLERANCE = 1.0
+#: the default window of a client-side cap: "per minute"
+DEFAULT_WINDOW = 60.0
+#: requests in flight at once by default (the seed document's figure)
+DEFAULT_MAX_IN_FLIGHT = 10
 
 
 class RateLimiter:
@@ -74,7 +67,7 @@ class RateLimiter:
         self,
         per_window: float | None = None,
         *,
-        window: float = 60.0,
+        window: float = DEFAULT_WINDOW,
         follow_server: bool = True,
         user_set: bool = False,
         clock: Callable[[], float] = time.monotonic,
@@ -125,9 +118,9 @@ class RateLimiter:
             if self._server_limit is not None:
                 if now >= self._server_window_end:  # the server's window has rolled over
                     self._server_remaining = self._server_limit
-                    self._server_window_end = now + max(self._server_window_len, 1.0)
+                    self._server_window_end = now + max(self._server_window_len, MIN_SERVER_WINDOW)
                 if self._server_remaining <= 0:
-                    wait = max(wait, self._server_window_end - now + _EPSILON)
+                    wait = max(wait, self._server_window_end - now + CLOCK_SLACK)
             if wait > 0:
                 return wait
             if use_cap:
@@ -139,8 +132,6 @@ class RateLimiter:
 
     def release(self, status: int | None, headers: Mapping[str, str] | None) -> None:
         """Record the end of a request taken with `try_acquire` (`status` None: no response)."""
-        from ._retry import retry_after
-
         with self._lock:
             self._in_flight = max(0, self._in_flight - 1)
             if headers is None:
@@ -155,8 +146,8 @@ class RateLimiter:
                 self._observe(lowered, now)
 
     def _observe(self, headers: Mapping[str, str], now: float) -> None:
-        limit = _int_header(headers, "x-ratelimit-limit")
-        remaining = _int_header(headers, "x-ratelimit-remaining")
+        limit = int_header(headers, "x-ratelimit-limit")
+        remaining = int_header(headers, "x-ratelimit-remaining")
         reset = reset_seconds(headers.get("x-ratelimit-reset"))
         if limit is None or remaining is None or reset is None or limit <= 0:
             return
@@ -164,10 +155,10 @@ class RateLimiter:
         remaining -= self._in_flight
         window_end = now + reset
         self._server_window_len = max(self._server_window_len, reset)
-        if self._server_limit is None or window_end > self._server_window_end + 1.0:
+        if self._server_limit is None or window_end > self._server_window_end + SAME_WINDOW_TOLERANCE:
             self._server_remaining = remaining  # a new window
             self._server_window_end = window_end
-        elif window_end >= self._server_window_end - 1.0:  # the same window
+        elif window_end >= self._server_window_end - SAME_WINDOW_TOLERANCE:  # the same window
             self._server_remaining = min(self._server_remaining, remaining)
             self._server_window_end = max(self._server_window_end, window_end)
         # else: an answer counted in a window that has already rolled over
@@ -188,7 +179,7 @@ class LimitTransport(httpx.BaseTransport):
         self,
         transport: httpx.BaseTransport,
         *,
-        max_in_flight: int = 10,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -227,7 +218,7 @@ class AsyncLimitTransport(httpx.AsyncBaseTransport):
         self,
         transport: httpx.AsyncBaseTransport,
         *,
-        max_in_flight: int = 10,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         limiter: RateLimiter | None = None,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     ) -> None:

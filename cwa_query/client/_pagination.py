@@ -1,6 +1,6 @@
 """Pagination: which pages to ask for, in what order, and when to stop.
 
-[`PagePlan`][cwa_query.client._pagination.PagePlan] is the pure part (no I/O): page 1 first; then
+[`PagePlan`][cwa_query.client.PagePlan] is the pure part (no I/O): page 1 first; then
 
 * with paging headers (seed): the remaining pages are known, and up to `prefetch` of them
   are in flight at once;
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -48,27 +48,6 @@ class Page:
 
     def __repr__(self) -> str:
         return f"Page(number={self.number}, records={len(self.records)}, total_count={self.total_count})"
-
-
-def paging_from_headers(headers: Mapping[str, str], page_size: int) -> tuple[int | None, int | None]:
-    """`(total_count, total_pages)` from `X-Total-Count` / `X-Total-Pages`, each `None` if absent.
-
-    >>> paging_from_headers({"X-Total-Count": "501"}, 250)
-    (501, 3)
-    """
-
-    def number(name: str) -> int | None:
-        value: str | None = headers.get(name)
-        try:
-            return int(value) if value is not None else None
-        except ValueError:
-            return None
-
-    count = number("X-Total-Count")
-    pages = number("X-Total-Pages")
-    if pages is None and count is not None:
-        pages = math.ceil(count / page_size) if page_size else None
-    return count, pages
 
 
 class PagePlan:

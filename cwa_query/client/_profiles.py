@@ -13,26 +13,15 @@ these facts instead of testing the profile's name.
 from __future__ import annotations
 
 import datetime as _dt
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .. import errors
-from ..errors import ApiError
+from ..errors import ConfigurationError
 from ..language._render import Dialect
+from ._answers import get_key
 
-__all__ = [
-    "PROFILES",
-    "ErrorBody",
-    "Profile",
-    "ProfileName",
-    "TokenGrant",
-    "api_error",
-    "get_profile",
-    "parse_error_body",
-    "parse_expiration",
-]
+__all__ = ["PROFILES", "Profile", "ProfileName", "TokenGrant", "get_profile", "parse_expiration"]
 
 ProfileName = Literal["seed", "automate"]
 
@@ -52,15 +41,6 @@ class TokenGrant:
 
     def __repr__(self) -> str:  # never show the token
         return f"TokenGrant(access_token=***, expires_at={self.expires_at!r})"
-
-
-@dataclass(frozen=True, slots=True)
-class ErrorBody:
-    """An error answer's `code`, `message` and `details`, whichever shape it came in."""
-
-    code: str | None
-    message: str
-    details: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,36 +75,25 @@ class Profile:
 
     def two_factor_required(self, body: Any) -> bool:
         """Whether a login answer asks for a two-factor code."""
-        return isinstance(body, Mapping) and _get(body, "IsTwoFactorRequired") is True
+        return isinstance(body, Mapping) and get_key(body, "IsTwoFactorRequired") is True
 
     def grant_from(self, body: Any, *, now: float) -> TokenGrant | None:
         """The token in a login or refresh answer, or `None` if it holds none."""
         if not isinstance(body, Mapping):
             return None
-        token = _get(body, "AccessToken")
+        token = get_key(body, "AccessToken")
         if not isinstance(token, str) or not token:
             return None
         expires_at: float | None = None
         if self.name == "seed":
-            seconds = _get(body, "ExpiresIn")
+            seconds = get_key(body, "ExpiresIn")
             if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
                 expires_at = now + float(seconds)
         else:
-            expires_at = parse_expiration(_get(body, "ExpirationDate"))
-        refresh = _get(body, "RefreshToken")
+            expires_at = parse_expiration(get_key(body, "ExpirationDate"))
+        refresh = get_key(body, "RefreshToken")
         lifetime = None if expires_at is None else max(0.0, expires_at - now)
         return TokenGrant(token, expires_at, lifetime, refresh if isinstance(refresh, str) and refresh else None)
-
-
-def _get(body: Mapping[str, Any], name: str) -> Any:
-    """`body[name]`, matching the key without regard to case (the real server's habit)."""
-    if name in body:
-        return body[name]
-    lowered = name.lower()
-    for key, value in body.items():
-        if isinstance(key, str) and key.lower() == lowered:
-            return value
-    return None
 
 
 def parse_expiration(value: Any) -> float | None:
@@ -149,52 +118,6 @@ def parse_expiration(value: Any) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=_dt.UTC)
     return moment.timestamp()
-
-
-def parse_error_body(content: bytes, status: int) -> ErrorBody:
-    """Read an error answer: `{"error": {"code", "message", "details"}}` (seed),
-    `{"Message": ...}` (ASP.NET, the real server), or plain text as the fallback.
-
-    >>> parse_error_body(b'{"error": {"code": "BadRequest", "message": "bad", "details": {"f": 1}}}', 400)
-    ErrorBody(code='BadRequest', message='bad', details={'f': 1})
-    >>> parse_error_body(b'{"Message": "Invalid field"}', 400)
-    ErrorBody(code=None, message='Invalid field', details=None)
-    >>> parse_error_body(b'gateway down', 502)
-    ErrorBody(code=None, message='gateway down', details=None)
-    """
-    text = content.decode("utf-8", errors="replace").strip()
-    try:
-        body = json.loads(text) if text else None
-    except ValueError:
-        body = None
-    if isinstance(body, Mapping):
-        inner = _get(body, "error")
-        if isinstance(inner, Mapping):
-            code = _get(inner, "code")
-            message = _get(inner, "message")
-            return ErrorBody(
-                str(code) if code is not None else None,
-                str(message) if message is not None else _reason(status),
-                _get(inner, "details"),
-            )
-        message = _get(body, "Message")
-        if message is not None:
-            details = {k: v for k, v in body.items() if str(k).lower() != "message"} or None
-            return ErrorBody(None, str(message), details)
-    if isinstance(body, str) and body:
-        return ErrorBody(None, body)
-    if not text:
-        return ErrorBody(None, _reason(status))
-    return ErrorBody(None, text if len(text) <= 500 else text[:500] + "...")
-
-
-def _reason(status: int) -> str:
-    from http import HTTPStatus
-
-    try:
-        return HTTPStatus(status).phrase
-    except ValueError:
-        return f"HTTP {status}"
 
 
 PROFILES: dict[str, Profile] = {
@@ -232,42 +155,4 @@ def get_profile(name: str | Profile) -> Profile:
     try:
         return PROFILES[name]
     except KeyError:
-        raise errors.ConfigurationError(f"unknown profile {name!r}: choose 'seed' or 'automate'") from None
-
-
-_ERROR_CLASSES: dict[int, str] = {
-    400: "BadRequestError",
-    401: "AuthenticationError",
-    403: "PermissionDeniedError",
-    404: "NotFoundError",
-    429: "RateLimitedError",
-}
-
-
-def api_error(response: Any, *, method: str | None = None, path: str | None = None) -> ApiError:
-    """The typed [`ApiError`][cwa_query.ApiError] for an error answer (an `httpx.Response`)."""
-    from ._retry import retry_after
-
-    status: int = response.status_code
-    body = parse_error_body(response.content, status)
-    method = method or response.request.method
-    path = path or response.request.url.path
-    if status == 429:
-        return errors.RateLimitedError(
-            body.message,
-            status=status,
-            code=body.code,
-            details=body.details,
-            method=method,
-            path=path,
-            retry_after=retry_after(response.headers),
-        )
-    name = _ERROR_CLASSES.get(status)
-    cls: type[errors.ApiError]
-    if name is not None:
-        cls = getattr(errors, name)
-    elif status >= 500:
-        cls = errors.ServerError
-    else:
-        cls = errors.ApiError
-    return cls(body.message, status=status, code=body.code, details=body.details, method=method, path=path)
+        raise ConfigurationError(f"unknown profile {name!r}: choose 'seed' or 'automate'") from None

@@ -1,6 +1,6 @@
 """Retries: what to retry, how long to wait, and the transports that do it.
 
-[`RetryPolicy`][cwa_query.client._retry.RetryPolicy] decides (pure, no I/O); `RetryTransport` and
+[`RetryPolicy`][cwa_query.RetryPolicy] decides (pure, no I/O); `RetryTransport` and
 `AsyncRetryTransport` wrap another httpx transport and apply it:
 
 * 429: wait what the server asks (`Retry-After`, else `X-RateLimit-Reset`), then retry;
@@ -21,14 +21,15 @@ surely never reached the server: a refused connection or a 429.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 import httpx
+
+from ._headers import retry_after
 
 __all__ = ["IDEMPOTENT_EXTENSION", "RETRIES_EXTENSION", "AsyncRetryTransport", "RetryPolicy", "RetryTransport"]
 
@@ -108,33 +109,6 @@ class RetryPolicy:
 
     def _jitter(self, retry: int, rng: random.Random | None) -> float:
         return (rng or random).uniform(0.0, self.backoff_ceiling(retry))
-
-
-def retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds a 429 asks to wait: `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset`.
-
-    >>> retry_after({"Retry-After": "3"})
-    3.0
-    >>> retry_after({"X-RateLimit-Reset": "12"})
-    12.0
-    >>> retry_after({}) is None
-    True
-    """
-    lowered = {k.lower(): v for k, v in headers.items()}
-    value = lowered.get("retry-after")
-    if value is not None:
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            try:
-                moment = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                moment = None
-            if moment is not None:
-                return max(0.0, moment.timestamp() - time.time())
-    from ._limits import reset_seconds
-
-    return reset_seconds(lowered.get("x-ratelimit-reset"))
 
 
 def is_idempotent(request: httpx.Request) -> bool:

@@ -24,7 +24,7 @@ from cwa_query import (
     TwoFactorRequiredError,
     evaluate,
 )
-from cwa_query.client._retry import RetryPolicy
+from cwa_query.client import RetryPolicy, TokenAuth
 from cwa_query.sandbox import Sandbox, dataset
 
 RECORDS = 480
@@ -80,7 +80,7 @@ def fetch_ids(sandbox: Sandbox, mode: str, where: Any = None, **extra: Any) -> l
 
     def prepare(client: Client | AsyncClient) -> None:
         if clock_behind is not None:  # a client whose clock runs behind the server's
-            assert client.auth is not None
+            assert isinstance(client.auth, TokenAuth)
             client.auth._clock = lambda: time.time() - clock_behind
 
     if mode == "sync":
@@ -300,8 +300,8 @@ def test_secrets_stay_out_of_logs_and_errors(caplog: pytest.LogCaptureFixture, m
         with Client(sandbox.url, **settings) as client:
             client.get_all("Computers", limit=3)
             texts += [repr(client), repr(client.auth), str(vars(client))]
-            assert client.auth is not None and client.auth._grant is not None
-            tokens = [client.auth._grant.access_token]
+            assert isinstance(client.auth, TokenAuth) and client.auth.grant is not None
+            tokens = [client.auth.grant.access_token]
     assert tokens
     logged = caplog.text + "\n".join(texts)
     assert "Authorization" not in caplog.text and "Bearer" not in caplog.text

@@ -1,0 +1,160 @@
+"""`AsyncClient`: the asyncio client, the same surface as `Client` with `await` and `async for`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from typing import Any, TypeVar, Unpack
+
+import httpx
+
+from ..errors import CwaQueryError
+from ._answers import decode_json
+from ._base import ClientBase, Record
+from ._limits import AsyncLimitTransport
+from ._logging import AsyncLogTransport
+from ._pagination import Page, iter_pages_async
+from ._requests import ListQuery, api_path
+from ._retry import AsyncRetryTransport
+from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
+
+__all__ = ["AsyncClient"]
+
+T = TypeVar("T")
+
+
+class AsyncClient(ClientBase):
+    """The asynchronous client (asyncio): the same surface as [`Client`][cwa_query.Client],
+    with `await` and `async for`.
+
+    ```python
+    async with AsyncClient.from_env() as client:
+        async for computer in client.iter_records("Computers", "Status = 'Online'"):
+            ...
+    ```
+    """
+
+    def __init__(
+        self, server: str, *, transport: httpx.AsyncBaseTransport | None = None, **options: Unpack[ClientOptions]
+    ) -> None:
+        super().__init__(server, **options)
+        inner = transport or httpx.AsyncHTTPTransport(verify=True, limits=self._pool_limits())
+        stack = AsyncLogTransport(
+            AsyncRetryTransport(
+                AsyncLimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy
+            )
+        )
+        self._http = httpx.AsyncClient(transport=stack, **self._http_options())
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> AsyncClient:
+        """An async client configured from the environment (see `Client.from_env`)."""
+        settings = settings_from_env(overrides)
+        return cls(settings.pop("server"), **settings)
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections."""
+        await self._http.aclose()
+
+    async def _send(self, method: str, url: str, json: Any = None) -> httpx.Response:
+        path = api_path(self.base_url, url)
+        try:
+            request = self._http.build_request(method, url, json=json)
+            response = await self._http.send(request)
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, path) from exc
+        return self._check(response)
+
+    async def request(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> Any:
+        """Send one request to `path` (relative to the API root) and return its JSON answer."""
+        method, url, body = self._build(method, path, params=params, json=json)
+        return decode_json(await self._send(method, url, body))
+
+    async def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        """`GET path` (relative to the API root); returns the JSON answer."""
+        return await self.request("GET", path, params=params)
+
+    def _fetch_page(self, query: ListQuery) -> Callable[[int], Awaitable[Page]]:
+        async def fetch(number: int) -> Page:
+            return self._page(await self._send("GET", query.url(number)), number, query.page_size)
+
+        return fetch
+
+    def iter_pages(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> AsyncIterator[Page]:
+        """Pages of `endpoint` in order (`async for`); the condition is checked at once."""
+        query, plan = self._prepare(endpoint, where, **options)
+        return iter_pages_async(self._fetch_page(query), plan)
+
+    def iter_records(
+        self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]
+    ) -> AsyncIterator[Record]:
+        """The records of `endpoint` matching `where` (`async for`); see `Client.iter_records`."""
+        pages = self.iter_pages(endpoint, where, **options)
+        return _records(pages)
+
+    async def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
+        """Every record of `iter_records(endpoint, where, **options)`, as a list."""
+        return [record async for record in self.iter_records(endpoint, where, **options)]
+
+    async def computers(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
+        """Computers matching `where` (all pages)."""
+        return await self.get_all("Computers", where, **options)
+
+    async def computer(self, computer_id: int | str) -> Record:
+        """One computer by id (`NotFoundError` if there is none)."""
+        result: Record = await self.get(f"Computers/{computer_id}")
+        return result
+
+    async def clients(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
+        """Clients matching `where` (all pages)."""
+        return await self.get_all("Clients", where, **options)
+
+    async def alerts(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
+        """Alerts matching `where` (all pages)."""
+        return await self.get_all("Alerts", where, **options)
+
+    async def run_script(
+        self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        """Run a script on a computer (`POST Computers/{id}/Scripts/{script}/Execute`)."""
+        return await self.request(
+            "POST", f"Computers/{computer_id}/Scripts/{script_id}/Execute", json={"Parameters": dict(params or {})}
+        )
+
+    async def batch(
+        self,
+        func: Callable[[T], Awaitable[Any]],
+        items: Iterable[T],
+        *,
+        return_exceptions: bool = False,
+    ) -> list[Any]:
+        """Await `func(item)` for every item, up to `max_in_flight` at once; results in order.
+
+        With `return_exceptions=True` a failed call's `CwaQueryError` takes its place.
+        """
+        gate = asyncio.Semaphore(self.max_in_flight)
+
+        async def call(item: T) -> Any:
+            async with gate:
+                try:
+                    return await func(item)
+                except CwaQueryError as exc:
+                    if return_exceptions:
+                        return exc
+                    raise
+
+        return list(await asyncio.gather(*(call(item) for item in items)))
+
+
+async def _records(pages: AsyncIterator[Page]) -> AsyncIterator[Record]:
+    async for page in pages:
+        for record in page.records:
+            yield record

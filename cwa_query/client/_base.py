@@ -1,0 +1,211 @@
+"""What `Client` and `AsyncClient` share: settings, building list requests, reading answers.
+
+No I/O happens here: the two clients add the sending, each in its own way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import httpx
+
+from ..errors import ApiError, AuthenticationError, ConfigurationError, TransportError
+from ..language._render import as_node, encode, render
+from ._answers import api_error, decode_error, decode_json, retyped
+from ._auth import DEFAULT_REFRESH_MARGIN, TokenAuth
+from ._headers import paging_from_headers
+from ._limits import DEFAULT_MAX_IN_FLIGHT, DEFAULT_WINDOW, RateLimiter
+from ._pagination import Page, PagePlan
+from ._profiles import Profile, get_profile
+from ._requests import ListQuery, check_page_size, endpoint_path, field_list, params_string, quote
+from ._retry import RETRIES_EXTENSION, RetryPolicy
+from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, Where, api_base_url
+
+__all__ = ["ClientBase", "Record"]
+
+Record = dict[str, Any]
+
+
+class ClientBase:
+    """Settings, request building and answer reading shared by both clients (see `Client`)."""
+
+    def __init__(
+        self,
+        server: str,
+        *,
+        username: str | None = None,
+        password: str | None = None,
+        two_factor_code: str | None = None,
+        client_id: str | None = None,
+        profile: str | Profile = "seed",
+        timeout: float | httpx.Timeout | None = 30.0,
+        allow_insecure: bool = False,
+        page_size: int = DEFAULT_PAGE_SIZE,
+        max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
+        prefetch: int | None = None,
+        rate_limit: float | str | None = "default",
+        rate_window: float = DEFAULT_WINDOW,
+        retry: RetryPolicy | None = None,
+        refresh_margin: float = DEFAULT_REFRESH_MARGIN,
+        auth: httpx.Auth | None = None,
+        limiter: RateLimiter | None = None,
+    ) -> None:
+        self.profile = get_profile(profile)
+        self.base_url = api_base_url(server, allow_insecure=allow_insecure)
+        if (username is None) != (password is None):
+            raise ConfigurationError("pass both username and password, or neither")
+        if auth is not None and username is not None:
+            raise ConfigurationError("pass either auth= or username and password, not both")
+        if max_in_flight < 1:
+            raise ConfigurationError(f"max_in_flight must be at least 1, not {max_in_flight}")
+        self.page_size = check_page_size(page_size)
+        self.max_in_flight = max_in_flight
+        if prefetch is not None and prefetch < 1:
+            raise ConfigurationError(f"prefetch must be at least 1, not {prefetch}")
+        self.prefetch = prefetch
+        self.timeout = timeout
+        self.retry_policy = retry or RetryPolicy()
+        self.limiter = limiter if limiter is not None else self._limiter(rate_limit, rate_window)
+        self.auth: httpx.Auth | None = auth
+        if username is not None and password is not None:
+            self.auth = TokenAuth(
+                self.base_url,
+                self.profile,
+                username=username,
+                password=password,
+                two_factor_code=two_factor_code,
+                client_id=client_id,
+                refresh_margin=refresh_margin,
+            )
+        if client_id is None and isinstance(auth, TokenAuth):
+            client_id = auth.client_id
+        self.client_id = client_id
+        self._headers = {"Accept": "application/json", "User-Agent": _user_agent()}
+        if self.profile.requires_client_id and client_id:
+            self._headers["ClientId"] = client_id
+
+    def _limiter(self, rate_limit: float | str | None, rate_window: float) -> RateLimiter:
+        if rate_limit == "default":
+            return RateLimiter(self.profile.default_rate_per_minute, window=DEFAULT_WINDOW)
+        if rate_limit is None or isinstance(rate_limit, (int, float)):
+            return RateLimiter(rate_limit, window=rate_window, user_set=rate_limit is not None)
+        raise ConfigurationError(f"rate_limit must be a number of requests, None or 'default', not {rate_limit!r}")
+
+    def _pool_limits(self) -> httpx.Limits:
+        """Connections for the default transport: as many as requests may be in flight."""
+        return httpx.Limits(max_connections=self.max_in_flight, max_keepalive_connections=self.max_in_flight)
+
+    def _http_options(self) -> dict[str, Any]:
+        """What the sync and async httpx clients are built with, beside the transport."""
+        return {
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "timeout": self.timeout,
+            "headers": self._headers,
+            "follow_redirects": False,
+        }
+
+    def __repr__(self) -> str:
+        username = getattr(self.auth, "username", None)
+        user = f" username={username!r}" if isinstance(username, str) else ""
+        return f"<{type(self).__name__} profile={self.profile.name!r} base_url={self.base_url!r}{user}>"
+
+    # ---------------------------------------------------------------- building requests
+
+    def _prepare(
+        self,
+        endpoint: str,
+        where: Where = None,
+        *,
+        page_size: int | None = None,
+        order_by: str | None = None,
+        include_fields: str | Sequence[str] | None = None,
+        exclude_fields: str | Sequence[str] | None = None,
+        expand: str | Sequence[str] | None = None,
+        limit: int | None = None,
+    ) -> tuple[ListQuery, PagePlan]:
+        """Check and encode a list request (no I/O): a bad condition or option raises here."""
+        path = endpoint_path(endpoint)
+        size = check_page_size(page_size) if page_size is not None else self.page_size
+        parts: list[str] = []
+        condition = None
+        if where is not None:
+            node = as_node(where)
+            condition = render(node, self.profile.dialect)
+            parts.append("condition=" + encode(node, self.profile.dialect))
+        if order_by is not None:
+            text = str(order_by).strip()
+            if not text:
+                raise ConfigurationError("order_by is empty")
+            parts.append("orderBy=" + quote(text))
+        for name, value in (("includeFields", include_fields), ("excludeFields", exclude_fields), ("expand", expand)):
+            joined = field_list(value, name)
+            if joined is not None:
+                parts.append(f"{name}={quote(joined)}")
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+            raise ConfigurationError(f"limit must be a non-negative integer, not {limit!r}")
+        plan = PagePlan(
+            page_size=size, limit=limit, prefetch=self._prefetch(size), paging_headers=self.profile.paging_headers
+        )
+        return ListQuery(path, condition, "&".join(parts), size), plan
+
+    def _prefetch(self, page_size: int) -> int:
+        """Pages fetched ahead: as set, else `max_in_flight` but about `PREFETCH_RECORDS` records at most."""
+        if self.prefetch is not None:
+            return self.prefetch
+        return max(1, min(self.max_in_flight, max(2, -(-PREFETCH_RECORDS // page_size))))
+
+    def _build(
+        self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None
+    ) -> tuple[str, str, Any]:
+        url = endpoint_path(path)
+        query = params_string(params)
+        return method.upper(), (f"{url}?{query}" if query else url), json
+
+    # ---------------------------------------------------------------- reading answers
+
+    def _check(self, response: httpx.Response) -> httpx.Response:
+        if response.is_success:
+            return response
+        error = api_error(response)
+        if isinstance(error, AuthenticationError):
+            error = self._explain_401(error)
+        raise error
+
+    def _explain_401(self, error: ApiError) -> ApiError:
+        hints = []
+        if self.auth is None:
+            hints.append("no credentials were given (username/password, or the CONNECTWISE_AUTOMATE_* variables)")
+        if self.profile.requires_client_id and not self.client_id:
+            hints.append("the automate profile needs a ClientId: pass client_id= or set CONNECTWISE_AUTOMATE_CLIENT_ID")
+        if not hints:
+            return error
+        return retyped(error, message=f"{error.message} ({'; '.join(hints)})")
+
+    def _page(self, response: httpx.Response, number: int, page_size: int) -> Page:
+        records = decode_json(response)
+        if not isinstance(records, list):
+            raise decode_error(
+                response, f"expected a JSON array of records, got {type(records).__name__}", "UnexpectedBody"
+            )
+        count, pages = paging_from_headers(response.headers, page_size) if self.profile.paging_headers else (None, None)
+        return Page(number, records, count, pages, response.request.extensions.get(RETRIES_EXTENSION, 0))
+
+    def _transport_error(self, exc: httpx.HTTPError, method: str, path: str) -> TransportError:
+        retries = 0
+        with contextlib.suppress(RuntimeError):  # an exception raised before any request was made
+            retries = exc.request.extensions.get(RETRIES_EXTENSION, 0)
+        kind = type(exc).__name__
+        detail = str(exc) or kind
+        suffix = f" after {retries} retries" if retries else ""
+        return TransportError(f"{kind} on {method} {path}{suffix}: {detail}", method=method, path=path)
+
+
+def _user_agent() -> str:
+    try:
+        return f"cwa_query/{importlib.metadata.version('cwa_query')}"
+    except importlib.metadata.PackageNotFoundError:  # run from a source tree that is not installed
+        return "cwa_query"

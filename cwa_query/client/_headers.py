@@ -1,0 +1,104 @@
+"""Reading the response headers the executor acts on: waits, rate windows, paging.
+
+One home for what the retry layer, the limit layer, the error map and the pagination
+planner all read, so that none of them imports another for it.
+
+>>> retry_after({"Retry-After": "3"}), reset_seconds("30"), paging_from_headers({"X-Total-Count": "501"}, 250)
+(3.0, 30.0, (501, 3))
+"""
+
+from __future__ import annotations
+
+import email.utils
+import math
+import time
+from collections.abc import Mapping
+
+__all__ = ["EPOCH_THRESHOLD", "int_header", "paging_from_headers", "reset_seconds", "retry_after"]
+
+#: an `X-RateLimit-Reset` above this many seconds is an epoch timestamp, not a duration
+EPOCH_THRESHOLD = 1e9
+
+
+def reset_seconds(value: str | None) -> float | None:
+    """`X-RateLimit-Reset` as seconds from now (it may be seconds, or an epoch timestamp).
+
+    >>> reset_seconds("30"), reset_seconds(None), reset_seconds("x")
+    (30.0, None, None)
+    """
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return None
+    if number > EPOCH_THRESHOLD:
+        number -= time.time()
+    return max(0.0, number)
+
+
+def retry_after(headers: Mapping[str, str]) -> float | None:
+    """Seconds a 429 asks to wait: `Retry-After` (seconds or an HTTP date), else `X-RateLimit-Reset`.
+
+    >>> retry_after({"Retry-After": "3"})
+    3.0
+    >>> retry_after({"X-RateLimit-Reset": "12"})
+    12.0
+    >>> retry_after({}) is None
+    True
+    """
+    lowered = {k.lower(): v for k, v in headers.items()}
+    value = lowered.get("retry-after")
+    if value is not None:
+        try:
+            seconds = float(value)
+        except ValueError:
+            try:
+                moment = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError, IndexError):
+                moment = None
+            if moment is not None:
+                return max(0.0, moment.timestamp() - time.time())
+        else:
+            if math.isfinite(seconds):
+                return max(0.0, seconds)
+    return reset_seconds(lowered.get("x-ratelimit-reset"))
+
+
+def int_header(headers: Mapping[str, str], name: str) -> int | None:
+    """The header `name` as an integer (`"12"`, `"12.0"`), or `None` if absent or not a number.
+
+    >>> int_header({"x-ratelimit-limit": "60"}, "x-ratelimit-limit"), int_header({}, "x")
+    (60, None)
+    """
+    value = headers.get(name)
+    if value is None:
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return int(number) if math.isfinite(number) else None
+
+
+def paging_from_headers(headers: Mapping[str, str], page_size: int) -> tuple[int | None, int | None]:
+    """`(total_count, total_pages)` from `X-Total-Count` / `X-Total-Pages`, each `None` if absent.
+
+    >>> paging_from_headers({"X-Total-Count": "501"}, 250)
+    (501, 3)
+    """
+
+    def number(name: str) -> int | None:
+        value: str | None = headers.get(name)
+        try:
+            return int(value) if value is not None else None
+        except ValueError:
+            return None
+
+    count = number("X-Total-Count")
+    pages = number("X-Total-Pages")
+    if pages is None and count is not None:
+        pages = math.ceil(count / page_size) if page_size else None
+    return count, pages
