@@ -11,7 +11,8 @@ with status 2, without a request. `--sandbox` starts the built-in sandbox in thi
 credentials come from `--server` and the `CONNECTWISE_AUTOMATE_*` variables. Records stream
 to the output as pages arrive (`csv` and `table` go through a temporary file first, to learn
 every column without holding the records in memory). `--output` is written to a temporary
-file beside it and renamed into place only when everything arrived.
+file beside it and renamed into place only when everything arrived; interrupted (SIGINT,
+SIGTERM, SIGHUP) or failed, it leaves the old file as it was and no temporary file behind.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import argparse
 import contextlib
 import json
 import os
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -38,6 +41,16 @@ _NO_SERVER = (
     "_PASSWORD, or _USER/_PASS[/_2FA], and CONNECTWISE_AUTOMATE_CLIENT_ID for automate), or try --sandbox"
 )
 _TABLE_CELL = 40
+# the signals that stop a fetch: each unwinds it (temporary file removed), exit 128 + signal number
+_STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class _Interrupted(BaseException):
+    """Raised in the main thread by a stop signal, so that every `finally` and `with` runs."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -113,7 +126,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.sandbox and not args.server and not os.environ.get("CONNECTWISE_AUTOMATE_SERVER"):
         return _error(_NO_SERVER, 2)
     try:
-        with contextlib.ExitStack() as stack:
+        with _STOP.installed(), contextlib.ExitStack() as stack:
             client = stack.enter_context(_open_client(args, profile))
             records = _records(client, args, where, fields, profile)
             with _destination(args.output) as out:
@@ -122,6 +135,9 @@ def run(args: argparse.Namespace) -> int:
         return _error(str(exc), 2)
     except CwaQueryError as exc:
         return _error(str(exc), 1)
+    except _Interrupted as stop:
+        print(f"cwa-query fetch: interrupted ({signal.Signals(stop.signum).name})", file=sys.stderr)
+        return 128 + stop.signum
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as Unix tools do, and keep
         # Python from complaining again when it flushes standard output at exit.
@@ -132,6 +148,56 @@ def run(args: argparse.Namespace) -> int:
     finally:
         _Progress.finish()
     return 0
+
+
+class _StopSignals:
+    """SIGINT, SIGTERM and SIGHUP unwind a fetch: each raises `_Interrupted` in the main thread.
+
+    The first one also sets all three to be ignored, so that the clean-up it starts is not
+    itself interrupted. Inside `held()` (creating, renaming or removing the output file) a
+    signal is only noted, and raised when the section ends: the file is never left half-done.
+    """
+
+    def __init__(self) -> None:
+        self._held = 0
+        self._pending: int | None = None
+
+    @contextlib.contextmanager
+    def installed(self) -> Iterator[None]:
+        """Install the handlers while inside (main thread only; elsewhere this does nothing)."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        previous = {signum: signal.signal(signum, self._handle) for signum in _STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+            self._pending = None
+
+    def _handle(self, signum: int, frame: object) -> None:
+        for each in _STOP_SIGNALS:
+            signal.signal(each, signal.SIG_IGN)
+        if self._held:
+            self._pending = signum
+            return
+        raise _Interrupted(signum)
+
+    @contextlib.contextmanager
+    def held(self) -> Iterator[None]:
+        """Note a stop signal instead of raising it until the end of the block."""
+        self._held += 1
+        try:
+            yield
+        finally:
+            self._held -= 1
+            if not self._held and self._pending is not None:
+                signum, self._pending = self._pending, None
+                raise _Interrupted(signum)
+
+
+_STOP = _StopSignals()
 
 
 @contextlib.contextmanager
@@ -258,22 +324,26 @@ def _destination(path: str | None) -> Iterator[IO[str]]:
         sys.stdout.flush()
         return
     directory = os.path.dirname(os.path.abspath(path))
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed only on success
-        "w",
-        encoding="utf-8",
-        newline="",
-        dir=directory,
-        prefix=f".{os.path.basename(path)}.",
-        suffix=".part",
-        delete=False,
-    )
+    handle: IO[str] | None = None
     try:
+        with _STOP.held():  # a signal now is raised once the file exists and can be removed
+            handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed only on success
+                "w",
+                encoding="utf-8",
+                newline="",
+                dir=directory,
+                prefix=f".{os.path.basename(path)}.",
+                suffix=".part",
+                delete=False,
+            )
         with handle:
             yield handle
-        os.replace(handle.name, path)
+        with _STOP.held():
+            os.replace(handle.name, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(handle.name)
+        if handle is not None:
+            with _STOP.held(), contextlib.suppress(OSError):
+                os.unlink(handle.name)
         raise
 
 
