@@ -1,6 +1,8 @@
 """Shared test settings: hypothesis profiles.
 
 * `dev` (default): quick, for the edit-test loop;
+* `quick`: fewer examples still, for the quick loop `pytest -m "not slow"` (chosen by that
+  marker expression when no profile is named);
 * `ci`: more examples, no deadline (CI machines are shared and noisy); chosen by
   `CI=true` in the environment or `HYPOTHESIS_PROFILE=ci`.
 """
@@ -9,9 +11,11 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=60, deadline=None)
+settings.register_profile("quick", max_examples=25, deadline=None)
 settings.register_profile(
     "ci",
     max_examples=400,
@@ -19,4 +23,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
     print_blob=True,
 )
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+def _profile(markexpr: str) -> str:
+    if os.environ.get("HYPOTHESIS_PROFILE"):
+        return os.environ["HYPOTHESIS_PROFILE"]
+    if os.environ.get("CI"):
+        return "ci"
+    return "quick" if markexpr.replace(" ", "") == "notslow" else "dev"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    settings.load_profile(_profile(config.getoption("markexpr") or ""))

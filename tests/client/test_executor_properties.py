@@ -63,12 +63,14 @@ def _sent_condition(client: Client, node: ast.Node) -> str:
     raise AssertionError("no condition sent")
 
 
+@pytest.mark.slow
 @given(node=conditions(dialect="seed"))
 def test_seed_condition_travels_exactly(node: ast.Node) -> None:
     with Client("127.0.0.1", profile="seed") as client:
         assert _sent_condition(client, node) == render(node, "seed")
 
 
+@pytest.mark.slow
 @given(node=conditions(dialect="automate"))
 def test_automate_condition_travels_exactly(node: ast.Node) -> None:
     with Client("127.0.0.1", profile="automate") as client:

@@ -164,7 +164,7 @@ def test_run_script(sandbox: Sandbox) -> None:
 
 # --------------------------------------------------------------------------- faults
 
-FAULT_KINDS = ["429", "500", "502", "503", "reset", "slow"]
+FAULT_KINDS = [pytest.param("429", marks=pytest.mark.slow), "500", "502", "503", "reset", "slow"]  # 429s wait
 
 
 @pytest.mark.parametrize("kind", FAULT_KINDS)
@@ -193,6 +193,7 @@ def test_auth_faults_reauthenticate_once(profile: str, mode: str, kind: str) -> 
 MIXED = "429=0.04,500=0.04,502=0.04,503=0.04,reset=0.05,slow=0.03"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where_index", [0, 1])
 def test_mixed_fault_schedule(profile: str, mode: str, where_index: int) -> None:
     where = CONDITIONS[profile][where_index]
@@ -204,6 +205,7 @@ def test_mixed_fault_schedule(profile: str, mode: str, where_index: int) -> None
     assert len(stats["faults_injected"]) >= 2
 
 
+@pytest.mark.slow
 def test_mixed_schedule_with_auth_faults_one_at_a_time(profile: str) -> None:
     with Sandbox(
         profile, records=RECORDS, faults=MIXED + ",expire=0.05,401=0.03", fault_seed=5, slow_ms=400
@@ -214,6 +216,7 @@ def test_mixed_schedule_with_auth_faults_one_at_a_time(profile: str) -> None:
 # --------------------------------------------------------------------------- tokens
 
 
+@pytest.mark.slow
 def test_expiry_mid_pagination_renews_the_token(profile: str, mode: str) -> None:
     # tokens live 2 s and pagination takes longer: renewed ahead of expiry (the refresh
     # endpoint; half the lifetime before, as the lifetime is short), never refused
@@ -224,6 +227,7 @@ def test_expiry_mid_pagination_renews_the_token(profile: str, mode: str) -> None
     assert stats["responses_by_status"].get("401", 0) == 0
 
 
+@pytest.mark.slow
 def test_expiry_mid_pagination_answered_with_401s(profile: str, mode: str) -> None:
     # a client clock 30 s behind keeps using the token after the server has expired it: the
     # requests in flight get 401s, one login serves them all, and each is sent once more
@@ -313,6 +317,7 @@ def test_secrets_stay_out_of_logs_and_errors(caplog: pytest.LogCaptureFixture, m
 # --------------------------------------------------------------------------- rate limits
 
 
+@pytest.mark.slow
 def test_seed_follows_the_servers_rate_limit_without_drawing_429s(mode: str) -> None:
     # 24 pages through windows of 10 requests a second: the X-RateLimit-* headers say when
     # the window is spent, and the client waits for the reset instead of drawing a 429
@@ -323,6 +328,7 @@ def test_seed_follows_the_servers_rate_limit_without_drawing_429s(mode: str) -> 
     assert stats["requests"] == 1 + 24  # the login and each page once
 
 
+@pytest.mark.slow
 def test_a_user_set_rate_keeps_the_automate_client_under_the_server_limit(mode: str) -> None:
     with Sandbox("automate", records=RECORDS, rate_limit=10, rate_window=1.0) as sandbox:
         got = fetch_ids(sandbox, mode, page_size=40, rate_limit=10, rate_window=1.0)
@@ -331,6 +337,7 @@ def test_a_user_set_rate_keeps_the_automate_client_under_the_server_limit(mode: 
     assert stats["responses_429"] == 0
 
 
+@pytest.mark.slow
 def test_a_429_from_the_rate_window_is_waited_out(mode: str) -> None:
     # no client-side cap at all: the server's 429 and Retry-After do the pacing, nothing is lost
     with Sandbox("automate", records=RECORDS, rate_limit=8, rate_window=1.0) as sandbox:

@@ -76,6 +76,7 @@ def test_sqlite_selects_what_evaluate_accepts(case: str) -> None:
     check()
 
 
+@pytest.mark.slow
 @settings(max_examples=max(settings.default.max_examples // 4, 20))
 @given(
     st.lists(conditions(max_leaves=1, dialect="automate", endpoint="Things", schema=MIXED), min_size=1, max_size=1),

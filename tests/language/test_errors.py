@@ -188,6 +188,7 @@ def test_deep_not_within_the_limit_parses_and_renders() -> None:
     assert render(node).count("not (") == 200
 
 
+@pytest.mark.slow
 def test_50000_and_terms_parse_and_render() -> None:
     text = " and ".join(f"F{i} = {i}" for i in range(50_000))
     node = parse(text)
@@ -195,6 +196,7 @@ def test_50000_and_terms_parse_and_render() -> None:
     assert render(node, "automate") == text
 
 
+@pytest.mark.slow
 def test_100000_value_in_list_parses_and_renders() -> None:
     text = "Id in (" + ", ".join(str(i) for i in range(100_000)) + ")"
     node = parse(text)

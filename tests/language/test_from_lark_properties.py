@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
@@ -65,6 +66,7 @@ def test_explicit_strategies_cover_every_keyword() -> None:
     assert keyword_kinds() <= set(EXPLICIT)
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(from_lark(GRAMMAR, explicit=EXPLICIT))
 def test_everything_the_grammar_generates_parses(text: str) -> None:

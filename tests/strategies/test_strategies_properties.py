@@ -78,7 +78,9 @@ def test_condition_strings_vary_the_spelling(text: str) -> None:
 def test_condition_strings_really_vary() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=200)
+    # derandomized: what 50 draws hold is then the same on every run (a random run could
+    # miss a feature by chance); the other tests check that each draw is valid
+    @settings(max_examples=50, derandomize=True, database=None)
     @given(condition_strings(dialect="automate", max_leaves=3))
     def collect(text: str) -> None:
         seen.update(feature for feature in ("\t", "\n", '"', " AND ", " And ", " eq ", "=", "((") if feature in text)
@@ -222,7 +224,10 @@ def test_conditions_with_a_custom_schema(tree: ast.Node) -> None:
 
 
 @pytest.mark.parametrize("dialect", ["seed", "automate"])
-@pytest.mark.parametrize("endpoint", ["Computers", "Alerts", "Clients"])
+@pytest.mark.parametrize(
+    "endpoint",
+    ["Computers", pytest.param("Alerts", marks=pytest.mark.slow), pytest.param("Clients", marks=pytest.mark.slow)],
+)
 @settings(
     max_examples=min(settings.default.max_examples, 150),
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
