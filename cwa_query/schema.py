@@ -270,7 +270,7 @@ def _field_info(path: Any, spec: Any, where: str, *, check: bool = True) -> Fiel
             values = tuple(str(v) for v in raw_values)
         spec = spec.get("type")
     if not isinstance(spec, str):
-        raise SchemaError(f"{where}: expected a type name such as \"string\" or {{\"type\": ...}}")
+        raise SchemaError(f'{where}: expected a type name such as "string" or {{"type": ...}}')
     array = spec.endswith("[]")
     kind = spec.removesuffix("[]")
     if kind == "date-time":

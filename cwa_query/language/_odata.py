@@ -42,6 +42,8 @@ __all__ = [
     "BOOLEAN_FUNCTIONS",
     "odata_grammar_path",
     "odata_grammar_text",
+    "keyword_kinds",
+    "lex_odata",
     "parse_expression",
     "parse_filter",
     "parse_filter_option",
@@ -760,6 +762,15 @@ def _tokens(text: str) -> list[_Token]:
             kind = keywords.get(raw.lower(), "FIELD")
         out.append((kind, raw, match.start(), match.end()))
     return out
+
+
+def lex_odata(text: str) -> list[tuple[str, str, int, int]]:
+    """The tokens of `text` as `(kind, text, start, end)`, keywords re-typed, spaces left out.
+
+    >>> [kind for kind, *_ in lex_odata("Name eq 'x'")]
+    ['FIELD', 'EQ', 'STRING']
+    """
+    return _tokens(text)
 
 
 def _drive(text: str, limits: ParseLimits) -> o.Expr:

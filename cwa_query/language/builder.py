@@ -35,9 +35,7 @@ from . import ast
 __all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
 
 _FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_KEYWORDS = frozenset(
-    {"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"}
-)
+_KEYWORDS = frozenset({"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"})
 
 
 def literal(value: Any) -> ast.Literal:

@@ -25,9 +25,7 @@ _NOUNS = {
 }
 _INTEGER_RE = re.compile(r"-?\d+")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-_ISO_RE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?"
-)
+_ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?")
 
 
 def describe(info: FieldInfo) -> str:

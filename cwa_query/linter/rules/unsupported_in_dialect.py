@@ -59,9 +59,7 @@ def _automate(ctx: Context, tree: ast.Node) -> Iterator[Finding]:
         elif isinstance(node, ast.Compare) and node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
             start, end = ctx.operator_span(node)
             shape = "'x%'" if node.op is ast.Op.STARTSWITH else "'%x'"
-            yield Finding(
-                start, end, f"the automate server has no `{node.op.value}`; write `like {shape}`", fix
-            )
+            yield Finding(start, end, f"the automate server has no `{node.op.value}`; write `like {shape}`", fix)
 
 
 def _seed(ctx: Context, node: Predicate) -> Iterator[Finding]:

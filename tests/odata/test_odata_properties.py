@@ -1,0 +1,39 @@
+"""Property tests of the OData dialect: render/parse round trip, drawn valid and invalid text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from cwa_query import ConditionSyntaxError
+from cwa_query._odata_strategies import invalid_odata_filter_strings, odata_filter_strings, odata_filters
+from cwa_query.language import odata_ast as o
+from cwa_query.language._odata import parse_filter
+from cwa_query.language._odata_render import render_odata
+
+
+@given(odata_filters())
+def test_parse_render_round_trip(tree: o.Expr) -> None:
+    text = render_odata(tree)
+    assert parse_filter(text) == tree, text
+
+
+@given(odata_filter_strings())
+def test_drawn_strings_parse_and_render_canonically(text: str) -> None:
+    tree = parse_filter(text)
+    assert parse_filter(render_odata(tree)) == tree
+
+
+@given(invalid_odata_filter_strings())
+def test_drawn_invalid_strings_are_refused_with_a_position(text: str) -> None:
+    with pytest.raises(ConditionSyntaxError) as info:
+        parse_filter(text)
+    assert 0 <= info.value.pos <= len(text)
+    assert "^" in str(info.value)
+
+
+@pytest.mark.slow
+@settings(max_examples=1500)
+@given(odata_filters(max_leaves=20))
+def test_parse_render_round_trip_many(tree: o.Expr) -> None:
+    assert parse_filter(render_odata(tree)) == tree
