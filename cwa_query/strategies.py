@@ -63,8 +63,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from hypothesis import strategies as st
-from hypothesis.errors import InvalidArgument
+try:
+    from hypothesis import strategies as st
+    from hypothesis.errors import InvalidArgument
+except ModuleNotFoundError as _missing:
+    if _missing.name is None or _missing.name.partition(".")[0] != "hypothesis":
+        raise
+    raise ModuleNotFoundError(
+        "cwa_query.strategies needs hypothesis, which comes with the `test` extra: "
+        "pip install 'cwa_query[test]'",
+        name="hypothesis",
+    ) from None
 
 from .errors import SchemaError
 from .language import ast
