@@ -30,10 +30,14 @@ _EXPORTS: dict[str, str] = {
     "encode": ".language._render",
     "to_dialect": ".language._render",
     "quote_literal": ".language._render",
-    "escape_like": ".language._render",
-    "format_datetime": ".language._render",
-    "Dialect": ".language._render",
-    "DIALECTS": ".language._render",
+    "escape_like": ".language.literals",
+    "format_datetime": ".language.literals",
+    # dialects
+    "Dialect": ".dialects",
+    "DialectLike": ".dialects",
+    "Feature": ".dialects",
+    "get_dialect": ".dialects",
+    "dialect_names": ".dialects",
     "F": ".language.builder",
     "FieldRef": ".language.builder",
     "Condition": ".language.builder",
@@ -47,6 +51,9 @@ _EXPORTS: dict[str, str] = {
     "ConditionSyntaxError": ".errors",
     "ConditionLimitError": ".errors",
     "UnrepresentableConditionError": ".errors",
+    "UntranslatableError": ".errors",
+    "UnknownDialectError": ".errors",
+    "TranslationWarning": ".errors",
     "SchemaError": ".errors",
     "ConfigurationError": ".errors",
     "TransportError": ".errors",
@@ -99,11 +106,12 @@ __all__ = [
     "ConditionSyntaxError",
     "ConfigurationError",
     "CwaQueryError",
-    "DIALECTS",
     "DecodeError",
     "Diagnostic",
     "Dialect",
+    "DialectLike",
     "F",
+    "Feature",
     "FieldRef",
     "LimitTransport",
     "NotFoundError",
@@ -120,17 +128,22 @@ __all__ = [
     "ServerError",
     "TokenAuth",
     "TransportError",
+    "TranslationWarning",
     "TwoFactorRequiredError",
+    "UnknownDialectError",
     "UnrepresentableConditionError",
+    "UntranslatableError",
     "Where",
     "__version__",
     "and_",
     "ast",
     "compile_predicate",
+    "dialect_names",
     "encode",
     "escape_like",
     "evaluate",
     "format_datetime",
+    "get_dialect",
     "lint",
     "literal",
     "load_schema",
@@ -159,6 +172,7 @@ if TYPE_CHECKING:
         TokenAuth,
         Where,
     )
+    from .dialects import Dialect, DialectLike, Feature, dialect_names, get_dialect
     from .errors import (
         ApiError,
         AuthenticationError,
@@ -174,25 +188,20 @@ if TYPE_CHECKING:
         RateLimitedError,
         SchemaError,
         ServerError,
+        TranslationWarning,
         TransportError,
         TwoFactorRequiredError,
+        UnknownDialectError,
         UnrepresentableConditionError,
+        UntranslatableError,
     )
     from .language import ast
     from .language._evaluate import compile_predicate, evaluate
     from .language._parser import ParseLimits, parse
-    from .language._render import (
-        DIALECTS,
-        Dialect,
-        encode,
-        escape_like,
-        format_datetime,
-        quote_literal,
-        render,
-        to_dialect,
-    )
+    from .language._render import encode, quote_literal, render, to_dialect
     from .language._sql import to_sql
     from .language.builder import Condition, F, FieldRef, and_, literal, not_, or_
+    from .language.literals import escape_like, format_datetime
     from .linter import Diagnostic, lint
     from .schema import Schema, load_schema
 

@@ -6,9 +6,11 @@ CwaQueryError
 │   ├── ConditionSyntaxError                 the text does not parse (line, column, hint, caret)
 │   │   └── ConditionLimitError              it parses, but exceeds a configured limit
 │   └── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
+│       └── UntranslatableError              ... none that keeps its meaning (construct, position)
 ├── SchemaError (ValueError)                 a field catalogue is malformed
 ├── UnsupportedValueError (ValueError)       a record value a target cannot hold (a list in an SQL row)
 ├── ConfigurationError (ValueError)          bad client or server settings (e.g. remote http://)
+│   └── UnknownDialectError                  a dialect name that is not registered
 ├── TransportError                           no HTTP response: connection refused/reset, timeout
 └── ApiError                                 the server answered with an error status
     ├── BadRequestError                      400
@@ -23,6 +25,10 @@ CwaQueryError
 
 Exceptions of the libraries below (lark, httpx) never reach the caller untranslated:
 they are chained as `__cause__`.
+
+One warning: [`TranslationWarning`][cwa_query.errors.TranslationWarning] (a `UserWarning`)
+when a translation is exact only under an assumption the caller should see (for example
+that a field holds one value, not a list).
 """
 
 from __future__ import annotations
@@ -45,8 +51,11 @@ __all__ = [
     "SchemaError",
     "ServerError",
     "TransportError",
+    "TranslationWarning",
     "TwoFactorRequiredError",
+    "UnknownDialectError",
     "UnrepresentableConditionError",
+    "UntranslatableError",
     "UnsupportedValueError",
 ]
 
@@ -184,6 +193,68 @@ class UnrepresentableConditionError(ConditionError):
     """
 
 
+class UntranslatableError(UnrepresentableConditionError):
+    """A condition cannot be written in the target dialect with the same meaning on every record.
+
+    Attributes:
+        construct: the construct, as the source dialect wrote it (`"Tags like '%a%'"`).
+        target: the name of the target dialect.
+        pos, end_pos: 0-based offsets of the construct in the source text, when known.
+        line, column: 1-based position of the construct, when known.
+        reason: why no faithful spelling exists.
+
+    >>> raise UntranslatableError("Ports < 10", target="automate", reason="no prefix not", pos=5, line=1, column=6)
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.UntranslatableError: cannot translate `Ports < 10` at line 1, column 6 to automate: no prefix not
+    """
+
+    def __init__(
+        self,
+        construct: str,
+        *,
+        target: str,
+        reason: str,
+        pos: int | None = None,
+        end_pos: int | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.construct = construct
+        self.target = target
+        self.reason = reason
+        self.pos = pos
+        self.end_pos = end_pos
+        self.line = line
+        self.column = column
+        where = f" at line {line}, column {column}" if line is not None and column is not None else ""
+        super().__init__(f"cannot translate `{construct}`{where} to {target}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_untranslatable,
+            (self.construct, self.target, self.reason, self.pos, self.end_pos, self.line, self.column),
+        )
+
+
+def _rebuild_untranslatable(
+    construct: str,
+    target: str,
+    reason: str,
+    pos: int | None,
+    end_pos: int | None,
+    line: int | None,
+    column: int | None,
+) -> UntranslatableError:
+    return UntranslatableError(
+        construct, target=target, reason=reason, pos=pos, end_pos=end_pos, line=line, column=column
+    )
+
+
+class TranslationWarning(UserWarning):
+    """A translation that is exact only under an assumption (e.g. that a field is not a list)."""
+
+
 class SchemaError(CwaQueryError, ValueError):
     """A field catalogue (schema) is malformed or names an unknown endpoint."""
 
@@ -194,6 +265,18 @@ class UnsupportedValueError(CwaQueryError, ValueError):
 
 class ConfigurationError(CwaQueryError, ValueError):
     """Settings that cannot work: a remote plain-http server, missing credentials, ..."""
+
+
+class UnknownDialectError(ConfigurationError):
+    """A dialect name that is not registered; `name` is what was asked for, `choices` the known names."""
+
+    def __init__(self, name: str, choices: tuple[str, ...]) -> None:
+        self.name = name
+        self.choices = choices
+        super().__init__(f"unknown dialect {name!r}: choose one of {', '.join(map(repr, choices))}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.name, self.choices))
 
 
 class TransportError(CwaQueryError):

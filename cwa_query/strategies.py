@@ -75,10 +75,11 @@ except ModuleNotFoundError as _missing:
         name="hypothesis",
     ) from None
 
-from .errors import SchemaError
+from .dialects import dialect_names, get_dialect
+from .errors import SchemaError, UnknownDialectError
 from .language import ast
 from .language._evaluate import instant_text
-from .language._render import DIALECTS, _and, _or, check_dialect, quote_literal
+from .language._render import quote_literal
 
 __all__ = [
     "condition_strings",
@@ -106,9 +107,12 @@ _WORD_ALPHABET = "abcxyzABCXYZ_0123456789"
 
 
 def _check_dialect(dialect: Any) -> str:
-    if dialect not in DIALECTS:
-        raise InvalidArgument(f"dialect={dialect!r}: choose one of {', '.join(map(repr, DIALECTS))}")
-    return str(dialect)
+    try:
+        return get_dialect(dialect).name
+    except (UnknownDialectError, TypeError):
+        raise InvalidArgument(
+            f"dialect={dialect!r}: choose one of {', '.join(map(repr, dialect_names()))}"
+        ) from None
 
 
 def _check_int(name: str, value: Any, minimum: int) -> int:
@@ -399,7 +403,7 @@ def conditions(
 
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
         pairs = st.lists(children, min_size=2, max_size=3)
-        options = [pairs.map(_and), pairs.map(_or)]
+        options = [pairs.map(ast.all_of), pairs.map(ast.any_of)]
         if dialect == "seed":
             options.append(children.map(ast.Not))
         return st.one_of(*options)
@@ -441,7 +445,7 @@ class _Style:
             value = literal.value
             quote = self.random.choice([q for q in "'\"" if q not in value])
             return quote + value + quote
-        return quote_literal(literal, check_dialect(self.dialect))
+        return quote_literal(literal, self.dialect)
 
 
 _SEEDS = st.integers(0, 2**32 - 1)

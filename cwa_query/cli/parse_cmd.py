@@ -46,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def literal_to_json(literal: ast.Literal) -> dict[str, Any]:
     """A literal in the JSON shape."""
-    from ..language._render import format_datetime
+    from ..language.literals import format_datetime
 
     if isinstance(literal, ast.String):
         return {"type": "string", "value": literal.value}
@@ -56,6 +56,8 @@ def literal_to_json(literal: ast.Literal) -> dict[str, Any]:
         return {"type": "integer", "value": literal.value}
     if isinstance(literal, ast.Decimal):
         return {"type": "decimal", "value": format(literal.value, "f")}
+    if isinstance(literal, ast.Null):
+        return {"type": "null", "value": None}
     return {"type": "datetime", "value": format_datetime(literal.value)}
 
 
@@ -85,7 +87,7 @@ def tree_text(node: ast.Node) -> str:
       not
         compare Name like '%DC%' (string)
     """
-    from ..language._render import quote_literal
+    from ..dialects.condition import CANONICAL
 
     lines: list[str] = []
     stack: list[tuple[ast.Node, int]] = [(node, 0)]
@@ -95,10 +97,10 @@ def tree_text(node: ast.Node) -> str:
         if isinstance(current, ast.Compare):
             value = current.value
             kind = literal_to_json(value)["type"]
-            shown = quote_literal(value, "automate" if isinstance(value, ast.DateTime) else "seed")
+            shown = CANONICAL.describe(value)
             lines.append(f"{indent}compare {current.field.name} {current.op.value} {shown} ({kind})")
         elif isinstance(current, ast.InList):
-            values = ", ".join(quote_literal(value) for value in current.values)
+            values = ", ".join(CANONICAL.describe(value) for value in current.values)
             keyword = "not in" if current.negated else "in"
             lines.append(f"{indent}in {current.field.name} {keyword} ({values})")
         elif isinstance(current, ast.Not):

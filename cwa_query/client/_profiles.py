@@ -17,8 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..dialects import Dialect, get_dialect
 from ..errors import ConfigurationError
-from ..language._render import Dialect
 from ._answers import get_key
 
 __all__ = ["PROFILES", "Profile", "ProfileName", "TokenGrant", "get_profile", "parse_expiration"]
@@ -123,7 +123,7 @@ def parse_expiration(value: Any) -> float | None:
 PROFILES: dict[str, Profile] = {
     "seed": Profile(
         name="seed",
-        dialect="seed",
+        dialect=get_dialect("seed"),
         token_path="APICredentials",
         refresh_path="APICredentials/Refresh",
         username_field="Username",
@@ -135,7 +135,7 @@ PROFILES: dict[str, Profile] = {
     ),
     "automate": Profile(
         name="automate",
-        dialect="automate",
+        dialect=get_dialect("automate"),
         token_path="apitoken",
         refresh_path="apitoken/refresh",
         username_field="UserName",

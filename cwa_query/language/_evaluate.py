@@ -62,8 +62,8 @@ from typing import TYPE_CHECKING, Any, Union
 
 from ..errors import ConditionError
 from . import ast
-from ._parser import _DATE_RE, _datetime_value
 from ._render import as_node, quote_literal
+from .literals import DATE_RE, parse_datetime
 
 if TYPE_CHECKING:
     from .builder import Condition
@@ -137,10 +137,10 @@ def text_number(text: str) -> _decimal.Decimal | None:
 
 def text_instant(text: str) -> _dt.datetime | None:
     """The instant (aware, UTC) a text stands for, if it is an ISO date as the language writes one."""
-    if _DATE_RE.fullmatch(text) is None:
+    if DATE_RE.fullmatch(text) is None:
         return None
     try:
-        return _instant(_datetime_value(text))
+        return _instant(parse_datetime(text))
     except (ValueError, OverflowError):
         return None
 
@@ -182,7 +182,11 @@ def literal_view(literal: ast.Literal) -> LiteralView:
             ) from None
         text = quote_literal(literal, "automate")
         return LiteralView(None, None, instant, instant.isoformat(timespec="microseconds"), text)
-    match_text = quote_literal(literal, "automate")
+    if isinstance(literal, ast.Integer):
+        # exact digits without str(int), whose length Python limits
+        match_text = format(_decimal.Decimal(literal.value), "f")
+    else:
+        match_text = quote_literal(literal, "automate")
     if isinstance(literal, ast.Boolean):
         return LiteralView(None, int(literal.value), None, None, match_text)
     if isinstance(literal, ast.Integer):

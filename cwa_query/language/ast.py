@@ -10,7 +10,8 @@ A condition is a tree of [`Node`][cwa_query.language.ast.Node] values:
 Literals keep their kind and exact value: [`String`][cwa_query.language.ast.String],
 [`Integer`][cwa_query.language.ast.Integer], [`Decimal`][cwa_query.language.ast.Decimal] (a
 `decimal.Decimal`, so `0.1` stays `0.1`), [`Boolean`][cwa_query.language.ast.Boolean] and
-[`DateTime`][cwa_query.language.ast.DateTime].
+[`DateTime`][cwa_query.language.ast.DateTime]; [`Null`][cwa_query.language.ast.Null] is the
+absent value of the dialects that can test for it (OData `eq null`), with `=` and `!=` only.
 
 Every node may carry a source [`Span`][cwa_query.language.ast.Span]; spans are kept out of
 equality and hashing, so two conditions that differ only in spacing are equal:
@@ -25,6 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -40,11 +42,14 @@ __all__ = [
     "Logical",
     "Node",
     "Not",
+    "Null",
     "Op",
     "Or",
     "Predicate",
     "Span",
     "String",
+    "all_of",
+    "any_of",
     "depth",
     "walk",
 ]
@@ -171,7 +176,18 @@ class DateTime:
     span: Span | None = _SPAN
 
 
-Literal = String | Integer | Decimal | Boolean | DateTime
+@dataclass(frozen=True, slots=True)
+class Null:
+    """The absent value: `Field = null` holds where the field is missing or null, `!=` elsewhere.
+
+    Only `=` and `!=` take it (and `in` lists). The seed and automate dialects cannot
+    write it (`Dialect.supports(Feature.NULL)` says which can).
+    """
+
+    span: Span | None = _SPAN
+
+
+Literal = String | Integer | Decimal | Boolean | DateTime | Null
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,3 +271,28 @@ def depth(node: Node) -> int:
         elif isinstance(current, Not):
             stack.append((current.operand, level + 1))
     return best
+
+
+def all_of(items: Iterable[Node]) -> Node:
+    """`items` joined with `and`, nested `And`s spliced in; one item is returned as is.
+
+    >>> from cwa_query import parse
+    >>> all_of([parse("a = 1 and b = 2"), parse("c = 3")]) == parse("a = 1 and b = 2 and c = 3")
+    True
+    """
+    flat: list[Node] = []
+    for item in items:
+        flat.extend(item.items if isinstance(item, And) else (item,))
+    if not flat:
+        raise ValueError("all_of() needs at least one item")
+    return flat[0] if len(flat) == 1 else And(tuple(flat))
+
+
+def any_of(items: Iterable[Node]) -> Node:
+    """`items` joined with `or`, nested `Or`s spliced in; one item is returned as is."""
+    flat: list[Node] = []
+    for item in items:
+        flat.extend(item.items if isinstance(item, Or) else (item,))
+    if not flat:
+        raise ValueError("any_of() needs at least one item")
+    return flat[0] if len(flat) == 1 else Or(tuple(flat))

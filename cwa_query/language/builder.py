@@ -29,8 +29,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..dialects import DialectLike
 from ..errors import ConditionError
 from . import ast
+from ._parser import parse
+from ._render import render
+from .literals import check_integer, check_text
 
 __all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
 
@@ -44,12 +48,14 @@ def literal(value: Any) -> ast.Literal:
     `str` -> string, `bool` -> boolean, `int` -> integer, `float` and `Decimal` -> exact
     decimal (`0.1` stays `0.1`), `date`/`datetime` -> date-time (aware ones in UTC),
     `Enum` -> its value. Anything else, and NaN or infinity, raises `TypeError` /
-    `ValueError`.
+    `ValueError`; a value the language cannot carry (text with a lone surrogate, which
+    UTF-8 cannot encode, or an integer of more than 4,300 digits) raises
+    [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError], a `ValueError`.
 
     >>> literal(0.1)
     Decimal(value=Decimal('0.1'))
     """
-    if isinstance(value, (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime)):
+    if isinstance(value, (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)):
         return value
     if isinstance(value, enum.Enum):
         inner = value.value
@@ -59,9 +65,9 @@ def literal(value: Any) -> ast.Literal:
     if isinstance(value, bool):
         return ast.Boolean(value)
     if isinstance(value, str):
-        return ast.String(value)
+        return ast.String(check_text(value))
     if isinstance(value, int):
-        return ast.Integer(int(value))
+        return ast.Integer(check_integer(int(value)))
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(f"{value!r} cannot be written in a condition")
@@ -89,7 +95,7 @@ def literal(value: Any) -> ast.Literal:
 def _number(value: _decimal.Decimal) -> ast.Integer | ast.Decimal:
     # Exponent notation (1E+3) is not in the language: keep the exact value, plainly.
     if value == value.to_integral_value() and "." not in format(value, "f"):
-        return ast.Integer(int(value))
+        return ast.Integer(check_integer(int(value)))
     return ast.Decimal(_decimal.Decimal(format(value, "f")))
 
 
@@ -115,15 +121,11 @@ class Condition:
         >>> (Condition.parse("Status = 'Online'") & (F.Client.Id == 5)).render()
         "Status = 'Online' and Client.Id = 5"
         """
-        from ._parser import parse
-
         return cls(parse(text))
 
-    def render(self, dialect: str = "seed", *, escape_quotes: bool = False) -> str:
+    def render(self, dialect: DialectLike = "seed", *, escape_quotes: bool = False) -> str:
         """The condition text in `dialect` (see [`render`][cwa_query.render])."""
-        from ._render import check_dialect, render
-
-        return render(self.node, check_dialect(dialect), escape_quotes=escape_quotes)
+        return render(self.node, dialect, escape_quotes=escape_quotes)
 
     def __and__(self, other: Condition) -> Condition:
         return Condition(_combine(ast.And, [self, _as_condition(other, "&")]))

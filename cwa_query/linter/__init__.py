@@ -26,6 +26,7 @@ import os
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from ..dialects import DialectLike, get_dialect
 from ..errors import ConditionSyntaxError
 from ..schema import Schema, load_schema
 from ._context import Context
@@ -61,7 +62,7 @@ SchemaArg = Schema | Mapping[str, Any] | str | os.PathLike[str] | None
 def lint(
     text: str,
     *,
-    dialect: str = "seed",
+    dialect: DialectLike = "seed",
     endpoint: str | None = None,
     schema: SchemaArg = None,
     url_budget: int = DEFAULT_URL_BUDGET,
@@ -70,7 +71,7 @@ def lint(
 ) -> list[Diagnostic]:
     """Lint one condition; the findings sorted by position.
 
-    * `dialect`: `"seed"` or `"automate"`: what the target server understands;
+    * `dialect`: the target dialect, a name (`"seed"`, `"automate"`) or a dialect object;
     * `endpoint`: the endpoint the condition filters (`"Computers"`); `None` accepts a field
       of any endpoint of the schema;
     * `schema`: a [`Schema`][cwa_query.Schema], a mapping or a JSON file path (default:
@@ -79,11 +80,11 @@ def lint(
     * `select` / `ignore`: rule codes or names to run only / to skip.
 
     Raises [`SchemaError`][cwa_query.SchemaError] for a bad schema or an unknown endpoint,
-    `ValueError` for an unknown dialect or rule.
+    [`UnknownDialectError`][cwa_query.UnknownDialectError] for an unknown dialect and
+    `ValueError` for an unknown rule.
     """
-    from ..language._render import check_dialect
 
-    dialect = check_dialect(dialect)
+    dialect = get_dialect(dialect).name
     loaded = load_schema(schema, dialect=dialect)
     canonical = loaded.endpoint(endpoint) if endpoint is not None else None
     rules = _chosen_rules(select, ignore)

@@ -83,19 +83,19 @@ class Context(NamedTuple):
 
     def render(self, node: ast.Node, dialect: str | None = None) -> str | None:
         """`node` rendered in `dialect` (default: the context's), or `None` if it cannot be."""
-        from ..language._render import check_dialect, render
+        from ..language._render import render
 
         try:
-            return render(node, check_dialect(dialect or self.dialect))
+            return render(node, dialect or self.dialect)
         except CwaQueryError:
             return None
 
     def quote(self, value: str, dialect: str | None = None) -> str | None:
         """`value` as a string literal of the dialect, or `None` if it has no safe spelling."""
-        from ..language._render import check_dialect, quote_literal
+        from ..language._render import quote_literal
 
         try:
-            return quote_literal(ast.String(value), check_dialect(dialect or self.dialect))
+            return quote_literal(ast.String(value), dialect or self.dialect)
         except CwaQueryError:
             return None
 

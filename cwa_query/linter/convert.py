@@ -21,46 +21,9 @@ from collections.abc import Callable
 
 from ..errors import ConditionSyntaxError
 from ..language import ast
+from ..language.literals import like_pattern
 
 __all__ = ["like_pattern", "map_predicates", "seed_equivalent", "to_seed", "unquote_dates"]
-
-
-def like_pattern(pattern: str) -> tuple[ast.Op, str] | None:
-    """The text operator and value a LIKE pattern means, or `None` if it needs wildcards.
-
-    >>> like_pattern("%DC%")
-    (<Op.CONTAINS: 'contains'>, 'DC')
-    >>> like_pattern("50\\\\%%")
-    (<Op.STARTSWITH: 'startswith'>, '50%')
-    """
-    leading = pattern.startswith("%")
-    body = pattern[1:] if leading else pattern
-    chars: list[str] = []
-    trailing = False
-    index = 0
-    while index < len(body):
-        char = body[index]
-        if char == "\\" and index + 1 < len(body):
-            chars.append(body[index + 1])
-            index += 2
-            continue
-        if char == "%" and index == len(body) - 1:
-            trailing = True
-        elif char in "%_\\":
-            return None
-        else:
-            chars.append(char)
-        index += 1
-    value = "".join(chars)
-    if not value:
-        return None
-    if leading and trailing:
-        return ast.Op.CONTAINS, value
-    if trailing:
-        return ast.Op.STARTSWITH, value
-    if leading:
-        return ast.Op.ENDSWITH, value
-    return ast.Op.EQ, value
 
 
 def seed_equivalent(node: ast.Node) -> ast.Node | None:

@@ -1,4 +1,4 @@
-"""The grammar file is the source of truth: the stored LALR tables must be built from it."""
+"""The grammar files are the source of truth: the stored LALR tables must be built from them."""
 
 from __future__ import annotations
 
@@ -9,18 +9,20 @@ from pathlib import Path
 import pytest
 
 from cwa_query import ConditionSyntaxError
-from cwa_query.language import _parser
+from cwa_query.dialects.condition import CONDITION
+from cwa_query.language import _lalr, _parser
 
 
-def test_stored_tables_match_the_grammar() -> None:
-    grammar = _parser.grammar_text()
-    stored = json.loads(_parser._TABLES_FILE.read_text(encoding="utf-8"))
+@pytest.mark.parametrize("name", _lalr.grammar_names())
+def test_stored_tables_match_the_grammar(name: str) -> None:
+    grammar = _lalr.grammar_text(name)
+    stored = json.loads(_lalr.tables_path(name).read_text(encoding="utf-8"))
     assert stored["grammar_sha256"] == hashlib.sha256(grammar.encode("utf-8")).hexdigest(), (
-        "grammar/condition.lark changed: run `python -m cwa_query.language._parser` to rewrite cwa_query/_tables.json"
+        f"grammar/{name}.lark changed: run `python -m cwa_query.language._lalr {name}` to rewrite its tables"
     )
 
 
-def test_stored_tables_parse_like_freshly_built_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_stored_tables_parse_like_freshly_built_ones() -> None:
     # Lark numbers states differently from run to run, so compare behaviour, not data.
     corpus = Path(__file__).resolve().parents[2] / "bench" / "data" / "conditions-corpus.jsonl"
     texts = [json.loads(line)["cw"] for line in corpus.read_text(encoding="utf-8").splitlines()[:300]]
@@ -35,23 +37,33 @@ def test_stored_tables_parse_like_freshly_built_ones(monkeypatch: pytest.MonkeyP
                 results.append((exc.pos, sorted(exc.expected), exc.hint))
         return results
 
-    monkeypatch.setattr(_parser, "_tables", _parser._Tables(_parser._load_table_data()))
-    stored = outcomes()
-    monkeypatch.setattr(_parser, "_tables", _parser._Tables(_parser.build_table_data(_parser.grammar_text())))
-    assert outcomes() == stored
+    try:
+        CONDITION.use_tables(_lalr.Tables(_lalr.load_table_data("condition"), CONDITION.builders))
+        stored = outcomes()
+        fresh = _lalr.build_table_data(_lalr.grammar_text("condition"))
+        CONDITION.use_tables(_lalr.Tables(fresh, CONDITION.builders))
+        assert outcomes() == stored
+    finally:
+        CONDITION.use_tables(None)
 
 
-def test_a_stale_table_file_is_ignored(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
-    stale = _parser._TABLES_FILE.parent / "_missing_tables.json"
-    monkeypatch.setattr(_parser, "_TABLES_FILE", stale)
-    data = _parser._load_table_data()
-    assert data["grammar_sha256"] == hashlib.sha256(_parser.grammar_text().encode("utf-8")).hexdigest()
-    tables = _parser._Tables(data)
+def test_a_stale_table_file_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_lalr, "TABLES_DIR", _lalr.TABLES_DIR / "missing")
+    data = _lalr.load_table_data("condition")
+    assert data["grammar_sha256"] == hashlib.sha256(_lalr.grammar_text("condition").encode("utf-8")).hexdigest()
+    tables = _lalr.Tables(data, CONDITION.builders)
     assert tables.keywords["and"] == "AND"
 
 
 def test_grammar_defines_every_keyword_the_builder_reserves() -> None:
     from cwa_query.language.builder import _KEYWORDS
 
-    tables = _parser._Tables(_parser._load_table_data())
-    assert set(tables.keywords) == set(_KEYWORDS)
+    assert set(CONDITION.tables.keywords) == set(_KEYWORDS)
+
+
+def test_grammar_options_are_read_from_the_grammar_text() -> None:
+    assert _lalr.grammar_options("start: FIELD") == ("FIELD", ("LPAR", "NOT"))
+    assert _lalr.grammar_options("//! identifier: NAME\n//! nesting: LPAR LBRACKET\n") == (
+        "NAME",
+        ("LPAR", "LBRACKET"),
+    )

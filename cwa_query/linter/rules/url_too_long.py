@@ -29,10 +29,10 @@ class UrlTooLongRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.tree is None:
             return
-        from ...language._render import check_dialect, encode
+        from ...language._render import encode
 
         try:
-            size = len(encode(ctx.tree, check_dialect(ctx.dialect)))
+            size = len(encode(ctx.tree, ctx.dialect))
         except CwaQueryError:
             size = len(urllib.parse.quote(ctx.text, safe=""))
         if size > ctx.url_budget:

@@ -1,0 +1,36 @@
+"""Dialects as objects: each language of conditions is one [`Dialect`][cwa_query.dialects.Dialect] subclass.
+
+A dialect owns its grammar, its literal rules and quoting (the only place quote characters
+are written), the [`Feature`][cwa_query.dialects.Feature]s it has, its rendering, and how its
+trees are lowered to and lifted from the shared tree ([`cwa_query.ast`][cwa_query.language.ast]),
+so that translation between any two dialects is one function. Everything that takes
+`dialect=` accepts a name or an object ([`DialectLike`][cwa_query.dialects.DialectLike]):
+
+>>> from cwa_query.dialects import get_dialect, Feature
+>>> seed = get_dialect("seed")
+>>> seed.supports(Feature.PREFIX_NOT), seed.supports(Feature.LIKE)
+(True, False)
+>>> seed.quote("O'Brien")
+"'O''Brien'"
+
+Registered: `seed` ([`cwa_query.dialects.seed`][cwa_query.dialects.seed]) and `automate`
+([`cwa_query.dialects.automate`][cwa_query.dialects.automate]); see the docs page
+*Dialects* for the model and the checklist for adding one.
+"""
+
+from __future__ import annotations
+
+from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, check_depth, features_used
+from ._registry import all_dialects, dialect_names, get_dialect
+
+__all__ = [
+    "MAX_RENDER_DEPTH",
+    "Dialect",
+    "DialectLike",
+    "Feature",
+    "all_dialects",
+    "check_depth",
+    "dialect_names",
+    "features_used",
+    "get_dialect",
+]

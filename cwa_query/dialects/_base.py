@@ -1,0 +1,256 @@
+"""The `Dialect` base class and the `Feature` names every dialect declares."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+
+from ..errors import ConditionError, ConditionSyntaxError, UntranslatableError
+from ..language import ast
+from ..language._driver import DEFAULT_LIMITS, ParseLimits
+
+if TYPE_CHECKING:
+    from ..schema import Schema
+
+__all__ = ["MAX_RENDER_DEPTH", "Dialect", "DialectLike", "Feature", "check_depth", "features_used", "registered"]
+
+MAX_RENDER_DEPTH = 400
+"""Trees deeper than this many logical levels are refused by rendering and translation."""
+
+
+class Feature(enum.Enum):
+    """A construct a dialect may or may not have; ask with [`Dialect.supports`][cwa_query.dialects.Dialect.supports].
+
+    The value is how the construct is named in messages.
+    """
+
+    PREFIX_NOT = "prefix `not (...)`"
+    STARTSWITH = "`startswith`"
+    ENDSWITH = "`endswith`"
+    CONTAINS = "`contains`"
+    NOT_CONTAINS = "`not contains`"
+    LIKE = "`like`"
+    NOT_LIKE = "`not like`"
+    IN = "`in (...)`"
+    NOT_IN = "`not in (...)`"
+    NULL = "`null`"
+    BOOLEANS = "boolean literals (true/false)"
+    DATE_LITERALS = "unquoted date literals"
+    QUOTED_DATES = "dates written as quoted strings"
+    EQ_KEYWORD = "the `eq` keyword"
+    DOUBLE_QUOTES = "double-quoted strings"
+
+
+_OP_FEATURES = {
+    ast.Op.STARTSWITH: Feature.STARTSWITH,
+    ast.Op.ENDSWITH: Feature.ENDSWITH,
+    ast.Op.CONTAINS: Feature.CONTAINS,
+    ast.Op.NOT_CONTAINS: Feature.NOT_CONTAINS,
+    ast.Op.LIKE: Feature.LIKE,
+    ast.Op.NOT_LIKE: Feature.NOT_LIKE,
+}
+_LITERAL_FEATURES: dict[type[Any], Feature] = {
+    ast.Null: Feature.NULL,
+    ast.Boolean: Feature.BOOLEANS,
+    ast.DateTime: Feature.DATE_LITERALS,
+}
+
+
+def features_used(tree: ast.Node) -> Iterator[tuple[Feature, ast.Node | ast.Literal]]:
+    """Every feature the tree uses (as a tree: spelling features need the text), with the
+    node or literal that uses it, parents first.
+
+    >>> from cwa_query import parse
+    >>> [feature.name for feature, _ in features_used(parse("not (Name like 'a%' or b in (true))"))]
+    ['PREFIX_NOT', 'LIKE', 'IN', 'BOOLEANS']
+    """
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Not):
+            yield Feature.PREFIX_NOT, node
+        elif isinstance(node, ast.Compare):
+            op_feature = _OP_FEATURES.get(node.op)
+            if op_feature is not None:
+                yield op_feature, node
+            literal_feature = _LITERAL_FEATURES.get(type(node.value))
+            if literal_feature is not None:
+                yield literal_feature, node.value
+        elif isinstance(node, ast.InList):
+            yield (Feature.NOT_IN if node.negated else Feature.IN), node
+            for value in node.values:
+                literal_feature = _LITERAL_FEATURES.get(type(value))
+                if literal_feature is not None:
+                    yield literal_feature, value
+
+
+_REGISTRY: dict[str, type[Dialect]] = {}
+
+
+def registered() -> dict[str, type[Dialect]]:
+    """Every dialect class defined so far, by name (the registry module imports them all)."""
+    return dict(_REGISTRY)
+
+
+class Dialect:
+    """A language of conditions: its grammar, literals and quoting, features, rendering, and
+    the way its trees are lowered to and lifted from the shared tree.
+
+    A dialect is one subclass with a `name` (defining it registers it; add its module to
+    [`cwa_query.dialects._registry`][cwa_query.dialects]); instances are obtained with
+    [`get_dialect`][cwa_query.dialects.get_dialect] and are stateless. Code elsewhere asks
+    the dialect (`dialect.supports(Feature.LIKE)`, `dialect.quote("x")`) and never
+    compares names.
+
+    The pipeline, for a dialect `d`:
+
+    * `d.parse(text)`: its grammar reads the text (`read`), a construct outside `features`
+      is a syntax error at its position, and `lower` gives the shared tree, whose meaning is
+      the evaluator's ([`evaluate`][cwa_query.evaluate]);
+    * `d.render(tree)`: `lift` rewrites the shared tree into constructs `d` has, keeping
+      the meaning (or raising [`UntranslatableError`][cwa_query.UntranslatableError], or
+      warning with [`TranslationWarning`][cwa_query.errors.TranslationWarning] when the
+      rewrite is exact only for single-valued fields), then `generate` writes the text.
+
+    >>> from cwa_query.dialects import get_dialect, Feature
+    >>> automate = get_dialect("automate")
+    >>> automate.supports(Feature.LIKE), automate.supports(Feature.STARTSWITH)
+    (True, False)
+    >>> tree = get_dialect("seed").parse("not (Name startswith 'a')")
+    >>> automate.render(tree)
+    "Name not like 'a%'"
+    >>> automate.parse("not (Name like 'a%')")
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.ConditionSyntaxError: the automate server has no prefix `not (...)` at line 1, column 1...
+    """
+
+    name: ClassVar[str] = ""
+    """The registry key (`"seed"`); empty for an abstract base."""
+    title: ClassVar[str] = ""
+    """How messages name the dialect: `"the automate server"`."""
+    features: ClassVar[frozenset[Feature]] = frozenset()
+    """The constructs the dialect has."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("name")
+        if name:
+            _REGISTRY[name] = cls
+
+    def __repr__(self) -> str:
+        return f"<Dialect {self.name or type(self).__name__}>"
+
+    def __str__(self) -> str:
+        return self.name
+
+    # ------------------------------------------------------------------ features
+
+    def supports(self, feature: Feature) -> bool:
+        """Whether the dialect has `feature`."""
+        return feature in self.features
+
+    def unsupported(self, tree: ast.Node, text: str | None = None) -> Iterator[tuple[Feature, ast.Node | ast.Literal]]:
+        """The constructs of `tree` (read from `text`, when given) the dialect lacks, in order."""
+        for feature, node in features_used(tree):
+            if feature not in self.features:
+                yield feature, node
+
+    # ------------------------------------------------------------------ text -> tree
+
+    def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+        """The tree as the dialect's grammar reads `text`, before any feature check."""
+        raise NotImplementedError(f"{type(self).__name__} has no grammar")
+
+    def parse(self, text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+        """`text` read in this dialect and lowered to the shared tree.
+
+        A construct the dialect does not have is a
+        [`ConditionSyntaxError`][cwa_query.ConditionSyntaxError] at its position.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"parse() takes the condition as str, not {type(text).__name__}")
+        tree = self.read(text, limits)
+        for feature, node in self.unsupported(tree, text):
+            raise self.unsupported_error(feature, node, text)
+        return self.lower(tree)
+
+    def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
+        """The syntax error for a construct the dialect lacks."""
+        span = node.span
+        start, end = (span.start, span.end) if span is not None else (0, len(text))
+        return ConditionSyntaxError(
+            f"{self.title or self.name} has no {feature.value}", text=text, pos=start, end_pos=end
+        )
+
+    def lower(self, tree: ast.Node) -> ast.Node:
+        """The shared tree for a tree as this dialect reads it (identity by default)."""
+        return tree
+
+    # ------------------------------------------------------------------ tree -> text
+
+    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
+        """The shared tree rewritten into constructs this dialect has, with the same meaning.
+
+        Raises [`UntranslatableError`][cwa_query.UntranslatableError] for a construct with
+        no faithful rewrite; `schema`/`endpoint` tell which fields are lists or date-times.
+        The default refuses every construct the dialect lacks.
+        """
+        for feature, node in self.unsupported(tree):
+            raise self.untranslatable(node, f"{self.title or self.name} has no {feature.value}")
+        return tree
+
+    def untranslatable(self, node: ast.Node | ast.Literal, reason: str) -> UntranslatableError:
+        """An [`UntranslatableError`][cwa_query.UntranslatableError] for `node`, at its span."""
+        span = node.span
+        construct = self.describe(node)
+        if span is None:
+            return UntranslatableError(construct, target=self.name, reason=reason)
+        return UntranslatableError(
+            construct,
+            target=self.name,
+            reason=reason,
+            pos=span.start,
+            end_pos=span.end,
+            line=span.line,
+            column=span.column,
+        )
+
+    def describe(self, node: ast.Node | ast.Literal) -> str:
+        """A short text for `node` in messages (its canonical spelling where there is one)."""
+        return type(node).__name__
+
+    def quote(self, value: str, *, escape_quotes: bool = False) -> str:
+        """A string literal's text in this dialect: the only place quote characters are written."""
+        raise NotImplementedError
+
+    def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
+        """The text of one literal in this dialect."""
+        raise NotImplementedError
+
+    def generate(self, tree: ast.Node, *, escape_quotes: bool = False) -> str:
+        """The text of a tree already in this dialect's constructs (see `lift`)."""
+        raise NotImplementedError
+
+    def render(
+        self,
+        tree: ast.Node,
+        *,
+        escape_quotes: bool = False,
+        schema: Schema | None = None,
+        endpoint: str | None = None,
+    ) -> str:
+        """The text of a shared tree in this dialect: `generate(lift(tree))`."""
+        check_depth(tree)
+        return self.generate(self.lift(tree, schema=schema, endpoint=endpoint), escape_quotes=escape_quotes)
+
+
+def check_depth(tree: ast.Node) -> None:
+    """Refuse a tree nested deeper than [`MAX_RENDER_DEPTH`][cwa_query.dialects.MAX_RENDER_DEPTH]."""
+    if ast.depth(tree) > MAX_RENDER_DEPTH:
+        raise ConditionError(
+            f"the condition nests deeper than {MAX_RENDER_DEPTH} levels; flatten it (and_/or_ take many items)"
+        )
+
+
+DialectLike: TypeAlias = "str | Dialect"
+"""What every `dialect=` parameter accepts: a registered name or a dialect object."""

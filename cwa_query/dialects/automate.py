@@ -1,0 +1,120 @@
+"""The `automate` dialect: the condition language as the real ConnectWise Automate server reads it.
+
+Strings in the quote kind the value does not contain, dates unquoted, `like` / `not like`,
+`not in`, `not contains`, `eq`, booleans; no `startswith` / `endswith` and no prefix `not`.
+Rendering writes `startswith 'x'` as `like 'x%'` and `endswith 'x'` as `like '%x'` (`%`, `_`
+and `\\` in the value escaped with a backslash, MySQL's default LIKE escape, so the pattern
+matches the value literally), and pushes a prefix `not` inward (the server only knows
+`not like`, `not in`, `not contains`).
+
+>>> from cwa_query.dialects import get_dialect
+>>> from cwa_query import parse
+>>> get_dialect("automate").render(parse("not (a < 1 or Name startswith 'SRV_')"))
+"a >= 1 and Name not like 'SRV\\\\_%'"
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..errors import UnrepresentableConditionError
+from ..language import ast
+from ..language.literals import check_text, escape_like
+from ._base import Feature
+from .condition import ConditionDialect
+
+if TYPE_CHECKING:
+    from ..schema import Schema
+
+__all__ = ["Automate"]
+
+
+class Automate(ConditionDialect):
+    """The real server's dialect."""
+
+    name = "automate"
+    title = "the automate server"
+    features = frozenset(
+        {
+            Feature.CONTAINS,
+            Feature.NOT_CONTAINS,
+            Feature.LIKE,
+            Feature.NOT_LIKE,
+            Feature.IN,
+            Feature.NOT_IN,
+            Feature.BOOLEANS,
+            Feature.DATE_LITERALS,
+            Feature.EQ_KEYWORD,
+            Feature.DOUBLE_QUOTES,
+        }
+    )
+
+    def quote(self, value: str, *, escape_quotes: bool = False) -> str:
+        """The quote kind the value does not contain; a value holding both is refused
+        unless `escape_quotes` (then the quote is doubled, as the seed dialect does)."""
+        check_text(value)
+        if "'" not in value:
+            return "'" + value + "'"
+        if '"' not in value:
+            return '"' + value + '"'
+        if escape_quotes:
+            return "'" + value.replace("'", "''") + "'"
+        raise UnrepresentableConditionError(
+            f"the string {value!r} holds both ' and \" and cannot be sent to the automate server safely: "
+            "it accepts either quote but no public source shows how it escapes one inside a string; "
+            "remove one kind of quote (e.g. match with like and '_'), or pass escape_quotes=True "
+            "(cwa-query translate --escape-quotes) to "
+            "double the quote as the seed dialect does"
+        )
+
+    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
+        """`startswith`/`endswith` as `like`, a prefix `not` pushed inward (De Morgan;
+        `not (a < 1)` is `a >= 1`, `not (a in (...))` is `a not in (...)`)."""
+        return _automate(tree)
+
+
+def _like_text(literal: ast.Literal) -> str:
+    if isinstance(literal, ast.String):
+        return literal.value
+    return _AUTOMATE.literal(literal)
+
+
+def _like_for(node: ast.Compare, negate: bool) -> ast.Compare:
+    text = escape_like(_like_text(node.value))
+    pattern = text + "%" if node.op is ast.Op.STARTSWITH else "%" + text
+    op = ast.Op.NOT_LIKE if negate else ast.Op.LIKE
+    return ast.Compare(node.field, op, ast.String(pattern), node.span)
+
+
+def _negate(node: ast.Node) -> ast.Node:
+    """`not node` without a prefix `not`."""
+    if isinstance(node, ast.Not):
+        return _automate(node.operand)
+    if isinstance(node, ast.Compare):
+        if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+            return _like_for(node, negate=True)
+        negated = node.op.negated
+        assert negated is not None
+        return ast.Compare(node.field, negated, node.value, node.span)
+    if isinstance(node, ast.InList):
+        return ast.InList(node.field, node.values, not node.negated, node.span)
+    if isinstance(node, ast.And):
+        return ast.any_of([_negate(item) for item in node.items])
+    return ast.all_of([_negate(item) for item in node.items])
+
+
+def _automate(node: ast.Node) -> ast.Node:
+    if isinstance(node, ast.Compare):
+        if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+            return _like_for(node, negate=False)
+        return node
+    if isinstance(node, ast.InList):
+        return node
+    if isinstance(node, ast.Not):
+        return _negate(node.operand)
+    if isinstance(node, ast.And):
+        return ast.all_of([_automate(item) for item in node.items])
+    return ast.any_of([_automate(item) for item in node.items])
+
+
+_AUTOMATE = Automate()

@@ -1,0 +1,246 @@
+"""The driver: one lean LALR(1) loop that runs any grammar under `grammar/` with its own callbacks.
+
+Lark builds the table once ([`_lalr`][cwa_query.language._lalr]); the lexer is one compiled
+regular expression made from the grammar's own terminals. The loop is iterative, so no input
+can exhaust Python's recursion limit, and it builds the caller's tree directly with source
+spans. Errors go to [`_diagnose`][cwa_query.language._diagnose] and the grammar's own hooks.
+
+How a dialect plugs its grammar in:
+
+1. write `grammar/NAME.lark` (plain BNF; every rule of more than one symbol has an alias,
+   `-> my_rule`; keywords as case-insensitive string terminals that the identifier
+   terminal also matches; see [`_lalr`][cwa_query.language._lalr] for the conventions and
+   the `//! identifier:` / `//! nesting:` options);
+2. run `python -m cwa_query.language._lalr NAME` to store its tables (a test checks the
+   stored file matches the grammar);
+3. make a [`Grammar`][cwa_query.language._driver.Grammar] with one callback per alias. A
+   callback is called as `callback(children, text, spanner, start, end)`: `children` are the
+   rule's symbols in order (tokens as `(kind, text, start, end)` tuples, or what earlier
+   callbacks returned), `text` the whole input, `spanner(start, end)` makes an
+   [`ast.Span`][cwa_query.language.ast.Span], `start`/`end` the offsets the rule covers.
+   `finish(value, spanner)` turns the last value into the result; `syntax_error` and
+   `lex_error` may add hints for the grammar's common mistakes:
+
+```python
+ODATA = Grammar("odata", {"eq_": build_eq, ...}, finish=lambda value, spanner: value)
+tree = ODATA.parse("Name eq 'x'", DEFAULT_LIMITS)
+```
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from itertools import chain
+from typing import Any
+
+from . import ast
+from ._diagnose import (
+    LexErrorHook,
+    ParseFailure,
+    SyntaxErrorHook,
+    Token,
+    default_lex_error,
+    default_syntax_error,
+    depth_error,
+    in_list_error,
+    length_error,
+)
+from ._lalr import Tables, load_table_data
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "MAX_IN_VALUES",
+    "MAX_LENGTH",
+    "MAX_PARSE_DEPTH",
+    "Builder",
+    "Grammar",
+    "ParseLimits",
+    "Spanner",
+    "make_spanner",
+]
+
+MAX_LENGTH = 2_000_000
+"""Default [`ParseLimits.max_length`][cwa_query.ParseLimits]: characters in a condition."""
+MAX_PARSE_DEPTH = 200
+"""Default [`ParseLimits.max_depth`][cwa_query.ParseLimits]: parentheses and `not`s open at once."""
+MAX_IN_VALUES = 200_000
+"""Default [`ParseLimits.max_in_values`][cwa_query.ParseLimits]: values in one list."""
+
+Spanner = Callable[[int, int], ast.Span]
+Builder = Callable[[list[Any], str, Spanner, int, int], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ParseLimits:
+    """Limits that keep parsing bounded; a condition over one is refused with
+    [`ConditionLimitError`][cwa_query.ConditionLimitError] naming it.
+
+    * `max_length`: characters in the condition;
+    * `max_depth`: parentheses and prefix `not`s open at once;
+    * `max_in_values`: values in one `in (...)` list.
+
+    >>> from cwa_query import parse, ParseLimits
+    >>> parse("((a = 1))", limits=ParseLimits(max_depth=1))
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.ConditionLimitError: the condition nests deeper than 1 level (max_depth=1) ...
+    """
+
+    max_length: int = MAX_LENGTH
+    max_depth: int = MAX_PARSE_DEPTH
+    max_in_values: int = MAX_IN_VALUES
+
+
+DEFAULT_LIMITS = ParseLimits()
+
+
+def make_spanner(text: str) -> Spanner:
+    """Makes spans with 1-based line and column for offsets into `text`."""
+    span = ast.Span
+    if "\n" not in text:
+        return lambda start, end: span(start, end, 1, start + 1)
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def spanner(start: int, end: int) -> ast.Span:
+        index = bisect.bisect_right(line_starts, start) - 1
+        return span(start, end, index + 1, start - line_starts[index] + 1)
+
+    return spanner
+
+
+class _End:
+    """The `$END` token, shaped like a lexer match so the loop needs no special case."""
+
+    __slots__ = ("_pos",)
+    lastgroup = "$END"
+
+    def __init__(self, pos: int) -> None:
+        self._pos = pos
+
+    def group(self) -> str:
+        return ""
+
+    def start(self) -> int:
+        return self._pos
+
+    def end(self) -> int:
+        return self._pos
+
+
+class Grammar:
+    """One grammar file (`grammar/NAME.lark`) with its callbacks, driven by the shared loop.
+
+    The tables are loaded on first use, once per process (thread-safe).
+    """
+
+    def __init__(
+        self,
+        name: str,
+        builders: Mapping[str, Builder],
+        *,
+        finish: Callable[[Any, Spanner], Any],
+        syntax_error: SyntaxErrorHook = default_syntax_error,
+        lex_error: LexErrorHook = default_lex_error,
+    ) -> None:
+        self.name = name
+        self.builders = dict(builders)
+        self.finish = finish
+        self.syntax_error = syntax_error
+        self.lex_error = lex_error
+        self._tables: Tables | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"Grammar({self.name!r})"
+
+    @property
+    def tables(self) -> Tables:
+        """The grammar's LALR table, lexer and bound callbacks."""
+        if self._tables is None:
+            with self._lock:
+                if self._tables is None:
+                    self._tables = Tables(load_table_data(self.name), self.builders)
+        return self._tables
+
+    def use_tables(self, tables: Tables | None) -> None:
+        """Drive with `tables` from now on (`None`: load them again on next use); for tests."""
+        self._tables = tables
+
+    def keyword_kinds(self) -> frozenset[str]:
+        """The names of the keyword terminals (reserved words) of the grammar."""
+        return frozenset(self.tables.keywords.values())
+
+    def parse(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> Any:
+        """Run the loop over `text`: the callbacks' result, or a typed syntax or limit error."""
+        if len(text) > limits.max_length:
+            raise length_error(text, limits.max_length)
+        tables = self._tables or self.tables
+        states = tables.states
+        keywords = tables.keywords
+        ignore = tables.ignore
+        identifier = tables.identifier
+        nesting_kinds = tables.nesting
+        end_state = tables.end_state
+
+        spanner = make_spanner(text)
+        state_stack = [tables.start_state]
+        values: list[Any] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        nesting = 0
+        max_depth = limits.max_depth
+        max_in = limits.max_in_values
+        in_count = 0
+
+        match: Any
+        for match in chain(tables.lexer.finditer(text), (_End(len(text)),)):
+            kind = match.lastgroup
+            if kind in ignore:
+                continue
+            if kind == "_ERROR":
+                raise self.lex_error(tables, text, match.start())
+            raw = match.group()
+            if kind == identifier:
+                kind = keywords.get(raw.lower(), identifier)
+            assert kind is not None
+            token: Token = (kind, raw, match.start(), match.end())
+            # Reduce as the lookahead calls for, then shift it.
+            while True:
+                action = states[state_stack[-1]].get(kind)
+                if action is None:
+                    if kind == "$END" and state_stack[-1] == end_state:
+                        return self.finish(values[-1], spanner)
+                    raise self.syntax_error(ParseFailure(tables, text, token, values, state_stack))
+                if action[0]:
+                    state_stack.append(action[1])
+                    values.append(token)
+                    starts.append(token[2])
+                    ends.append(token[3])
+                    if kind in nesting_kinds:
+                        nesting += 1
+                        if nesting > max_depth:
+                            raise depth_error(text, token[2], max_depth)
+                    elif kind == "COMMA":
+                        in_count += 1
+                        if in_count >= max_in:
+                            raise in_list_error(text, token[2], max_in)
+                    break
+                builder, size, origin, released = action[1]
+                if builder is None:  # a unit rule: only the state changes
+                    state_stack[-1] = states[state_stack[-2]][origin][1]
+                    continue
+                value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
+                del state_stack[-size:]
+                state_stack.append(states[state_stack[-1]][origin][1])
+                values[-size:] = (value,)
+                if size > 1:
+                    del starts[1 - size :]
+                    del ends[-size:-1]
+                if released:
+                    nesting -= released
+                    in_count = 0
+        raise AssertionError("unreachable: $END always ends the loop")  # pragma: no cover

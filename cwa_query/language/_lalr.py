@@ -1,0 +1,223 @@
+"""Table building: a grammar file under `grammar/` compiled by Lark into plain LALR(1) data.
+
+This is the only module that imports lark, and only when a stored table is missing or
+stale. The data of grammar `NAME` (`grammar/NAME.lark`) is stored beside the package as
+`cwa_query/language/tables/NAME.json`, keyed by the grammar's SHA-256, so the command line
+starts without importing Lark; a grammar edit is picked up at once (the stale file is
+ignored) and
+
+    python -m cwa_query.language._lalr [NAME ...]
+
+rewrites the stored files (all grammars when no name is given).
+
+Conventions a grammar follows to be driven by [`_driver`][cwa_query.language._driver]:
+
+* rules are plain BNF (no EBNF repetition); each rule alias names a builder callback;
+* keywords are case-insensitive string terminals that the identifier terminal (default
+  `FIELD`) also matches; an exact keyword match is re-typed as the keyword;
+* the nesting terminals (default `LPAR` and `NOT`) count towards the `max_depth` limit,
+  and a rule releases as many levels as it holds of them.
+
+A grammar names other terminals for these roles in comment lines of its own:
+
+    //! identifier: NAME
+    //! nesting: LPAR NOT LBRACKET
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = [
+    "TABLES_DIR",
+    "Action",
+    "Tables",
+    "build_table_data",
+    "grammar_options",
+    "grammar_names",
+    "grammar_path",
+    "grammar_text",
+    "load_table_data",
+    "tables_path",
+    "write_tables",
+]
+
+TABLES_DIR = Path(__file__).resolve().parent / "tables"
+"""Where the stored tables live: `tables/NAME.json` per grammar."""
+
+_PACKAGED = Path(__file__).resolve().parent.parent / "_grammar"
+_SOURCE = Path(__file__).resolve().parent.parent.parent / "grammar"
+
+
+def _grammar_dir() -> Path:
+    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE
+
+
+def grammar_path(name: str = "condition") -> Path:
+    """The path of `NAME.lark`: inside the installed package, else the source tree."""
+    return _grammar_dir() / f"{name}.lark"
+
+
+def grammar_text(name: str = "condition") -> str:
+    """The text of grammar `name`, the source of truth of its syntax."""
+    return grammar_path(name).read_text(encoding="utf-8")
+
+
+def grammar_names() -> tuple[str, ...]:
+    """The names of every grammar file, sorted."""
+    return tuple(sorted(path.stem for path in _grammar_dir().glob("*.lark")))
+
+
+def tables_path(name: str = "condition") -> Path:
+    """Where the stored tables of grammar `name` live."""
+    return TABLES_DIR / f"{name}.json"
+
+
+_OPTION_RE = re.compile(r"^//!\s*(identifier|nesting)\s*:\s*(.*?)\s*$", re.MULTILINE)
+
+
+def grammar_options(grammar: str) -> tuple[str, tuple[str, ...]]:
+    """The identifier terminal and the nesting terminals a grammar text declares (or the defaults).
+
+    >>> grammar_options("//! identifier: NAME\\n//! nesting: LPAR\\nstart: NAME")
+    ('NAME', ('LPAR',))
+    """
+    options = dict(_OPTION_RE.findall(grammar))
+    identifier = options.get("identifier", "FIELD")
+    nesting = tuple(options["nesting"].split()) if "nesting" in options else ("LPAR", "NOT")
+    return identifier, nesting
+
+
+def build_table_data(grammar: str) -> dict[str, Any]:
+    """Compile `grammar` (its text) with Lark into plain data: the LALR table, lexer and rules."""
+    from lark import Lark
+    from lark.lexer import PatternStr
+
+    identifier, nesting = grammar_options(grammar)
+    lark_parser = Lark(grammar, parser="lalr")
+    table = lark_parser.parser.parser.parser.parse_table
+    names = {t.name for t in lark_parser.terminals}
+    ident_re = (
+        next(t for t in lark_parser.terminals if t.name == identifier).pattern.to_regexp()
+        if identifier in names
+        else None
+    )
+    keywords: dict[str, str] = {}
+    groups: list[list[str]] = []
+    terminals = sorted(
+        lark_parser.terminals,
+        key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name),
+    )
+    for term in terminals:
+        if ident_re is not None and isinstance(term.pattern, PatternStr) and re.fullmatch(ident_re, term.pattern.value):
+            keywords[term.pattern.value.lower()] = term.name
+            continue
+        groups.append([term.name, term.pattern.to_regexp()])
+    rules = list(lark_parser.rules)
+    rule_rows = []
+    for rule in rules:
+        symbols = [sym.name for sym in rule.expansion]
+        released = sum(s in nesting for s in symbols)
+        rule_rows.append([str(rule.alias or rule.origin.name), len(symbols), rule.origin.name, released])
+    states: dict[str, dict[str, list[Any]]] = {}
+    for state, actions in table.states.items():
+        states[str(state)] = {
+            symbol: [True, arg] if action.name == "Shift" else [False, rules.index(arg)]
+            for symbol, (action, arg) in actions.items()
+        }
+    return {
+        "grammar_sha256": hashlib.sha256(grammar.encode("utf-8")).hexdigest(),
+        "identifier": identifier,
+        "nesting": list(nesting),
+        "start_state": table.start_states["start"],
+        "end_state": table.end_states["start"],
+        "keywords": keywords,
+        "ignore": sorted(lark_parser.lexer_conf.ignore),
+        "lexer": groups,
+        "rules": rule_rows,
+        "states": states,
+    }
+
+
+def load_table_data(name: str = "condition") -> dict[str, Any]:
+    """The tables of grammar `name`: the stored file when it matches the grammar, else built now."""
+    grammar = grammar_text(name)
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
+    try:
+        data: dict[str, Any] = json.loads(tables_path(name).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = {}
+    if data.get("grammar_sha256") != digest:
+        data = build_table_data(grammar)
+    return data
+
+
+def write_tables(name: str = "condition") -> Path:
+    """Build the tables of grammar `name` and store them (a maintenance step)."""
+    data = build_table_data(grammar_text(name))
+    TABLES_DIR.mkdir(exist_ok=True)
+    path = tables_path(name)
+    path.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
+    return path
+
+
+Action = tuple[bool, Any]
+"""`(True, next_state)` to shift, `(False, (builder, size, origin, released))` to reduce."""
+
+
+class Tables:
+    """The LALR table, the lexer and the per-rule builders of one grammar, ready to drive.
+
+    `builders` maps a rule alias to its callback; a rule without one must be a unit rule
+    (one symbol), which only changes the state.
+    """
+
+    def __init__(self, data: Mapping[str, Any], builders: Mapping[str, Callable[..., Any]]) -> None:
+        self.start_state: int = data["start_state"]
+        self.end_state: int = data["end_state"]
+        # A catch-all group makes every position produce a match, so errors are seen.
+        pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
+        self.lexer = re.compile(pattern, re.DOTALL)
+        self.keywords: dict[str, str] = dict(data["keywords"])
+        self.ignore = frozenset(data["ignore"])
+        self.identifier: str = data.get("identifier", "FIELD")
+        self.nesting = frozenset(data.get("nesting", ("LPAR", "NOT")))
+
+        rules: list[tuple[Callable[..., Any] | None, int, str, int]] = []
+        for name, size, origin, released in data["rules"]:
+            builder = builders.get(name)
+            if builder is None and size != 1:  # pragma: no cover - grammar drift
+                raise RuntimeError(f"no builder for grammar rule {name!r}")
+            rules.append((builder, size, origin, released))
+
+        # states[state][symbol] = (is_shift, next_state | rule)
+        self.states: dict[int, dict[str, Action]] = {
+            int(state): {
+                symbol: (True, arg) if is_shift else (False, rules[arg]) for symbol, (is_shift, arg) in actions.items()
+            }
+            for state, actions in data["states"].items()
+        }
+
+    def kind(self, name: str | None, raw: str) -> str:
+        """The terminal a lexer match stands for: an identifier that spells a keyword is the keyword."""
+        assert name is not None
+        if name == self.identifier:
+            return self.keywords.get(raw.lower(), name)
+        return name
+
+
+def _main(argv: list[str]) -> None:  # pragma: no cover - a maintenance command
+    for name in argv or grammar_names():
+        path = write_tables(name)
+        print(f"wrote {path} for grammar {name}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    import sys
+
+    _main(sys.argv[1:])

@@ -1,0 +1,207 @@
+"""Literal values shared by every dialect: ISO-8601 dates, numbers and LIKE patterns.
+
+The grammar decides *where* a literal may stand and how it is spelled in each dialect
+(quotes are written only by the dialect classes in [`cwa_query.dialects`][cwa_query.dialects]);
+this module turns the spelled text into Python values and back, the same way for all:
+
+>>> parse_datetime("2024-02-14T10:30:00Z")
+datetime.datetime(2024, 2, 14, 10, 30, tzinfo=datetime.timezone.utc)
+>>> format_datetime(parse_datetime("2024-02-14"))
+'2024-02-14'
+>>> like_pattern(escape_like("50%") + "%")
+(<Op.STARTSWITH: 'startswith'>, '50%')
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import decimal as _decimal
+import re
+
+from ..errors import UnrepresentableConditionError
+from . import ast
+
+__all__ = [
+    "DATE_RE",
+    "MAX_INTEGER_DIGITS",
+    "check_integer",
+    "check_text",
+    "escape_like",
+    "format_datetime",
+    "integer_text",
+    "like_pattern",
+    "parse_datetime",
+    "parse_number",
+]
+
+DATE_RE = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})?)?"
+)
+"""An ISO-8601 date or date-time as the language writes one (the grammar's `DATETIME`), with groups."""
+
+MAX_INTEGER_DIGITS = 4300
+"""The most digits an integer literal may have (Python's default `int`/`str` conversion limit)."""
+
+
+def parse_datetime(text: str) -> _dt.date | _dt.datetime:
+    """The date or date-time an ISO-8601 text stands for.
+
+    Raises `ValueError` for an impossible date (`2024-02-30`) or one that leaves the
+    representable range once converted to UTC.
+    """
+    match = DATE_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"{text!r} is not an ISO-8601 date")
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    if hour is None:
+        return _dt.date(int(year), int(month), int(day))
+    tz: _dt.tzinfo | None = None
+    if zone:
+        if zone in "Zz":
+            tz = _dt.UTC
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            tz = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+    micro = int((fraction or "0").ljust(6, "0")[:6])
+    value = _dt.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0), micro, tz)
+    if tz is not None:
+        try:
+            value.astimezone(_dt.UTC)
+        except OverflowError:
+            raise ValueError("out of range once converted to UTC") from None
+    return value
+
+
+def format_datetime(value: _dt.date | _dt.datetime) -> str:
+    """The canonical ISO-8601 text of a date or date-time.
+
+    Aware date-times are written in UTC with `Z`; fractions without trailing zeros.
+
+    >>> import datetime as dt
+    >>> format_datetime(dt.datetime(2019, 12, 18, 0, 50, 19, 575000, tzinfo=dt.timezone.utc))
+    '2019-12-18T00:50:19.575Z'
+    >>> format_datetime(dt.date(2024, 1, 1))
+    '2024-01-01'
+    """
+    if not isinstance(value, _dt.datetime):
+        return value.isoformat()
+    zone = ""
+    if value.tzinfo is not None and value.utcoffset() is not None:
+        try:
+            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise UnrepresentableConditionError(f"{value.isoformat()} is out of range once converted to UTC") from None
+        zone = "Z"
+    text = value.strftime("%Y-%m-%dT%H:%M:%S")
+    if len(text) < 19:  # years before 1000 on some platforms
+        text = f"{value.year:04d}" + text[text.index("-") :]
+    if value.microsecond:
+        text += "." + f"{value.microsecond:06d}".rstrip("0")
+    return text + zone
+
+
+def parse_number(text: str) -> int | _decimal.Decimal:
+    """The integer or exact decimal a number literal (`42`, `-7`, `3.14`) stands for.
+
+    Raises `ValueError` for an integer longer than
+    [`MAX_INTEGER_DIGITS`][cwa_query.language.literals.MAX_INTEGER_DIGITS], whatever the
+    interpreter's own limit is, so that the language accepts the same texts everywhere.
+    """
+    if "." in text:
+        return _decimal.Decimal(text)
+    digits = len(text) - text.startswith("-")
+    if digits > MAX_INTEGER_DIGITS:
+        raise UnrepresentableConditionError(
+            f"an integer of {digits:,} digits is longer than the {MAX_INTEGER_DIGITS:,} digits allowed"
+        )
+    return int(text)
+
+
+def integer_text(value: int) -> str:
+    """The decimal text of an integer; [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError]
+    (a `ValueError`) past MAX_INTEGER_DIGITS digits.
+
+    >>> integer_text(-42)
+    '-42'
+    """
+    return str(check_integer(value))
+
+
+def check_integer(value: int) -> int:
+    """`value` unchanged if it has at most MAX_INTEGER_DIGITS digits, else
+    [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError] (a `ValueError`)."""
+    if -_INTEGER_BOUND < value < _INTEGER_BOUND:
+        return value
+    raise UnrepresentableConditionError(f"the integer is longer than the {MAX_INTEGER_DIGITS:,} digits allowed")
+
+
+_INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
+
+
+def check_text(value: str) -> str:
+    """`value` unchanged if it can be sent as UTF-8; otherwise
+    [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError] (a `ValueError`)
+    naming the offset of the first lone surrogate.
+
+    >>> check_text("Zürich")
+    'Zürich'
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise UnrepresentableConditionError(
+            f"the text holds a lone surrogate {value[exc.start]!r} at offset {exc.start}, which cannot be sent as UTF-8"
+        ) from None
+    return value
+
+
+def escape_like(value: str) -> str:
+    """Escape `\\`, `%` and `_` so a LIKE pattern matches `value` literally.
+
+    >>> escape_like("50%_off")
+    '50\\\\%\\\\_off'
+    """
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_pattern(pattern: str) -> tuple[ast.Op, str] | None:
+    """The text operator and value a LIKE pattern means, or `None` if it needs wildcards.
+
+    LIKE patterns follow MySQL: `%` any run, `_` any one character, a backslash escapes
+    the next character. A pattern converts when its only wildcards are a leading and/or
+    trailing `%` (`ast.Op.EQ` when it has none).
+
+    >>> like_pattern("%DC%")
+    (<Op.CONTAINS: 'contains'>, 'DC')
+    >>> like_pattern("50\\\\%%")
+    (<Op.STARTSWITH: 'startswith'>, '50%')
+    """
+    leading = pattern.startswith("%")
+    body = pattern[1:] if leading else pattern
+    chars: list[str] = []
+    trailing = False
+    index = 0
+    while index < len(body):
+        char = body[index]
+        if char == "\\" and index + 1 < len(body):
+            chars.append(body[index + 1])
+            index += 2
+            continue
+        if char == "%" and index == len(body) - 1:
+            trailing = True
+        elif char in "%_\\":
+            return None
+        else:
+            chars.append(char)
+        index += 1
+    value = "".join(chars)
+    if not value:
+        return None
+    if leading and trailing:
+        return ast.Op.CONTAINS, value
+    if trailing:
+        return ast.Op.STARTSWITH, value
+    if leading:
+        return ast.Op.ENDSWITH, value
+    return ast.Op.EQ, value
