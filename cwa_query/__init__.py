@@ -20,6 +20,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+"""The version of cwa_query, as in its package metadata."""
 
 # name -> module that defines it (imported on first access)
 _EXPORTS: dict[str, str] = {

@@ -32,9 +32,9 @@ __all__ = [
     "settings_from_env",
 ]
 
-#: A condition as the clients take it: condition text (parsed first), a builder
-#: [`Condition`][cwa_query.Condition], a syntax tree node, or `None` for every record.
 Where: TypeAlias = "str | Condition | ast.Node | None"
+"""A condition as the clients take it: condition text (parsed first), a builder
+[`Condition`][cwa_query.Condition], a syntax tree node, or `None` for every record."""
 
 API_ROOT = "/cwa/api/v1"
 DEFAULT_PAGE_SIZE = 250
