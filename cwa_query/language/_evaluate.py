@@ -26,6 +26,10 @@ Semantics (the SQL of [`to_sql`][cwa_query.to_sql] follows exactly the same rule
   do not convert is *unknown*. `and`/`or`/`not` follow Kleene's three-valued logic and a
   record is accepted only when the whole condition is true (as SQL's `WHERE`): so both
   `x = 1` and `x != 1` reject a record without `x`.
+* **Null** (the `null` literal of the dialects that have one, e.g. `manage`): `x = null` is
+  true where `x` is missing, `None` or NaN (through a list: where any value is), false
+  elsewhere, never unknown; `x != null` is its negation; `x in (1, null)` is
+  `x = 1 or x = null`. Any other operator with `null` is unknown.
 * **Text** comparisons (`=`, `!=`, ordering, `in`, `like`, `contains`, `startswith`,
   `endswith`) ignore the case of ASCII letters only (`'É'` and `'é'` differ); ordering is
   by code point after folding.
@@ -569,8 +573,35 @@ _COMPARE = {ast.Op.GT: operator.gt, ast.Op.LT: operator.lt, ast.Op.GE: operator.
 _POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
 
 
+def _is_null(value: Any) -> bool:
+    return value is None or (isinstance(value, (float, _decimal.Decimal)) and value != value)
+
+
+def _null_test(field: ast.Field) -> TruthFunction:
+    """`field = null`: the value is missing, `None` or NaN (for a path through lists: any is)."""
+    get = _path_getter(field)
+
+    def is_null(record: Mapping[str, Any]) -> Truth:
+        value = get(record)
+        if type(value) is _Many:
+            return any(_is_null(item) for item in value.scalars)
+        return _is_null(value)
+
+    return is_null
+
+
+def _unknown_record(record: Mapping[str, Any]) -> Truth:
+    return None
+
+
 def _compile_compare(node: ast.Compare) -> TruthFunction:
     op = _POSITIVE.get(node.op, node.op)
+    if isinstance(node.value, ast.Null):
+        # Only `=` and `!=` test for null (two-valued); any other operator is unknown.
+        if op is not ast.Op.EQ:
+            return _unknown_record
+        function = _null_test(node.field)
+        return _negated(function) if op is not node.op else function
     view = literal_view(node.value)
     if op is ast.Op.EQ:
         test = _membership_test([view])
@@ -590,26 +621,34 @@ def _compile(node: ast.Node) -> TruthFunction:
     if isinstance(node, ast.Compare):
         return _compile_compare(node)
     if isinstance(node, ast.InList):
-        test = _membership_test(literal_view(v) for v in node.values)
+        values = [v for v in node.values if not isinstance(v, ast.Null)]
+        test = _membership_test(literal_view(v) for v in values)
         function = _leaf(node.field, test, test)
+        if len(values) < len(node.values):  # `x in (1, null)` is `x = 1 or x = null`
+            nulls = _null_test(node.field)
+            function = _any_of((function, nulls)) if values else nulls
         return _negated(function) if node.negated else function
     if isinstance(node, ast.Not):
         return _negated(_compile(node.operand))
     parts = tuple(_compile(item) for item in node.items)
-    if isinstance(node, ast.And):
+    return _all_of(parts) if isinstance(node, ast.And) else _any_of(parts)
 
-        def all_of(record: Mapping[str, Any]) -> Truth:
-            result: Truth = True
-            for part in parts:
-                answer = part(record)
-                if answer is False:
-                    return False
-                if answer is None:
-                    result = None
-            return result
 
-        return all_of
+def _all_of(parts: tuple[TruthFunction, ...]) -> TruthFunction:
+    def all_of(record: Mapping[str, Any]) -> Truth:
+        result: Truth = True
+        for part in parts:
+            answer = part(record)
+            if answer is False:
+                return False
+            if answer is None:
+                result = None
+        return result
 
+    return all_of
+
+
+def _any_of(parts: tuple[TruthFunction, ...]) -> TruthFunction:
     def any_of(record: Mapping[str, Any]) -> Truth:
         result: Truth = False
         for part in parts:

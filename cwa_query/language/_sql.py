@@ -256,8 +256,15 @@ class _Writer:
         """The `CASE` of the positive form of a predicate, and whether the node negates it."""
         column = quote_identifier(node.field.name)
         if isinstance(node, ast.InList):
-            return self.membership(column, [literal_view(v) for v in node.values]), node.negated
+            values = [v for v in node.values if not isinstance(v, ast.Null)]
+            sql = self.membership(column, [literal_view(v) for v in values]) if values else ""
+            if len(values) < len(node.values):  # `x in (1, null)` is `x = 1 or x = null`
+                sql = f"{sql} OR {column} IS NULL" if sql else f"{column} IS NULL"
+                sql = f"({sql})"
+            return sql, node.negated
         op = _POSITIVE.get(node.op, node.op)
+        if isinstance(node.value, ast.Null):  # two-valued: IS NULL; other operators unknown
+            return (f"({column} IS NULL)" if op is ast.Op.EQ else "NULL"), op is not node.op
         view = literal_view(node.value)
         if op is ast.Op.EQ:
             sql = self.membership(column, [view])
