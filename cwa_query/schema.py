@@ -33,8 +33,10 @@ A schema file (JSON) has the same shape as the built-in ones:
 ```
 
 Types: `string`, `integer`, `decimal`, `boolean`, `datetime`, `id` (an integer-like
-identifier: `5` or `'5'`), `object`, `any`; a `[]` suffix marks an array. Keys other than
-these are ignored (`provenance`, `format`, notes).
+identifier: `5` or `'5'`, a JSON string on the wire), `object`, `any`; a `[]` suffix marks
+an array. Keys other than these are ignored (`provenance`, `format`, notes), except that a
+top-level `resources` object is kept as `Schema.resources` (the built-in automate catalogue
+lists there what the sandbox serves beyond the list endpoints).
 
 >>> from cwa_query import load_schema
 >>> schema = load_schema(dialect="automate")
@@ -96,7 +98,16 @@ class Schema:
     known if some endpoint has it, and typed only when all endpoints that have it agree.
     """
 
-    __slots__ = ("_endpoint_index", "_endpoints", "_merged", "_raw", "case_sensitive", "name", "provenance")
+    __slots__ = (
+        "_endpoint_index",
+        "_endpoints",
+        "_merged",
+        "_raw",
+        "case_sensitive",
+        "name",
+        "provenance",
+        "resources",
+    )
 
     def __init__(
         self,
@@ -109,6 +120,9 @@ class Schema:
         self.name = name
         self.case_sensitive = case_sensitive
         self.provenance = provenance
+        #: What a catalogue holds beyond its list endpoints (the built-in automate one: the
+        #: one-object answers, actions and query parameters the sandbox serves); `{}` if none.
+        self.resources: Mapping[str, Any] = {}
         self._endpoints: dict[str, _Fields] = {
             endpoint: _Fields(fields, case_sensitive) for endpoint, fields in endpoints.items()
         }
@@ -228,6 +242,9 @@ class Schema:
             provenance=provenance if isinstance(provenance, str) else None,
         )
         schema._raw = raw
+        resources = data.get("resources")
+        if isinstance(resources, Mapping):
+            schema.resources = resources
         schema._endpoint_index.update((endpoint.lower(), endpoint) for endpoint in raw)
         return schema
 

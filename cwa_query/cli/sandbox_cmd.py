@@ -52,6 +52,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--password", default="sandbox", help="the account's password (default sandbox)")
     parser.add_argument("--client-id", help="the ClientId the automate profile requires (default: any)")
     parser.add_argument("--two-factor-code", help="require this two-factor code at login")
+    parser.add_argument(
+        "--max-body-bytes", type=positive_int, default=1 << 20, help="larger request bodies get 413 (default 1 MiB)"
+    )
+    parser.add_argument(
+        "--ignore-unknown-parameters",
+        action="store_true",
+        help="ignore query parameters an endpoint does not read, as the real server does (default: 400)",
+    )
+    parser.add_argument(
+        "--token-date-offset",
+        action="store_true",
+        help="write the automate token's ExpirationDate with +00:00 (some clients, e.g. pyconnectwise, need it)",
+    )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
     parser.set_defaults(run=run, command_name="sandbox")
 
@@ -78,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
             password=args.password,
             client_id=args.client_id,
             two_factor_code=args.two_factor_code,
+            max_body_bytes=args.max_body_bytes,
+            ignore_unknown_parameters=args.ignore_unknown_parameters,
+            token_date_offset=args.token_date_offset,
             host=args.host,
             port=args.port,
         )

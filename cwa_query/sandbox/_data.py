@@ -1,11 +1,9 @@
-"""Deterministic sandbox data: computers, clients, alerts and scripts from a seed.
+"""Deterministic sandbox data: the seed profile's computers, clients, alerts and scripts.
 
 The `seed` profile uses the seed document's field names (`ComputerID`, `Name`, `Status`,
-`ClientID`, `OS`, `TotalMemory`, `LastContact`, `DiskFreePercent`, ...); the `automate`
-profile the real server's (`Id`, `ComputerName`, `Client.Id`, `Location.Name`,
-`OperatingSystemName`, `RemoteAgentLastContact`, `OpenPortsTCP`, `LoggedInUsers`, ...; names
-taken from `LabTech.Models.Computer` and friends in the Automate OpenAPI document,
-automate-openapi-v1.json in the project's shared reference folder).
+`ClientID`, `OS`, `TotalMemory`, `LastContact`, `DiskFreePercent`, ...). The `automate`
+profile's records come from the catalogue generated from the OpenAPI document (see
+`_automate.py`); `dataset("automate", ...)` returns that lazy dataset.
 
 Values vary enough that typical filters select a real subset, and some text holds quotes,
 `%`, `_`, backslashes and non-ASCII letters. Datasets are cached per
@@ -26,120 +24,38 @@ import datetime as _dt
 import functools
 import gc
 import random
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import ConfigurationError
+from ._automate import COMPUTERS_PER_CLIENT, MIN_CLIENTS, AutomateDataset, automate_dataset
+from ._words import (
+    ALERT_MESSAGES,
+    ALERT_SOURCES,
+    ALERT_STATUSES,
+    CITIES,
+    COMMENTS,
+    COMPANIES,
+    COUNTRIES,
+    OS,
+    ROLES,
+    SCRIPT_FOLDERS,
+    SCRIPT_NAMES,
+    SITES,
+    abbreviation,
+    stamp,
+)
 
 __all__ = ["COLLECTIONS", "Dataset", "Profile", "dataset", "field_paths", "json_default"]
 
 Profile = Literal["seed", "automate"]
 Record = dict[str, Any]
 
-#: The list endpoints, by their path segment.
+#: Computers when nothing else is said.
+DEFAULT_RECORDS = 1000
+#: The seed profile's list endpoints, by their path segment.
 COLLECTIONS: tuple[str, ...] = ("Computers", "Clients", "Alerts", "Scripts")
-
-# Data is anchored to a fixed instant so it never depends on the wall clock.
-_EPOCH = _dt.datetime(2024, 3, 1, 0, 0, 0)
-
-_COMPANIES = (
-    "ACME Corp",
-    "Globex",
-    "Initech",
-    "Umbrella Health",
-    "O'Brien & Sons",
-    "100% Uptime Ltd",
-    "Café Zürich",
-    "Ærø Shipping ApS",
-    'The "Quoted" Co',
-    "under_score Inc",
-    "Łódź Logistics",
-    "Ñandú S.A.",
-    "Stark Industries",
-    "Wayne Enterprises",
-    "Hooli",
-    "Back\\Slash LLC",
-    "Soylent",
-    "Vandelay Import",
-    "Müller GmbH",
-    "Tyrell Corp",
-)
-_CITIES = ("Tampa", "Berlin", "Zürich", "Kraków", "São Paulo", "Dublin", "Austin", "Malmö", "Québec", "Leeds")
-_COUNTRIES = ("US", "DE", "CH", "PL", "BR", "IE", "US", "SE", "CA", "GB")
-_SITES = ("HQ", "Branch", "Warehouse", "Remote", "Lab")
-_OS = (
-    ("Microsoft Windows 10 Pro x64", "10.0.19045", "Workstation"),
-    ("Microsoft Windows 11 Pro x64", "10.0.22631", "Workstation"),
-    ("Microsoft Windows 11 Enterprise x64", "10.0.22631", "Workstation"),
-    ("Microsoft Windows Server 2019 Standard x64", "10.0.17763", "Server"),
-    ("Microsoft Windows Server 2022 Datacenter x64", "10.0.20348", "Server"),
-    ("Ubuntu 22.04.4 LTS", "22.04", "Server"),
-    ("macOS 14.4 Sonoma", "14.4", "Workstation"),
-)
-_ROLES = ("WS", "WS", "WS", "LT", "DC", "SQL", "FS", "APP")
-_USERS = ("jdoe", "asmith", "m.müller", "o'connor", "admin", "svc_backup", "zoë", "j_ruiz", "administrator")
-_COMMENTS = (
-    "",
-    "",
-    "",
-    "Joe's laptop",
-    'says "hello" at boot',
-    "50% disk used_by logs",
-    "front-desk PC — do not reboot",
-    "C:\\Temp is full",
-    "Naïve café kiosk",
-    "100%_match",
-)
-_PORTS = (22, 80, 135, 139, 443, 445, 1433, 3389, 5985, 8080)
-_ANTIVIRUS = ("Windows Defender", "Webroot SecureAnywhere", "SentinelOne", "Sophos Endpoint")
-_SEVERITY_NAMES = {1: "Information", 2: "Low", 3: "Warning", 4: "High", 5: "Critical"}
-_ALERT_STATUSES = ("New", "Active", "Acknowledged", "Resolved")
-_ALERT_SOURCES = ("Monitor", "Agent", "Script", "Patch Manager")
-_ALERT_MESSAGES = (
-    "Disk C: below 10% free",
-    "CPU usage over 90% for 15 minutes",
-    "Service 'Spooler' stopped",
-    'Backup job "Nightly" failed',
-    "Antivirus definitions out of date",
-    "Reboot pending after updates",
-    "Agent offline since last check-in",
-    "Temperature sensor: 71 °C",
-)
-_SCRIPT_NAMES = (
-    "Reboot Computer",
-    "Clear Temp Files",
-    "Install 7-Zip",
-    "Update Agent",
-    "Run Disk Cleanup",
-    "Collect Event Logs",
-    "Restart Print Spooler",
-    "Install Windows Updates",
-    "Flush DNS Cache",
-    "Map Network Drive",
-    "Gather Inventory",
-    "Check Disk Health",
-    'Set Power Plan "High Performance"',
-    "Remove Temp_Profiles",
-    "Rotate Local Admin Password",
-    "Deploy Printer Drivers",
-    "Enable BitLocker",
-    "Uninstall Adobe Reader",
-    "Sync Time (NTP)",
-    "Test Backup: 100% Verify",
-    "Nettoyage du cache (Café)",
-    "Defrag Drive C:",
-    "Send Wake-on-LAN",
-    "Export Installed Software",
-    "Reset Windows Update",
-)
-_SCRIPT_FOLDERS = ("Maintenance", "Software", "Security", "Network", "Inventory")
-
-
-def _stamp(seconds_before: int) -> _dt.datetime:
-    """The instant `seconds_before` the data's epoch, naive UTC (served as text, see `json_default`)."""
-    return _EPOCH - _dt.timedelta(seconds=seconds_before)
 
 
 def json_default(profile: Profile) -> Callable[[Any], Any]:
@@ -149,8 +65,8 @@ def json_default(profile: Profile) -> Callable[[Any], Any]:
     instants; on the wire the seed profile writes `2024-02-14T08:30:00Z`, the automate
     profile `2024-02-14T08:30:00` (no offset, as the real server).
 
-    >>> import json
-    >>> json.dumps({"At": _EPOCH}, default=json_default("automate"))
+    >>> import datetime, json
+    >>> json.dumps({"At": datetime.datetime(2024, 3, 1)}, default=json_default("automate"))
     '{"At": "2024-03-01T00:00:00"}'
     """
     suffix = "Z" if profile == "seed" else ""
@@ -163,16 +79,6 @@ def json_default(profile: Profile) -> Callable[[Any], Any]:
     return default
 
 
-def _mac(bits: int) -> str:
-    m = f"{bits:012X}"
-    return f"{m[0:2]}-{m[2:4]}-{m[4:6]}-{m[6:8]}-{m[8:10]}-{m[10:12]}"
-
-
-def _abbreviation(name: str) -> str:
-    letters = "".join(ch for ch in name.upper() if "A" <= ch <= "Z")
-    return (letters[:4] or "CO").ljust(2, "X")
-
-
 @dataclass(frozen=True)
 class _Site:
     client_id: int
@@ -182,59 +88,43 @@ class _Site:
     prefix: str
 
 
-def _clients(profile: Profile, rng: random.Random, count: int) -> tuple[list[Record], list[_Site]]:
+def _clients(rng: random.Random, count: int) -> tuple[list[Record], list[_Site]]:
     clients: list[Record] = []
     sites: list[_Site] = []
     location_id = 1
     for index in range(count):
         client_id = index + 1
-        base = _COMPANIES[index % len(_COMPANIES)]
-        name = base if index < len(_COMPANIES) else f"{base} {index // len(_COMPANIES) + 1}"
-        city_index = rng.randrange(len(_CITIES))
-        if profile == "seed":
-            clients.append(
-                {
-                    "ClientID": client_id,
-                    "Name": name,
-                    "City": _CITIES[city_index],
-                    "Country": _COUNTRIES[city_index],
-                    "PhoneNumber": f"+1-555-{rng.randrange(10000):04d}",
-                }
-            )
-        else:
-            clients.append(
-                {
-                    "Id": client_id,
-                    "Name": name,
-                    "Company": name,
-                    "City": _CITIES[city_index],
-                    "State": "",
-                    "Country": _COUNTRIES[city_index],
-                    "ZipCode": f"{rng.randrange(10000, 99999)}",
-                    "PhoneNumber": f"+1-555-{rng.randrange(10000):04d}",
-                    "ExternalId": str(1000 + client_id),
-                    "Comment": _COMMENTS[rng.randrange(len(_COMMENTS))],
-                }
-            )
-        prefix = _abbreviation(base)
+        base = COMPANIES[index % len(COMPANIES)]
+        name = base if index < len(COMPANIES) else f"{base} {index // len(COMPANIES) + 1}"
+        city_index = rng.randrange(len(CITIES))
+        clients.append(
+            {
+                "ClientID": client_id,
+                "Name": name,
+                "City": CITIES[city_index],
+                "Country": COUNTRIES[city_index],
+                "PhoneNumber": f"+1-555-{rng.randrange(10000):04d}",
+            }
+        )
+        prefix = abbreviation(base)
         for site in range(1 + rng.randrange(3)):
-            sites.append(_Site(client_id, name, location_id, _SITES[site], prefix))
+            sites.append(_Site(client_id, name, location_id, SITES[site], prefix))
             location_id += 1
     return clients, sites
 
 
-def _computers(profile: Profile, rng: random.Random, count: int, sites: list[_Site]) -> list[Record]:
+def _computers(rng: random.Random, count: int, sites: list[_Site]) -> list[Record]:
     out: list[Record] = []
     rand = rng.random
 
-    def randrange(n: int, stop: int | None = None) -> int:
-        return int(rand() * n) if stop is None else n + int(rand() * (stop - n))
+    def randrange(n: int) -> int:
+        return int(rand() * n)
 
     for index in range(count):
         computer_id = index + 1
         site = sites[randrange(len(sites))]
-        os_name, os_version, kind = _OS[randrange(len(_OS))]
-        role = "SRV" if kind == "Server" and randrange(2) else _ROLES[randrange(len(_ROLES))]
+        os_name, _, kind = OS[randrange(len(OS))]
+        role = "SRV" if kind == "Server" and randrange(2) else ROLES[randrange(len(ROLES))]
         name = f"{site.prefix}-{role}{computer_id:04d}"
         if computer_id % 97 == 0:
             name = f"MÜNCHEN-{role}{computer_id:04d}"
@@ -242,70 +132,26 @@ def _computers(profile: Profile, rng: random.Random, count: int, sites: list[_Si
         status = "Online" if roll < 0.62 else "Offline" if roll < 0.92 else "Unknown"
         memory = (4096, 8192, 8192, 16384, 16384, 32768, 65536)[randrange(7)]
         contact = randrange(60 * 86400)
-        comment = _COMMENTS[randrange(len(_COMMENTS))]
-        if profile == "seed":
-            out.append(
-                {
-                    "ComputerID": computer_id,
-                    "Name": name,
-                    "Status": status,
-                    "ClientID": site.client_id,
-                    "LocationID": site.location_id,
-                    "OS": os_name,
-                    "TotalMemory": memory,
-                    "LastContact": _stamp(contact),
-                    "DiskFreePercent": round(rand() * 100, 1),
-                    "IPAddress": f"10.{site.client_id % 256}.{site.location_id % 256}.{computer_id % 250 + 2}",
-                    "Comment": comment,
-                }
-            )
-            continue
-        if status == "Unknown":  # the real server knows Online and Offline only
-            status = "Offline"
-        users = [
-            {"LoggedInUserName": _USERS[randrange(len(_USERS))], "ConsoleId": console}
-            for console in range(randrange(3) if status == "Online" else 0)
-        ]
-        ports = sorted({_PORTS[randrange(len(_PORTS))] for _ in range(randrange(5))})
+        comment = COMMENTS[randrange(len(COMMENTS))]
         out.append(
             {
-                "Id": computer_id,
-                "ComputerName": name,
-                "FriendlyName": name.lower(),
-                "Client": {"Id": site.client_id, "Name": site.client_name},
-                "Location": {"Id": site.location_id, "Name": site.location_name},
-                "OperatingSystemName": os_name,
-                "OperatingSystemVersion": os_version,
-                "DomainName": f"{site.prefix.lower()}.local",
-                "Type": kind,
+                "ComputerID": computer_id,
+                "Name": name,
                 "Status": status,
-                "RemoteAgentLastContact": _stamp(contact),
-                "LastHeartbeat": _stamp(contact + randrange(600)),
-                "DateAdded": _stamp(86400 * (60 + randrange(900))),
-                "RemoteAgentVersion": f"2023.{randrange(1, 13)}.{randrange(100)}",
+                "ClientID": site.client_id,
+                "LocationID": site.location_id,
+                "OS": os_name,
                 "TotalMemory": memory,
-                "FreeMemory": int(memory * rand()),
-                "CpuUsage": randrange(101),
-                "LocalIPAddress": f"10.{site.client_id % 256}.{site.location_id % 256}.{computer_id % 250 + 2}",
-                "MACAddress": _mac(rng.getrandbits(48)),
-                "SerialNumber": f"SN{randrange(10**8):08d}",
-                "OpenPortsTCP": ports,
-                "OpenPortsUDP": [53, 123] if kind == "Server" else [],
-                "LoggedInUsers": users,
-                "LastUserName": _USERS[randrange(len(_USERS))],
-                "UserAccounts": sorted({_USERS[randrange(len(_USERS))] for _ in range(1 + randrange(3))}),
-                "IsVirtualMachine": randrange(3) == 0,
-                "IsRebootNeeded": randrange(5) == 0,
-                "IsMaintenanceModeEnabled": randrange(20) == 0,
-                "VirusScanner": {"Id": 1 + (idx := randrange(len(_ANTIVIRUS))), "Name": _ANTIVIRUS[idx]},
-                "SystemUptime": randrange(40 * 86400),
+                "LastContact": stamp(contact),
+                "DiskFreePercent": round(rand() * 100, 1),
+                "IPAddress": f"10.{site.client_id % 256}.{site.location_id % 256}.{computer_id % 250 + 2}",
                 "Comment": comment,
             }
         )
     return out
 
 
-def _alerts(profile: Profile, rng: random.Random, count: int, computers: list[Record]) -> list[Record]:
+def _alerts(rng: random.Random, count: int, computers: list[Record]) -> list[Record]:
     out: list[Record] = []
     rand = rng.random
 
@@ -316,65 +162,27 @@ def _alerts(profile: Profile, rng: random.Random, count: int, computers: list[Re
         computer = computers[randrange(len(computers))]
         severity = (1, 2, 2, 3, 3, 3, 4, 4, 5)[randrange(9)]
         created = randrange(30 * 86400)
-        message = _ALERT_MESSAGES[randrange(len(_ALERT_MESSAGES))]
-        if profile == "seed":
-            out.append(
-                {
-                    "AlertID": index + 1,
-                    "Severity": severity,
-                    "Status": _ALERT_STATUSES[randrange(len(_ALERT_STATUSES))],
-                    "ClientID": computer["ClientID"],
-                    "ComputerID": computer["ComputerID"],
-                    "Message": message,
-                    "Source": _ALERT_SOURCES[randrange(len(_ALERT_SOURCES))],
-                    "Created": _stamp(created),
-                }
-            )
-        else:
-            out.append(
-                {
-                    "AlertId": index + 1,
-                    "Client": dict(computer["Client"]),
-                    "Computer": {
-                        "Id": computer["Id"],
-                        "Name": computer["ComputerName"],
-                        "ComputerStatus": computer["Status"],
-                    },
-                    "Location": dict(computer["Location"]),
-                    "Monitor": {"Id": 100 + randrange(40), "Name": message.split(" ")[0] + " monitor"},
-                    "AlertDate": _stamp(created),
-                    "Severity": {"Id": severity, "Name": _SEVERITY_NAMES[severity]},
-                    "Source": _ALERT_SOURCES[randrange(len(_ALERT_SOURCES))],
-                    "Message": message,
-                    "FieldName": "",
-                }
-            )
+        message = ALERT_MESSAGES[randrange(len(ALERT_MESSAGES))]
+        out.append(
+            {
+                "AlertID": index + 1,
+                "Severity": severity,
+                "Status": ALERT_STATUSES[randrange(len(ALERT_STATUSES))],
+                "ClientID": computer["ClientID"],
+                "ComputerID": computer["ComputerID"],
+                "Message": message,
+                "Source": ALERT_SOURCES[randrange(len(ALERT_SOURCES))],
+                "Created": stamp(created),
+            }
+        )
     return out
 
 
-def _scripts(profile: Profile, rng: random.Random) -> list[Record]:
+def _scripts() -> list[Record]:
     out: list[Record] = []
-    for index, name in enumerate(_SCRIPT_NAMES):
-        folder = _SCRIPT_FOLDERS[index % len(_SCRIPT_FOLDERS)]
-        updated = 86400 * rng.randrange(700)
-        if profile == "seed":
-            out.append({"ScriptID": index + 1, "Name": name, "FolderName": folder, "Description": f"{name} ({folder})"})
-        else:
-            out.append(
-                {
-                    "Id": index + 1,
-                    "Name": name,
-                    "Folder": {"Id": 1 + index % len(_SCRIPT_FOLDERS), "Name": folder},
-                    "FullFolderPath": f"Scripts\\{folder}",
-                    "Comments": f"{name} ({folder})",
-                    "IsComputerScript": True,
-                    "IsOffline": index % 7 == 0,
-                    "Version": 1 + rng.randrange(9),
-                    "GUID": str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                    "UpdateDate": _stamp(updated),
-                    "UpdatedBy": _USERS[index % len(_USERS)],
-                }
-            )
+    for index, name in enumerate(SCRIPT_NAMES):
+        folder = SCRIPT_FOLDERS[index % len(SCRIPT_FOLDERS)]
+        out.append({"ScriptID": index + 1, "Name": name, "FolderName": folder, "Description": f"{name} ({folder})"})
     return out
 
 
@@ -407,7 +215,7 @@ def field_paths(records: list[Record], *, sample: int = 500) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Dataset:
-    """The generated records of one sandbox, per collection, plus their field catalogues."""
+    """The seed profile's generated records, per collection, plus their field catalogues."""
 
     profile: Profile
     records: int
@@ -422,35 +230,42 @@ class Dataset:
     @property
     def id_field(self) -> dict[str, str]:
         """The id field of each collection."""
-        if self.profile == "seed":
-            return {"Computers": "ComputerID", "Clients": "ClientID", "Alerts": "AlertID", "Scripts": "ScriptID"}
-        return {"Computers": "Id", "Clients": "Id", "Alerts": "AlertId", "Scripts": "Id"}
+        return {"Computers": "ComputerID", "Clients": "ClientID", "Alerts": "AlertID", "Scripts": "ScriptID"}
 
 
 @functools.lru_cache(maxsize=8)
-def dataset(profile: Profile, records: int = 1000, seed: int = 0) -> Dataset:
-    """The dataset for (profile, records, seed); equal arguments give the same object."""
-    if profile not in ("seed", "automate"):
-        raise ConfigurationError(f"unknown sandbox profile {profile!r}; expected 'seed' or 'automate'")
-    if records < 1:
-        raise ConfigurationError(f"records must be at least 1, got {records}")
-    rng = random.Random(f"cwa-query-sandbox:{profile}:{records}:{seed}")
+def _seed_dataset(records: int, seed: int) -> Dataset:
+    rng = random.Random(f"cwa-query-sandbox:seed:{records}:{seed}")
     # Millions of fresh containers would trigger the cyclic collector over and over (none are cyclic).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        clients, sites = _clients(profile, rng, max(3, records // 50))
-        computers = _computers(profile, rng, records, sites)
-        alerts = _alerts(profile, rng, max(1, records // 2), computers)
-        scripts = _scripts(profile, rng)
+        clients, sites = _clients(rng, max(MIN_CLIENTS, records // COMPUTERS_PER_CLIENT))
+        computers = _computers(rng, records, sites)
+        alerts = _alerts(rng, max(1, records // 2), computers)
+        scripts = _scripts()
     finally:
         if collecting:
             gc.enable()
     collections = {"Computers": computers, "Clients": clients, "Alerts": alerts, "Scripts": scripts}
     return Dataset(
-        profile=profile,
+        profile="seed",
         records=records,
         seed=seed,
         collections=collections,
         fields={name: field_paths(items) for name, items in collections.items()},
     )
+
+
+def dataset(profile: Profile, records: int = DEFAULT_RECORDS, seed: int = 0) -> Dataset | AutomateDataset:
+    """The dataset for (profile, records, seed); equal arguments give the same object.
+
+    The seed profile's is made at once; the automate profile's per endpoint on first use.
+    """
+    if profile not in ("seed", "automate"):
+        raise ConfigurationError(f"unknown sandbox profile {profile!r}; expected 'seed' or 'automate'")
+    if isinstance(records, bool) or not isinstance(records, int) or records < 1:
+        raise ConfigurationError(f"records must be at least 1, got {records}")
+    if profile == "automate":
+        return automate_dataset(records, seed)
+    return _seed_dataset(records, seed)

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import socket
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Final
 
 from ..errors import ConfigurationError
-from ._app import SandboxApp, SandboxConfig
-from ._data import Profile
+from ._app import SandboxApp
+from ._config import SandboxConfig
+from ._data import DEFAULT_RECORDS, Profile
 from ._faults import FaultPlan
 from ._server import AsyncSandboxTransport, SandboxTransport, _ThreadRunner, bind, serve_socket
 
@@ -20,6 +23,13 @@ __all__ = ["DEFAULT_CLIENT_ID", "Sandbox", "SandboxCredentials"]
 #: The `ClientId` header value `Sandbox.credentials` offers when no `client_id` is configured
 #: (the automate profile then accepts any non-empty value).
 DEFAULT_CLIENT_ID: Final = "00000000-5a4d-4b0c-8e7a-c0ffee5a4db0"
+#: The keyword options `Sandbox` passes on to `SandboxConfig`: all of its fields, so the two never drift.
+_OPTIONS: Final = frozenset(f.name for f in dataclasses.fields(SandboxConfig)) - {
+    "profile",
+    "records",
+    "seed",
+    "faults",
+}
 
 
 @dataclass(frozen=True)
@@ -74,7 +84,17 @@ class Sandbox:
     - `two_factor_code`: when set, logging in needs this code (seed: `TwoFactorCode` in the
       first request; automate: a first answer with `IsTwoFactorRequired: true`, then a
       second request with `TwoFactorPasscode`).
+    - `max_body_bytes`: larger request bodies get 413 (default 1 MiB).
+    - `ignore_unknown_parameters`: ignore a query parameter the endpoint does not read, as
+      the real server does (default: answer it with a 400 naming it, so a typo such as
+      `conditon=` does not silently return every row).
+    - `token_date_offset`: write the automate token's `ExpirationDate` with `+00:00` (the
+      real server often sends none; some clients, such as pyconnectwise, need one).
     - `host`, `port`: where `start()` listens (default 127.0.0.1, a free port).
+    - `clock`: monotonic seconds for token expiry and rate windows (default
+      `time.monotonic`); tests pass their own to move time without sleeping.
+
+    Every option but `host`, `port` and `clock` is a field of `SandboxConfig` (`sandbox.config`).
 
     Use it as a context manager to serve over a real socket from a background thread:
 
@@ -103,42 +123,24 @@ class Sandbox:
     def __init__(
         self,
         profile: Profile = "seed",
-        records: int = 1000,
+        records: int = DEFAULT_RECORDS,
         seed: int = 0,
         *,
-        latency_ms: float = 0.0,
-        max_concurrent: int | None = None,
-        rate_limit: int | None = None,
-        rate_window: float = 60.0,
         faults: str | Mapping[str, float] | FaultPlan | None = None,
-        fault_seed: int = 0,
-        slow_ms: float = 1500.0,
-        token_ttl: float | None = None,
-        username: str = "sandbox",
-        password: str = "sandbox",
-        client_id: str | None = None,
-        two_factor_code: str | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        clock: Callable[[], float] = time.monotonic,
+        **options: Any,
     ) -> None:
+        unknown = sorted(set(options) - _OPTIONS)
+        if unknown:
+            raise ConfigurationError(
+                f"sandbox: unknown option {', '.join(map(repr, unknown))}; options: {', '.join(sorted(_OPTIONS))}"
+            )
         self.config = SandboxConfig(
-            profile=profile,
-            records=records,
-            seed=seed,
-            latency_ms=latency_ms,
-            max_concurrent=max_concurrent,
-            rate_limit=rate_limit,
-            rate_window=rate_window,
-            faults=FaultPlan.parse(faults),
-            fault_seed=fault_seed,
-            slow_ms=slow_ms,
-            token_ttl=token_ttl,
-            username=username,
-            password=password,
-            client_id=client_id,
-            two_factor_code=two_factor_code,
+            profile=profile, records=records, seed=seed, faults=FaultPlan.parse(faults), **options
         )
-        self.app = SandboxApp(self.config)
+        self.app = SandboxApp(self.config, clock=clock)
         self.host = host
         self.port = port
         self._runner: _ThreadRunner | None = None
@@ -198,6 +200,15 @@ class Sandbox:
         return self.start()
 
     def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> Sandbox:
+        """`async with Sandbox(...) as sandbox:` serves from a background thread, as `with` does."""
+        return self.start()
+
+    async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop()

@@ -45,11 +45,11 @@ def fetch_ids(sandbox: Sandbox, mode: str, **extra: Any) -> list[int]:
     options = settings(sandbox, **extra)
     if mode == "sync":
         with Client(sandbox.url, **options) as client:
-            return [row[key] for row in client.iter_records("Computers")]
+            return [int(row[key]) for row in client.iter_records("Computers")]
 
     async def run() -> list[int]:
         async with AsyncClient(sandbox.url, **options) as client:
-            return [row[key] async for row in client.iter_records("Computers")]
+            return [int(row[key]) async for row in client.iter_records("Computers")]
 
     return asyncio.run(run())
 

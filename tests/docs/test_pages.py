@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import re
 from pathlib import Path
 
 import pytest
 
-from cwa_query.sandbox import FAULT_KINDS, Sandbox
+from cwa_query.sandbox import FAULT_KINDS, Sandbox, SandboxConfig
 
 pytest_plugins = ["pytester"]  # in the module: pytest refuses it in a non-root conftest
 
@@ -29,9 +30,11 @@ def _table_rows(page: str, header: str) -> list[str]:
 
 def test_every_sandbox_option_is_in_the_options_table() -> None:
     rows = "\n".join(_table_rows("sandbox.md", "| Python | command line | meaning |"))
-    for name in inspect.signature(Sandbox.__init__).parameters:
-        if name != "self":
-            assert f"`{name}`" in rows, name
+    keywords = [name for name in inspect.signature(Sandbox.__init__).parameters if name not in ("self", "options")]
+    python_only = {"clock"}
+    for name in [*keywords, *(f.name for f in dataclasses.fields(SandboxConfig))]:
+        assert f"`{name}`" in rows, name
+        if name not in python_only:
             assert f"`--{name.replace('_', '-')}`" in rows, name
 
 

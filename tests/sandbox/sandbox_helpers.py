@@ -36,3 +36,16 @@ def automate_login(client: httpx.Client, sandbox: Sandbox) -> str:
 def socket_client(sandbox: Sandbox, **options: object) -> httpx.Client:
     """An httpx client on the sandbox's API URL over a real socket (never any proxy)."""
     return httpx.Client(base_url=sandbox.api_url, trust_env=False, timeout=10, **options)  # type: ignore[arg-type]
+
+
+class FakeClock:
+    """A monotonic clock that moves only when told: `Sandbox(..., clock=clock)`, then `clock.advance(s)`."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from cwa_query.sandbox import Sandbox, SandboxApp
+from cwa_query.sandbox import Sandbox
+from cwa_query.sandbox._resources import Resources
 from tests.sandbox.sandbox_helpers import seed_login, socket_client
 
 
@@ -186,7 +187,7 @@ def test_a_bug_in_a_handler_is_a_500_not_a_dropped_connection(
     def broken(*args: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(SandboxApp, "_list", broken)
+    monkeypatch.setattr(Resources, "page", broken)
     with Sandbox(records=5) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         answer = client.get("/Computers")

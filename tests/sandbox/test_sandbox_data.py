@@ -4,21 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
 from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import COLLECTIONS, dataset
-from cwa_query.sandbox._data import field_paths, json_default
+from cwa_query.sandbox._automate import AutomateDataset
+from cwa_query.sandbox._data import _seed_dataset, field_paths, json_default
 
-generate = dataset.__wrapped__  # the uncached generator
+
+def generate(profile: str, records: int, seed: int) -> Any:
+    """An uncached dataset."""
+    if profile == "automate":
+        return AutomateDataset(records, seed)
+    return _seed_dataset.__wrapped__(records, seed)
 
 
 @pytest.mark.parametrize("profile", ["seed", "automate"])
 def test_same_seed_same_data_and_other_seed_other_data(profile: str) -> None:
     first, again, other = generate(profile, 120, 4), generate(profile, 120, 4), generate(profile, 120, 5)
     assert first is not again
-    assert first.collections == again.collections
+    for name in COLLECTIONS:
+        assert first.collection(name) == again.collection(name)
     assert first.collection("Computers") != other.collection("Computers")
 
 
@@ -64,8 +72,12 @@ def test_datasets_are_cached_per_arguments() -> None:
     ],
 )
 def test_field_names_follow_the_profile(profile: str, collection: str, fields: set[str]) -> None:
-    paths = set(dataset(profile, 200, 0).fields[collection].values())
+    data = dataset(profile, 200, 0)
+    paths = set(data.fields[collection].values())
     assert fields <= paths
+    if profile == "automate":  # and the records hold them
+        served = set(field_paths(data.collection(collection)).values())
+        assert fields <= served
 
 
 @pytest.mark.parametrize(("records", "clients", "alerts"), [(1, 3, 1), (200, 4, 100), (1000, 20, 500)])
@@ -108,7 +120,31 @@ def test_ids_are_one_based_and_dense() -> None:
     data = dataset("automate", 50, 0)
     for name in COLLECTIONS:
         key = data.id_field[name]
-        assert [r[key] for r in data.collection(name)] == list(range(1, len(data.collection(name)) + 1))
+        assert [int(r[key]) for r in data.collection(name)] == list(range(1, len(data.collection(name)) + 1))
+
+
+def test_automate_ids_have_the_documents_json_types() -> None:
+    data = dataset("automate", 50, 0)
+    computer = data.collection("Computers")[0]
+    assert isinstance(computer["Id"], str)  # "Id": {"type": "string"} in LabTech.Models.Computer
+    assert isinstance(computer["Client"]["Id"], str)
+    assert isinstance(computer["Location"]["Id"], int)  # LabTech.Models.Location.Id is int32
+    assert isinstance(data.collection("Alerts")[0]["AlertId"], int)
+
+
+def test_automate_references_point_at_existing_records() -> None:
+    data = dataset("automate", 300, 2)
+    clients = {c["Id"]: c["Name"] for c in data.collection("Clients")}
+    locations = {loc["Id"]: loc for loc in data.collection("Locations")}
+    for computer in data.collection("Computers"):
+        assert clients[computer["Client"]["Id"]] == computer["Client"]["Name"]
+        location = locations[computer["Location"]["Id"]]
+        assert location["Client"]["Id"] == computer["Client"]["Id"]  # the location belongs to the client
+    computers = {c["Id"]: c for c in data.collection("Computers")}
+    for alert in data.collection("Alerts"):
+        computer = computers[str(alert["Computer"]["Id"])]
+        assert computer["ComputerName"] == alert["Computer"]["Name"]
+        assert int(computer["Client"]["Id"]) == alert["Client"]["Id"]
 
 
 def test_references_point_at_existing_records() -> None:

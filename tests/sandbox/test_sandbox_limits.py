@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -11,7 +10,7 @@ import pytest
 
 from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import Sandbox, SandboxApp, SandboxConfig, SandboxRequest
-from tests.sandbox.sandbox_helpers import seed_login, socket_client
+from tests.sandbox.sandbox_helpers import FakeClock, seed_login, socket_client
 
 
 def parallel_gets(sandbox: Sandbox, token: str, n: int, path: str = "/Scripts") -> list[httpx.Response]:
@@ -55,11 +54,12 @@ def test_latency_holds_requests_in_flight_together() -> None:
 
 
 def test_rate_limit_window_over_a_socket() -> None:
-    with Sandbox(records=5, rate_limit=3, rate_window=1.5) as sandbox, socket_client(sandbox) as client:
+    clock = FakeClock()
+    with Sandbox(records=5, rate_limit=3, rate_window=1.5, clock=clock) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         answers = [client.get("/Scripts") for _ in range(4)]
         seed_login(client, sandbox)  # authentication is never rate-limited
-        time.sleep(float(answers[-1].headers["Retry-After"]))
+        clock.advance(float(answers[-1].headers["Retry-After"]))
         later = client.get("/Scripts")
         stats = sandbox.stats()
     assert [a.status_code for a in answers] == [200, 200, 200, 429]
@@ -69,14 +69,6 @@ def test_rate_limit_window_over_a_socket() -> None:
     assert limited.json()["error"]["details"] == {"limit": 3, "window": 1.5}
     assert later.status_code == 200
     assert stats["rate_limited"] == 1
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def test_fixed_windows_with_a_fake_clock() -> None:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
 from cwa_query import evaluate
 from cwa_query.sandbox import Sandbox, dataset
-from tests.sandbox.sandbox_helpers import RECORDS, seed_login, socket_client
+from tests.sandbox.sandbox_helpers import RECORDS, FakeClock, seed_login, socket_client
 
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 PAGING_HEADERS = ("X-Total-Count", "X-Page", "X-Page-Size", "X-Total-Pages")
@@ -88,10 +86,11 @@ def test_calls_without_a_valid_token_get_401(seed_sandbox: Sandbox, headers: dic
 
 
 def test_token_expiry() -> None:
-    with Sandbox(records=5, token_ttl=0.3) as sandbox, socket_client(sandbox) as client:
+    clock = FakeClock()
+    with Sandbox(records=5, token_ttl=60, clock=clock) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         fresh = client.get("/Clients")
-        time.sleep(0.5)
+        clock.advance(60)
         stale = client.get("/Clients")
     assert fresh.status_code == 200
     assert (stale.status_code, stale.json()["error"]["message"]) == (401, "The access token has expired")

@@ -39,7 +39,7 @@ def test_async_transport() -> None:
             answers = await asyncio.gather(*(client.get(f"/Computers/{i}") for i in (3, 1, 2)))
         return [a.json()["Id"] for a in answers]
 
-    assert asyncio.run(main()) == [3, 1, 2]
+    assert asyncio.run(main()) == ["3", "1", "2"]
     assert sandbox.stats()["responses_by_status"] == {"200": 4}
 
 

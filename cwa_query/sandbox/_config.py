@@ -1,0 +1,101 @@
+"""`SandboxConfig`: every option of a sandbox, checked once, and the numbers they default to."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Final
+
+from ..errors import ConfigurationError
+from ._data import DEFAULT_RECORDS, Profile
+from ._faults import FaultPlan
+
+__all__ = [
+    "API_PREFIX",
+    "DEFAULT_MAX_BODY_BYTES",
+    "DEFAULT_PAGE_SIZE",
+    "DEFAULT_RATE_WINDOW",
+    "DEFAULT_RECORDS",
+    "DEFAULT_SLOW_MS",
+    "DEFAULT_TTL",
+    "MAX_PAGE_SIZE",
+    "UNLIMITED",
+    "SandboxConfig",
+]
+
+#: Where every API path starts.
+API_PREFIX: Final = "/cwa/api/v1"
+#: The largest `pageSize` accepted.
+MAX_PAGE_SIZE: Final = 1000
+#: The page size when a request names none.
+DEFAULT_PAGE_SIZE: Final = 50
+#: Unlimited rate limits are reported with this `X-RateLimit-Limit` (the seed profile sends the headers always).
+UNLIMITED: Final = 1_000_000_000
+#: Token lifetimes in seconds: about 4 hours (seed document), up to about an hour (real server).
+DEFAULT_TTL: Final = {"seed": 4 * 3600.0, "automate": 3600.0}
+#: Seconds of one rate-limit window.
+DEFAULT_RATE_WINDOW: Final = 60.0
+#: Milliseconds a `slow` fault delays an answer (plus `SLOW_MARGIN`).
+DEFAULT_SLOW_MS: Final = 1500.0
+#: The largest request body accepted; larger gets 413.
+DEFAULT_MAX_BODY_BYTES: Final = 1 << 20
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """Everything a sandbox is configured with; see `Sandbox` for the meaning of each option.
+
+    `Sandbox(...)` takes the same keyword arguments (and `host`, `port`), so the two never drift:
+
+    >>> SandboxConfig(profile="automate", records=10).ttl
+    3600.0
+    """
+
+    profile: Profile = "seed"
+    records: int = DEFAULT_RECORDS
+    seed: int = 0
+    latency_ms: float = 0.0
+    max_concurrent: int | None = None
+    rate_limit: int | None = None
+    rate_window: float = DEFAULT_RATE_WINDOW
+    faults: FaultPlan = field(default_factory=FaultPlan)
+    fault_seed: int = 0
+    slow_ms: float = DEFAULT_SLOW_MS
+    token_ttl: float | None = None
+    username: str = "sandbox"
+    password: str = field(default="sandbox", repr=False)
+    client_id: str | None = None
+    two_factor_code: str | None = field(default=None, repr=False)
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    ignore_unknown_parameters: bool = False
+    token_date_offset: bool = False
+
+    def __post_init__(self) -> None:
+        def bad(message: str) -> ConfigurationError:
+            return ConfigurationError(f"sandbox: {message}")
+
+        if self.profile not in ("seed", "automate"):
+            raise bad(f"unknown profile {self.profile!r}; expected 'seed' or 'automate'")
+        if isinstance(self.records, bool) or not isinstance(self.records, int) or self.records < 1:
+            raise bad(f"records must be a positive integer, got {self.records!r}")
+        for name in ("latency_ms", "slow_ms", "rate_window"):
+            value = getattr(self, name)
+            if not isinstance(value, int | float) or not math.isfinite(value) or value < 0:
+                raise bad(f"{name} must be a finite number >= 0, got {value!r}")
+        if self.rate_window <= 0:
+            raise bad("rate_window must be > 0 seconds")
+        for name in ("max_concurrent", "rate_limit"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise bad(f"{name} must be a positive integer or None, got {value!r}")
+        if self.token_ttl is not None and (not math.isfinite(self.token_ttl) or self.token_ttl <= 0):
+            raise bad(f"token_ttl must be > 0 seconds, got {self.token_ttl!r}")
+        if not self.username or not self.password:
+            raise bad("username and password must not be empty")
+        if isinstance(self.max_body_bytes, bool) or not isinstance(self.max_body_bytes, int) or self.max_body_bytes < 1:
+            raise bad(f"max_body_bytes must be a positive integer, got {self.max_body_bytes!r}")
+
+    @property
+    def ttl(self) -> float:
+        """The token lifetime in seconds (the profile's default unless `token_ttl` is set)."""
+        return self.token_ttl if self.token_ttl is not None else DEFAULT_TTL[self.profile]
