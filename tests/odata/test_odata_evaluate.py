@@ -1,0 +1,109 @@
+"""OData semantics of evaluation: null comparisons, case-sensitive text, kinds, lambdas, arithmetic."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from cwa_query import ConditionError
+from cwa_query.language._odata import parse_filter
+from cwa_query.language._odata_evaluate import compile_odata, evaluate_odata, truth_odata
+
+RECORD = {
+    "Name": "SRV-01",
+    "Price": None,
+    "Tags": ["a", "b"],
+    "Seen": "2024-01-01T10:00:00Z",
+    "When": dt.datetime(2024, 1, 1, 10, tzinfo=dt.UTC),
+    "N": 5,
+    "Ratio": 0.5,
+    "On": True,
+    "Style": "Red, Blue",
+    "Client": {"Id": 7, "Name": "Acme"},
+    "Items": [{"Qty": 1}, {"Qty": 3}],
+}
+
+# (filter, its truth on RECORD: True, False or None for null)
+ROWS: list[tuple[str, bool | None]] = [
+    ("Name eq 'SRV-01'", True),
+    ("Name eq 'srv-01'", False),  # case-sensitive
+    ("Name ne 'x'", True),
+    ("Price eq null", True),
+    ("Price ne null", False),
+    ("Missing eq null", True),
+    ("Missing ne 1", True),  # null ne 1: true
+    ("Price gt 5", False),  # ordering with null: false, never null
+    ("not (Price gt 5)", True),
+    ("contains(Price,'x')", None),  # functions of null: null
+    ("not contains(Price,'x')", None),
+    ("contains(Price,'x') or true", True),
+    ("contains(Price,'x') and false", False),
+    ("contains(Name,'SRV')", True),
+    ("contains(Name,'srv')", False),
+    ("startswith(Name,'SRV')", True),
+    ("endswith(Name,'01')", True),
+    ("tolower(Name) eq 'srv-01'", True),
+    ("toupper('é') eq 'É'", True),
+    ("length(Name) eq 6", True),
+    ("indexof(Name,'-') eq 3", True),
+    ("substring(Name,1,2) eq 'RV'", True),
+    ("concat(Name,'!') eq 'SRV-01!'", True),
+    ("Name gt 'SRV'", True),
+    ("Name lt 'srv'", True),  # by code point: 'S' < 's'
+    ("Seen gt 2023-12-31", True),
+    ("Seen lt 2024-01-01T10:00:01Z", True),
+    ("When eq 2024-01-01T11:00:00+01:00", True),
+    ("year(Seen) eq 2024", True),
+    ("N add 1 eq 6", True),
+    ("N sub 1 eq 4", True),
+    ("N mul 2 eq 10", True),
+    ("N div 2 eq 2", True),  # integer division
+    ("N divby 2 eq 2.5", True),
+    ("N mod 3 eq 2", True),
+    ("-N eq -5", True),
+    ("N div 0 eq 1", False),
+    ("Ratio eq 0.5", True),
+    ("N eq '5'", False),  # kinds that do not compare
+    ("N ne '5'", True),
+    ("On eq true", True),
+    ("On", True),
+    ("Name in ('SRV-01', 'x')", True),
+    ("Name in ('srv-01')", False),
+    ("Price in (null, 1)", True),
+    ("Client/Id eq 7", True),
+    ("client/id eq 7", True),  # exact case first, then ASCII case
+    ("Tags eq 'a'", False),  # no fan-out
+    ("Tags/any(t: t eq 'a')", True),
+    ("Tags/any(t: t eq 'A')", False),
+    ("Tags/all(t: t ne 'c')", True),
+    ("Tags/any()", True),
+    ("Items/any(i: i/Qty gt 2)", True),
+    ("Items/all(i: i/Qty gt 2)", False),
+    ("Missing/any(t: t eq 1)", False),
+    ("Items/$count eq 2", True),
+    ("Style has Sales.Pattern'Red'", True),
+    ("Style has Sales.Pattern'Green'", False),
+    ("Name/Part eq null", True),
+    ("Tags/Part eq null", True),  # a path through a list is null
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ROWS)
+def test_truth(text: str, expected: bool | None) -> None:
+    tree = parse_filter(text)
+    assert truth_odata(tree, RECORD) is expected
+    assert evaluate_odata(tree, RECORD) is (expected is True)
+
+
+def test_compiled_once() -> None:
+    predicate = compile_odata(parse_filter("N gt 3"))
+    assert [predicate({"N": n}) for n in (1, 5, None)] == [False, True, False]
+    with pytest.raises(TypeError):
+        predicate([])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["Model.Available()", "Price eq @p", "$root/People/$count gt 1"])
+def test_service_constructs_refuse_local_evaluation(text: str) -> None:
+    with pytest.raises(ConditionError, match="cannot be evaluated locally"):
+        compile_odata(parse_filter(text))
