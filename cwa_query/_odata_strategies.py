@@ -52,7 +52,7 @@ def odata_literals() -> st.SearchStrategy[o.ODataLiteral]:
         st.integers(min_value=-(2**63), max_value=2**63 - 1).map(ast.Integer),
         _decimals().map(ast.Decimal),
         st.booleans().map(ast.Boolean),
-        st.just(o.Null()),
+        st.just(ast.Null()),
         st.sampled_from(["INF", "-INF", "NaN"]).map(o.SpecialNumber),
         st.dates(min_value=_dt.date(1000, 1, 1)).map(ast.DateTime),
         _datetimes().map(ast.DateTime),
@@ -106,7 +106,7 @@ def _predicates(draw: st.DrawFn, names: st.SearchStrategy[str]) -> o.Expr:
         members = tuple(draw(st.lists(_names(), min_size=1, max_size=2)))
         return o.Binary(o.BinaryOp.HAS, field, o.EnumValue("Sales.Pattern", members))
     if kind == 7:
-        return o.Binary(draw(st.sampled_from([o.BinaryOp.EQ, o.BinaryOp.NE])), field, o.Null())
+        return o.Binary(draw(st.sampled_from([o.BinaryOp.EQ, o.BinaryOp.NE])), field, ast.Null())
     if kind == 8:
         return field
     array: tuple[o.Expr, ...] = tuple(draw(st.lists(odata_literals(), max_size=3)))

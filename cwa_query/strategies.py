@@ -70,8 +70,7 @@ except ModuleNotFoundError as _missing:
     if _missing.name is None or _missing.name.partition(".")[0] != "hypothesis":
         raise
     raise ModuleNotFoundError(
-        "cwa_query.strategies needs hypothesis, which comes with the `test` extra: "
-        "pip install 'cwa_query[test]'",
+        "cwa_query.strategies needs hypothesis, which comes with the `test` extra: pip install 'cwa_query[test]'",
         name="hypothesis",
     ) from None
 
@@ -110,9 +109,7 @@ def _check_dialect(dialect: Any) -> str:
     try:
         return get_dialect(dialect).name
     except (UnknownDialectError, TypeError):
-        raise InvalidArgument(
-            f"dialect={dialect!r}: choose one of {', '.join(map(repr, dialect_names()))}"
-        ) from None
+        raise InvalidArgument(f"dialect={dialect!r}: choose one of {', '.join(map(repr, dialect_names()))}") from None
 
 
 def _check_int(name: str, value: Any, minimum: int) -> int:

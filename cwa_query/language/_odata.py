@@ -19,14 +19,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import bisect
 import dataclasses
 import datetime as _dt
 import decimal as _decimal
-import hashlib
 import json
 import re
-import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -35,7 +32,9 @@ from typing import Any
 from ..errors import ConditionLimitError, ConditionSyntaxError
 from . import ast
 from . import odata_ast as o
-from ._parser import DEFAULT_LIMITS, ParseLimits, build_table_data
+from ._diagnose import ParseFailure, expected_terminals
+from ._driver import DEFAULT_LIMITS, Grammar, ParseLimits, make_spanner
+from ._lalr import Tables, grammar_path, grammar_text
 
 __all__ = [
     "CANONICAL_FUNCTIONS",
@@ -52,15 +51,12 @@ __all__ = [
 
 def odata_grammar_path() -> Path:
     """The path of `odata.lark`: inside the installed package, else the source tree."""
-    packaged = Path(__file__).resolve().parent.parent / "_grammar" / "odata.lark"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parent.parent.parent / "grammar" / "odata.lark"
+    return grammar_path("odata")
 
 
 def odata_grammar_text() -> str:
     """The text of the OData grammar, the source of truth of the dialect's syntax."""
-    return odata_grammar_path().read_text(encoding="utf-8")
+    return grammar_text("odata")
 
 
 # --------------------------------------------------------------------------- functions
@@ -331,7 +327,7 @@ def _literal(token: _Token, text: str, spanner: Spanner) -> o.Expr:
                 return ast.Decimal(_decimal.Decimal(raw), span)
             return ast.Integer(int(raw), span)
         if kind == "NULL":
-            return o.Null(span)
+            return ast.Null(span)
         if kind in ("TRUE", "FALSE"):
             return ast.Boolean(kind == "TRUE", span)
         if kind == "SPECIAL_NUMBER":
@@ -674,93 +670,23 @@ def _builders() -> dict[str, Callable[..., Any]]:
     }
 
 
-# --------------------------------------------------------------------------- tables
-
-_TABLES_FILE = Path(__file__).resolve().parent / "_odata_tables.json"
-_DEPTH_SYMBOLS = frozenset({"LPAR", "NOT", "MINUS", "LBRACKET", "LBRACE"})
+# --------------------------------------------------------------------------- the grammar
 
 
-class _Tables:
-    """The LALR table, the lexer and the per-rule builders of the OData grammar."""
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.start_state: int = data["start_state"]
-        self.end_state: int = data["end_state"]
-        pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
-        self.lexer = re.compile(pattern, re.DOTALL)
-        self.keywords: dict[str, str] = data["keywords"]
-        self.ignore = frozenset(data["ignore"])
-        builders = _builders()
-        rules: list[tuple[Callable[..., Any] | None, int, str]] = []
-        for name, size, origin, _released in data["rules"]:
-            builder = builders.get(name)
-            if builder is None and size != 1:  # pragma: no cover - grammar drift
-                raise RuntimeError(f"no builder for OData grammar rule {name!r}")
-            rules.append((builder, size, origin))
-        self.states: dict[int, dict[str, tuple[bool, Any]]] = {
-            int(state): {
-                symbol: (True, arg) if is_shift else (False, rules[arg]) for symbol, (is_shift, arg) in actions.items()
-            }
-            for state, actions in data["states"].items()
-        }
-
-
-def _load_table_data() -> dict[str, Any]:
-    grammar = odata_grammar_text()
-    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
-    try:
-        data: dict[str, Any] = json.loads(_TABLES_FILE.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        data = {}
-    if data.get("grammar_sha256") != digest:
-        data = build_table_data(grammar)
-    return data
-
-
-_tables: _Tables | None = None
-_tables_lock = threading.Lock()
-
-
-def _get_tables() -> _Tables:
-    global _tables
-    if _tables is None:
-        with _tables_lock:
-            if _tables is None:
-                _tables = _Tables(_load_table_data())
-    return _tables
-
-
-# --------------------------------------------------------------------------- the loop
-
-
-def _spanner(text: str) -> Spanner:
-    span = ast.Span
-    if "\n" not in text:
-        return lambda start, end: span(start, end, 1, start + 1)
-    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
-
-    def spanner(start: int, end: int) -> ast.Span:
-        index = bisect.bisect_right(line_starts, start) - 1
-        return span(start, end, index + 1, start - line_starts[index] + 1)
-
-    return spanner
-
-
-def _tokens(text: str) -> list[_Token]:
-    tables = _get_tables()
-    keywords, ignore = tables.keywords, tables.ignore
+def _tokens(text: str, *, raise_errors: bool = True) -> list[_Token]:
+    """Every token of `text` (keywords re-typed, spaces left out); at a character no
+    terminal matches, a lex error (or, with `raise_errors=False`, the tokens so far)."""
+    tables = ODATA.tables
     out: list[_Token] = []
     for match in tables.lexer.finditer(text):
-        kind = match.lastgroup
-        assert kind is not None
-        if kind in ignore:
+        name = match.lastgroup
+        if name in tables.ignore:
             continue
-        if kind == "_ERROR":
-            raise _lex_error(text, match.start(), out)
-        raw = match.group()
-        if kind == "FIELD":
-            kind = keywords.get(raw.lower(), "FIELD")
-        out.append((kind, raw, match.start(), match.end()))
+        if name == "_ERROR":
+            if raise_errors:
+                raise _lex_error(text, match.start(), out)
+            break
+        out.append((tables.kind(name, match.group()), match.group(), match.start(), match.end()))
     return out
 
 
@@ -773,58 +699,33 @@ def lex_odata(text: str) -> list[tuple[str, str, int, int]]:
     return _tokens(text)
 
 
+def _finish(value: Any, spanner: Spanner) -> Any:
+    return value
+
+
+def _syntax_error_hook(failure: ParseFailure) -> ConditionSyntaxError:
+    text = failure.text
+    pos = failure.token[2]
+    tokens = [token for token in _tokens(text, raise_errors=False) if token[2] < pos]
+    index = len(tokens)
+    tokens.append(failure.token)
+    tokens.extend(token for token in _tokens(text[failure.token[3] :], raise_errors=False)[:2])
+    return _parse_error(text, tokens, index, failure.values, expected_terminals(failure.tables, text, pos))
+
+
+def _lex_error_hook(tables: Tables, text: str, pos: int) -> ConditionSyntaxError:
+    return _lex_error(text, pos, [token for token in _tokens(text, raise_errors=False) if token[3] <= pos])
+
+
+ODATA = Grammar("odata", _builders(), finish=_finish, syntax_error=_syntax_error_hook, lex_error=_lex_error_hook)
+"""`grammar/odata.lark` with its callbacks and hints, on the shared driver."""
+
+
 def _drive(text: str, limits: ParseLimits) -> o.Expr:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
-    if len(text) > limits.max_length:
-        raise ConditionLimitError(
-            f"the filter is {len(text):,} characters long, over the limit of {limits.max_length:,} (max_length)",
-            text=text,
-            pos=limits.max_length,
-            limit="max_length",
-            hint="split the query, or raise ParseLimits.max_length",
-        )
-    tables = _get_tables()
-    states = tables.states
-    spanner = _spanner(text)
-    tokens = _tokens(text)
-    tokens.append(("$END", "", len(text), len(text)))
-    stack = [tables.start_state]
-    values: list[Any] = []
-    starts: list[int] = []
-    ends: list[int] = []
-    nesting = 0
-    for index, token in enumerate(tokens):
-        kind = token[0]
-        while True:
-            action = states[stack[-1]].get(kind)
-            if action is None:
-                if kind == "$END" and stack[-1] == tables.end_state:
-                    break
-                raise _parse_error(text, tokens, index, values)
-            if action[0]:
-                stack.append(action[1])
-                values.append(token)
-                starts.append(token[2])
-                ends.append(token[3])
-                if kind in _DEPTH_SYMBOLS:
-                    nesting += 1
-                    if nesting > limits.max_depth:
-                        raise _depth_error(text, token[2], limits.max_depth)
-                break
-            builder, size, origin = action[1]
-            if builder is None:
-                stack[-1] = states[stack[-2]][origin][1]
-                continue
-            value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
-            nesting -= sum(1 for v in values[-size:] if isinstance(v, tuple) and v[0] in _DEPTH_SYMBOLS)
-            del stack[-size:]
-            stack.append(states[stack[-1]][origin][1])
-            values[-size:] = (value,)
-            if size > 1:
-                del starts[1 - size :]
-                del ends[-size:-1]
-    result = _node(values[-1], text, spanner)
+    value = ODATA.parse(text, limits)
+    result = _node(value, text, make_spanner(text))
     _check_limits(result, text, limits)
     return result
 
@@ -860,7 +761,7 @@ def _depth_error(text: str, pos: int, max_depth: int) -> ConditionLimitError:
 
 def _is_boolean(node: o.Expr) -> bool:
     """False only for what can never be a Boolean (a number, text, arithmetic, a list ...)."""
-    if isinstance(node, (o.Logical, o.In, o.Lambda, o.IsOf, ast.Boolean, o.Null)):
+    if isinstance(node, (o.Logical, o.In, o.Lambda, o.IsOf, ast.Boolean, ast.Null)):
         return True
     if isinstance(node, o.Binary):
         return not node.op.is_arithmetic
@@ -958,6 +859,19 @@ def parse_filter_option(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o
 # --------------------------------------------------------------------------- errors
 
 
+def _naive_datetime_error(text: str, pos: int) -> ConditionSyntaxError | None:
+    stamp = _NAIVE_DATETIME_RE.search(text, max(0, pos - 12))
+    if stamp is None or not stamp.start() <= pos < stamp.end():
+        return None
+    return ConditionSyntaxError(
+        f"date-time without an offset {stamp.group()!r}",
+        text=text,
+        pos=stamp.start(),
+        end_pos=stamp.end(),
+        hint=f"OData date-times carry an offset: write {stamp.group()}Z (UTC) or {stamp.group()}+hh:mm",
+    )
+
+
 def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxError:
     char = text[pos]
     pair = text[pos : pos + 2]
@@ -1013,15 +927,9 @@ def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxErro
         return error(
             f"unexpected {char!r}", f"OData writes operators as words: use '{word}' for '{char}'", 1, (f"'{word}'",)
         )
-    stamp = _NAIVE_DATETIME_RE.search(text, max(0, pos - 12))
-    if stamp is not None and stamp.start() <= pos < stamp.end():
-        return ConditionSyntaxError(
-            f"date-time without an offset {stamp.group()!r}",
-            text=text,
-            pos=stamp.start(),
-            end_pos=stamp.end(),
-            hint=f"OData date-times carry an offset: write {stamp.group()}Z (UTC) or {stamp.group()}+hh:mm",
-        )
+    naive = _naive_datetime_error(text, pos)
+    if naive is not None:
+        return naive
     if char.isdigit() or char == "-":
         found = re.match(r"-?[\w.:+-]+", text[pos:])
         word = found.group() if found else char
@@ -1031,42 +939,6 @@ def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxErro
         )
         return error(f"malformed number or date {word!r}", hint, len(word))
     return error(f"unexpected character {char!r}", None if char.isspace() else "quote text values: 'my value'")
-
-
-def _states_before(tokens: list[_Token], index: int) -> list[int]:
-    """The LALR state stack just before `tokens[index]` (error path only)."""
-    tables = _get_tables()
-    states = tables.states
-    stack = [tables.start_state]
-    for kind, *_ in tokens[:index]:
-        while True:
-            is_shift, arg = states[stack[-1]][kind]
-            if is_shift:
-                stack.append(arg)
-                break
-            del stack[len(stack) - arg[1] :]
-            stack.append(states[stack[-1]][arg[2]][1])
-    return stack
-
-
-def _accepts(stack_in: list[int], terminal: str) -> bool:
-    tables = _get_tables()
-    states = tables.states
-    stack = list(stack_in)
-    while True:
-        if terminal == "$END" and stack[-1] == tables.end_state:
-            return True
-        action = states[stack[-1]].get(terminal)
-        if action is None:
-            return False
-        if action[0]:
-            return True
-        _, size, origin = action[1]
-        del stack[len(stack) - size :]
-        goto = states[stack[-1]].get(origin)
-        if goto is None:
-            return False
-        stack.append(goto[1])
 
 
 def _open_bracket(tokens: list[_Token], index: int) -> _Token | None:
@@ -1082,13 +954,13 @@ def _open_bracket(tokens: list[_Token], index: int) -> _Token | None:
     return None
 
 
-def _parse_error(text: str, tokens: list[_Token], index: int, values: list[Any]) -> ConditionSyntaxError:
+def _parse_error(
+    text: str, tokens: list[_Token], index: int, values: list[Any], expected: set[str]
+) -> ConditionSyntaxError:
     kind, raw, pos, end = tokens[index]
-    before = _states_before(tokens, index)
-    row = _get_tables().states[before[-1]]
-    expected = {name for name in row if (name.isupper() or name == "$END") and _accepts(before, name)}
-    if before[-1] == _get_tables().end_state:
-        expected.add("$END")
+    naive = _naive_datetime_error(text, pos)
+    if naive is not None:
+        return naive
     previous = tokens[index - 1] if index else None
     following = tokens[index + 1] if index + 1 < len(tokens) else None
     description = _describe(kind, raw)
@@ -1107,7 +979,7 @@ def _parse_error(text: str, tokens: list[_Token], index: int, values: list[Any])
     if kind == "ASSIGN":
         hint = _comparison_hint("eq", tokens, index)
     elif kind == "JSON_STRING":
-        inner = _literal(tokens[index], text, _spanner(text))
+        inner = _literal(tokens[index], text, make_spanner(text))
         assert isinstance(inner, ast.String)
         quoted = "'" + inner.value.replace("'", "''") + "'"
         hint = f"OData strings are in single quotes: write {quoted}"
@@ -1119,8 +991,16 @@ def _parse_error(text: str, tokens: list[_Token], index: int, values: list[Any])
             "(a dotted name is a namespace-qualified type or function)"
         )
     elif kind == "FIELD" and after_operand and previous is not None and previous[0] == "STRING" and previous[3] == pos:
-        hint = f"a ' inside a string is written twice: '{_unquote(previous[1])}''{raw}...'"
-        description = "unescaped ' inside a string"
+        # 'O'Neil': the string closed early at the ' inside it.
+        closed = text[end : end + 1] == "'"
+        fixed = previous[1][:-1] + "''" + raw + ("'" if closed else "...'")
+        return ConditionSyntaxError(
+            "unescaped ' inside a string",
+            text=text,
+            pos=previous[3] - 1,
+            end_pos=end + (1 if closed else 0),
+            hint=f"a ' inside a string is written twice: {fixed}",
+        )
     elif kind == "FIELD" and after_operand and raw.lower() == "like":
         subject = _subject(tokens, index)
         hint = (
@@ -1210,14 +1090,4 @@ def _comparison_hint(word: str, tokens: list[_Token], index: int) -> str:
 
 def keyword_kinds() -> frozenset[str]:
     """The names of the keyword terminals (reserved words) of the OData grammar."""
-    return frozenset(_get_tables().keywords.values())
-
-
-def _write_tables() -> None:  # pragma: no cover - a maintenance command
-    data = build_table_data(odata_grammar_text())
-    _TABLES_FILE.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
-    print(f"wrote {_TABLES_FILE} for grammar {data['grammar_sha256'][:12]}")
-
-
-if __name__ == "__main__":  # pragma: no cover
-    _write_tables()
+    return ODATA.keyword_kinds()

@@ -199,7 +199,7 @@ def _order(op: o.BinaryOp, left: Any, right: Any) -> bool:
 
 
 def _literal_value(node: o.Expr) -> Any:
-    if isinstance(node, o.Null):
+    if isinstance(node, ast.Null):
         return _NULL
     if isinstance(node, (ast.String, ast.Boolean, ast.Integer, ast.Decimal, ast.DateTime, o.TimeOfDay, o.Duration,
                          o.Guid, o.BinaryData)):  # fmt: skip

@@ -80,7 +80,7 @@ def odata_literal(literal: o.Expr) -> str:
     if isinstance(literal, ast.Decimal):
         text = str(literal.value)
         return text if any(c in text for c in ".eE") else text + ".0"
-    if isinstance(literal, o.Null):
+    if isinstance(literal, ast.Null):
         return "null"
     if isinstance(literal, o.SpecialNumber):
         return literal.word
@@ -102,7 +102,7 @@ def odata_literal(literal: o.Expr) -> str:
 
 
 _LITERALS = (
-    ast.String, ast.Boolean, ast.Integer, ast.Decimal, ast.DateTime, o.Null, o.SpecialNumber, o.TimeOfDay,
+    ast.String, ast.Boolean, ast.Integer, ast.Decimal, ast.DateTime, ast.Null, o.SpecialNumber, o.TimeOfDay,
     o.Duration, o.Guid, o.EnumValue, o.BinaryData, o.Geo,
 )  # fmt: skip
 

@@ -4,7 +4,8 @@ An OData tree is made of these nodes and of the shared ones that mean the same t
 here: [`Field`][cwa_query.language.ast.Field] (a path of plain property names; `Client/Name`
 is `Field("Client.Name")`) and the literals [`String`][cwa_query.language.ast.String],
 [`Integer`][cwa_query.language.ast.Integer], [`Decimal`][cwa_query.language.ast.Decimal],
-[`Boolean`][cwa_query.language.ast.Boolean] and [`DateTime`][cwa_query.language.ast.DateTime].
+[`Boolean`][cwa_query.language.ast.Boolean] and [`DateTime`][cwa_query.language.ast.DateTime] and
+[`Null`][cwa_query.language.ast.Null].
 Operators (`eq`, `and`, `add`, `has`, ...) are [`Binary`][cwa_query.language.odata_ast.Binary]
 nodes, because in OData both sides of every operator are expressions (`Price add 2 eq 5`,
 `length(Name) gt 3`); the dialect lowers the ones the condition language can say.
@@ -25,7 +26,7 @@ import enum
 import uuid
 from dataclasses import dataclass, field
 
-from .ast import Boolean, DateTime, Decimal, Field, Integer, Span, String
+from .ast import Boolean, DateTime, Decimal, Field, Integer, Null, Span, String
 
 __all__ = [
     "Alias",
@@ -51,7 +52,6 @@ __all__ = [
     "Logical",
     "Member",
     "NamedArgument",
-    "Null",
     "ODataLiteral",
     "Object",
     "SpecialNumber",
@@ -129,13 +129,6 @@ class UnaryOp(enum.Enum):
 
 
 # --------------------------------------------------------------------------- literals
-
-
-@dataclass(frozen=True, slots=True)
-class Null:
-    """`null`."""
-
-    span: Span | None = _SPAN
 
 
 @dataclass(frozen=True, slots=True)
