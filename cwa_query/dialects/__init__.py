@@ -20,7 +20,7 @@ Registered: `seed` ([`cwa_query.dialects.seed`][cwa_query.dialects.seed]) and `a
 
 from __future__ import annotations
 
-from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, check_depth, features_used
+from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, Note, check_depth, features_used
 from ._registry import all_dialects, dialect_names, get_dialect
 
 __all__ = [
@@ -28,6 +28,7 @@ __all__ = [
     "Dialect",
     "DialectLike",
     "Feature",
+    "Note",
     "all_dialects",
     "check_depth",
     "dialect_names",

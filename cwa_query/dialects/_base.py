@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
 
 from ..errors import ConditionError, ConditionSyntaxError, UntranslatableError
@@ -13,7 +14,16 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 if TYPE_CHECKING:
     from ..schema import Schema
 
-__all__ = ["MAX_RENDER_DEPTH", "Dialect", "DialectLike", "Feature", "check_depth", "features_used", "registered"]
+__all__ = [
+    "MAX_RENDER_DEPTH",
+    "Dialect",
+    "DialectLike",
+    "Feature",
+    "Note",
+    "check_depth",
+    "features_used",
+    "registered",
+]
 
 MAX_RENDER_DEPTH = 400
 """Trees deeper than this many logical levels are refused by rendering and translation."""
@@ -81,6 +91,15 @@ def features_used(tree: ast.Node) -> Iterator[tuple[Feature, ast.Node | ast.Lite
                 literal_feature = _LITERAL_FEATURES.get(type(value))
                 if literal_feature is not None:
                     yield literal_feature, value
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A construct whose meaning on the dialect's server no source shows: the literal or
+    predicate, and a message saying what is unknown and what cwa_query assumes."""
+
+    node: ast.Node | ast.Literal
+    message: str
 
 
 _REGISTRY: dict[str, type[Dialect]] = {}
@@ -155,6 +174,12 @@ class Dialect:
             if feature not in self.features:
                 yield feature, node
 
+    def notes(self, tree: ast.Node, text: str | None = None) -> Iterator[Note]:
+        """Constructs of a tree (read from `text`) whose meaning on the dialect's server no
+        source shows, with what cwa_query assumes (the linter's `unknown-meaning` warns about
+        them). None by default."""
+        return iter(())
+
     # ------------------------------------------------------------------ text -> tree
 
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
@@ -218,6 +243,10 @@ class Dialect:
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """A short text for `node` in messages (its canonical spelling where there is one)."""
         return type(node).__name__
+
+    def spell_field(self, path: str) -> str:
+        """A field path (dotted, as the shared tree holds it) as this dialect writes it."""
+        return path
 
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """A string literal's text in this dialect: the only place quote characters are written."""

@@ -40,7 +40,7 @@ from ..language._diagnose import ParseFailure, Token
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
 from ..language._lalr import Tables
 from ..language.literals import check_text, integer_text, parse_datetime, parse_number
-from ._base import Dialect, Feature
+from ._base import Dialect, Feature, Note
 from .condition import CANONICAL, CONDITION
 
 if TYPE_CHECKING:
@@ -49,7 +49,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MANAGE",
     "Manage",
-    "Note",
     "OrderKey",
     "custom_field_parts",
     "field_from_manage",
@@ -380,18 +379,6 @@ GRAMMAR = Grammar("manage", _BUILDERS, finish=CONDITION.finish, syntax_error=_sy
 # --------------------------------------------------------------------------- the dialect
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
-    """A construct whose meaning on a Manage server no source shows (what the linter warns about).
-
-    `node` is the literal or predicate, `message` says what is unknown and what cwa_query
-    assumes.
-    """
-
-    node: ast.Node | ast.Literal
-    message: str
-
-
 _PRECEDENCE = {ast.Or: 1, ast.And: 2}
 
 
@@ -452,6 +439,10 @@ class Manage(Dialect):
         )
 
     # ------------------------------------------------------------------ writing
+
+    def spell_field(self, path: str) -> str:
+        """`company.id` as Manage writes it: `company/id`."""
+        return field_to_manage(path)
 
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """Double quotes (as ConnectWise's own examples), single quotes for a value holding `"`.
@@ -592,7 +583,7 @@ class Manage(Dialect):
 
     def _text(self, node: ast.Node, escape_quotes: bool, out: list[str]) -> None:
         if isinstance(node, ast.Compare):
-            out.append(field_to_manage(node.field.name))
+            out.append(self.spell_field(node.field.name))
             out.append(" ")
             out.append(node.op.value)
             out.append(" ")
@@ -601,7 +592,7 @@ class Manage(Dialect):
             else:
                 out.append(self.literal(node.value, escape_quotes=escape_quotes))
         elif isinstance(node, ast.InList):
-            out.append(field_to_manage(node.field.name))
+            out.append(self.spell_field(node.field.name))
             out.append(" not in (" if node.negated else " in (")
             out.append(", ".join(self.literal(v, escape_quotes=escape_quotes) for v in node.values))
             out.append(")")

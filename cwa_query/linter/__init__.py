@@ -124,11 +124,9 @@ def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tu
 def _run(
     text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
 ) -> tuple[list[tuple[Rule, Finding]], ConditionSyntaxError | None]:
-    from ..language._parser import parse
-
     tree = error = None
     try:
-        tree = parse(text)
+        tree = get_dialect(dialect).read(text)
     except ConditionSyntaxError as exc:
         error = exc
     ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)

@@ -52,7 +52,7 @@ SYNTAX: list[Row] = [
     ("Name = \u201cDC01\u201d", "seed", None, [("CWQ101", 8, 9, "Name = 'DC01'")]),
     ("Name = `DC01`", "seed", None, [("CWQ101", 8, 9, "Name = 'DC01'")]),
     ("Name = 'O'Brien'", "seed", None, [("CWQ101", 11, 16, "Name = 'O''Brien'")]),
-    ("Name = 'O'Brien'", "automate", "Clients", [("CWQ101", 11, 16, "Name = \"O'Brien\"")]),
+    ("Name = 'O'Brien'", "automate", "Clients", [("CWQ101", 11, 16, 'Name = "O\'Brien"')]),
     ("Status = ", "seed", None, [("CWQ101", 10, 11, None)]),
     ("(Status = 'Online'", "seed", None, [("CWQ101", 19, 20, None)]),
     ("", "seed", None, [("CWQ101", 1, 2, None)]),
@@ -221,6 +221,7 @@ def test_registry_codes_and_names_are_unique_and_stable() -> None:
         ("CWQ104", "unknown-value", "warning"),
         ("CWQ201", "unsupported-in-dialect", "error"),
         ("CWQ202", "quoted-date", "error"),
+        ("CWQ203", "unknown-meaning", "warning"),
         ("CWQ301", "url-too-long", "warning"),
     ]
     assert all(i.summary and len(i.description) > 40 for i in infos)

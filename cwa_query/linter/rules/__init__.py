@@ -8,6 +8,7 @@
 | CWQ104 | unknown-value          | warning  |
 | CWQ201 | unsupported-in-dialect | error    |
 | CWQ202 | quoted-date            | error    |
+| CWQ203 | unknown-meaning        | warning  |
 | CWQ301 | url-too-long           | warning  |
 """
 
@@ -18,6 +19,7 @@ from . import (
     syntax_error,
     type_mismatch,
     unknown_field,
+    unknown_meaning,
     unknown_value,
     unsupported_in_dialect,
     url_too_long,
@@ -28,6 +30,7 @@ __all__ = [
     "syntax_error",
     "type_mismatch",
     "unknown_field",
+    "unknown_meaning",
     "unknown_value",
     "unsupported_in_dialect",
     "url_too_long",

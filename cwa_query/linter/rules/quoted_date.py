@@ -1,10 +1,13 @@
-"""CWQ202 quoted-date: a quoted date compared with a date-time field, for `automate`."""
+"""CWQ202 quoted-date: a quoted date compared with a date-time field, for `automate` and `manage`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...dialects import Feature, get_dialect
+from ...errors import CwaQueryError
 from ...language import ast
+from ...language.literals import parse_datetime
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 from ._types import iso_date
@@ -17,7 +20,10 @@ class QuotedDateRule(Rule):
     """In the `automate` dialect, dates are written unquoted
     (`RemoteAgentLastContact <= 2019-12-18T00:50:19.575Z`); a quoted date compared with a
     date-time field was reported to make the real server answer HTTP 500. The fix drops the
-    quotes. (The `seed` dialect quotes dates; see `unsupported-in-dialect` for the reverse.)
+    quotes. In `manage`, date-times go in square brackets (the server's own message:
+    "DateTime values should be enclosed in square brackets"); the fix writes
+    `[2024-02-14T00:00:00Z]`. (The `seed` dialect quotes dates; see `unsupported-in-dialect`
+    for the reverse.)
     """
 
     code = "CWQ202"
@@ -29,7 +35,8 @@ class QuotedDateRule(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        if ctx.dialect != "automate":
+        dialect = get_dialect(ctx.dialect)
+        if not dialect.supports(Feature.DATE_LITERALS):
             return
         for node, info in ctx.known_predicates():
             if info.type != "datetime":
@@ -42,5 +49,10 @@ class QuotedDateRule(Rule):
                     continue
                 span = literal.span
                 assert span is not None
-                message = f"the date {literal.value!r} is quoted; the automate server wants dates unquoted: {bare}"
-                yield Finding(span.start, span.end, message, ctx.replace(literal, bare))
+                try:
+                    spelled = dialect.literal(ast.DateTime(parse_datetime(bare)))
+                except (ValueError, CwaQueryError):
+                    continue
+                title = dialect.title or dialect.name
+                message = f"the date {literal.value!r} is quoted; {title} wants a date literal: {spelled}"
+                yield Finding(span.start, span.end, message, ctx.replace(literal, spelled))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...dialects import get_dialect
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -27,17 +28,21 @@ class UnknownFieldRule(Rule):
     example = Example("ComputerNme = 'DC01'", "ComputerName = 'DC01'", dialect="automate", endpoint="Computers")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        if not ctx.schema.endpoint_names:  # no catalogue (manage without --schema): nothing to check
+            return
+        dialect = get_dialect(ctx.dialect)
         where = f"the {ctx.endpoint} endpoint" if ctx.endpoint else f"any endpoint of the {ctx.schema.name} schema"
         for node in ctx.predicates():
             if ctx.field(node) is not None:
                 continue
-            name = node.field.name
-            suggestion = ctx.schema.suggest(name, ctx.endpoint)
+            name = dialect.spell_field(node.field.name)
+            suggestion = ctx.schema.suggest(node.field.name, ctx.endpoint)
             message = f"unknown field {name!r}: not in {where}"
             fix = None
             if suggestion is not None:
-                message += f"; did you mean {suggestion!r}?"
-                fix = ctx.replace(node.field, suggestion)
+                spelled = dialect.spell_field(suggestion)
+                message += f"; did you mean {spelled!r}?"
+                fix = ctx.replace(node.field, spelled)
             span = node.field.span
             assert span is not None
             yield Finding(span.start, span.end, message, fix)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ...dialects import Dialect, get_dialect
+from ...dialects.condition import ConditionDialect
+from ...errors import ConditionSyntaxError
 from ...language import ast
 from .._context import Context, Predicate
 from .._model import Example, Finding, Rule, register
@@ -25,6 +28,9 @@ class UnsupportedInDialectRule(Rule):
       (when the pattern has no other wildcard), `not like` / `not contains` / `not in`
       become a prefix `not (...)`, `eq` is `=`, double quotes become single quotes, a
       date gets quoted. Booleans have no seed spelling (no fix).
+    * `manage` reads a prefix `not` and `not contains`, but no source shows the server
+      accepting them: the fix is the condition as the manage dialect writes it (`not` pushed
+      inward, `not like "%x%"`).
     """
 
     code = "CWQ201"
@@ -36,11 +42,25 @@ class UnsupportedInDialectRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.tree is None:
             return
-        if ctx.dialect == "automate":
+        dialect = get_dialect(ctx.dialect)
+        if not isinstance(dialect, ConditionDialect):  # a dialect with its own grammar (manage)
+            yield from _own_grammar(ctx, dialect, ctx.tree)
+        elif ctx.dialect == "automate":
             yield from _automate(ctx, ctx.tree)
         else:
             for node in ctx.predicates():
                 yield from _seed(ctx, node)
+
+
+def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Finding]:
+    """What the dialect's grammar reads but the dialect lacks; the fix is the tree as it writes it."""
+    fix = ctx.render(tree)
+    for feature, node in dialect.unsupported(tree, ctx.text):
+        span = node.span
+        assert span is not None
+        error = dialect.unsupported_error(feature, node, ctx.text)
+        message = error.description if isinstance(error, ConditionSyntaxError) else str(error)
+        yield Finding(span.start, span.end, message, fix)
 
 
 def _automate(ctx: Context, tree: ast.Node) -> Iterator[Finding]:

@@ -1,0 +1,80 @@
+"""Linting Manage conditions: without a catalogue, with a user's schema file, and the
+warnings about what no source shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cwa_query import lint
+
+SCHEMA = {
+    "name": "my-manage",
+    "endpoints": {
+        "service/tickets": {
+            "fields": {
+                "id": "id",
+                "status.name": {"type": "string", "values": ["Open", "Closed"]},
+                "closedFlag": "boolean",
+                "lastUpdated": "datetime",
+                "company.id": "id",
+            }
+        }
+    },
+}
+
+
+def codes(text: str, **options: object) -> list[tuple[str, int]]:
+    return [(d.code, d.column) for d in lint(text, dialect="manage", **options)]  # type: ignore[arg-type]
+
+
+def test_without_a_catalogue_no_field_is_unknown() -> None:
+    assert codes('whatever/field = "x" and closedFlag = false') == []
+
+
+def test_syntax_errors_carry_manage_hints() -> None:
+    [found] = lint("lastUpdated > 2024-01-01T00:00:00Z", dialect="manage")
+    assert (found.code, found.column) == ("CWQ101", 15)
+    assert "square brackets" in found.message
+
+
+def test_prefix_not_and_not_contains_are_reported_with_the_manage_spelling_as_fix() -> None:
+    found = lint('not (a < 1) and b not contains "x"', dialect="manage")
+    assert [(d.code, d.column) for d in found] == [("CWQ201", 1), ("CWQ201", 17)]
+    assert {d.fix for d in found} == {'a >= 1 and b not like "%x%"'}
+
+
+def test_unknown_meanings_are_warnings() -> None:
+    found = lint('lastUpdated > [2024-01-01T00:00:00] and n like "a_b"', dialect="manage")
+    assert [(d.code, d.severity, d.column) for d in found] == [
+        ("CWQ203", "warning", 15),
+        ("CWQ203", "warning", 48),
+    ]
+
+
+@pytest.fixture
+def schema_file(tmp_path: Path) -> Path:
+    path = tmp_path / "manage-schema.json"
+    path.write_text(json.dumps(SCHEMA), encoding="utf-8")
+    return path
+
+
+def test_a_user_schema_file_drives_the_field_rules(schema_file: Path) -> None:
+    found = lint(
+        'stauts/name = "Open" and closedFlag = 1 and lastUpdated > "2024-01-01"',
+        dialect="manage",
+        schema=schema_file,
+        endpoint="service/tickets",
+    )
+    assert [(d.code, d.column) for d in found] == [("CWQ102", 1), ("CWQ103", 39), ("CWQ202", 59)]
+    unknown, _, quoted = found
+    assert "did you mean 'status/name'?" in unknown.message
+    assert unknown.fix == 'status/name = "Open" and closedFlag = 1 and lastUpdated > "2024-01-01"'
+    assert quoted.fix == 'stauts/name = "Open" and closedFlag = 1 and lastUpdated > [2024-01-01T00:00:00Z]'
+
+
+def test_known_values_are_checked(schema_file: Path) -> None:
+    [found] = lint('status/name = "Opne"', dialect="manage", schema=schema_file, endpoint="service/tickets")
+    assert (found.code, found.fix) == ("CWQ104", 'status/name = "Open"')
