@@ -10,6 +10,7 @@ from collections.abc import Sequence
 __all__ = [
     "add_conditions_argument",
     "add_schema_options",
+    "dialect_choices",
     "non_negative_float",
     "positive_int",
     "read_conditions",
@@ -39,6 +40,13 @@ def non_negative_float(text: str) -> float:
     return value
 
 
+def dialect_choices() -> tuple[str, ...]:
+    """The registered dialect names, for `--dialect` (the registry is the one list)."""
+    from ..dialects import dialect_names
+
+    return dialect_names()
+
+
 def add_conditions_argument(parser: argparse.ArgumentParser) -> None:
     """The `CONDITION ...` positional argument ('-' or none: standard input)."""
     parser.add_argument("conditions", nargs="*", metavar="CONDITION", help="a condition, or '-' for standard input")
@@ -48,7 +56,7 @@ def add_schema_options(parser: argparse.ArgumentParser, *, dialect: bool = True)
     """`--dialect`, `--endpoint` and `--schema`, shared by the subcommands that use a schema."""
     if dialect:
         parser.add_argument(
-            "--dialect", choices=("seed", "automate"), default="seed", help="target dialect (default: seed)"
+            "--dialect", choices=dialect_choices(), default="seed", help="target dialect (default: seed)"
         )
     parser.add_argument("--endpoint", metavar="NAME", help="endpoint the condition filters, e.g. Computers")
     parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")

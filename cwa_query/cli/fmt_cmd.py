@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import add_conditions_argument, read_conditions
+from ._args import add_conditions_argument, dialect_choices, read_conditions
 
 __all__ = ["register", "run"]
 
@@ -24,23 +24,27 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     add_conditions_argument(parser)
     parser.add_argument(
-        "--dialect", choices=("seed", "automate"), default="seed", help="dialect to write (default: seed)"
+        "--dialect",
+        choices=dialect_choices(),
+        default="seed",
+        help="dialect to write (default: seed); manage conditions are read in its own syntax",
     )
     parser.set_defaults(run=run, command_name="fmt")
 
 
 def run(args: argparse.Namespace) -> int:
     """Format every condition; 1 if one of them could not be formatted."""
+    from ..dialects import get_dialect
     from ..errors import ConditionError
-    from ..language._parser import parse
-    from ..language._render import render
+
+    dialect = get_dialect(args.dialect)
 
     status = 0
     for index, condition in enumerate(read_conditions(args.conditions)):
         if condition is None:
             continue
         try:
-            print(render(parse(condition), args.dialect))
+            print(dialect.render(dialect.lower(dialect.read(condition))))
         except ConditionError as exc:
             report_error(args, index, exc)
             status = 1

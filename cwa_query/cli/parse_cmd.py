@@ -27,6 +27,7 @@ import sys
 from typing import Any
 
 from ..language import ast
+from ._args import dialect_choices
 
 __all__ = ["literal_to_json", "register", "run", "tree_text", "tree_to_json"]
 
@@ -41,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("condition", metavar="CONDITION", help="a condition, or '-' for standard input")
     parser.add_argument("--json", action="store_true", help="print the tree as JSON (shape: see the docs)")
+    parser.add_argument(
+        "--dialect",
+        choices=dialect_choices(),
+        help="read the condition in this dialect (default: the union of seed and automate)",
+    )
     parser.set_defaults(run=run, command_name="parse")
 
 
@@ -119,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
 
     text = sys.stdin.read().rstrip("\r\n") if args.condition == "-" else args.condition
     try:
-        tree = parse(text)
+        tree = parse(text, dialect=args.dialect)
     except ConditionError as exc:
         print(f"cwa-query parse: {exc}", file=sys.stderr)
         return 1

@@ -199,6 +199,12 @@ class Dialect:
             raise self.unsupported_error(feature, node, text)
         return self.lower(tree)
 
+    def repairs(self, text: str, error: ConditionSyntaxError) -> Iterator[str]:
+        """Corrected texts to try for a syntax error of this dialect's own (the linter offers
+        the first that parses as a fix). None by default; the linter has its own for the
+        mistakes every dialect shares (`==`, `&&`, unquoted words)."""
+        return iter(())
+
     def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
         """The syntax error for a construct the dialect lacks."""
         span = node.span

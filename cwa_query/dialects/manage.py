@@ -422,6 +422,25 @@ class Manage(Dialect):
         tree: ast.Node = GRAMMAR.parse(text, limits)
         return tree
 
+    def repairs(self, text: str, error: ConditionSyntaxError) -> Iterator[str]:
+        """An unbracketed date-time bracketed, a `.` path joined with `/`, `eq` as `=`, an
+        unquoted `like` pattern quoted."""
+        pos, end = error.pos, error.end_pos
+        if error.description.startswith("unbracketed date-time"):
+            yield text[:pos] + "[" + text[pos:end].replace(" ", "T") + "]" + text[end:]
+        elif error.description == "unexpected '.'" and error.hint is not None:
+            start = pos
+            while start and (text[start - 1].isalnum() or text[start - 1] in "_/."):
+                start -= 1
+            stop = pos
+            while stop < len(text) and (text[stop].isalnum() or text[stop] in "_/."):
+                stop += 1
+            yield text[:start] + text[start:stop].replace(".", "/") + text[stop:]
+        elif error.description == "unexpected eq":
+            yield text[:pos] + "=" + text[end:]
+        elif error.description.startswith("unquoted pattern"):
+            yield text[:pos] + self.quote(text[pos:end]) + text[end:]
+
     def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
         """A prefix `not` or `not contains`: no source shows Manage accepting them."""
         span = node.span

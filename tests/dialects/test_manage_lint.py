@@ -78,3 +78,19 @@ def test_a_user_schema_file_drives_the_field_rules(schema_file: Path) -> None:
 def test_known_values_are_checked(schema_file: Path) -> None:
     [found] = lint('status/name = "Opne"', dialect="manage", schema=schema_file, endpoint="service/tickets")
     assert (found.code, found.fix) == ("CWQ104", 'status/name = "Open"')
+
+
+@pytest.mark.parametrize(
+    ("text", "fix"),
+    [
+        ("lastUpdated > 2024-01-01T00:00:00Z", "lastUpdated > [2024-01-01T00:00:00Z]"),
+        ("d > 2024-01-01 10:00:00", "d > [2024-01-01T10:00:00]"),
+        ("company.id = 5 and b.c.d = 1", "company/id = 5 and b/c/d = 1"),
+        ('status eq "Open"', 'status = "Open"'),
+        ("name like *mail*", 'name like "*mail*"'),
+        ("a == 1 && b = 2", "a = 1 and b = 2"),
+    ],
+)
+def test_syntax_errors_are_repaired_in_manage_spelling(text: str, fix: str) -> None:
+    [found] = lint(text, dialect="manage")
+    assert (found.code, found.fix) == ("CWQ101", fix)

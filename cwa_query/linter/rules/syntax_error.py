@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import chain
 
+from ...dialects import get_dialect
 from ...errors import ConditionLimitError, ConditionSyntaxError
 from .._context import Context
 from .._model import Example, Finding, Rule, register
@@ -60,13 +62,12 @@ _ODD_QUOTES = {
 
 def repair(ctx: Context, exc: ConditionSyntaxError) -> str | None:
     """Repair the clear mistakes, one error at a time; `None` if the text stays broken."""
-    from ...language._parser import parse
-
+    dialect = get_dialect(ctx.dialect)
     text = ctx.text
     for _ in range(_MAX_ROUNDS):
-        for candidate in _candidates(ctx, text, exc):
+        for candidate in chain(dialect.repairs(text, exc), _candidates(ctx, text, exc)):
             try:
-                parse(candidate)
+                dialect.read(candidate)
             except ConditionLimitError:
                 continue
             except ConditionSyntaxError as new:

@@ -1,0 +1,72 @@
+"""`--dialect manage` on the command line: the choices come from the registry."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from cwa_query.cli import main
+from cwa_query.dialects import dialect_names
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+    finally:
+        sys.stdin = sys.__stdin__
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("command", ["lint", "fmt", "parse"])
+def test_dialect_choices_are_the_registry(capsys: pytest.CaptureFixture[str], command: str) -> None:
+    code, _, err = run(capsys, command, "--dialect", "nope", "x")
+    assert code == 2
+    assert "manage" in dialect_names()
+    assert "(choose from " + ", ".join(repr(name) for name in dialect_names()) + ")" in err
+
+
+def test_fmt_reads_and_writes_manage(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "fmt", "--dialect", "manage", 'status/name="Open"  AND company/id in (1,2)', "-", stdin="x=1\n"
+    )
+    assert code == 0
+    assert out.splitlines() == ['status/name = "Open" and company/id in (1, 2)', "x = 1"]
+
+
+def test_fmt_reports_a_manage_syntax_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "fmt", "--dialect", "manage", "d > 2024-01-01")
+    assert code == 1
+    assert "square brackets" in err
+
+
+def test_parse_in_manage(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "parse", "--json", "--dialect", "manage", "a/b = null")
+    assert code == 0
+    assert json.loads(out) == {"type": "compare", "field": "a.b", "op": "=", "value": {"type": "null", "value": None}}
+
+
+def test_lint_in_manage_with_a_schema_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    schema = tmp_path / "schema.json"
+    schema.write_text(json.dumps({"endpoints": {"company/companies": {"fields": {"name": "string"}}}}), "utf-8")
+    code, out, _ = run(
+        capsys, "lint", "--dialect", "manage", "--schema", str(schema), "--endpoint", "company/companies", "nme = 'x'"
+    )
+    assert code == 1
+    assert "did you mean 'name'?" in out
+    assert "fix: name = 'x'" in out
+
+
+def test_lint_in_manage_offers_the_bracketed_fix(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lint", "--dialect", "manage", "lastUpdated > 2024-01-01T00:00:00Z")
+    assert code == 1
+    assert "fix: lastUpdated > [2024-01-01T00:00:00Z]" in out
