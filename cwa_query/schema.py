@@ -144,11 +144,17 @@ class Schema:
     def endpoint(self, name: str) -> str:
         """The canonical name of endpoint `name` (any case, `/cwa/api/v1/` prefix allowed).
 
+        A concrete path finds its template: `Computers/7/Software` is
+        `Computers/{computerId}/Software`.
+
         Raises [`SchemaError`][cwa_query.SchemaError] naming the closest endpoints when
         there is no such endpoint.
         """
         key = _API_PREFIX.sub("", name.strip()).strip("/").lower()
         found = self._endpoint_index.get(key)
+        if found is not None:
+            return found
+        found = self._template_for(key)
         if found is not None:
             return found
         import difflib
@@ -161,6 +167,22 @@ class Schema:
             + (", ..." if len(self._endpoint_index) > 12 else "")
         )
         raise SchemaError(f"the {self.name} schema has no endpoint {name!r}{hint}")
+
+    def _template_for(self, key: str) -> str | None:
+        """The templated endpoint (`Computers/{computerId}/Software`) a concrete path matches."""
+        segments = key.split("/")
+        for lower, endpoint in self._endpoint_index.items():
+            parts = lower.split("/")
+            if (
+                "{" in lower
+                and len(parts) == len(segments)
+                and all(
+                    p == s or (p.startswith("{") and p.endswith("}") and s)
+                    for p, s in zip(parts, segments, strict=True)
+                )
+            ):
+                return endpoint
+        return None
 
     def fields(self, endpoint: str | None = None) -> Mapping[str, FieldInfo]:
         """The fields of `endpoint` (or of all endpoints merged, for `None`) by canonical path."""
