@@ -7,15 +7,32 @@ import math
 import sys
 from collections.abc import Sequence
 
+from ..errors import ConditionSyntaxError
+
 __all__ = [
+    "EXIT_FAILED",
+    "EXIT_OK",
+    "EXIT_USAGE",
     "add_conditions_argument",
     "add_schema_options",
+    "check_utf8",
     "dialect_choices",
+    "is_condition_line",
     "non_negative_float",
     "positive_int",
     "read_conditions",
+    "read_stdin",
     "usage_error",
 ]
+
+# Exit statuses, the same for every subcommand.
+EXIT_OK = 0
+"""Success (for `lint`: no error found; warnings allowed)."""
+EXIT_FAILED = 1
+"""Bad input or a finding: a condition that does not parse or cannot be translated, text that is
+not UTF-8, a lint error; for `fetch`, also a query the server or the network failed."""
+EXIT_USAGE = 2
+"""A usage error: a bad option or option value, a missing or unreadable schema, no server."""
 
 
 def positive_int(text: str) -> int:
@@ -62,21 +79,61 @@ def add_schema_options(parser: argparse.ArgumentParser, *, dialect: bool = True)
     parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")
 
 
-def read_conditions(arguments: Sequence[str], *, skip_blank_lines: bool = True) -> list[str | None]:
+def read_stdin() -> str:
+    """Standard input, decoded as UTF-8 whatever the locale; a byte that is not UTF-8 stays
+    in the text as a lone surrogate (as in `sys.argv`), for `check_utf8` to report."""
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:  # replaced by a text stream (tests, embedding)
+        return sys.stdin.read()
+    data: bytes = buffer.read()
+    return data.decode("utf-8", "surrogateescape")
+
+
+def check_utf8(text: str) -> str:
+    """`text` if it came from valid UTF-8; else a `ConditionSyntaxError` at the first byte that
+    did not decode (the arguments and standard input carry such bytes as lone surrogates).
+
+    The message names the byte's position and value but never holds the byte itself: the
+    snippet shows U+FFFD in its place.
+
+    >>> check_utf8("Name = 'caf\\udcc3'")
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.ConditionSyntaxError: byte 0xc3 is not valid UTF-8 at line 1, column 12
+      Name = 'caf�'
+                 ^
+    hint: write the condition in UTF-8
+    """
+    for pos, char in enumerate(text):
+        if "\udc80" <= char <= "\udcff":
+            shown = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+            byte = ord(char) - 0xDC00
+            raise ConditionSyntaxError(
+                f"byte 0x{byte:02x} is not valid UTF-8", text=shown, pos=pos, hint="write the condition in UTF-8"
+            )
+    return text
+
+
+def is_condition_line(line: str) -> bool:
+    """False for a blank line and a `#` comment line (of standard input or a file of conditions)."""
+    stripped = line.strip()
+    return bool(stripped) and not stripped.startswith("#")
+
+
+def read_conditions(arguments: Sequence[str]) -> list[str | None]:
     """The conditions to work on: the arguments, with `-` (or no argument at all) standing
-    for the lines of standard input. A blank line of standard input is `None` (skipped, but
-    it keeps its index)."""
+    for the lines of standard input. A blank line or a `#` comment line of standard input is
+    `None` (skipped, but it keeps its place: condition numbers count every line)."""
     out: list[str | None] = []
     for argument in arguments or ["-"]:
         if argument != "-":
             out.append(argument)
             continue
-        for line in sys.stdin.read().splitlines():
-            out.append(None if skip_blank_lines and not line.strip() else line)
+        out.extend(line if is_condition_line(line) else None for line in read_stdin().splitlines())
     return out
 
 
 def usage_error(args: argparse.Namespace, message: str) -> int:
-    """Print a usage error the way argparse does and return 2."""
+    """Print a usage error the way argparse does and return `EXIT_USAGE` (2)."""
     print(f"cwa-query {args.command_name}: error: {message}", file=sys.stderr)
-    return 2
+    return EXIT_USAGE

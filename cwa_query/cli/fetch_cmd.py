@@ -6,7 +6,7 @@ cwa-query fetch Computers --server automate.example.com --profile automate --for
 ```
 
 The condition is parsed before anything else: a bad one prints the caret message and exits
-with status 2, without a request. `--sandbox` starts the built-in sandbox in this process
+with status 1, without a request. `--sandbox` starts the built-in sandbox in this process
 (a loopback server on a background thread) and queries it; otherwise the server and the
 credentials come from `--server` and the `CONNECTWISE_AUTOMATE_*` variables. Records stream
 to the output as pages arrive (`csv` and `table` go through a temporary file first, to learn
@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..client import Client
 
-from ._args import positive_int
+from ._args import EXIT_FAILED, check_utf8, positive_int
 
 __all__ = ["flatten", "register", "run"]
 
@@ -107,16 +107,17 @@ def _error(message: str, code: int) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Fetch and print; 0 on success, 1 when the server or the network failed, 2 for usage errors."""
+    """Fetch and print; 0 on success, 1 for a bad condition or when the server or the network failed, 2 for
+    usage errors."""
     from ..errors import ConditionError, ConfigurationError, CwaQueryError
     from ..language._parser import parse
 
     where = None
     if args.where is not None:
         try:
-            where = parse(args.where)
+            where = parse(check_utf8(args.where))
         except ConditionError as exc:
-            return _error(str(exc), 2)
+            return _error(str(exc), EXIT_FAILED)
     fields = [part.strip() for part in args.fields.split(",") if part.strip()] if args.fields else None
     if args.fields is not None and not fields:
         return _error("--fields is empty", 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import add_conditions_argument, dialect_choices, read_conditions
+from ._args import EXIT_FAILED, EXIT_OK, add_conditions_argument, check_utf8, dialect_choices, read_conditions
 
 __all__ = ["register", "run"]
 
@@ -18,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Print each condition in canonical form: single spaces, lowercase keywords, parentheses only "
             "where needed (`status='Online'   AND clientid=1` -> `status = 'Online' and clientid = 1`). "
-            "With '-' or no CONDITION, one condition a line from standard input. Exit status 1 if a "
-            "condition does not parse (the message goes to standard error)."
+            "With '-' or no CONDITION, one condition a line from standard input (blank lines and lines "
+            "starting with '#' are skipped). Exit status 1 if a condition does not parse or is not UTF-8 (the "
+            "message goes to standard error)."
         ),
     )
     add_conditions_argument(parser)
@@ -39,15 +40,15 @@ def run(args: argparse.Namespace) -> int:
 
     dialect = get_dialect(args.dialect)
 
-    status = 0
+    status = EXIT_OK
     for index, condition in enumerate(read_conditions(args.conditions)):
         if condition is None:
             continue
         try:
-            print(dialect.render(dialect.lower(dialect.read(condition))))
+            print(dialect.render(dialect.lower(dialect.read(check_utf8(condition)))))
         except ConditionError as exc:
             report_error(args, index, exc)
-            status = 1
+            status = EXIT_FAILED
     return status
 
 

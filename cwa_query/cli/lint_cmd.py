@@ -7,9 +7,20 @@ the process starts fast enough for a pre-commit hook or a form validator.
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
-from ._args import add_conditions_argument, add_schema_options, positive_int, read_conditions, usage_error
+from ._args import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_conditions_argument,
+    add_schema_options,
+    check_utf8,
+    is_condition_line,
+    positive_int,
+    read_conditions,
+    usage_error,
+)
 
 if TYPE_CHECKING:
     from ..linter.formats import Origin
@@ -27,8 +38,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Lint conditions: syntax, fields, types and values against a field schema, and what the "
             "dialect supports. With '-' or no CONDITION, one condition a line is read from standard input "
-            "(blank lines are skipped). Exit status: 0 when no error is found (warnings allowed), 1 when "
-            "one is, 2 on a usage error."
+            "(blank lines and lines starting with '#' are skipped). Exit status: 0 when no error is found "
+            "(warnings allowed), 1 when one is (or a condition is not UTF-8), 2 on a usage error."
         ),
     )
     add_conditions_argument(parser)
@@ -66,12 +77,12 @@ def _read_files(paths: list[str]) -> tuple[list[str | None], list[Origin]]:
     conditions: list[str | None] = []
     origins: list[Origin] = []
     for path in paths:
-        with open(path, encoding="utf-8") as handle:
+        with open(path, encoding="utf-8", errors="surrogateescape") as handle:  # bad bytes: check_utf8
             text = handle.read()
         offset = 0
         for number, line in enumerate(text.splitlines(keepends=True), start=1):
             body = line.rstrip("\r\n")
-            if body.strip() and not body.lstrip().startswith("#"):
+            if is_condition_line(body):
                 conditions.append(body)
                 origins.append(Origin(path, number, offset))
             offset += len(line)
@@ -80,30 +91,42 @@ def _read_files(paths: list[str]) -> tuple[list[str | None], list[Origin]]:
 
 def run(args: argparse.Namespace) -> int:
     """Lint every condition and print the findings; the exit status."""
-    from ..errors import SchemaError
+    from ..errors import ConditionSyntaxError, SchemaError
     from ..linter import Diagnostic, lint, list_rules
     from ..linter.formats import FORMATS
 
     if args.list_rules:
         for info in list_rules():
             print(f"{info.code}  {info.name:<24} {info.severity:<8} {info.summary}")
-        return 0
+        return EXIT_OK
     origins: list[Origin] | None = None
     if args.files:
         if not args.conditions:
             return usage_error(args, "--files needs at least one FILE")
         try:
             conditions, origins = _read_files(args.conditions)
-        except (OSError, UnicodeDecodeError) as exc:
-            return usage_error(args, f"cannot read {exc.filename if isinstance(exc, OSError) else 'a file'}: {exc}")
+        except OSError as exc:
+            return usage_error(args, f"cannot read {exc.filename}: {exc}")
     else:
         conditions = read_conditions(args.conditions)
     select, ignore = _rule_list(args.select), _rule_list(args.ignore) or ()
     linted: list[tuple[str, list[Diagnostic]]] = []
+    undecodable = False
     try:
-        for condition in conditions:
+        for index, condition in enumerate(conditions):
             if condition is None:
                 linted.append(("", []))
+                continue
+            try:
+                check_utf8(condition)
+            except ConditionSyntaxError as exc:
+                if origins is None:
+                    print(f"cwa-query lint: condition #{index}: {exc}", file=sys.stderr)
+                else:
+                    where = f"{origins[index].path}:{origins[index].line}:{exc.column}"
+                    print(f"cwa-query lint: {where}: {exc.description}", file=sys.stderr)
+                linted.append(("", []))
+                undecodable = True
                 continue
             found = lint(
                 condition,
@@ -120,4 +143,5 @@ def run(args: argparse.Namespace) -> int:
     output = FORMATS[args.format](linted, origins)
     if output:
         print(output)
-    return 1 if any(d.severity == "error" for _, diagnostics in linted for d in diagnostics) else 0
+    errors = undecodable or any(d.severity == "error" for _, diagnostics in linted for d in diagnostics)
+    return EXIT_FAILED if errors else EXIT_OK

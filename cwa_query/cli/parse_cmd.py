@@ -27,7 +27,7 @@ import sys
 from typing import Any
 
 from ..language import ast
-from ._args import dialect_choices
+from ._args import EXIT_FAILED, EXIT_OK, check_utf8, dialect_choices, read_stdin
 
 __all__ = ["literal_to_json", "register", "run", "tree_text", "tree_to_json"]
 
@@ -38,7 +38,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "parse",
         help="print the tree of a condition",
         description="Print the tree of a condition ('-': read it from standard input). Exit status 1 if it "
-        "does not parse.",
+        "does not parse or is not UTF-8.",
     )
     parser.add_argument("condition", metavar="CONDITION", help="a condition, or '-' for standard input")
     parser.add_argument("--json", action="store_true", help="print the tree as JSON (shape: see the docs)")
@@ -123,11 +123,11 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import ConditionError
     from ..language._parser import parse
 
-    text = sys.stdin.read().rstrip("\r\n") if args.condition == "-" else args.condition
+    text = read_stdin().rstrip("\r\n") if args.condition == "-" else args.condition
     try:
-        tree = parse(text, dialect=args.dialect)
+        tree = parse(check_utf8(text), dialect=args.dialect)
     except ConditionError as exc:
         print(f"cwa-query parse: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     print(json.dumps(tree_to_json(tree), indent=2, ensure_ascii=False) if args.json else tree_text(tree))
-    return 0
+    return EXIT_OK

@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ._args import add_conditions_argument, add_schema_options, read_conditions, usage_error
+from ._args import (
+    EXIT_FAILED,
+    EXIT_OK,
+    add_conditions_argument,
+    add_schema_options,
+    check_utf8,
+    read_conditions,
+    usage_error,
+)
 from .fmt_cmd import report_error
 
 __all__ = ["register", "run"]
@@ -72,21 +80,21 @@ def run(args: argparse.Namespace) -> int:
                 return info.type == "datetime"
         return False
 
-    status = 0
+    status = EXIT_OK
     for index, condition in enumerate(read_conditions(args.conditions)):
         if condition is None:
             continue
         try:
-            tree = parse(condition)
+            tree = parse(check_utf8(condition))
             tree = unquote_dates(tree, is_datetime) if args.to == "automate" else to_seed(tree)
             output = render(tree, args.to, escape_quotes=args.escape_quotes)
         except ConditionError as exc:
             report_error(args, index, exc)
-            status = 1
+            status = EXIT_FAILED
             continue
         print(output)
         for d in lint(output, dialect=args.to, endpoint=args.endpoint, schema=schemas[-1], select=_MEANING_RULES):
             print(f"cwa-query translate: condition #{index}: {d.severity}: {d.message}", file=sys.stderr)
             if d.severity == "error":
-                status = 1
+                status = EXIT_FAILED
     return status

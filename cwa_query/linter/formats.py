@@ -68,7 +68,8 @@ def format_text(linted: Linted, origins: Origins = None) -> str:
             if d.fix is not None:
                 out.append(f"  fix: {d.fix}")
     if errors or warnings:
-        out.append(f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(len(linted), 'condition')}")
+        counted = sum(1 for condition, diagnostics in linted if condition or diagnostics)  # not skipped lines
+        out.append(f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(counted, 'condition')}")
     return "\n".join(out)
 
 

@@ -1,0 +1,1 @@
+"""Tests of the command line (cwa_query.cli) across its subcommands."""

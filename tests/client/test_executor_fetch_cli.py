@@ -117,10 +117,10 @@ def server() -> Iterator[Sandbox]:
         yield sandbox
 
 
-def test_bad_condition_caret_exit_2_and_no_request(server: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_condition_caret_exit_1_and_no_request(server: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["fetch", "Computers", "--server", server.url, "--where", "Status = 'Online' and"])
     out, err = capsys.readouterr()
-    assert code == 2 and out == ""
+    assert code == 1 and out == ""
     assert "^" in err and "Traceback" not in err
     assert server.stats()["requests"] == 0
 

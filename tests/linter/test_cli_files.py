@@ -97,12 +97,13 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str], messa
     assert message in err
 
 
-def test_undecodable_file_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_undecodable_line_is_refused_at_its_place(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "latin1.cwaq"
-    path.write_bytes(b"Name = '\xe9'\n")
+    path.write_bytes(b"# latin-1, not UTF-8\nName = 'caf\xe9'\nStatus = 'Online'\n")
     code, _, err = run(capsys, "lint", "--files", str(path))
-    assert code == 2
-    assert "cannot read" in err
+    assert code == 1
+    assert f"{path}:2:12: byte 0xe9 is not valid UTF-8" in err
+    assert "\udce9" not in err and "Traceback" not in err
 
 
 def test_the_pre_commit_hook_runs_as_declared(conditions_file: Path) -> None:
