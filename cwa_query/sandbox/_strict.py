@@ -9,10 +9,11 @@ automate-api-facts.md findings, read when this was written):
   **500** with ASP.NET's generic body, `{"Message": "An error has occurred."}`;
 * a value that cannot be one of the field's type (`IsMaster = 'abc'`) gets 400.
 
-Which constructs a dialect lacks is asked of one function, `unsupported_constructs`; the
-type rules are the linter's (`cwa_query.lint` with `quoted-date` and `type-mismatch` against
-the same catalogue the sandbox serves), so a condition lints clean exactly when the sandbox
-accepts it.
+Which constructs a dialect lacks is asked of the dialect object's feature list (through
+`unsupported_constructs`, the one place the sandbox asks); the type rules are the linter's
+(`cwa_query.lint` with `quoted-date` and `type-mismatch` against the same catalogue the
+sandbox serves), so a condition lints clean exactly when the sandbox accepts it. (A `null`,
+which the automate dialect lacks, is refused the same way.)
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Final
 
+from ..dialects import get_dialect
 from ..language import ast
 from ..linter import lint
 from ..schema import Schema
@@ -32,31 +34,29 @@ SERVER_ERROR_MESSAGE: Final = "An error has occurred."
 _TYPE_RULES: Final = ("quoted-date", "type-mismatch")
 
 
-def unsupported_constructs(dialect: str, tree: ast.Node) -> Iterator[tuple[ast.Node, str]]:
-    """The nodes of `tree` that `dialect` cannot express, with the construct's name.
+def unsupported_constructs(
+    dialect: str, tree: ast.Node, text: str | None = None
+) -> Iterator[tuple[ast.Node | ast.Literal, str]]:
+    """The nodes of `tree` that `dialect` lacks, with how the construct is named: what the
+    dialect object's feature list ([`Dialect.unsupported`][cwa_query.dialects.Dialect.unsupported])
+    says, and nothing else.
 
     >>> from cwa_query import parse
     >>> [name for _, name in unsupported_constructs("automate", parse("not (a = 1) or b startswith 'x'"))]
-    ['not', 'startswith']
+    ['prefix `not (...)`', '`startswith`']
     """
-    if dialect != "automate":
-        return
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Not):
-            yield node, "not"
-        elif isinstance(node, ast.Compare) and node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-            yield node, node.op.value
+    for feature, node in get_dialect(dialect).unsupported(tree, text):
+        yield node, feature.value
 
 
 def refuse_automate(schema: Schema, endpoint: str, text: str, tree: ast.Node) -> None:
     """Raise the real server's answer to a condition it refuses; return for one it runs."""
-    for node, name in unsupported_constructs("automate", tree):
+    for node, name in unsupported_constructs("automate", tree, text):
         span = node.span
         where = f" at column {span.column}" if span is not None else ""
-        spelled = "prefix `not (...)`" if name == "not" else f"`{name}` operator"
         raise HttpError(
             400,
-            f"Invalid filter syntax in condition parameter: there is no {spelled}{where}",
+            f"Invalid filter syntax in condition parameter: there is no {name}{where}",
             {"field": "condition", "construct": name},
         )
     for diagnostic in lint(text, dialect="automate", endpoint=endpoint, schema=schema, select=_TYPE_RULES):

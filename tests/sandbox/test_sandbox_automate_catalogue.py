@@ -159,8 +159,8 @@ def test_the_seed_profile_refuses_unknown_parameters_too(seed_sandbox: Sandbox) 
     ("condition", "status", "message"),
     [
         ("not (Status = 'Online')", 400, "there is no prefix `not (...)` at column 1"),
-        ("ComputerName startswith 'A'", 400, "there is no `startswith` operator at column 1"),
-        ("ComputerName endswith 'A'", 400, "there is no `endswith` operator at column 1"),
+        ("ComputerName startswith 'A'", 400, "there is no `startswith` at column 1"),
+        ("ComputerName endswith 'A'", 400, "there is no `endswith` at column 1"),
         ("Status == 'Online'", 400, "Invalid filter syntax"),
         ("LastHeartbeat >= '2024-02-14'", 500, "An error has occurred."),
         ("IsMaster = 'abc'", 400, "IsMaster is a boolean field"),
