@@ -4,6 +4,8 @@ The docstrings of cwa_query hold plain doctests (`>>>` lines and their output), 
 pytest runs. Markdown would read them as nested block quotes; this extension wraps each
 run of doctest lines (up to the next blank line) in a ```` ```pycon ```` fence before
 mkdocstrings renders the docstring. Lines already inside a fence are left alone.
+Doctest directives (`# doctest: +ELLIPSIS`) are for the test runner, not the reader: they
+are dropped from the code shown (a `...` line that held only a directive goes with it).
 """
 
 from __future__ import annotations
@@ -15,6 +17,18 @@ import griffe
 
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _PROMPT = re.compile(r"^(\s*)>>>")
+_DIRECTIVE = re.compile(r"\s*#\s*doctest:\s*[+-][A-Z_]+(\s*,?\s*[+-][A-Z_]+)*\s*$")
+_SOURCE = re.compile(r"^\s*(>>>|\.\.\.)( |$)")
+
+
+def _shown(line: str) -> str | None:
+    """A doctest line as the page shows it: without a directive comment; None to drop it."""
+    if not _SOURCE.match(line):
+        return line  # expected output: as it is
+    bare = _DIRECTIVE.sub("", line)
+    if bare != line and bare.strip() == "...":
+        return None
+    return bare
 
 
 def fence_doctests(text: str) -> str:
@@ -35,7 +49,9 @@ def fence_doctests(text: str) -> str:
         indent = prompt.group(1)
         out.append(f"{indent}```pycon")
         while i < len(lines) and lines[i].strip() and not _FENCE.match(lines[i]):
-            out.append(lines[i])
+            shown = _shown(lines[i])
+            if shown is not None:
+                out.append(shown)
             i += 1
         out.append(f"{indent}```")
     return "\n".join(out)

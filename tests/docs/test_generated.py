@@ -114,6 +114,13 @@ def test_run_shows_the_command_and_its_output_at_the_directive_indent() -> None:
         ),
         ("Already fenced:\n\n```python\n>>> x\n```", "Already fenced:\n\n```python\n>>> x\n```"),
         (">>> a\n1\n```\ncode\n```", "```pycon\n>>> a\n1\n```\n```\ncode\n```"),
+        (">>> f()  # doctest: +ELLIPSIS\nF(...)", "```pycon\n>>> f()\nF(...)\n```"),
+        (
+            ">>> f(1,\n...   2)  # doctest: +NORMALIZE_WHITESPACE\n3",
+            "```pycon\n>>> f(1,\n...   2)\n3\n```",
+        ),
+        (">>> f()\n... # doctest: +NORMALIZE_WHITESPACE\n3", "```pycon\n>>> f()\n3\n```"),
+        (">>> '# doctest: +SKIP'\n'# doctest: +SKIP'", "```pycon\n>>> '# doctest: +SKIP'\n'# doctest: +SKIP'\n```"),
     ],
 )
 def test_doctests_in_docstrings_become_code_blocks(docstring: str, fenced: str) -> None:
