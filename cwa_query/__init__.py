@@ -39,6 +39,7 @@ _EXPORTS: dict[str, str] = {
     "Feature": ".dialects",
     "get_dialect": ".dialects",
     "dialect_names": ".dialects",
+    "translate": ".dialects",
     "F": ".language.builder",
     "FieldRef": ".language.builder",
     "Condition": ".language.builder",
@@ -155,6 +156,7 @@ __all__ = [
     "render",
     "to_dialect",
     "to_sql",
+    "translate",
 ]
 
 if TYPE_CHECKING:
@@ -173,7 +175,7 @@ if TYPE_CHECKING:
         TokenAuth,
         Where,
     )
-    from .dialects import Dialect, DialectLike, Feature, dialect_names, get_dialect
+    from .dialects import Dialect, DialectLike, Feature, dialect_names, get_dialect, translate
     from .errors import (
         ApiError,
         AuthenticationError,

@@ -56,13 +56,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
+from .dialects import DialectLike, get_dialect
 from .errors import SchemaError
 
 __all__ = ["FIELD_TYPES", "FieldInfo", "Schema", "builtin_schema", "load_schema"]
 
 FIELD_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "object", "any")
 _DATA = Path(__file__).resolve().parent / "data"
-_BUILTIN_FILES = {"seed": "seed_schema.json", "automate": "automate_schema.json"}
 _PATH_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _API_PREFIX = re.compile(r"^/?(?:cwa/)?(?:api/v1/)?", re.IGNORECASE)
 
@@ -397,27 +397,28 @@ def _merge(endpoints: Iterable[_Fields], case_sensitive: bool) -> _Fields:
 _builtin: dict[str, Schema] = {}
 
 
-def builtin_schema(dialect: str) -> Schema:
-    """The built-in catalogue of `dialect` (`"seed"` or `"automate"`), loaded once.
+def builtin_schema(dialect: DialectLike) -> Schema:
+    """The built-in catalogue of `dialect` (its `schema_file`), loaded once.
 
     A dialect without one (`manage`: no public catalogue of its fields) gets an empty
-    schema, which knows no endpoint, so the linter checks no field against it.
+    schema, which knows no endpoint, so the linter checks no field against it. Raises
+    [`UnknownDialectError`][cwa_query.UnknownDialectError] for an unknown name.
     """
-    schema = _builtin.get(dialect)
+    known = get_dialect(dialect)
+    schema = _builtin.get(known.name)
     if schema is None:
-        filename = _BUILTIN_FILES.get(dialect)
-        if filename is None:
-            schema = Schema({}, name=f"{dialect} (no built-in catalogue)")
+        if known.schema_file is None:
+            schema = Schema({}, name=f"{known.name} (no built-in catalogue)")
         else:
-            schema = _load_file(_DATA / filename, trusted=True)
-        _builtin[dialect] = schema
+            schema = _load_file(_DATA / known.schema_file, trusted=True)
+        _builtin[known.name] = schema
     return schema
 
 
 SchemaSource = Union["Schema", Mapping[str, Any], str, "os.PathLike[str]", None]
 
 
-def load_schema(source: SchemaSource = None, *, dialect: str = "seed") -> Schema:
+def load_schema(source: SchemaSource = None, *, dialect: DialectLike = "seed") -> Schema:
     """A [`Schema`][cwa_query.Schema] from a JSON file path, a mapping, or the built-in one.
 
     With no `source`, the built-in catalogue of `dialect`. Raises

@@ -1,9 +1,10 @@
-"""`cwa-query translate`: render conditions for another dialect."""
+"""`cwa-query translate`: conditions rewritten for another dialect, keeping their meaning."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from ._args import (
     EXIT_FAILED,
@@ -18,30 +19,36 @@ from .fmt_cmd import report_error
 
 __all__ = ["register", "run"]
 
-# The findings that say the translation is not faithful.
+# The findings that say the output is still not what the target accepts.
 _MEANING_RULES = ("unsupported-in-dialect", "quoted-date")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `translate` subcommand."""
+    from ..dialects import dialect_names
+
+    names = dialect_names()
     parser = subparsers.add_parser(
         "translate",
-        help="render conditions for the seed or automate dialect",
+        help="rewrite conditions for another dialect, keeping their meaning",
         description=(
-            "Print each condition as the target dialect writes it. To automate: startswith/endswith become "
-            "like, a prefix not is pushed inward, quoted dates on date-time fields are unquoted. To seed: "
-            "like becomes startswith/endswith/contains where the pattern allows, not like/not in/not contains "
-            "become a prefix not, dates are quoted. What the target cannot express is reported on standard "
-            "error, and the exit status is then 1."
+            "Print each condition as the target dialect writes it, with the same meaning on every record. "
+            "To automate: startswith/endswith become like, a prefix not is pushed inward, quoted dates on "
+            "date-time fields are unquoted. To seed: like becomes startswith/endswith/contains where the "
+            "pattern allows, not like/not in/not contains become a prefix not, dates are quoted. A rewrite "
+            "that is exact only for some fields (e.g. not (a < 1) as a >= 1, wrong when a is a list) is "
+            "refused when the schema says the field is of another kind, and made with a warning on standard "
+            "error when the schema does not know the field. What the target cannot express is reported on "
+            "standard error, and the exit status is then 1."
         ),
     )
     add_conditions_argument(parser)
-    parser.add_argument("--to", choices=("seed", "automate"), required=True, help="target dialect")
+    parser.add_argument("--to", choices=names, required=True, help="target dialect")
     parser.add_argument(
         "--from",
         dest="source",
-        choices=("seed", "automate"),
-        help="dialect of the input, for its schema (default: the other one)",
+        choices=names,
+        help="dialect of the input (default: the first other dialect: seed, or automate for --to seed)",
     )
     add_schema_options(parser, dialect=False)
     parser.add_argument(
@@ -55,46 +62,52 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Translate every condition; 1 if one could not be translated faithfully."""
-    from ..errors import ConditionError, SchemaError
-    from ..language._parser import parse
-    from ..language._render import render
+    from ..dialects import dialect_names, get_dialect, translate
+    from ..errors import ConditionError, SchemaError, UntranslatableError
     from ..linter import lint
-    from ..linter.convert import to_seed, unquote_dates
-    from ..schema import load_schema
+    from ..schema import Schema, load_schema
 
-    source = args.source or ("automate" if args.to == "seed" else "seed")
+    target = get_dialect(args.to)
+    source = get_dialect(args.source or next(name for name in dialect_names() if name != target.name))
+    schemas: list[Schema] = []
     try:
-        schemas = [load_schema(args.schema, dialect=dialect) for dialect in (source, args.to)]
-        if args.endpoint is not None:
+        for dialect in (source, target):
+            if args.schema is not None or dialect.schema_file is not None:
+                schemas.append(load_schema(args.schema, dialect=dialect))
+        if args.endpoint is not None and schemas:
             schemas[-1].endpoint(args.endpoint)
     except SchemaError as exc:
         return usage_error(args, str(exc))
-
-    def is_datetime(name: str) -> bool:
-        for schema in schemas:
-            try:
-                info = schema.lookup(name, args.endpoint)
-            except SchemaError:
-                continue
-            if info is not None:
-                return info.type == "datetime"
-        return False
 
     status = EXIT_OK
     for index, condition in enumerate(read_conditions(args.conditions)):
         if condition is None:
             continue
-        try:
-            tree = parse(check_utf8(condition))
-            tree = unquote_dates(tree, is_datetime) if args.to == "automate" else to_seed(tree)
-            output = render(tree, args.to, escape_quotes=args.escape_quotes)
-        except ConditionError as exc:
-            report_error(args, index, exc)
-            status = EXIT_FAILED
-            continue
+        failed = False
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                text = check_utf8(condition)
+                try:
+                    tree = translate(text, source, target, schema=schemas, endpoint=args.endpoint)
+                except UntranslatableError as exc:
+                    report_error(args, index, exc)
+                    failed = True
+                    tree = source.lower(source.read(text))
+                output = target.render(tree, escape_quotes=args.escape_quotes)
+            except ConditionError as exc:
+                report_error(args, index, exc)
+                status = EXIT_FAILED
+                continue
+        for warning in caught:
+            print(f"cwa-query translate: condition #{index}: warning: {warning.message}", file=sys.stderr)
         print(output)
-        for d in lint(output, dialect=args.to, endpoint=args.endpoint, schema=schemas[-1], select=_MEANING_RULES):
-            print(f"cwa-query translate: condition #{index}: {d.severity}: {d.message}", file=sys.stderr)
+        if failed:
+            status = EXIT_FAILED
+        target_schema = schemas[-1] if schemas else None
+        for d in lint(output, dialect=target, endpoint=args.endpoint, schema=target_schema, select=_MEANING_RULES):
+            if not failed or d.severity != "error":
+                print(f"cwa-query translate: condition #{index}: {d.severity}: {d.message}", file=sys.stderr)
             if d.severity == "error":
                 status = EXIT_FAILED
     return status

@@ -21,17 +21,22 @@ Registered: `seed` ([`cwa_query.dialects.seed`][cwa_query.dialects.seed]) and `a
 from __future__ import annotations
 
 from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, Note, check_depth, features_used
+from ._fields import NO_FIELDS, FieldTypes
 from ._registry import all_dialects, dialect_names, get_dialect
+from ._translate import translate
 
 __all__ = [
     "MAX_RENDER_DEPTH",
+    "NO_FIELDS",
     "Dialect",
     "DialectLike",
     "Feature",
+    "FieldTypes",
     "Note",
     "all_dialects",
     "check_depth",
     "dialect_names",
     "features_used",
     "get_dialect",
+    "translate",
 ]

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import enum
+import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, TypeAlias
+from pathlib import Path
+from typing import Any, ClassVar, TypeAlias
 
-from ..errors import ConditionError, ConditionSyntaxError, UntranslatableError
+from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
-
-if TYPE_CHECKING:
-    from ..schema import Schema
+from ._fields import NO_FIELDS, FieldTypes, Schemas
 
 __all__ = [
     "MAX_RENDER_DEPTH",
@@ -48,6 +49,7 @@ class Feature(enum.Enum):
     BOOLEANS = "boolean literals (true/false)"
     DATE_LITERALS = "unquoted date literals"
     QUOTED_DATES = "dates written as quoted strings"
+    QUOTED_NUMBERS = "numbers written as quoted strings"
     EQ_KEYWORD = "the `eq` keyword"
     DOUBLE_QUOTES = "double-quoted strings"
 
@@ -125,10 +127,12 @@ class Dialect:
     * `d.parse(text)`: its grammar reads the text (`read`), a construct outside `features`
       is a syntax error at its position, and `lower` gives the shared tree, whose meaning is
       the evaluator's ([`evaluate`][cwa_query.evaluate]);
-    * `d.render(tree)`: `lift` rewrites the shared tree into constructs `d` has, keeping
-      the meaning (or raising [`UntranslatableError`][cwa_query.UntranslatableError], or
-      warning with [`TranslationWarning`][cwa_query.errors.TranslationWarning] when the
-      rewrite is exact only for single-valued fields), then `generate` writes the text.
+    * `translate(tree, source, target)`: `target.lift` rewrites the shared tree into
+      constructs the target has, keeping the meaning (or raising
+      [`UntranslatableError`][cwa_query.UntranslatableError], or warning with
+      [`TranslationWarning`][cwa_query.errors.TranslationWarning] when the rewrite is exact
+      only for, say, single-valued fields and nothing says the field is one);
+    * `d.render(tree)`: `spell` (by default `lift`) then `generate` writes the text.
 
     >>> from cwa_query.dialects import get_dialect, Feature
     >>> automate = get_dialect("automate")
@@ -149,6 +153,8 @@ class Dialect:
     """How messages name the dialect: `"the automate server"`."""
     features: ClassVar[frozenset[Feature]] = frozenset()
     """The constructs the dialect has."""
+    schema_file: ClassVar[str | None] = None
+    """The built-in field catalogue (a file in `cwa_query/data/`), if the dialect has one."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -213,22 +219,55 @@ class Dialect:
             f"{self.title or self.name} has no {feature.value}", text=text, pos=start, end_pos=end
         )
 
-    def lower(self, tree: ast.Node) -> ast.Node:
-        """The shared tree for a tree as this dialect reads it (identity by default)."""
+    def lower(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
+        """The shared tree for a tree as this dialect reads it (identity by default).
+
+        `fields` says what is known of the fields (a dialect that quotes dates reads a
+        quoted date on a date-time field as a date).
+        """
         return tree
 
     # ------------------------------------------------------------------ tree -> text
 
-    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
+    def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree rewritten into constructs this dialect has, with the same meaning.
 
         Raises [`UntranslatableError`][cwa_query.UntranslatableError] for a construct with
-        no faithful rewrite; `schema`/`endpoint` tell which fields are lists or date-times.
-        The default refuses every construct the dialect lacks.
+        no faithful rewrite; `fields` tells which fields are lists or date-times, and a
+        rewrite that is exact only for some kinds of field is refused when the field is
+        known not to be one, and warned about ([`TranslationWarning`][cwa_query.errors.TranslationWarning])
+        when nothing is known (see `require`). The default refuses every construct the
+        dialect lacks.
         """
         for feature, node in self.unsupported(tree):
             raise self.untranslatable(node, f"{self.title or self.name} has no {feature.value}")
         return tree
+
+    def spell(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
+        """The tree as `render` writes it: `lift` by default (a dialect may write any tree
+        as it is instead, and leave the checking to the linter)."""
+        return self.lift(tree, fields)
+
+    def require(self, node: ast.Node | ast.Literal, holds: bool | None, condition: str) -> None:
+        """Go on with a rewrite that is exact only if `condition` (in words) holds for `node`:
+        `holds` is what is known (`None`: nothing). False refuses with
+        [`UntranslatableError`][cwa_query.UntranslatableError]; `None` warns with a
+        [`TranslationWarning`][cwa_query.errors.TranslationWarning]."""
+        if holds:
+            return
+        if holds is None:
+            self.warn(node, f"exact only if {condition}; nothing says so (pass a schema that knows the field)")
+            return
+        raise self.untranslatable(node, f"the rewrite is exact only if {condition}, and it is not")
+
+    def warn(self, node: ast.Node | ast.Literal, message: str) -> None:
+        """Issue a [`TranslationWarning`][cwa_query.errors.TranslationWarning] about `node`."""
+        span = node.span
+        where = f" (line {span.line}, column {span.column})" if span is not None else ""
+        warnings.warn(
+            TranslationWarning(f"`{self.describe(node)}`{where} in {self.name}: {message}"),
+            stacklevel=_caller_level(),
+        )
 
     def untranslatable(self, node: ast.Node | ast.Literal, reason: str) -> UntranslatableError:
         """An [`UntranslatableError`][cwa_query.UntranslatableError] for `node`, at its span."""
@@ -271,12 +310,26 @@ class Dialect:
         tree: ast.Node,
         *,
         escape_quotes: bool = False,
-        schema: Schema | None = None,
+        schema: Schemas = None,
         endpoint: str | None = None,
     ) -> str:
-        """The text of a shared tree in this dialect: `generate(lift(tree))`."""
+        """The text of a shared tree in this dialect: `generate(spell(tree))`."""
         check_depth(tree)
-        return self.generate(self.lift(tree, schema=schema, endpoint=endpoint), escape_quotes=escape_quotes)
+        fields = FieldTypes(schema, endpoint)
+        return self.generate(self.spell(tree, fields), escape_quotes=escape_quotes)
+
+
+_PACKAGE = str(Path(__file__).resolve().parent.parent)
+
+
+def _caller_level() -> int:
+    """The `stacklevel` that points a warning at the first frame outside cwa_query."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return level
 
 
 def check_depth(tree: ast.Node) -> None:

@@ -1,30 +1,35 @@
 """The `automate` dialect: the condition language as the real ConnectWise Automate server reads it.
 
 Strings in the quote kind the value does not contain, dates unquoted, `like` / `not like`,
-`not in`, `not contains`, `eq`, booleans; no `startswith` / `endswith` and no prefix `not`.
-Rendering writes `startswith 'x'` as `like 'x%'` and `endswith 'x'` as `like '%x'` (`%`, `_`
-and `\\` in the value escaped with a backslash, MySQL's default LIKE escape, so the pattern
-matches the value literally), and pushes a prefix `not` inward (the server only knows
-`not like`, `not in`, `not contains`).
+`not in`, `not contains`, `eq`, booleans, quoted numbers; no `startswith` / `endswith` and
+no prefix `not`.
+
+Lifting a shared tree into automate constructs (`render`, `translate`):
+
+* `startswith 'x'` becomes `like 'x%'` and `endswith 'x'` becomes `like '%x'` (`%`, `_` and
+  `\\` in the value escaped with a backslash, MySQL's default LIKE escape, so the pattern
+  matches the value literally); exact;
+* a prefix `not` is pushed inward (De Morgan, exact under three-valued logic):
+  `not (a = 1)` is `a != 1`, `not (a in (...))` is `a not in (...)`, `not (x like p)` is
+  `x not like p`, and so on, all exact for lists too; but `not (a < 1)` is `a >= 1` only
+  when `a` holds one value (over a list, `<` means "some element"), so that rewrite is
+  refused for a field the schema calls a list and warned about when nothing is known;
+* `null` has no spelling.
 
 >>> from cwa_query.dialects import get_dialect
 >>> from cwa_query import parse
->>> get_dialect("automate").render(parse("not (a < 1 or Name startswith 'SRV_')"))
-"a >= 1 and Name not like 'SRV\\\\_%'"
+>>> get_dialect("automate").render(parse("not (a = 1 or Name startswith 'SRV_')"))
+"a != 1 and Name not like 'SRV\\\\_%'"
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from ..errors import UnrepresentableConditionError
 from ..language import ast
 from ..language.literals import check_text, escape_like
 from ._base import Feature
-from .condition import ConditionDialect
-
-if TYPE_CHECKING:
-    from ..schema import Schema
+from ._fields import NO_FIELDS, FieldTypes
+from .condition import CANONICAL, ConditionDialect
 
 __all__ = ["Automate"]
 
@@ -34,6 +39,7 @@ class Automate(ConditionDialect):
 
     name = "automate"
     title = "the automate server"
+    schema_file = "automate_schema.json"
     features = frozenset(
         {
             Feature.CONTAINS,
@@ -44,6 +50,7 @@ class Automate(ConditionDialect):
             Feature.NOT_IN,
             Feature.BOOLEANS,
             Feature.DATE_LITERALS,
+            Feature.QUOTED_NUMBERS,
             Feature.EQ_KEYWORD,
             Feature.DOUBLE_QUOTES,
         }
@@ -67,16 +74,56 @@ class Automate(ConditionDialect):
             "double the quote as the seed dialect does"
         )
 
-    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
-        """`startswith`/`endswith` as `like`, a prefix `not` pushed inward (De Morgan;
-        `not (a < 1)` is `a >= 1`, `not (a in (...))` is `a not in (...)`)."""
-        return _automate(tree)
+    def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
+        """`startswith`/`endswith` as `like`, a prefix `not` pushed inward (see the module
+        documentation); `null` refused."""
+        for feature, node in self.unsupported(tree):
+            if feature is Feature.NULL:
+                raise self.untranslatable(node, "the automate server has no `null`")
+        return self._positive(tree, fields)
+
+    def _positive(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
+        if isinstance(node, ast.Compare):
+            if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+                return _like_for(node, negate=False)
+            return node
+        if isinstance(node, ast.InList):
+            return node
+        if isinstance(node, ast.Not):
+            return self._negative(node.operand, fields)
+        if isinstance(node, ast.And):
+            return ast.all_of([self._positive(item, fields) for item in node.items])
+        return ast.any_of([self._positive(item, fields) for item in node.items])
+
+    def _negative(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
+        """`not node` without a prefix `not`."""
+        if isinstance(node, ast.Not):
+            return self._positive(node.operand, fields)
+        if isinstance(node, ast.Compare):
+            if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+                return _like_for(node, negate=True)
+            if node.op.is_ordering:
+                through = fields.through_list(node.field)
+                self.require(
+                    node,
+                    None if through is None else not through,
+                    f"{node.field.name} holds one value, not a list (over a list `{node.op.value}` "
+                    "holds when some element does, so its negation is not the opposite operator)",
+                )
+            negated = node.op.negated
+            assert negated is not None
+            return ast.Compare(node.field, negated, node.value, node.span)
+        if isinstance(node, ast.InList):
+            return ast.InList(node.field, node.values, not node.negated, node.span)
+        if isinstance(node, ast.And):
+            return ast.any_of([self._negative(item, fields) for item in node.items])
+        return ast.all_of([self._negative(item, fields) for item in node.items])
 
 
 def _like_text(literal: ast.Literal) -> str:
     if isinstance(literal, ast.String):
         return literal.value
-    return _AUTOMATE.literal(literal)
+    return CANONICAL.literal(literal)
 
 
 def _like_for(node: ast.Compare, negate: bool) -> ast.Compare:
@@ -85,36 +132,3 @@ def _like_for(node: ast.Compare, negate: bool) -> ast.Compare:
     op = ast.Op.NOT_LIKE if negate else ast.Op.LIKE
     return ast.Compare(node.field, op, ast.String(pattern), node.span)
 
-
-def _negate(node: ast.Node) -> ast.Node:
-    """`not node` without a prefix `not`."""
-    if isinstance(node, ast.Not):
-        return _automate(node.operand)
-    if isinstance(node, ast.Compare):
-        if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-            return _like_for(node, negate=True)
-        negated = node.op.negated
-        assert negated is not None
-        return ast.Compare(node.field, negated, node.value, node.span)
-    if isinstance(node, ast.InList):
-        return ast.InList(node.field, node.values, not node.negated, node.span)
-    if isinstance(node, ast.And):
-        return ast.any_of([_negate(item) for item in node.items])
-    return ast.all_of([_negate(item) for item in node.items])
-
-
-def _automate(node: ast.Node) -> ast.Node:
-    if isinstance(node, ast.Compare):
-        if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-            return _like_for(node, negate=False)
-        return node
-    if isinstance(node, ast.InList):
-        return node
-    if isinstance(node, ast.Not):
-        return _negate(node.operand)
-    if isinstance(node, ast.And):
-        return ast.all_of([_automate(item) for item in node.items])
-    return ast.any_of([_automate(item) for item in node.items])
-
-
-_AUTOMATE = Automate()

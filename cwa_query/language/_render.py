@@ -55,7 +55,7 @@ def quote_literal(literal: ast.Literal, dialect: DialectLike = "seed", *, escape
 
 
 def to_dialect(expr: Renderable, dialect: DialectLike = "seed") -> ast.Node:
-    """The tree as `dialect` expresses it (its `lift`).
+    """The tree as `render` writes it in `dialect` (the dialect's `spell`).
 
     For `seed` the tree is unchanged. For `automate`, `startswith`/`endswith` become
     `like` and prefix `not` is pushed inward (De Morgan; `not (a < 1)` is `a >= 1`,
@@ -68,7 +68,7 @@ def to_dialect(expr: Renderable, dialect: DialectLike = "seed") -> ast.Node:
     node = as_node(expr)
     target = get_dialect(dialect)
     check_depth(node)
-    return target.lift(node)
+    return target.spell(node)
 
 
 def render(expr: Renderable, dialect: DialectLike = "seed", *, escape_quotes: bool = False) -> str:

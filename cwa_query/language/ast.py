@@ -26,7 +26,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -51,6 +51,7 @@ __all__ = [
     "all_of",
     "any_of",
     "depth",
+    "map_predicates",
     "walk",
 ]
 
@@ -296,3 +297,37 @@ def any_of(items: Iterable[Node]) -> Node:
     if not flat:
         raise ValueError("any_of() needs at least one item")
     return flat[0] if len(flat) == 1 else Or(tuple(flat))
+
+
+def map_predicates(node: Node, function: Callable[[Node], Node]) -> Node:
+    """The tree with `function` applied to every predicate, and/or rebuilt flat (iterative:
+    any depth). Spans of the logic nodes are kept.
+
+    >>> from cwa_query import parse
+    >>> def bump(p):
+    ...     return Compare(p.field, p.op, Integer(p.value.value + 1))
+    >>> map_predicates(parse("a = 1 and not (b = 2)"), bump) == parse("a = 2 and not (b = 3)")
+    True
+    """
+    # Post-order rebuild without recursion: any depth the parser allows.
+    stack: list[tuple[Node, bool]] = [(node, False)]
+    done: list[Node] = []
+    while stack:
+        current, expanded = stack.pop()
+        if isinstance(current, (Compare, InList)):
+            done.append(function(current))
+        elif not expanded:
+            stack.append((current, True))
+            children = current.items if isinstance(current, (And, Or)) else (current.operand,)
+            stack.extend((child, False) for child in reversed(children))
+        elif isinstance(current, Not):
+            done.append(Not(done.pop(), current.span))
+        else:
+            count = len(current.items)
+            items = done[-count:]
+            del done[-count:]
+            joined = all_of(items) if isinstance(current, And) else any_of(items)
+            if isinstance(joined, (And, Or)) and type(joined) is type(current):
+                joined = type(current)(joined.items, current.span)
+            done.append(joined)
+    return done[0]

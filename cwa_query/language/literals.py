@@ -29,6 +29,7 @@ __all__ = [
     "escape_like",
     "format_datetime",
     "integer_text",
+    "iso_date",
     "like_pattern",
     "parse_datetime",
     "parse_number",
@@ -154,6 +155,28 @@ def check_text(value: str) -> str:
             f"the text holds a lone surrogate {value[exc.start]!r} at offset {exc.start}, which cannot be sent as UTF-8"
         ) from None
     return value
+
+
+_ISO_TEXT_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def iso_date(value: str) -> str | None:
+    """The unquoted spelling of an ISO-8601 date or date-time string (a space before the
+    time allowed), or `None` when the text is not one.
+
+    >>> iso_date("2024-02-14 10:00:00"), iso_date("2024-02-30"), iso_date("soon")
+    ('2024-02-14T10:00:00', None, None)
+    """
+    if not _ISO_TEXT_RE.fullmatch(value):
+        return None
+    text = value.replace(" ", "T")
+    try:
+        _dt.datetime.fromisoformat(text.replace("z", "Z"))
+    except ValueError:
+        return None
+    return text
 
 
 def escape_like(value: str) -> str:

@@ -26,7 +26,7 @@ import os
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from ..dialects import DialectLike, get_dialect
+from ..dialects import Dialect, DialectLike, get_dialect
 from ..errors import ConditionSyntaxError
 from ..schema import Schema, load_schema
 from ._context import Context
@@ -84,7 +84,7 @@ def lint(
     `ValueError` for an unknown rule.
     """
 
-    dialect = get_dialect(dialect).name
+    dialect = get_dialect(dialect)
     loaded = load_schema(schema, dialect=dialect)
     canonical = loaded.endpoint(endpoint) if endpoint is not None else None
     rules = _chosen_rules(select, ignore)
@@ -122,7 +122,7 @@ def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tu
 
 
 def _run(
-    text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
+    text: str, dialect: Dialect, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
 ) -> tuple[list[tuple[Rule, Finding]], ConditionSyntaxError | None]:
     tree = error = None
     try:
@@ -134,7 +134,7 @@ def _run(
 
 
 def _run_or_none(
-    text: str, dialect: str, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
+    text: str, dialect: Dialect, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
 ) -> list[tuple[Rule, Finding]] | None:
     """The findings in a candidate fix, or `None` if it does not parse (whatever rules run)."""
     found, error = _run(text, dialect, schema, endpoint, url_budget, rules)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ..dialects import Dialect, DialectLike, FieldTypes
 from ..errors import ConditionSyntaxError, CwaQueryError
 from ..language import ast
+from ..language._render import quote_literal, render
 from ..schema import FieldInfo, Schema
 
 __all__ = ["Context", "Predicate"]
@@ -22,7 +24,7 @@ class Context(NamedTuple):
     """
 
     text: str
-    dialect: str
+    dialect: Dialect
     schema: Schema
     endpoint: str | None
     url_budget: int
@@ -42,6 +44,10 @@ class Context(NamedTuple):
     def field(self, node: Predicate) -> FieldInfo | None:
         """What the schema knows of the node's field (`None`: unknown)."""
         return self.schema.lookup(node.field.name, self.endpoint)
+
+    def field_types(self) -> FieldTypes:
+        """What the schema says of the fields, for translations (lists, date-times)."""
+        return FieldTypes(self.schema, self.endpoint)
 
     def known_predicates(self) -> Iterator[tuple[Predicate, FieldInfo]]:
         """The predicates whose field the schema knows, with what it knows."""
@@ -81,19 +87,15 @@ class Context(NamedTuple):
         segment = self.text[start:end]
         return start + len(segment) - len(segment.lstrip()), end - len(segment) + len(segment.rstrip())
 
-    def render(self, node: ast.Node, dialect: str | None = None) -> str | None:
+    def render(self, node: ast.Node, dialect: DialectLike | None = None) -> str | None:
         """`node` rendered in `dialect` (default: the context's), or `None` if it cannot be."""
-        from ..language._render import render
-
         try:
             return render(node, dialect or self.dialect)
         except CwaQueryError:
             return None
 
-    def quote(self, value: str, dialect: str | None = None) -> str | None:
+    def quote(self, value: str, dialect: DialectLike | None = None) -> str | None:
         """`value` as a string literal of the dialect, or `None` if it has no safe spelling."""
-        from ..language._render import quote_literal
-
         try:
             return quote_literal(ast.String(value), dialect or self.dialect)
         except CwaQueryError:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 
+from ...dialects import Dialect, Feature
+from ...dialects.condition import CANONICAL
 from ...language import ast
+from ...language.literals import iso_date
 from ...schema import FieldInfo
 
 __all__ = ["TEXT_OPS", "describe", "iso_date", "literal_problem", "operator_problem"]
@@ -25,7 +27,6 @@ _NOUNS = {
 }
 _INTEGER_RE = re.compile(r"-?\d+")
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
-_ISO_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?")
 
 
 def describe(info: FieldInfo) -> str:
@@ -33,18 +34,6 @@ def describe(info: FieldInfo) -> str:
     if info.array:
         return f"{info.path} is an array ({info.type}[])"
     return f"{info.path} is {_NOUNS.get(info.type, info.type)}"
-
-
-def iso_date(value: str) -> str | None:
-    """The unquoted spelling of an ISO-8601 date or date-time string, or `None`."""
-    if not _ISO_RE.fullmatch(value):
-        return None
-    text = value.replace(" ", "T")
-    try:
-        _dt.datetime.fromisoformat(text.replace("z", "Z"))
-    except ValueError:
-        return None
-    return text
 
 
 def operator_problem(info: FieldInfo, op: ast.Op | None) -> str | None:
@@ -65,7 +54,7 @@ def operator_problem(info: FieldInfo, op: ast.Op | None) -> str | None:
     return None
 
 
-def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: str) -> tuple[str, str | None] | None:
+def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: Dialect) -> tuple[str, str | None] | None:
     """Why `literal` cannot be a value of the field, and the literal text that would be
     (or `None`); `None` when it fits. Quoted dates on date-time fields are left to
     `quoted-date`."""
@@ -82,10 +71,10 @@ def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: str) -> tupl
             return None if iso_date(value) is not None else (problem, None)
         if kind == "boolean":
             fits = value.lower() in ("true", "false")
-            return (problem, value.lower()) if fits and dialect == "automate" else (problem, None)
+            return (problem, value.lower()) if fits and dialect.supports(Feature.BOOLEANS) else (problem, None)
         numeric = _INTEGER_RE if kind in ("integer", "id") else _NUMBER_RE
         if numeric.fullmatch(value):
-            if kind == "id" or dialect == "automate":  # the real server reads quoted numbers
+            if kind == "id" or dialect.supports(Feature.QUOTED_NUMBERS):
                 return None
             return f"{shown} is a quoted number: {describe(info)}", value
         return problem, None
@@ -103,8 +92,6 @@ def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: str) -> tupl
 
 
 def _shown(literal: ast.Literal) -> str:
-    from ...language._render import quote_literal
-
     if isinstance(literal, ast.String):
         return repr(literal.value)
-    return quote_literal(literal, "automate")
+    return CANONICAL.describe(literal)

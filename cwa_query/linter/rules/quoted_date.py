@@ -7,17 +7,16 @@ from collections.abc import Iterator
 from ...dialects import Feature, get_dialect
 from ...errors import CwaQueryError
 from ...language import ast
-from ...language.literals import parse_datetime
+from ...language.literals import iso_date, parse_datetime
 from .._context import Context
 from .._model import Example, Finding, Rule, register
-from ._types import iso_date
 
 __all__ = ["QuotedDateRule"]
 
 
 @register
 class QuotedDateRule(Rule):
-    """In the `automate` dialect, dates are written unquoted
+    """In a dialect with unquoted dates and no quoted ones (`automate`), dates are written unquoted
     (`RemoteAgentLastContact <= 2019-12-18T00:50:19.575Z`); a quoted date compared with a
     date-time field was reported to make the real server answer HTTP 500. The fix drops the
     quotes. In `manage`, date-times go in square brackets (the server's own message:

@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 
-from ...dialects import Dialect, get_dialect
+from ...dialects import Dialect, Feature
 from ...dialects.condition import ConditionDialect
-from ...errors import ConditionSyntaxError
+from ...errors import ConditionSyntaxError, CwaQueryError, TranslationWarning
 from ...language import ast
-from .._context import Context, Predicate
+from .._context import Context
 from .._model import Example, Finding, Rule, register
-from ..convert import seed_equivalent
 
 __all__ = ["UnsupportedInDialectRule"]
+
+_LITERAL_FEATURES = frozenset(
+    {Feature.NULL, Feature.BOOLEANS, Feature.DATE_LITERALS, Feature.DOUBLE_QUOTES, Feature.QUOTED_NUMBERS}
+)
 
 
 @register
 class UnsupportedInDialectRule(Rule):
-    """A construct the target dialect does not understand, with the equivalent it does.
+    """A construct the target dialect does not have (its
+    [`Feature`][cwa_query.dialects.Feature]s say which), with the equivalent it has.
+
+    The fix is the construct translated into the dialect, when the translation keeps the
+    meaning on every record (as far as the schema tells), for example:
 
     * `automate` (the real server) knows no `startswith` / `endswith` and no prefix `not`:
-      the fix is the whole condition as the automate dialect writes it (`like 'x%'`,
-      `not` pushed inward: `not (a = 1 or b < 2)` is `a != 1 and b >= 2`).
+      `like 'x%'`, and `not` pushed inward: `not (a = 1 or b = 2)` is `a != 1 and b != 2`
+      (`not (a < 1)` is `a >= 1` only for a field that holds one value);
     * `seed` (the seed document) has no `like`, `not like`, `not contains`, `not in`, `eq`,
-      double-quoted strings, booleans or unquoted dates. Fixes: `like 'x%'` is
-      `startswith 'x'`, `like '%x'` is `endswith 'x'`, `like '%x%'` is `contains 'x'`
-      (when the pattern has no other wildcard), `not like` / `not contains` / `not in`
-      become a prefix `not (...)`, `eq` is `=`, double quotes become single quotes, a
-      date gets quoted. Booleans have no seed spelling (no fix).
+      double-quoted strings, booleans or unquoted dates: `like 'x%'` is `startswith 'x'`,
+      `like '%x'` is `endswith 'x'`, `like '%x%'` is `contains 'x'` on a text field,
+      `not like` / `not contains` / `not in` become a prefix `not (...)`, `eq` is `=`,
+      double quotes become single quotes, a date gets quoted. Booleans have no seed
+      spelling (no fix).
     * `manage` reads a prefix `not` and `not contains`, but no source shows the server
       accepting them: the fix is the condition as the manage dialect writes it (`not` pushed
       inward, `not like "%x%"`).
@@ -42,14 +50,16 @@ class UnsupportedInDialectRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.tree is None:
             return
-        dialect = get_dialect(ctx.dialect)
+        dialect = ctx.dialect
         if not isinstance(dialect, ConditionDialect):  # a dialect with its own grammar (manage)
             yield from _own_grammar(ctx, dialect, ctx.tree)
-        elif ctx.dialect == "automate":
-            yield from _automate(ctx, ctx.tree)
-        else:
-            for node in ctx.predicates():
-                yield from _seed(ctx, node)
+            return
+        for feature, node in dialect.unsupported(ctx.tree, ctx.text):
+            if feature in _LITERAL_FEATURES:
+                yield _literal_finding(ctx, dialect, feature, node)
+            else:
+                assert isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not))
+                yield _node_finding(ctx, dialect, feature, node)
 
 
 def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Finding]:
@@ -63,57 +73,45 @@ def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Fin
         yield Finding(span.start, span.end, message, fix)
 
 
-def _automate(ctx: Context, tree: ast.Node) -> Iterator[Finding]:
-    fix = ctx.render(tree, "automate")
-    for node in ast.walk(tree):
-        span = node.span
-        assert span is not None
-        if isinstance(node, ast.Not):
-            yield Finding(
-                span.start,
-                span.start + 3,
-                "the automate server has no prefix `not`; it knows `not like`, `not in` and `not contains` "
-                "(the fix pushes the `not` inward)",
-                fix,
-            )
-        elif isinstance(node, ast.Compare) and node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-            start, end = ctx.operator_span(node)
-            shape = "'x%'" if node.op is ast.Op.STARTSWITH else "'%x'"
-            yield Finding(start, end, f"the automate server has no `{node.op.value}`; write `like {shape}`", fix)
+def _where(ctx: Context, node: ast.Node) -> tuple[int, int]:
+    if isinstance(node, (ast.Compare, ast.InList)):
+        return ctx.operator_span(node)
+    span = node.span
+    assert span is not None
+    return span.start, span.start + 3 if isinstance(node, ast.Not) else span.end
 
 
-def _seed(ctx: Context, node: Predicate) -> Iterator[Finding]:
-    start, end = ctx.operator_span(node)
-    spelled = ctx.text[start:end]
-    negated_in = isinstance(node, ast.InList) and node.negated
-    if negated_in or (isinstance(node, ast.Compare) and node.op in (ast.Op.LIKE, ast.Op.NOT_LIKE, ast.Op.NOT_CONTAINS)):
-        operator = "not in" if negated_in else node.op.value if isinstance(node, ast.Compare) else "in"
-        equivalent = seed_equivalent(node)
-        rendered = ctx.render(equivalent, "seed") if equivalent is not None else None
-        if rendered is not None:
-            yield Finding(
-                start, end, f"the seed dialect has no `{operator}`; write `{rendered}`", ctx.replace(node, rendered)
-            )
-        else:
-            yield Finding(
-                start,
-                end,
-                f"the seed dialect has no `{operator}`, and this pattern has no seed equivalent "
-                "(only a leading and/or trailing % converts to endswith/startswith/contains)",
-            )
-    elif spelled.lower() == "eq":
-        yield Finding(start, end, "the seed dialect has no `eq`; write `=`", ctx.splice(start, end, "="))
-    for literal in ctx.literals(node):
-        span = literal.span
-        assert span is not None
-        source = ctx.source(literal)
-        if isinstance(literal, ast.String) and source.startswith('"'):
-            quoted = ctx.quote(literal.value, "seed")
-            fix = ctx.replace(literal, quoted) if quoted is not None else None
-            yield Finding(span.start, span.end, "the seed dialect quotes strings with single quotes", fix)
-        elif isinstance(literal, ast.Boolean):
-            yield Finding(span.start, span.end, "the seed dialect has no boolean literals (true/false)")
-        elif isinstance(literal, ast.DateTime):
-            yield Finding(
-                span.start, span.end, f"the seed dialect quotes dates: '{source}'", ctx.replace(literal, f"'{source}'")
-            )
+def _node_finding(ctx: Context, dialect: Dialect, feature: Feature, node: ast.Node) -> Finding:
+    start, end = _where(ctx, node)
+    replacement = _translated(ctx, dialect, node)
+    message = f"{dialect.title} has no {feature.value}"
+    if replacement is None:
+        return Finding(start, end, f"{message}, and this has no {dialect.name} equivalent sure to keep its meaning")
+    return Finding(start, end, f"{message}; write `{replacement}`", ctx.replace(node, replacement))
+
+
+def _literal_finding(ctx: Context, dialect: Dialect, feature: Feature, literal: ast.Node | ast.Literal) -> Finding:
+    span = literal.span
+    assert span is not None
+    message = f"{dialect.title} has no {feature.value}"
+    if isinstance(literal, (ast.String, ast.DateTime)):
+        try:
+            spelled = dialect.literal(literal)
+        except CwaQueryError:
+            spelled = None
+        if spelled is not None and spelled != ctx.source(literal):
+            return Finding(span.start, span.end, f"{message}; write {spelled}", ctx.replace(literal, spelled))
+    return Finding(span.start, span.end, message)
+
+
+def _translated(ctx: Context, dialect: Dialect, node: ast.Node) -> str | None:
+    """`node` in the dialect's constructs, when that keeps its meaning for sure (no warning)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TranslationWarning)
+        try:
+            lifted = dialect.lift(node, ctx.field_types())
+            if any(True for _ in dialect.unsupported(lifted)):
+                return None
+            return dialect.generate(lifted)
+        except (CwaQueryError, TranslationWarning):
+            return None

@@ -1,0 +1,99 @@
+"""What a translation knows of the fields it meets: from a schema (and endpoint), or nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias
+
+from ..errors import SchemaError
+from ..language import ast
+
+if TYPE_CHECKING:
+    from ..schema import FieldInfo, Schema
+
+__all__ = ["NO_FIELDS", "FieldTypes", "Schemas"]
+
+Schemas: TypeAlias = "Schema | Sequence[Schema] | None"
+"""One schema, several (the first that knows a field answers), or none."""
+
+
+class FieldTypes:
+    """Answers "is this field a list?", "does it hold date-times?" from a schema, or `None`
+    (unknown) when there is no schema or the schema does not know the field. Given several
+    schemas (the source's and the target's), the first that knows a field answers; an
+    endpoint a schema does not have makes that schema silent.
+
+    >>> from cwa_query import load_schema
+    >>> from cwa_query.language import ast
+    >>> types = FieldTypes(load_schema(dialect="automate"), "Computers")
+    >>> types.holds_list(ast.Field("OpenPortsTCP")), types.type(ast.Field("RemoteAgentLastContact"))
+    (True, 'datetime')
+    >>> FieldTypes().holds_list(ast.Field("OpenPortsTCP")) is None
+    True
+    """
+
+    __slots__ = ("_cache", "endpoint", "schemas")
+
+    def __init__(self, schema: Schemas = None, endpoint: str | None = None) -> None:
+        if schema is None:
+            self.schemas: tuple[Schema, ...] = ()
+        elif isinstance(schema, Sequence):
+            self.schemas = tuple(schema)
+        else:
+            self.schemas = (schema,)
+        self.endpoint = endpoint
+        self._cache: dict[str, FieldInfo | None] = {}
+
+    def __repr__(self) -> str:
+        return f"FieldTypes({self.schemas!r}, {self.endpoint!r})"
+
+    @property
+    def known(self) -> bool:
+        """Whether there is any schema to ask."""
+        return bool(self.schemas)
+
+    def info(self, path: str) -> FieldInfo | None:
+        """The first schema's entry for `path`, or `None`."""
+        if path in self._cache:
+            return self._cache[path]
+        found = None
+        for schema in self.schemas:
+            try:
+                found = schema.lookup(path, self.endpoint)
+            except SchemaError:  # the endpoint is not in this schema
+                continue
+            if found is not None:
+                break
+        self._cache[path] = found
+        return found
+
+    def type(self, field: ast.Field) -> str | None:
+        """The field's type (`"string"`, `"datetime"`, ...), `None` when unknown or `any`."""
+        info = self.info(field.name)
+        if info is None or info.type == "any":
+            return None
+        return info.type
+
+    def holds_list(self, field: ast.Field) -> bool | None:
+        """Whether the value at the end of the path is a list (`contains` then tests membership)."""
+        info = self.info(field.name)
+        if info is None or info.type == "any":
+            return None
+        return info.array
+
+    def through_list(self, field: ast.Field) -> bool | None:
+        """Whether the path meets a list anywhere (then a predicate holds for *any* element)."""
+        parts = field.parts
+        unknown = False
+        for end in range(1, len(parts) + 1):
+            info = self.info(".".join(parts[:end]))
+            if info is None or info.type == "any":
+                unknown = True
+                continue
+            if info.array:
+                return True
+        return None if unknown else False
+
+
+NO_FIELDS = FieldTypes()
+"""Knows nothing: every question is answered `None`."""
