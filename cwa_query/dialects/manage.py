@@ -32,7 +32,7 @@ import datetime as _dt
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import Any, NoReturn
 
 from ..errors import ConditionSyntaxError, UnrepresentableConditionError
 from ..language import ast
@@ -41,10 +41,8 @@ from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Sp
 from ..language._lalr import Tables
 from ..language.literals import check_text, integer_text, parse_datetime, parse_number
 from ._base import Dialect, Feature, Note
+from ._fields import NO_FIELDS, FieldTypes
 from .condition import CANONICAL, CONDITION
-
-if TYPE_CHECKING:
-    from ..schema import Schema
 
 __all__ = [
     "MANAGE",
@@ -506,7 +504,7 @@ class Manage(Dialect):
         """The node in the condition language's canonical spelling."""
         return CANONICAL.describe(node)
 
-    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
+    def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree in constructs Manage has, with the same meaning, or
         [`UntranslatableError`][cwa_query.UntranslatableError] at the construct.
 
