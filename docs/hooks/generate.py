@@ -11,10 +11,21 @@ the line (keeping its indentation, so it works inside admonitions):
   usage, description and a table of every argument;
 * `<!-- cwa:help [SUBCOMMAND] -->`: the `--help` text;
 * `<!-- cwa:run [exit=N] ARGS -->`: `cwa-query ARGS` really run (in process), shown with
-  its output; the build fails if the exit status is not N (default 0).
+  its output; the build fails if the exit status is not N (default 0);
+* `<!-- cwa:include PATH [LANGUAGE] -->`: the file at PATH (from the repository's root) in a
+  code block.
 
 So the rule list and the command-line reference cannot drift from the code: they are read
 from it on every build, and `mkdocs build --strict` runs in CI.
+
+Examples (`run`, `include`) are also written out in the page itself, between the directive
+and a closing `<!-- /cwa:run -->` (or `<!-- /cwa:include -->`), so that the Markdown reads
+whole where it is shown as it is (the repository host). The build replaces what is written
+there with a fresh run; tests/docs fails when the two differ, and
+
+    python docs/hooks/generate.py --write
+
+rewrites every page's written-out examples (`--check` only lists the stale pages).
 """
 
 from __future__ import annotations
@@ -25,12 +36,22 @@ import io
 import os
 import re
 import shlex
+import sys
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
+ROOT = Path(__file__).resolve().parents[2]
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>[a-z-]+)(?P<args>.*?)-->[ \t]*$", re.M)
+WRITTEN_OUT = ("run", "include")  # the directives whose output is also written in the page
+# a written-out directive: the opening comment, what was generated, the closing comment
+WRITTEN = re.compile(
+    r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>run|include)(?P<args>[^\n]*?)-->[ \t]*\n"
+    r"(?P<body>.*?)^[ \t]*<!-- /cwa:(?P=name) -->[ \t]*$",
+    re.M | re.S,
+)
 HELP_COLUMNS = "88"
 LONG_EXAMPLE = 160  # example conditions longer than this are shown shortened
 
@@ -197,6 +218,18 @@ def rules_sections() -> str:
     return "\n".join(out).rstrip("\n")
 
 
+def include_block(args: str) -> str:
+    """The `cwa:include` directive: `PATH [LANGUAGE]`, the file in a code block."""
+    words = shlex.split(args)
+    if not 1 <= len(words) <= 2:
+        raise PluginError(f"cwa:include {args.strip()!r}: expected PATH [LANGUAGE]")
+    path = ROOT / words[0]
+    if not path.is_file():
+        raise PluginError(f"cwa:include {args.strip()!r}: no file {words[0]}")
+    text = path.read_text(encoding="utf-8").rstrip("\n")
+    return "\n".join([f"```{words[1] if len(words) == 2 else ''}", text, "```"])
+
+
 # --------------------------------------------------------------------------- the hook
 
 GENERATORS: dict[str, Callable[[str], str]] = {
@@ -205,24 +238,72 @@ GENERATORS: dict[str, Callable[[str], str]] = {
     "cli-reference": lambda args: cli_reference(),
     "help": help_block,
     "run": run_block,
+    "include": include_block,
 }
 
 
+def _generate(name: str, args: str, indent: str, where: str) -> str:
+    generator = GENERATORS.get(name)
+    if generator is None:
+        raise PluginError(f"{where}: unknown directive cwa:{name} (known: {', '.join(GENERATORS)})")
+    text = generator(args)
+    return "\n".join(indent + line if line else line for line in text.split("\n"))
+
+
 def expand(markdown: str, where: str = "page") -> str:
-    """`markdown` with every `<!-- cwa:... -->` directive line replaced by what it generates."""
+    """`markdown` with every directive replaced by what it generates (for the site): a
+    written-out one with what it generates now, its comments dropped."""
+    markdown = WRITTEN.sub(lambda m: _generate(m.group("name"), m.group("args"), m.group("indent"), where), markdown)
+    return DIRECTIVE.sub(lambda m: _generate(m.group("name"), m.group("args"), m.group("indent"), where), markdown)
 
-    def replace(match: re.Match[str]) -> str:
-        name = match.group("name")
-        generator = GENERATORS.get(name)
-        if generator is None:
-            raise PluginError(f"{where}: unknown directive cwa:{name} (known: {', '.join(GENERATORS)})")
-        indent = match.group("indent")
-        text = generator(match.group("args"))
-        return "\n".join(indent + line if line else line for line in text.split("\n"))
 
-    return DIRECTIVE.sub(replace, markdown)
+def write_out(markdown: str, where: str = "page") -> str:
+    """`markdown` with every `run` and `include` directive written out afresh between its
+    comments (the page as it should be kept in the repository); other directives as they are."""
+
+    def fresh(m: re.Match[str]) -> str:
+        indent, name, args = m.group("indent"), m.group("name"), m.group("args")
+        if name not in WRITTEN_OUT:
+            return m.group(0)
+        body = _generate(name, args, indent, where)
+        return f"{indent}<!-- cwa:{name}{args}-->\n{body}\n{indent}<!-- /cwa:{name} -->"
+
+    pieces: list[str] = []
+    last = 0
+    for m in WRITTEN.finditer(markdown):  # written out already: refresh
+        pieces += [DIRECTIVE.sub(fresh, markdown[last : m.start()]), fresh(m)]
+        last = m.end()
+    pieces.append(DIRECTIVE.sub(fresh, markdown[last:]))
+    return "".join(pieces)
 
 
 def on_page_markdown(markdown: str, page: Any, **kwargs: Any) -> str:
     """mkdocs event: expand the directives of one page."""
     return expand(markdown, page.file.src_path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python docs/hooks/generate.py [--write | --check] [PAGE ...]`: the written-out examples."""
+    parser = argparse.ArgumentParser(description="Write out (or check) the run and include examples of the docs.")
+    action = parser.add_mutually_exclusive_group(required=True)
+    action.add_argument("--write", action="store_true", help="rewrite the pages whose examples are stale")
+    action.add_argument("--check", action="store_true", help="list the stale pages; exit 1 if there are any")
+    parser.add_argument("pages", nargs="*", type=Path, help="default: every page of docs/")
+    args = parser.parse_args(argv)
+    pages = args.pages or sorted((ROOT / "docs").rglob("*.md"))
+    stale = []
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        fresh = write_out(text, str(page))
+        if fresh != text:
+            stale.append(page)
+            if args.write:
+                page.write_text(fresh, encoding="utf-8")
+    for page in stale:
+        print(f"{'rewrote' if args.write else 'stale'}: {page}")
+    return 1 if stale and args.check else 0
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())

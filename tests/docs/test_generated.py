@@ -98,6 +98,42 @@ def test_bad_directives_fail_the_build(markdown: str, message: str) -> None:
         generate.expand(markdown)
 
 
+PAGES = sorted((ROOT / "docs").rglob("*.md"))
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
+def test_examples_are_written_out_in_the_page_and_fresh(page: Path) -> None:
+    """What a page shows as it is (on the repository host) is what the site shows."""
+    text = page.read_text(encoding="utf-8")
+    assert "--8<--" not in text, f"{page.name}: an include the repository host cannot show; use cwa:include"
+    assert generate.write_out(text, page.name) == text, (
+        f"{page.name}: its written-out examples are stale or missing: run `python docs/hooks/generate.py --write`"
+    )
+
+
+def test_write_out_writes_a_directive_out_and_refreshes_it() -> None:
+    page = '!!! note\n\n    <!-- cwa:run fmt "a=1  AND b=2" -->\n\nAfter.\n'
+    written = generate.write_out(page)
+    assert written == (
+        '!!! note\n\n    <!-- cwa:run fmt "a=1  AND b=2" -->\n    ```console\n    $ cwa-query fmt "a=1  AND b=2"\n'
+        "    a = 1 and b = 2\n    ```\n    <!-- /cwa:run -->\n\nAfter.\n"
+    )
+    stale = written.replace("a = 1 and b = 2", "a = 1 AND b = 2")
+    assert generate.write_out(stale) == written
+    assert generate.write_out(written) == written
+    # for the site: the fresh output, without the comments
+    assert generate.expand(stale) == (
+        '!!! note\n\n    ```console\n    $ cwa-query fmt "a=1  AND b=2"\n    a = 1 and b = 2\n    ```\n\nAfter.\n'
+    )
+
+
+def test_include_shows_the_file() -> None:
+    grammar = (ROOT / "grammar" / "condition.lark").read_text(encoding="utf-8").rstrip("\n")
+    assert generate.expand("<!-- cwa:include grammar/condition.lark lark -->") == f"```lark\n{grammar}\n```"
+    with pytest.raises(PluginError, match=re.escape("no file grammar/nope.lark")):
+        generate.expand("<!-- cwa:include grammar/nope.lark -->")
+
+
 def test_run_shows_the_command_and_its_output_at_the_directive_indent() -> None:
     text = generate.expand('!!! note\n\n    <!-- cwa:run fmt "a=1  AND b=2" -->\n')
     assert text == '!!! note\n\n    ```console\n    $ cwa-query fmt "a=1  AND b=2"\n    a = 1 and b = 2\n    ```\n'
