@@ -54,6 +54,49 @@ def test_fixtures_in_a_fresh_pytest_run(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines(["*takes keyword arguments only*"])
 
 
+def test_shared_fixtures_work_inside_given(pytester: pytest.Pytester) -> None:
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def cwa_sandbox_session_options():
+            return {"profile": "automate", "records": 7}
+        """
+    )
+    pytester.makepyfile(
+        """
+        import pytest
+        from hypothesis import given, settings, strategies as st
+
+        pytestmark = pytest.mark.cwa_sandbox(profile="automate", records=9, seed=2)
+        seen = set()
+
+        @settings(max_examples=15)
+        @given(st.integers(1, 9))
+        def test_module_sandbox_in_given(cwa_sandbox_module, number):
+            assert cwa_sandbox_module.config.records == 9 and cwa_sandbox_module.running
+            seen.add(id(cwa_sandbox_module))
+
+        @settings(max_examples=5)
+        @given(st.booleans())
+        def test_session_sandbox_in_given(cwa_sandbox_session, flag):
+            assert (cwa_sandbox_session.config.profile, cwa_sandbox_session.config.records) == ("automate", 7)
+
+        def test_one_sandbox_for_the_module(cwa_sandbox_module):
+            seen.add(id(cwa_sandbox_module))
+            assert len(seen) == 1
+
+        @given(st.integers())
+        def test_the_function_scoped_one_is_refused_by_hypothesis(cwa_sandbox, number):
+            pass
+        """
+    )
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--strict-markers")
+    result.assert_outcomes(passed=3, failed=1)
+    result.stdout.fnmatch_lines(["*function_scoped_fixture*"])
+
+
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("--markers")
     result.stdout.fnmatch_lines(["@pytest.mark.cwa_sandbox(**options)*"])
