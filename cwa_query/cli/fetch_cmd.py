@@ -25,7 +25,7 @@ import signal
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -130,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
         with _STOP.installed(), contextlib.ExitStack() as stack:
             client = stack.enter_context(_open_client(args, profile))
             records = _records(client, args, where, fields, profile)
+            # however the writing ends, stop the pages in flight before the client (and a sandbox) closes
+            stack.callback(records.close)
             with _destination(args.output) as out:
                 _write(args.format, records, out, fields)
     except ConfigurationError as exc:
@@ -239,22 +241,23 @@ def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
 
 def _records(
     client: Client, args: argparse.Namespace, where: Any, fields: list[str] | None, profile: str
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any], None, None]:
     include = fields if fields and profile == "automate" else None
     pages = client.iter_pages(args.endpoint, where, order_by=args.order_by, include_fields=include, limit=args.limit)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
 
-    def generate() -> Iterator[dict[str, Any]]:
+    def generate() -> Generator[dict[str, Any], None, None]:
         done = 0
         total: int | None = None
-        for page in pages:
-            if page.total_count is not None:
-                total = min(page.total_count, args.limit) if args.limit else page.total_count
-            done += len(page.records)
-            if show:
-                _Progress.show(done, total)
-            for record in page.records:
-                yield _project(record, fields) if fields else record
+        with contextlib.closing(pages):
+            for page in pages:
+                if page.total_count is not None:
+                    total = min(page.total_count, args.limit) if args.limit else page.total_count
+                done += len(page.records)
+                if show:
+                    _Progress.show(done, total)
+                for record in page.records:
+                    yield _project(record, fields) if fields else record
 
     return generate()
 

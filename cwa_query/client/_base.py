@@ -46,6 +46,7 @@ class ClientBase:
         page_size: int = DEFAULT_PAGE_SIZE,
         max_in_flight: int = DEFAULT_MAX_IN_FLIGHT,
         prefetch: int | None = None,
+        first_window: int | None = None,
         rate_limit: float | str | None = "default",
         rate_window: float = DEFAULT_WINDOW,
         retry: RetryPolicy | None = None,
@@ -66,6 +67,9 @@ class ClientBase:
         if prefetch is not None and prefetch < 1:
             raise ConfigurationError(f"prefetch must be at least 1, not {prefetch}")
         self.prefetch = prefetch
+        if first_window is not None and first_window < 1:
+            raise ConfigurationError(f"first_window must be at least 1, not {first_window}")
+        self.first_window = first_window
         self.timeout = timeout
         self.retry_policy = retry or RetryPolicy()
         self.limiter = limiter if limiter is not None else self._limiter(rate_limit, rate_window)
@@ -148,7 +152,11 @@ class ClientBase:
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise ConfigurationError(f"limit must be a non-negative integer, not {limit!r}")
         plan = PagePlan(
-            page_size=size, limit=limit, prefetch=self._prefetch(size), paging_headers=self.profile.paging_headers
+            page_size=size,
+            limit=limit,
+            prefetch=self._prefetch(size),
+            paging_headers=self.profile.paging_headers,
+            first_window=self.first_window,
         )
         return ListQuery(path, condition, "&".join(parts), size), plan
 

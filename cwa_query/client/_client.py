@@ -26,7 +26,7 @@ only wait on sockets; the JSON of a page is parsed in the reading thread when it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, Unpack
 
@@ -63,6 +63,9 @@ class Client(ClientBase):
         max_in_flight: requests at once (default 10, the seed document's figure).
         prefetch: pages fetched ahead of the reader (default `max_in_flight`, fewer for pages
             of more than 250 records, so that about 2,500 records wait at most).
+        first_window: pages asked for at once before page 1 is in (default: all of `prefetch`,
+            so that a long result takes no more round trips than if its length were known;
+            1 spends no request past the end of a one-page result).
         rate_limit: requests per `rate_window` seconds; `"default"` is 60 a minute for seed
             (replaced by the server's `X-RateLimit-*` once seen) and none for automate.
         retry: a [`RetryPolicy`][cwa_query.RetryPolicy] (attempts, backoff, budget).
@@ -130,12 +133,16 @@ class Client(ClientBase):
 
         return fetch
 
-    def iter_pages(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> Iterator[Page]:
+    def iter_pages(
+        self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]
+    ) -> Generator[Page, None, None]:
         """Pages of `endpoint` in order (see `iter_records`); the condition is checked at once."""
         query, plan = self._prepare(endpoint, where, **options)
         return iter_pages_sync(self._fetch_page(query), plan)
 
-    def iter_records(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> Iterator[Record]:
+    def iter_records(
+        self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]
+    ) -> Generator[Record, None, None]:
         """The records of `endpoint` matching `where`, in order, each once, streaming.
 
         `where` is condition text (parsed first: a bad one raises `ConditionSyntaxError`

@@ -1,23 +1,26 @@
 """Pagination: which pages to ask for, in what order, and when to stop.
 
-[`PagePlan`][cwa_query.client.PagePlan] is the pure part (no I/O): page 1 first; then
+[`PagePlan`][cwa_query.client.PagePlan] is the pure part (no I/O). From the start, pages
+1, 2, ... up to `prefetch` of them are in flight at once (the window), without waiting for
+page 1 to say how many there are: a query of many pages then takes as many round trips as
+one that knew the count in advance. Then
 
-* with paging headers (seed): the remaining pages are known, and up to `prefetch` of them
-  are in flight at once;
-* without (automate): pages are asked for ahead of the reader, the window growing
-  1, 2, 4, ... up to `prefetch` while pages come back full; the first page shorter than the
-  page size ends the result, and pages asked for beyond it are dropped (they lie past the
-  end of the result).
+* with paging headers (seed): page 1's `X-Total-Pages` bounds what is asked for; pages asked
+  for beyond it (a result smaller than the window) are dropped unread;
+* without (automate): the first page shorter than the page size (or empty) ends the result,
+  and the pages asked for beyond it are cancelled (they lie past the end of the result).
 
-Pages are always handed over in page order, each once, and trimmed to `limit`. The sync
-and async drivers (`iter_pages_sync`, `iter_pages_async`) keep at most `prefetch` pages in
-flight or waiting, so memory is bounded by the window, not by the result.
+`limit` bounds the pages asked for from the start; `first_window` (a client on a tight
+rate limit may want 1) bounds the pages asked for before page 1 is in. Pages are always handed over in page
+order, each once, and trimmed to `limit`. The sync and async drivers (`iter_pages_sync`,
+`iter_pages_async`) keep at most `prefetch` pages in flight or waiting, so memory is bounded
+by the window, not by the result.
 
 >>> plan = PagePlan(page_size=2, limit=None, prefetch=4, paging_headers=False)
+>>> [plan.schedule() for _ in range(5)]
+[1, 2, 3, 4, 5]
 >>> plan.accept(Page(1, [{"Id": 1}, {"Id": 2}]))
 [{'Id': 1}, {'Id': 2}]
->>> plan.window(), plan.schedule(), plan.schedule()
-(2, 2, 3)
 >>> plan.accept(Page(2, [{"Id": 3}])), plan.done
 ([{'Id': 3}], True)
 """
@@ -26,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,35 +56,37 @@ class Page:
 class PagePlan:
     """The pure bookkeeping of one paginated read (see the module docstring)."""
 
-    def __init__(self, *, page_size: int, limit: int | None, prefetch: int, paging_headers: bool) -> None:
+    def __init__(
+        self, *, page_size: int, limit: int | None, prefetch: int, paging_headers: bool, first_window: int | None = None
+    ) -> None:
         if page_size < 1:
             raise ValueError(f"page_size must be at least 1, not {page_size}")
         if prefetch < 1:
             raise ValueError(f"prefetch must be at least 1, not {prefetch}")
+        if first_window is not None and first_window < 1:
+            raise ValueError(f"first_window must be at least 1, not {first_window}")
         self.page_size = page_size
         self.limit = limit
         self.prefetch = prefetch
+        # pages asked for before the first answer: the whole window unless told fewer
+        self.first_window = prefetch if first_window is None else min(first_window, prefetch)
         self.paging_headers = paging_headers
         self.done = limit == 0
         self.delivered = 0  # records handed over
         self.total_count: int | None = None
         self._last_page: int | None = None if limit is None else max(1, math.ceil(limit / page_size))
         self._known_end = False
-        self._next = 2  # the next page to schedule (page 1 is always fetched first, alone)
+        self._next = 1  # the next page to schedule
         self._expected = 1  # the next page to accept
-        self._full_pages = 0
 
     def window(self) -> int:
-        """How many pages may be in flight or waiting now."""
-        if self._known_end:
-            return self.prefetch
-        return min(self.prefetch, 1 << min(self._full_pages, 30))
+        """How many pages may be in flight or waiting at once: `first_window` until page 1 is
+        in, then `prefetch`."""
+        return self.first_window if self._expected == 1 else self.prefetch
 
     def schedule(self) -> int | None:
-        """The next page number to fetch, or `None` when no more are needed (yet or at all)."""
-        if self.done or self._expected == 1:
-            return None
-        if self._last_page is not None and self._next > self._last_page:
+        """The next page number to fetch, or `None` when no more are needed."""
+        if self.done or (self._last_page is not None and self._next > self._last_page):
             return None
         number = self._next
         self._next += 1
@@ -105,8 +110,6 @@ class PagePlan:
         self.delivered += len(records)
         if len(page.records) < self.page_size and not self._known_end:
             self.done = True  # the first short page ends a result without paging headers
-        elif len(page.records) >= self.page_size:
-            self._full_pages += 1
         if self._last_page is not None and page.number >= self._last_page:
             self.done = True
         return records
@@ -117,21 +120,15 @@ def iter_pages_sync(
     plan: PagePlan,
     *,
     executor: Callable[[int], ThreadPoolExecutor] = ThreadPoolExecutor,
-) -> Iterator[Page]:
+) -> Generator[Page, None, None]:
     """Fetch pages in a small thread pool and yield them in order.
 
     `fetch(number)` does the I/O (in a worker thread) and returns a function that builds
     the `Page`; that one runs in the reading thread, so the records are parsed where they
-    are consumed and a page waiting its turn holds only its raw body. Page 1 is fetched in
-    the calling thread; the pool (at most `plan.prefetch` threads) starts only when more
-    pages are needed. Leaving the loop early cancels the pages not yet started and waits
-    for those in flight.
+    are consumed and a page waiting its turn holds only its raw body. The pool has at most
+    `plan.prefetch` threads. Leaving the loop early (or reaching the end) cancels the pages
+    not yet started and waits for those in flight.
     """
-    first = fetch(1)()
-    first.records = plan.accept(first)
-    yield first
-    if plan.done:
-        return
     pending: dict[int, Future[Callable[[], Page]]] = {}
     pool = executor(plan.prefetch)
     try:
@@ -142,7 +139,7 @@ def iter_pages_sync(
                 break
             page = pending.pop(min(pending)).result()()
             page.records = plan.accept(page)
-            if page.records:  # an empty page past the end (no paging headers) is not handed over
+            if page.records or page.number == 1:  # an empty page past the end is not handed over
                 yield page
     finally:
         for future in pending.values():
@@ -153,13 +150,8 @@ def iter_pages_sync(
 async def iter_pages_async(fetch: Callable[[int], Awaitable[Page]], plan: PagePlan) -> AsyncIterator[Page]:
     """Fetch pages with `await fetch(number)` as asyncio tasks and yield them in order.
 
-    Leaving the loop early cancels the tasks still running.
+    Leaving the loop early (or reaching the end) cancels the tasks still running.
     """
-    first = await fetch(1)
-    first.records = plan.accept(first)
-    yield first
-    if plan.done:
-        return
     pending: dict[int, asyncio.Task[Page]] = {}
     try:
         while not plan.done:
@@ -169,7 +161,7 @@ async def iter_pages_async(fetch: Callable[[int], Awaitable[Page]], plan: PagePl
                 break
             page = await pending.pop(min(pending))
             page.records = plan.accept(page)
-            if page.records:
+            if page.records or page.number == 1:
                 yield page
     finally:
         for task in pending.values():

@@ -143,6 +143,7 @@ class ClientOptions(TypedDict, total=False):
     page_size: int
     max_in_flight: int
     prefetch: int | None
+    first_window: int | None
     rate_limit: float | str | None
     rate_window: float
     retry: RetryPolicy | None

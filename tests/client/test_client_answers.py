@@ -7,6 +7,8 @@ import json
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cwa_query import AsyncClient, AuthenticationError, BadRequestError, Client, CwaQueryError, DecodeError
 from cwa_query.client import MAX_JSON_DEPTH, loads
@@ -79,3 +81,32 @@ def test_the_depth_limit_is_exact() -> None:
     # brackets inside strings do not count, escaped quotes do not end a string
     text = json.dumps([{"a": "[[[[" * 1000 + '\\"{{{' * 500}] * 300).encode()
     assert len(loads(text)) == 300
+
+
+def depth(value: object) -> int:
+    if isinstance(value, list):
+        return 1 + max((depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((depth(v) for v in value.values()), default=0)
+    return 0
+
+
+TRICKY_TEXT = st.text(alphabet='[]{}"\\ab\n/', max_size=8)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | TRICKY_TEXT,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TRICKY_TEXT, inner, max_size=3),
+    max_leaves=30,
+)
+
+
+@given(JSON_VALUES, st.booleans())
+def test_the_depth_check_agrees_with_the_decoded_depth(value: object, ascii_only: bool) -> None:
+    text = json.dumps(value, ensure_ascii=ascii_only).encode()
+    limit = depth(value)
+    assert loads(text, max_depth=max(limit, 0)) == value
+    if limit > 0:
+        # the quick count may pass texts that are shallow enough; a deeper one is always refused
+        wrapped = b"[" * 120 + text + b"]" * 120
+        with pytest.raises(ValueError, match="deeper than"):
+            loads(wrapped, max_depth=limit + 119)
+        assert loads(wrapped, max_depth=limit + 120) is not None

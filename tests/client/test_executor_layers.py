@@ -327,18 +327,16 @@ def test_page_plan(
     assert len({r["Id"] for r in got}) == len(got)
 
 
-def test_page_plan_window_grows_without_headers_and_is_full_with_them() -> None:
+def test_page_plan_fills_the_window_from_the_start_within_the_limit_and_the_known_end() -> None:
     blind = PagePlan(page_size=2, limit=None, prefetch=8, paging_headers=False)
-    assert blind.schedule() is None  # nothing before page 1 is in
-    windows = []
-    for number in range(1, 6):
-        blind.accept(Page(number, [{}, {}]))
-        windows.append(blind.window())
-    assert windows == [2, 4, 8, 8, 8]
+    assert blind.window() == 8
+    assert [blind.schedule() for _ in range(3)] == [1, 2, 3]  # no waiting for page 1 to come back
+    limited = PagePlan(page_size=2, limit=5, prefetch=8, paging_headers=False)
+    assert [limited.schedule() for _ in range(4)] == [1, 2, 3, None]  # 5 records: 3 pages at most
     known = PagePlan(page_size=2, limit=None, prefetch=8, paging_headers=True)
-    known.accept(Page(1, [{}, {}], 100, 50))
-    assert known.window() == 8
-    assert [known.schedule() for _ in range(3)] == [2, 3, 4]
+    assert [known.schedule() for _ in range(2)] == [1, 2]
+    known.accept(Page(1, [{}, {}], 6, 3))
+    assert [known.schedule() for _ in range(2)] == [3, None]  # X-Total-Pages: 3
 
 
 def test_page_plan_refuses_pages_out_of_order() -> None:
@@ -424,7 +422,7 @@ def test_a_401_logs_in_again_and_a_refused_fresh_token_is_not_a_loop() -> None:
     refusals["left"] = 10**6
     api = FakeApi("seed", records=3, script=script)
     with make_client(api) as client, pytest.raises(AuthenticationError):
-        client.get_all("Computers")
+        client.get("Computers")
     assert api.logins == MAX_UNUSED_TOKENS  # a bounded number of logins, never a loop
     assert sum(1 for call in api.calls if call.url.path.endswith("Computers")) == MAX_UNUSED_TOKENS
 
@@ -557,8 +555,8 @@ def test_retry_budget_spent_raises_typed_errors() -> None:
     )
     with make_client(api) as client, pytest.raises(ServerError, match="boom"):
         client.get_all("Computers")
-    calls = [c for c in api.calls if c.url.path.endswith("Computers")]
-    assert len(calls) == FAST.max_retries + 1
+    calls = [c for c in api.calls if c.url.path.endswith("Computers") and c.url.params.get("page") == "1"]
+    assert len(calls) == FAST.max_retries + 1  # each page: the first attempt and every retry, no more
 
     api = FakeApi("seed", script=lambda r, n: httpx.ConnectError("refused"))
     with make_client(api) as client, pytest.raises(TransportError, match="ConnectError") as info:

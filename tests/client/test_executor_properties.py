@@ -26,7 +26,7 @@ UNRESERVED_OR_ESCAPE = re.compile(r"(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})*")
     prefetch=st.integers(1, 6),
     headers=st.booleans(),
 )
-def test_every_record_once_in_order_and_no_needless_pages(
+def test_every_record_once_in_order_and_few_needless_pages(
     total: int, page_size: int, limit: int | None, prefetch: int, headers: bool
 ) -> None:
     rows = list(range(total))
@@ -44,9 +44,13 @@ def test_every_record_once_in_order_and_no_needless_pages(
     got = [record["Id"] for page in iter_pages_sync(fetch, plan) for record in page.records]
     assert got == rows[:limit]
     assert len(fetched) == len(set(fetched))  # no page asked for twice
+    if limit == 0:  # nothing wanted: nothing asked for
+        assert fetched == []
+        return
     needed = pages if limit is None else min(pages, max(1, math.ceil(limit / page_size)))
-    if headers:
-        assert sorted(fetched) == list(range(1, needed + 1))
+    if headers:  # every page needed; beyond them, only what the first window asked for blindly
+        assert set(range(1, needed + 1)) <= set(fetched)
+        assert max(fetched) <= max(needed, prefetch)
     else:  # without headers the reader finds the end by a short page: at most a window beyond it
         assert set(range(1, min(needed, total // page_size + 1) + 1)) <= set(fetched)
         assert max(fetched) <= needed + 1 + prefetch
