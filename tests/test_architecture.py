@@ -26,7 +26,6 @@ KNOWN_VIOLATIONS = {
     " <-> linter.rules.unknown_value"
     " <-> linter.rules.unsupported_in_dialect <-> linter.rules.url_too_long",
     "private: language._sql takes language._evaluate._node",
-    "private: sandbox._sandbox takes sandbox._server._ThreadRunner",
 }
 
 

@@ -50,7 +50,11 @@ from ._words import (
     CITIES,
     COMMENTS,
     COMPANIES,
+    CONTACT_SPAN,
     COUNTRIES,
+    MEMORY_SIZES,
+    NON_ASCII_EVERY,
+    ONLINE_SHARE,
     OS,
     PORTS,
     ROLES,
@@ -548,11 +552,11 @@ def _curate_computers(data: AutomateDataset, rng: random.Random, index: int, rec
     os_name, os_version, kind = OS[int(rand() * len(OS))]
     role = "SRV" if kind == "Server" and rand() < 0.5 else ROLES[int(rand() * len(ROLES))]
     name = f"{prefix}-{role}{computer_id:04d}"
-    if computer_id % 97 == 0:
+    if computer_id % NON_ASCII_EVERY == 0:
         name = f"MÜNCHEN-{role}{computer_id:04d}"
-    status = "Online" if rand() < 0.62 else "Offline"
-    memory = (4096, 8192, 8192, 16384, 16384, 32768, 65536)[int(rand() * 7)]
-    contact = int(rand() * 60 * 86400)
+    status = "Online" if rand() < ONLINE_SHARE else "Offline"
+    memory = MEMORY_SIZES[int(rand() * len(MEMORY_SIZES))]
+    contact = int(rand() * CONTACT_SPAN)
     users = [
         {"LoggedInUserName": USERS[int(rand() * len(USERS))], "ConsoleId": console}
         for console in range(int(rand() * 3) if status == "Online" else 0)

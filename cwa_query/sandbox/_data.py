@@ -37,12 +37,17 @@ from ._words import (
     CITIES,
     COMMENTS,
     COMPANIES,
+    CONTACT_SPAN,
     COUNTRIES,
+    MEMORY_SIZES,
+    NON_ASCII_EVERY,
+    ONLINE_SHARE,
     OS,
     ROLES,
     SCRIPT_FOLDERS,
     SCRIPT_NAMES,
     SITES,
+    UNKNOWN_ABOVE,
     abbreviation,
     stamp,
 )
@@ -126,12 +131,12 @@ def _computers(rng: random.Random, count: int, sites: list[_Site]) -> list[Recor
         os_name, _, kind = OS[randrange(len(OS))]
         role = "SRV" if kind == "Server" and randrange(2) else ROLES[randrange(len(ROLES))]
         name = f"{site.prefix}-{role}{computer_id:04d}"
-        if computer_id % 97 == 0:
+        if computer_id % NON_ASCII_EVERY == 0:
             name = f"MÜNCHEN-{role}{computer_id:04d}"
         roll = rand()
-        status = "Online" if roll < 0.62 else "Offline" if roll < 0.92 else "Unknown"
-        memory = (4096, 8192, 8192, 16384, 16384, 32768, 65536)[randrange(7)]
-        contact = randrange(60 * 86400)
+        status = "Online" if roll < ONLINE_SHARE else "Offline" if roll < UNKNOWN_ABOVE else "Unknown"
+        memory = MEMORY_SIZES[randrange(len(MEMORY_SIZES))]
+        contact = randrange(CONTACT_SPAN)
         comment = COMMENTS[randrange(len(COMMENTS))]
         out.append(
             {

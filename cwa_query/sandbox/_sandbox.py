@@ -16,7 +16,7 @@ from ._app import SandboxApp
 from ._config import SandboxConfig
 from ._data import DEFAULT_RECORDS, Profile
 from ._faults import FaultPlan
-from ._server import AsyncSandboxTransport, SandboxTransport, _ThreadRunner, bind, serve_socket
+from ._server import AsyncSandboxTransport, SandboxTransport, ThreadRunner, bind, serve_socket
 
 __all__ = ["DEFAULT_CLIENT_ID", "Sandbox", "SandboxCredentials"]
 
@@ -143,7 +143,7 @@ class Sandbox:
         self.app = SandboxApp(self.config, clock=clock)
         self.host = host
         self.port = port
-        self._runner: _ThreadRunner | None = None
+        self._runner: ThreadRunner | None = None
         self._url: str | None = None
 
     def __repr__(self) -> str:
@@ -179,7 +179,7 @@ class Sandbox:
     def start(self) -> Sandbox:
         """Listen on `host:port` and serve from a background thread; returns `self`."""
         sock = self._listen()
-        runner = _ThreadRunner(self.app, sock)
+        runner = ThreadRunner(self.app, sock)
         try:
             runner.start()
         except BaseException:

@@ -24,7 +24,7 @@ import httpx
 
 from ._app import SandboxApp, SandboxRequest, SandboxResponse
 
-__all__ = ["AsyncSandboxTransport", "SandboxTransport", "bind", "serve_socket"]
+__all__ = ["AsyncSandboxTransport", "SandboxTransport", "ThreadRunner", "bind", "serve_socket"]
 
 logger = logging.getLogger("cwa_query.sandbox")
 
@@ -32,6 +32,15 @@ logger = logging.getLogger("cwa_query.sandbox")
 MAX_HEAD_BYTES: Final = 64 * 1024
 #: Longest request line accepted; longer gets 414.
 MAX_REQUEST_LINE: Final = 16 * 1024
+#: Connections the listening socket queues before accepting them.
+LISTEN_BACKLOG: Final = 2048
+#: How much of a refusal's message, and of a request target, a log line quotes.
+LOGGED_MESSAGE_CHARS: Final = 120
+LOGGED_TARGET_CHARS: Final = 300
+#: Seconds `ThreadRunner.start()` waits for the server thread to listen.
+START_TIMEOUT: Final = 30.0
+#: Seconds `ThreadRunner.stop()` waits for the server thread to end.
+STOP_TIMEOUT: Final = 10.0
 #: A connection idle this long between requests is closed.
 IDLE_TIMEOUT: Final = 120.0
 _READ_CHUNK: Final = 65536
@@ -51,7 +60,7 @@ class _RefusedError(Exception):
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """A listening TCP socket on `host:port` (port 0 picks a free one)."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    return socket.create_server((host, port), family=family, backlog=2048, reuse_port=False)
+    return socket.create_server((host, port), family=family, backlog=LISTEN_BACKLOG, reuse_port=False)
 
 
 def _wire_headers(answer: SandboxResponse) -> list[tuple[str, str]]:
@@ -159,7 +168,7 @@ class _Connection:
             return
         answer = self.app.error_response(status, message)
         answer.headers.append(("Connection", "close"))
-        logger.info('%s "-" %d %s', self.peer, status, message[:120])
+        logger.info('%s "-" %d %s', self.peer, status, message[:LOGGED_MESSAGE_CHARS])
         with contextlib.suppress(ConnectionError, h11.LocalProtocolError, TimeoutError):
             async with asyncio.timeout(5):
                 await self._send(answer)
@@ -182,7 +191,9 @@ class _Connection:
     def _log(self, request: SandboxRequest, status: str, started: float) -> None:
         if logger.isEnabledFor(logging.INFO):
             elapsed = (time.perf_counter() - started) * 1000
-            logger.info('%s "%s %s" %s %.1fms', self.peer, request.method, request.target[:300], status, elapsed)
+            logger.info(
+                '%s "%s %s" %s %.1fms', self.peer, request.method, request.target[:LOGGED_TARGET_CHARS], status, elapsed
+            )
 
 
 async def serve_socket(app: SandboxApp, sock: socket.socket, stop: asyncio.Event) -> None:
@@ -215,7 +226,7 @@ async def serve_socket(app: SandboxApp, sock: socket.socket, stop: asyncio.Event
                 await server.wait_closed()
 
 
-class _ThreadRunner:
+class ThreadRunner:
     """Runs `serve_socket()` on its own event loop in a daemon thread."""
 
     def __init__(self, app: SandboxApp, sock: socket.socket) -> None:
@@ -242,11 +253,11 @@ class _ThreadRunner:
 
     def start(self) -> None:
         self._thread.start()
-        self._ready.wait(30)
+        self._ready.wait(START_TIMEOUT)
         if self._failure is not None:
             raise self._failure
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = STOP_TIMEOUT) -> None:
         stop = self._stop
         if stop is not None and self._thread.is_alive():
             with contextlib.suppress(RuntimeError):  # the loop already closed

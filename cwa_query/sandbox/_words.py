@@ -9,6 +9,12 @@ from __future__ import annotations
 import datetime as _dt
 
 __all__ = [
+    "CONTACT_SPAN",
+    "DAY",
+    "MEMORY_SIZES",
+    "NON_ASCII_EVERY",
+    "ONLINE_SHARE",
+    "UNKNOWN_ABOVE",
     "ALERT_MESSAGES",
     "ALERT_SOURCES",
     "ALERT_STATUSES",
@@ -30,6 +36,18 @@ __all__ = [
     "mac",
     "stamp",
 ]
+
+#: Seconds in a day.
+DAY = 86400
+#: Computers last seen up to this many seconds before the epoch.
+CONTACT_SPAN = 60 * DAY
+#: The share of computers online; above `UNKNOWN_ABOVE` the seed profile says `Unknown`.
+ONLINE_SHARE = 0.62
+UNKNOWN_ABOVE = 0.92
+#: Total memory sizes (MiB), repeated by how common they are.
+MEMORY_SIZES = (4096, 8192, 8192, 16384, 16384, 32768, 65536)
+#: Every this-many-th computer has a non-ASCII name (`MÜNCHEN-...`).
+NON_ASCII_EVERY = 97
 
 # Data is anchored to a fixed instant so it never depends on the wall clock.
 EPOCH = _dt.datetime(2024, 3, 1, 0, 0, 0)
