@@ -322,7 +322,7 @@ def _field_info(path: Any, spec: Any, where: str, *, check: bool = True) -> Fiel
 class _Fields:
     """The fields of one endpoint with their lookup indexes."""
 
-    __slots__ = ("_by_depth", "_suggestions", "by_lower", "by_path", "case_sensitive", "leaves")
+    __slots__ = ("_by_depth", "_leaf_length", "_suggestions", "by_lower", "by_path", "case_sensitive", "leaves")
 
     def __init__(self, fields: Mapping[str, FieldInfo], case_sensitive: bool) -> None:
         self.by_path = dict(fields)
@@ -337,6 +337,7 @@ class _Fields:
         self.leaves = frozenset(
             lower for lower, info in self.by_lower.items() if info.type == "object" and lower not in parents
         )
+        self._leaf_length = max(map(len, self.leaves), default=0)  # no longer prefix can be a leaf
         self._by_depth: dict[int, dict[str, str]] = {}
         self._suggestions: dict[str, str | None] = {}
 
@@ -347,11 +348,14 @@ class _Fields:
             info = self.by_lower.get(path.lower())
         if info is not None:
             return info
-        lower = path.lower()
-        while "." in lower:
-            lower = lower.rsplit(".", 1)[0]
-            if lower in self.leaves:
+        # a path below a leaf object: look for its prefixes among the leaves, only as long as
+        # the longest leaf (not one copy of the whole path per dot: a long path stays linear)
+        head = path[: self._leaf_length + 1].lower()
+        end = head.find(".")
+        while end > 0:
+            if head[:end] in self.leaves:
                 return FieldInfo(path, _ANY)
+            end = head.find(".", end + 1)
         return None
 
     def suggest(self, path: str) -> str | None:

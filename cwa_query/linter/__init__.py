@@ -22,6 +22,7 @@ one condition gets at most `MAX_CHECKED_FIXES` distinct fixes; findings past tha
 
 from __future__ import annotations
 
+import bisect
 import os
 from collections.abc import Collection, Mapping
 from typing import Any
@@ -91,6 +92,7 @@ def lint(
     found, _ = _run(text, dialect, loaded, canonical, url_budget, rules)
     before_errors = sum(1 for rule, _ in found if rule.severity == "error")
     diagnostics: list[Diagnostic] = []
+    lines = _Lines(text)
     checked: dict[str, list[tuple[Rule, Finding]] | None] = {}
     for rule, finding in found:
         fix = finding.fix
@@ -105,7 +107,7 @@ def lint(
                 fix = None
         elif fix == text:
             fix = None
-        diagnostics.append(_diagnostic(text, rule, finding, fix))
+        diagnostics.append(_diagnostic(lines, rule, finding, fix))
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     return diagnostics
 
@@ -153,15 +155,25 @@ def _cleaner(
     return sum(1 for r, _ in after if r.severity == "error") <= before_errors
 
 
-def _diagnostic(text: str, rule: Rule, finding: Finding, fix: str | None) -> Diagnostic:
-    line, column = _position(text, finding.start)
-    end_line, end_column = _position(text, max(finding.end, finding.start + 1))
+def _diagnostic(lines: _Lines, rule: Rule, finding: Finding, fix: str | None) -> Diagnostic:
+    line, column = lines.position(finding.start)
+    end_line, end_column = lines.position(max(finding.end, finding.start + 1))
     return Diagnostic(rule.code, rule.name, finding.message, rule.severity, line, column, end_line, end_column, fix)
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
-    if offset > len(text):
-        line = text.count("\n") + 1
-        return line, offset - (text.rfind("\n") + 1) + 1
-    line = text.count("\n", 0, offset) + 1
-    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+class _Lines:
+    """Line and column of offsets in one text: the line starts found once, then a binary
+    search per offset (not a count from the start of the text per finding)."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.starts = [0]
+        newline = text.find("\n")
+        while newline >= 0:
+            self.starts.append(newline + 1)
+            newline = text.find("\n", newline + 1)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) of a 0-based offset (past the end: on the last line)."""
+        index = len(self.starts) - 1 if offset > self.length else bisect.bisect_right(self.starts, offset) - 1
+        return index + 1, offset - self.starts[index] + 1

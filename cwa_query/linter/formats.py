@@ -63,14 +63,34 @@ def format_text(linted: Linted, origins: Origins = None) -> str:
             out.append(f"{place}:{d.column}: {d.code} [{d.name}] {d.severity}: {d.message}")
             source = lines[d.line - 1] if d.line <= len(lines) else ""
             width = max(1, (d.end_column if d.end_line == d.line else len(source) + 1) - d.column)
-            out.append("  " + source.replace("\t", " "))
-            out.append("  " + " " * (d.column - 1) + "^" * width)
+            shown, column, width = _excerpt(source, d.column, width)
+            out.append("  " + shown.replace("\t", " "))
+            out.append("  " + " " * (column - 1) + "^" * width)
             if d.fix is not None:
                 out.append(f"  fix: {d.fix}")
     if errors or warnings:
         counted = sum(1 for condition, diagnostics in linted if condition or diagnostics)  # not skipped lines
         out.append(f"{_count(errors, 'error')}, {_count(warnings, 'warning')} in {_count(counted, 'condition')}")
     return "\n".join(out)
+
+
+EXCERPT = 120
+"""The longest source line `format_text` shows whole; a longer one is cut to about this many
+characters around the finding (so the output grows with the findings, not findings x line)."""
+
+
+def _excerpt(source: str, column: int, width: int) -> tuple[str, int, int]:
+    """`source` cut to about `EXCERPT` characters around `column` (marked `...` where cut),
+    with the 1-based column and caret width of the finding in what is shown."""
+    if len(source) <= EXCERPT:
+        return source, column, width
+    start = max(0, column - 1 - EXCERPT // 2)
+    end = min(len(source), start + EXCERPT)
+    start = max(0, end - EXCERPT)
+    prefix = "..." if start else ""
+    suffix = "..." if end < len(source) else ""
+    width = max(1, min(width, end - (column - 1)))
+    return prefix + source[start:end] + suffix, column - start + len(prefix), width
 
 
 def _count(n: int, noun: str) -> str:
