@@ -124,10 +124,9 @@ class AsyncClient(ClientBase):
     async def run_script(
         self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None = None
     ) -> Any:
-        """Run a script on a computer (`POST Computers/{id}/Scripts/{script}/Execute`)."""
-        return await self.request(
-            "POST", f"Computers/{computer_id}/Scripts/{script_id}/Execute", json={"Parameters": dict(params or {})}
-        )
+        """Run a script on a computer (see `Client.run_script`)."""
+        path, body = self.profile.script_request(computer_id, script_id, params)
+        return self._script_answer(await self.request("POST", path, json=body))
 
     async def batch(
         self,

@@ -12,15 +12,15 @@ from typing import Any
 
 import httpx
 
-from ..errors import ApiError, AuthenticationError, ConfigurationError, TransportError
+from ..errors import ApiError, AuthenticationError, ConfigurationError, ServerError, TransportError
 from ..language._render import as_node, encode, render
-from ._answers import api_error, decode_error, decode_json, retyped
+from ._answers import ERROR_CLASSES, api_error, decode_error, decode_json, retyped
 from ._auth import DEFAULT_REFRESH_MARGIN, TokenAuth
 from ._headers import paging_from_headers
 from ._limits import DEFAULT_MAX_IN_FLIGHT, DEFAULT_WINDOW, RateLimiter
 from ._pagination import Page, PagePlan
 from ._profiles import Profile, get_profile
-from ._requests import ListQuery, check_page_size, endpoint_path, field_list, params_string, quote
+from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
 from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, Where, api_base_url
 
@@ -192,6 +192,29 @@ class ClientBase:
         if not hints:
             return error
         return retyped(error, message=f"{error.message} ({'; '.join(hints)})")
+
+    def _script_answer(self, answer: Any) -> Any:
+        """A `Batch/ScriptExecute` answer, or the error of the first result that was not scheduled."""
+        if not self.profile.batch_scripts or not isinstance(answer, dict):
+            return answer
+        if answer.get("ContainsUnsuccessfulResults") is not True:
+            return answer
+        for result in answer.get("ScriptResults") or []:
+            details = result.get("ResultDetails") if isinstance(result, dict) else None
+            if isinstance(details, dict) and details.get("ResultStatus") not in (0, None):
+                reason = details.get("ReasonCode")
+                status = reason if isinstance(reason, int) and 400 <= reason < 600 else 400
+                cls = ERROR_CLASSES.get(status) or (ServerError if status >= 500 else ApiError)
+                message = str(details.get("Message") or "the script could not be scheduled")
+                raise cls(
+                    f"entity {result.get('EntityId')}: {message}",
+                    status=status,
+                    code="ScriptNotScheduled",
+                    details=answer,
+                    method="POST",
+                    path=api_path(self.base_url, "Batch/ScriptExecute"),
+                )
+        return answer
 
     def _page(self, response: httpx.Response, number: int, page_size: int) -> Page:
         records = decode_json(response)

@@ -177,13 +177,16 @@ class Client(ClientBase):
         return self.get_all("Alerts", where, **options)
 
     def run_script(self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None = None) -> Any:
-        """Run a script on a computer (`POST Computers/{id}/Scripts/{script}/Execute`).
+        """Run a script on a computer: `POST Batch/ScriptExecute` on the automate profile (the
+        real server's endpoint; parameters go as `Key`/`Value` pairs), `POST
+        Computers/{id}/Scripts/{script}/Execute` on the seed profile. Returns the answer.
 
-        Not retried after the request may have reached the server (it is not idempotent).
+        A batch answer that says the script could not be scheduled raises the error of its
+        reason code (e.g. `NotFoundError` for a computer that does not exist). Not retried
+        after the request may have reached the server (it is not idempotent).
         """
-        return self.request(
-            "POST", f"Computers/{computer_id}/Scripts/{script_id}/Execute", json={"Parameters": dict(params or {})}
-        )
+        path, body = self.profile.script_request(computer_id, script_id, params)
+        return self._script_answer(self.request("POST", path, json=body))
 
     def batch(
         self,

@@ -59,6 +59,30 @@ class Profile:
     paging_headers: bool
     # requests per minute when the user sets nothing and the server has said nothing
     default_rate_per_minute: float | None
+    # how a script is run: POST Batch/ScriptExecute (the real server) or POST
+    # Computers/{id}/Scripts/{script}/Execute (the seed document)
+    batch_scripts: bool = False
+
+    def script_request(
+        self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None
+    ) -> tuple[str, Any]:
+        """The path and JSON body that run script `script_id` on computer `computer_id`.
+
+        >>> PROFILES["automate"].script_request(12, 7, {"Path": "C:/Temp"})
+        ('Batch/ScriptExecute', {'EntityType': 'Computer', 'EntityIds': [12], 'ScriptId': 7, \
+'Parameters': [{'Key': 'Path', 'Value': 'C:/Temp'}]})
+        >>> PROFILES["seed"].script_request(12, 7, None)
+        ('Computers/12/Scripts/7/Execute', {'Parameters': {}})
+        """
+        if not self.batch_scripts:
+            return f"Computers/{computer_id}/Scripts/{script_id}/Execute", {"Parameters": dict(params or {})}
+        body = {
+            "EntityType": "Computer",
+            "EntityIds": [_int32(computer_id, "computer_id")],
+            "ScriptId": _int32(script_id, "script_id"),
+            "Parameters": [{"Key": str(key), "Value": _text(value)} for key, value in (params or {}).items()],
+        }
+        return "Batch/ScriptExecute", body
 
     def login_body(self, username: str, password: str, two_factor_code: str | None) -> dict[str, str]:
         """The JSON body of a login request."""
@@ -94,6 +118,24 @@ class Profile:
         refresh = get_key(body, "RefreshToken")
         lifetime = None if expires_at is None else max(0.0, expires_at - now)
         return TokenGrant(token, expires_at, lifetime, refresh if isinstance(refresh, str) and refresh else None)
+
+
+def _int32(value: int | str, name: str) -> int:
+    """An id the document types as int32, from an int or its decimal text (a `ConfigurationError` else)."""
+    try:
+        number = int(str(value).strip()) if not isinstance(value, bool) else None
+    except ValueError:
+        number = None
+    if number is None or not -(2**31) <= number < 2**31:
+        raise ConfigurationError(f"{name} must be an integer id, not {value!r}")
+    return number
+
+
+def _text(value: Any) -> str:
+    """A script parameter's value as the server takes it: text (`true`/`false` for booleans)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def parse_expiration(value: Any) -> float | None:
@@ -144,6 +186,7 @@ PROFILES: dict[str, Profile] = {
         requires_client_id=True,
         paging_headers=False,
         default_rate_per_minute=None,
+        batch_scripts=True,
     ),
 }
 

@@ -21,6 +21,7 @@ from cwa_query import (
     ConditionSyntaxError,
     ConfigurationError,
     F,
+    NotFoundError,
     TwoFactorRequiredError,
     evaluate,
 )
@@ -158,8 +159,20 @@ def test_convenience_methods(sandbox: Sandbox) -> None:
 
 def test_run_script(sandbox: Sandbox) -> None:
     with Client(sandbox.url, **options(sandbox)) as client:
-        answer = client.run_script(3, 1, {"Reason": "test"})
-    assert answer is not None
+        answer = client.run_script(3, 1, {"Reason": "test", "Force": True})
+    routes = sandbox.stats()["requests_by_route"]
+    if sandbox.config.profile == "seed":  # the seed document's path
+        assert answer["Parameters"] == {"Reason": "test", "Force": True}
+        assert [route for route in routes if "Execute" in route] == ["POST /Computers/{id}/Scripts/{id}/Execute"]
+        return
+    # the real server's: POST Batch/ScriptExecute with a ScheduleScriptBatchRequest
+    assert answer["ContainsUnsuccessfulResults"] is False
+    assert [result["EntityId"] for result in answer["ScriptResults"]] == [3]
+    assert [route for route in routes if "Execute" in route] == ["POST /Batch/ScriptExecute"]
+    with Client(sandbox.url, **options(sandbox)) as client, pytest.raises(NotFoundError, match="99999"):
+        client.run_script(99999, 1)
+    with Client(sandbox.url, **options(sandbox)) as client, pytest.raises(ConfigurationError, match="integer id"):
+        client.run_script("abc", 1)
 
 
 # --------------------------------------------------------------------------- faults
