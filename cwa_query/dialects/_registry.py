@@ -6,13 +6,13 @@ To add a dialect, write its module (a `Dialect` subclass with a `name`) and impo
 from __future__ import annotations
 
 from ..errors import UnknownDialectError
-from . import automate, manage, seed
+from . import automate, manage, odata, seed
 from ._base import Dialect, DialectLike, registered
 
 __all__ = ["all_dialects", "dialect_names", "get_dialect"]
 
 # The dialect modules, imported for their classes' registration, in the order names are listed.
-_MODULES = (seed, automate, manage)
+_MODULES = (seed, automate, manage, odata)
 _ORDER = {module.__name__: index for index, module in enumerate(_MODULES)}
 _INSTANCES: dict[str, Dialect] = {}
 

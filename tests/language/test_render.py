@@ -186,8 +186,8 @@ def test_string_with_both_quotes_is_unrepresentable_for_automate() -> None:
 
 
 def test_unknown_dialect() -> None:
-    with pytest.raises(ValueError, match="unknown dialect 'odata'"):
-        render(F.a == 1, "odata")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="unknown dialect 'sql'"):
+        render(F.a == 1, "sql")  # type: ignore[arg-type]
 
 
 def test_render_accepts_text() -> None:

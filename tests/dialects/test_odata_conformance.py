@@ -1,6 +1,6 @@
 """Conformance with the official OData ABNF test suite.
 
-`data/abnf_testcases.json` holds every case of the OASIS OData ABNF Test Cases 4.01 whose
+`data/odata_abnf_testcases.json` holds every case of the OASIS OData ABNF Test Cases 4.01 whose
 rule is `filter`, `boolCommonExpr` or `commonExpr` (see its `source` line). Inputs are
 URL text, so each is percent-decoded first (`+` stays `+`, as OData says), then parsed
 by the rule's entry point: `filter` with `parse_filter_option`, `boolCommonExpr` with
@@ -20,7 +20,7 @@ import pytest
 from cwa_query import ConditionSyntaxError
 from cwa_query.language._odata import parse_expression, parse_filter, parse_filter_option
 
-_DATA = json.loads((Path(__file__).parent / "data" / "abnf_testcases.json").read_text(encoding="utf-8"))
+_DATA = json.loads((Path(__file__).parent / "data" / "odata_abnf_testcases.json").read_text(encoding="utf-8"))
 CASES: list[dict[str, Any]] = _DATA["cases"]
 ENTRY: dict[str, Callable[[str], object]] = {
     "filter": parse_filter_option,

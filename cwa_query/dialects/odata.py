@@ -1,0 +1,537 @@
+"""The `odata` dialect: OData v4.01 `$filter` (`boolCommonExpr`), over decoded text.
+
+OData says more than the condition language (arithmetic, lambdas, dozens of functions)
+and means some of the same words differently: its text comparisons are **case-sensitive**
+while the shared tree's (the Automate server's) ignore case, and its comparisons with a
+`null` side are false, not unknown, so `Name ne 'x'` accepts a record without a name. Two
+views, then:
+
+* the OData tree, everything the grammar reads: [`parse_odata`][cwa_query.dialects.odata.parse_odata],
+  [`render_odata`][cwa_query.dialects.odata.render_odata], and
+  [`evaluate_odata`][cwa_query.language._odata_evaluate.evaluate_odata] with OData's semantics;
+* the shared tree, through the dialect: `parse(text, dialect="odata")` lowers the filter to
+  a condition with **the same meaning on every record** (OData's null rules included), and
+  `render(tree, "odata")` lifts a condition into a filter with the same meaning. What has no
+  faithful counterpart is refused with [`UntranslatableError`][cwa_query.UntranslatableError]
+  naming the construct and its position; what is exact except on two exotic characters
+  (KELVIN SIGN and LATIN CAPITAL LETTER I WITH DOT ABOVE, the only ones whose Unicode
+  lower case holds an ASCII letter) is translated with a
+  [`TranslationWarning`][cwa_query.errors.TranslationWarning].
+
+>>> from cwa_query import parse, render, F
+>>> render(parse("contains(tolower(Name),'srv') and Client/Id eq 5", dialect="odata"), "automate")
+"Name contains 'srv' and Client.Id = 5"
+>>> render(F.Name.contains("50%") & (F.Client.Id != 5), "odata")
+"contains(Name,'50%') and Client/Id ne null and Client/Id ne 5"
+>>> render(parse("Status = 'Online'", dialect="automate"), "odata")
+"tolower(Status) eq 'online'"
+
+Records are taken as well-typed, as an OData service requires (a compared path holds a
+single value of the literal's kind, or null): on a list, or on text compared with a
+number, the two languages disagree, and OData would reject the filter.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import TYPE_CHECKING, ClassVar
+
+from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
+from ..language import ast
+from ..language import odata_ast as o
+from ..language._driver import DEFAULT_LIMITS, ParseLimits
+from ..language._odata import parse_expression, parse_filter
+from ..language._odata_render import odata_literal, quote_odata, render_odata
+from ._base import Dialect, Feature, check_depth
+from .condition import CANONICAL
+
+if TYPE_CHECKING:
+    from ..schema import Schema
+
+__all__ = ["OData", "parse_expression", "parse_odata", "render_odata"]
+
+_KELVIN = "\u212a"
+_DOTTED_I = "\u0130"
+_FLIP = {
+    o.BinaryOp.EQ: o.BinaryOp.EQ,
+    o.BinaryOp.NE: o.BinaryOp.NE,
+    o.BinaryOp.GT: o.BinaryOp.LT,
+    o.BinaryOp.LT: o.BinaryOp.GT,
+    o.BinaryOp.GE: o.BinaryOp.LE,
+    o.BinaryOp.LE: o.BinaryOp.GE,
+}
+_TO_OP = {
+    o.BinaryOp.EQ: ast.Op.EQ,
+    o.BinaryOp.NE: ast.Op.NE,
+    o.BinaryOp.GT: ast.Op.GT,
+    o.BinaryOp.GE: ast.Op.GE,
+    o.BinaryOp.LT: ast.Op.LT,
+    o.BinaryOp.LE: ast.Op.LE,
+}
+_FROM_OP = {shared: odata for odata, shared in _TO_OP.items()}
+_TEXT_FUNCTIONS = {"contains": ast.Op.CONTAINS, "startswith": ast.Op.STARTSWITH, "endswith": ast.Op.ENDSWITH}
+_SHARED_LITERALS = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)
+
+
+def parse_odata(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
+    """The whole OData tree of a `$filter` value (everything the grammar reads).
+
+    >>> parse_odata("Tags/any(t: t eq 'x')")  # doctest: +ELLIPSIS
+    Lambda(collection=Field(name='Tags'), kind='any', variable='t', predicate=Binary(...))
+    """
+    return parse_filter(text, limits=limits)
+
+
+def _has_ascii_letter(text: str) -> bool:
+    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in text)
+
+
+def _has_other_cased(text: str) -> bool:
+    """Holds a non-ASCII character with case (which ASCII-only folding keeps apart)."""
+    return any(not c.isascii() and c.lower() != c.upper() for c in text)
+
+
+class _Lowering:
+    """OData tree -> shared tree, keeping acceptance exact (see the module docstring)."""
+
+    def __init__(self, dialect: OData, text: str | None) -> None:
+        self.dialect = dialect
+        self.text = text
+
+    def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
+        span = node.span
+        construct = render_odata(node) if not isinstance(node, (o.NamedArgument, o.CasePair)) else "argument"
+        if len(construct) > 60:
+            construct = construct[:57] + "..."
+        if span is None:
+            return UntranslatableError(construct, target="the shared condition tree", reason=reason)
+        return UntranslatableError(
+            construct,
+            target="the shared condition tree",
+            reason=reason,
+            pos=span.start,
+            end_pos=span.end,
+            line=span.line,
+            column=span.column,
+        )
+
+    # -------------------------------------------------------------- logic
+
+    def positive(self, node: o.Expr) -> ast.Node:
+        """A shared node true exactly where `node` is true."""
+        if isinstance(node, o.Logical):
+            items = [self.positive(item) for item in node.items]
+            return ast.all_of(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
+        if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
+            return self.negative(node.operand)
+        return self.leaf(node, negate=False)
+
+    def negative(self, node: o.Expr) -> ast.Node:
+        """A shared node true exactly where `node` is false."""
+        if isinstance(node, o.Logical):
+            items = [self.negative(item) for item in node.items]
+            return ast.any_of(items) if node.op is o.BinaryOp.AND else ast.all_of(items)
+        if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
+            return self.positive(node.operand)
+        return self.leaf(node, negate=True)
+
+    # -------------------------------------------------------------- leaves
+
+    def leaf(self, node: o.Expr, negate: bool) -> ast.Node:
+        span = node.span
+        if isinstance(node, ast.Field):
+            return ast.Compare(node, ast.Op.EQ, ast.Boolean(not negate), span)
+        if isinstance(node, o.Binary) and node.op in _TO_OP:
+            return self.comparison(node, negate)
+        if isinstance(node, o.Call) and node.base is None and node.name in _TEXT_FUNCTIONS:
+            subject, value = node.args
+            field, folded = self.subject(subject, node)
+            literal = self.text_literal(value, node, folded, substring=True)
+            compare = ast.Compare(field, _TEXT_FUNCTIONS[node.name], literal, span)
+            # A function of null is null: `not` keeps it unknown, as the shared `not` does.
+            return ast.Not(compare, span) if negate else compare
+        if isinstance(node, o.In):
+            return self.in_list(node, negate)
+        raise self.refuse(node, self.why_not(node))
+
+    def why_not(self, node: o.Expr) -> str:
+        if isinstance(node, o.Lambda):
+            return "lambda operators (any/all) have no counterpart in the condition language"
+        if isinstance(node, o.Binary) and node.op is o.BinaryOp.HAS:
+            return "'has' and enumeration literals have no counterpart in the condition language"
+        if isinstance(node, o.Binary) and node.op.is_arithmetic:
+            return "arithmetic has no counterpart in the condition language"
+        if isinstance(node, o.Unary):
+            return "arithmetic negation has no counterpart in the condition language"
+        if isinstance(node, o.Call):
+            return f"the function {node.name}() has no counterpart in the condition language"
+        if isinstance(node, (o.Member, o.Variable, o.Alias, o.Count, o.Filtered)):
+            return "only paths of property names (Client/Name) have a counterpart in the condition language"
+        if isinstance(node, ast.Boolean):
+            return "a constant filter has no counterpart in the condition language"
+        return "it is not a Boolean test the condition language can write"
+
+    def subject(self, node: o.Expr | o.Argument, parent: o.Expr) -> tuple[ast.Field, bool]:
+        """The compared path, and whether it is wrapped in `tolower()`."""
+        if isinstance(node, ast.Field):
+            return node, False
+        if isinstance(node, o.Call) and node.name == "tolower" and node.base is None:
+            (inner,) = node.args
+            if isinstance(inner, ast.Field):
+                return inner, True
+        if isinstance(node, (o.NamedArgument, o.CasePair)):  # pragma: no cover - canonical calls take none
+            raise self.refuse(parent, "a named argument has no counterpart in the condition language")
+        if isinstance(node, _SHARED_LITERALS):
+            raise self.refuse(
+                parent, "only a property path, or tolower() of one, is compared in the condition language"
+            )
+        raise self.refuse(node, self.why_not(node))
+
+    def text_literal(self, value: o.Expr | o.Argument, parent: o.Expr, folded: bool, *, substring: bool) -> ast.String:
+        if not isinstance(value, ast.String):
+            raise self.refuse(parent, "the condition language's text tests take a string")
+        self.check_case(value.value, parent, folded, substring=substring)
+        return ast.String(value.value, value.span)
+
+    def check_case(self, text: str, parent: o.Expr, folded: bool, *, substring: bool) -> None:
+        if not folded:
+            if _has_ascii_letter(text):
+                raise self.refuse(
+                    parent,
+                    "OData compares text case-sensitively and the condition language ignores case: "
+                    "to match ignoring case, write tolower(Path) and a lower-case string",
+                )
+            return
+        if text != text.lower() or _has_other_cased(text):
+            raise self.refuse(
+                parent,
+                "tolower() is compared with text holding upper-case or non-ASCII letters, "
+                "which the condition language's ASCII-only case folding reads differently",
+            )
+        risky = "k" in text or (substring and "i" in text)
+        if risky:
+            warnings.warn(
+                TranslationWarning(
+                    f"{render_odata(parent)}: tolower() also folds KELVIN SIGN to 'k' and "
+                    "LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i', the condition language does not; "
+                    "the translation differs on text holding those characters"
+                ),
+                stacklevel=4,
+            )
+
+    def literal(self, value: o.Expr, parent: o.Expr) -> ast.Literal:
+        if isinstance(value, _SHARED_LITERALS):
+            return value
+        raise self.refuse(parent, f"the literal {odata_literal(value)} has no counterpart in the condition language")
+
+    def comparison(self, node: o.Binary, negate: bool) -> ast.Node:
+        op, left, right = node.op, node.left, node.right
+        if not isinstance(left, (ast.Field, o.Call)) and isinstance(right, (ast.Field, o.Call)):
+            op, left, right = _FLIP[op], right, left
+        field, folded = self.subject(left, node)
+        literal = self.literal(right, node)
+        span = node.span
+        if isinstance(literal, ast.Null):
+            if op not in (o.BinaryOp.EQ, o.BinaryOp.NE):
+                raise self.refuse(node, "an ordering with null is always false")
+            positive_op = _TO_OP[op] if not negate else _TO_OP[o.BinaryOp.NE if op is o.BinaryOp.EQ else o.BinaryOp.EQ]
+            return ast.Compare(field, positive_op, literal, span)
+        if isinstance(literal, ast.String):
+            if op not in (o.BinaryOp.EQ, o.BinaryOp.NE):
+                raise self.refuse(node, "OData orders text by code point, the condition language after folding case")
+            self.check_case(literal.value, node, folded, substring=False)
+        elif folded:
+            raise self.refuse(node, "tolower() of a path is compared with text only")
+        # In OData a comparison is true or false, never unknown: true where the shared
+        # comparison is true; false where it is false or the path is null.
+        if op is o.BinaryOp.NE:
+            op, negate = o.BinaryOp.EQ, not negate
+        if not negate:
+            return ast.Compare(field, _TO_OP[op], literal, span)
+        negated = _TO_OP[op].negated
+        assert negated is not None
+        return ast.any_of([ast.Compare(field, negated, literal, span), ast.Compare(field, ast.Op.EQ, ast.Null(), span)])
+
+    def in_list(self, node: o.In, negate: bool) -> ast.Node:
+        collection = node.collection
+        if not isinstance(collection, (o.ListValue, o.Array)):
+            raise self.refuse(node, "'in' with a collection path has no counterpart in the condition language")
+        field, folded = self.subject(node.operand, node)
+        values: list[ast.Literal] = []
+        has_null = False
+        for item in collection.items:
+            literal = self.literal(item, node)
+            if isinstance(literal, ast.Null):
+                has_null = True
+                continue
+            if isinstance(literal, ast.String):
+                self.check_case(literal.value, node, folded, substring=False)
+            elif folded:
+                raise self.refuse(node, "tolower() of a path is compared with text only")
+            values.append(literal)
+        span = node.span
+        if not values and not has_null:
+            raise self.refuse(node, "an empty 'in' list is always false; the condition language has no constant")
+        if not values:
+            return ast.Compare(field, ast.Op.NE if negate else ast.Op.EQ, ast.Null(), span)
+        listed = ast.InList(field, tuple(values), negate, span)
+        if not negate:
+            return ast.any_of([listed, ast.Compare(field, ast.Op.EQ, ast.Null(), span)]) if has_null else listed
+        # not in: false for a null path only when the list holds null.
+        return listed if has_null else ast.any_of([listed, ast.Compare(field, ast.Op.EQ, ast.Null(), span)])
+
+
+class _Lifting:
+    """Shared tree -> OData tree, keeping acceptance exact (see the module docstring)."""
+
+    def __init__(self, dialect: OData) -> None:
+        self.dialect = dialect
+
+    def refuse(self, node: ast.Node, reason: str) -> UntranslatableError:
+        return self.dialect.untranslatable(node, reason)
+
+    def positive(self, node: ast.Node) -> o.Expr:
+        """An OData expression true exactly where the shared `node` is true."""
+        if isinstance(node, ast.And):
+            return _logical(o.BinaryOp.AND, [self.positive(item) for item in node.items])
+        if isinstance(node, ast.Or):
+            return _logical(o.BinaryOp.OR, [self.positive(item) for item in node.items])
+        if isinstance(node, ast.Not):
+            return self.negative(node.operand)
+        if isinstance(node, ast.InList):
+            return self.negative_in(node) if node.negated else self.positive_in(node)
+        return self.compare(node, negate=False)
+
+    def negative(self, node: ast.Node) -> o.Expr:
+        """An OData expression true exactly where the shared `node` is false (not unknown)."""
+        if isinstance(node, ast.And):
+            return _logical(o.BinaryOp.OR, [self.negative(item) for item in node.items])
+        if isinstance(node, ast.Or):
+            return _logical(o.BinaryOp.AND, [self.negative(item) for item in node.items])
+        if isinstance(node, ast.Not):
+            return self.positive(node.operand)
+        if isinstance(node, ast.InList):
+            return self.positive_in(node) if node.negated else self.negative_in(node)
+        return self.compare(node, negate=True)
+
+    # -------------------------------------------------------------- text
+
+    def text_subject(self, node: ast.Node, field: ast.Field, text: str, *, substring: bool) -> tuple[o.Expr, str]:
+        """The path (in `tolower()` when the text has ASCII letters) and the text to compare."""
+        if not _has_ascii_letter(text):
+            return field, text
+        if _has_other_cased(text):
+            raise self.refuse(
+                node,
+                "the text mixes ASCII letters (compared ignoring case) with other letters (compared exactly): "
+                "OData's tolower() folds both",
+            )
+        if "k" in text.lower() or (substring and "i" in text.lower()):
+            warnings.warn(
+                TranslationWarning(
+                    f"{self.dialect.describe(node)}: written with tolower(), which also folds KELVIN SIGN to 'k' "
+                    "and LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i'; the translation differs on text holding them"
+                ),
+                stacklevel=5,
+            )
+        return o.Call("tolower", (field,)), text.lower()
+
+    # -------------------------------------------------------------- predicates
+
+    def compare(self, node: ast.Node, negate: bool) -> o.Expr:
+        assert isinstance(node, ast.Compare)
+        op, field, value = node.op, node.field, node.value
+        if isinstance(value, ast.Null):
+            if op not in (ast.Op.EQ, ast.Op.NE):
+                raise self.refuse(node, "only = and != take null")
+            positive = (op is ast.Op.EQ) is not negate
+            return o.Binary(o.BinaryOp.EQ if positive else o.BinaryOp.NE, field, value)
+        if op in (ast.Op.NE, ast.Op.NOT_CONTAINS, ast.Op.NOT_LIKE):
+            positive_op = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
+            return self.compare(ast.Compare(field, positive_op[op], value, node.span), not negate)
+        if op is ast.Op.LIKE:
+            return self.like(node, negate)
+        if op in (ast.Op.CONTAINS, ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+            text = value.value if isinstance(value, ast.String) else self.dialect.literal_text(value)
+            subject, folded = self.text_subject(node, field, text, substring=True)
+            call = o.Call(op.value, (subject, ast.String(folded)))
+            # A shared text test is unknown on null, as the OData function is: `not` agrees.
+            return o.Unary(o.UnaryOp.NOT, call) if negate else call
+        if isinstance(value, ast.String):
+            if op is not ast.Op.EQ:
+                raise self.refuse(node, "the condition language orders text after folding case, OData by code point")
+            subject, text = self.text_subject(node, field, value.value, substring=False)
+            test = o.Binary(o.BinaryOp.EQ, subject, ast.String(text))
+        else:
+            test = o.Binary(_FROM_OP[op], field, value)
+        if not negate:
+            return test
+        if op is ast.Op.EQ and not isinstance(test.left, o.Call):
+            return _logical(o.BinaryOp.AND, [_not_null(field), o.Binary(o.BinaryOp.NE, field, value)])
+        if op.is_ordering:
+            negated = op.negated
+            assert negated is not None
+            return o.Binary(_FROM_OP[negated], field, value)
+        return _logical(o.BinaryOp.AND, [_not_null(field), o.Unary(o.UnaryOp.NOT, test)])
+
+    def like(self, node: ast.Compare, negate: bool) -> o.Expr:
+        value = node.value
+        if not isinstance(value, ast.String):
+            raise self.refuse(node, "like takes a string pattern")
+        tokens = _like_tokens(value.value)
+        if None in tokens:
+            raise self.refuse(node, "a like pattern with '_' has no OData counterpart (matchesPattern aside)")
+        starts, ends = tokens[:1] == ["%"], tokens[-1:] == ["%"]
+        body = tokens[1 if starts else 0 : len(tokens) - 1 if ends and len(tokens) > 1 else len(tokens)]
+        if "%" in body or not body:
+            raise self.refuse(node, "a like pattern with an inner or lone '%' has no OData counterpart")
+        text = "".join(t[-1] if t.startswith("\\") and len(t) == 2 else t for t in body if t is not None)
+        op = {
+            (True, True): ast.Op.CONTAINS,
+            (False, True): ast.Op.STARTSWITH,
+            (True, False): ast.Op.ENDSWITH,
+            (False, False): ast.Op.EQ,
+        }[(starts, ends)]
+        return self.compare(ast.Compare(node.field, op, ast.String(text), node.span), negate)
+
+    def in_values(self, node: ast.InList) -> tuple[o.Expr, tuple[o.ODataLiteral, ...]]:
+        texts = [v.value for v in node.values if isinstance(v, ast.String)]
+        if not any(_has_ascii_letter(t) for t in texts):
+            return node.field, node.values
+        if len(texts) != len(node.values) - sum(isinstance(v, ast.Null) for v in node.values):
+            raise self.refuse(node, "a list mixing text with letters and other values has no exact OData form")
+        folded: list[o.ODataLiteral] = []
+        for value in node.values:
+            if isinstance(value, ast.String):
+                _, text = self.text_subject(node, node.field, value.value, substring=False)
+                folded.append(ast.String(text))
+            else:
+                folded.append(value)
+        return o.Call("tolower", (node.field,)), tuple(folded)
+
+    def positive_in(self, node: ast.InList) -> o.Expr:
+        subject, values = self.in_values(node)
+        return o.In(subject, o.ListValue(values))
+
+    def negative_in(self, node: ast.InList) -> o.Expr:
+        subject, values = self.in_values(node)
+        listed = o.In(subject, o.ListValue(values))
+        if any(isinstance(v, ast.Null) for v in values):
+            return o.Unary(o.UnaryOp.NOT, listed)
+        return _logical(o.BinaryOp.AND, [_not_null(node.field), o.Unary(o.UnaryOp.NOT, listed)])
+
+
+def _like_tokens(pattern: str) -> list[str | None]:
+    """A LIKE pattern as tokens: a character, `None` for `_`, `"%"` for `%`; a backslash makes
+    the next character literal (a trailing one is itself), as the evaluator reads it."""
+    tokens: list[str | None] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            tokens.append("\\" + pattern[index + 1])
+            index += 2
+            continue
+        tokens.append(None if char == "_" else char)
+        index += 1
+    return tokens
+
+
+def _not_null(field: ast.Field) -> o.Expr:
+    return o.Binary(o.BinaryOp.NE, field, ast.Null())
+
+
+def _logical(op: o.BinaryOp, items: list[o.Expr]) -> o.Expr:
+    flat: list[o.Expr] = []
+    for item in items:
+        if isinstance(item, o.Logical) and item.op is op:
+            flat.extend(item.items)
+        else:
+            flat.append(item)
+    return flat[0] if len(flat) == 1 else o.Logical(op, tuple(flat))
+
+
+class OData(Dialect):
+    """OData v4.01 `$filter` (see the module docstring for the two views)."""
+
+    name = "odata"
+    title = "OData"
+    features: ClassVar[frozenset[Feature]] = frozenset(
+        {
+            Feature.PREFIX_NOT,
+            Feature.STARTSWITH,
+            Feature.ENDSWITH,
+            Feature.CONTAINS,
+            Feature.NOT_CONTAINS,
+            Feature.IN,
+            Feature.NOT_IN,
+            Feature.NULL,
+            Feature.BOOLEANS,
+            Feature.DATE_LITERALS,
+        }
+    )
+
+    def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+        """The filter lowered to the shared tree (OData has its own tree: see `parse_odata`)."""
+        return self.lower_odata(parse_filter(text, limits=limits), text)
+
+    def parse(self, text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+        """The shared tree with the filter's meaning on every (well-typed) record.
+
+        Raises [`ConditionSyntaxError`][cwa_query.ConditionSyntaxError] for text that is no
+        `$filter`, and [`UntranslatableError`][cwa_query.UntranslatableError] at the first
+        construct the condition language cannot say with the same meaning.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
+        return self.read(text, limits)
+
+    def lower_odata(self, tree: o.Expr, text: str | None = None) -> ast.Node:
+        """The shared tree for an OData tree, or `UntranslatableError` at the construct."""
+        return _Lowering(self, text).positive(tree)
+
+    def lift_odata(self, tree: ast.Node) -> o.Expr:
+        """The OData tree for a shared tree, or `UntranslatableError` at the construct."""
+        check_depth(tree)
+        return _Lifting(self).positive(tree)
+
+    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
+        """Unchanged: OData writes the shared tree through its own tree (`lift_odata`)."""
+        return tree
+
+    def quote(self, value: str, *, escape_quotes: bool = False) -> str:
+        """Single quotes, a quote inside doubled (`escape_quotes` changes nothing: OData always doubles)."""
+        return quote_odata(value)
+
+    def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
+        """The OData text of a shared literal (date-times with an offset, naive ones as UTC)."""
+        return odata_literal(literal)
+
+    def literal_text(self, literal: ast.Literal) -> str:
+        """A non-string literal as text, for text tests (`Ports contains 443`)."""
+        return CANONICAL.literal(literal)
+
+    def describe(self, node: ast.Node | ast.Literal) -> str:
+        """The node in the condition language's canonical spelling (messages about shared trees)."""
+        return CANONICAL.describe(node)
+
+    def generate(self, tree: ast.Node, *, escape_quotes: bool = False) -> str:
+        """The `$filter` text of a shared tree."""
+        return render_odata(self.lift_odata(tree))
+
+    def render(
+        self,
+        tree: ast.Node,
+        *,
+        escape_quotes: bool = False,
+        schema: Schema | None = None,
+        endpoint: str | None = None,
+    ) -> str:
+        """The `$filter` text with the same meaning as the shared `tree` (see `lift_odata`)."""
+        return self.generate(tree)
+
+    def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
+        """Not used: every construct OData reads is checked while lowering."""
+        span = node.span
+        start = span.start if span is not None else 0
+        return ConditionSyntaxError(f"OData has no {feature.value}", text=text, pos=start)
