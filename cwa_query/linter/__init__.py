@@ -28,7 +28,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..dialects import Dialect, DialectLike, get_dialect
-from ..errors import ConditionSyntaxError
+from ..errors import ConditionSyntaxError, UntranslatableError
 from ..schema import Schema, load_schema
 from ._context import Context
 from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, list_rules, register, registered
@@ -131,6 +131,8 @@ def _run(
         tree = get_dialect(dialect).read(text)
     except ConditionSyntaxError as exc:
         error = exc
+    except UntranslatableError:
+        pass  # valid in its dialect (an OData lambda), but no shared tree for the tree rules to read
     ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)
     return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
 

@@ -38,7 +38,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None
         (["lint", "Status == 'Online'"], 1),
         (["lint", "Status = 'Online'", "Name like 'x%'"], 1),
         (["lint", "--dialect", "automate", "Name like 'x%'"], 0),
-        (["lint", "--dialect", "odata", "a = 1"], 2),
+        (["lint", "--dialect", "sql", "a = 1"], 2),
         (["lint", "--format", "xml", "a = 1"], 2),
         (["lint", "--url-budget", "0", "a = 1"], 2),
         (["lint", "--endpoint", "Nowhere", "a = 1"], 2),

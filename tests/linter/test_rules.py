@@ -197,7 +197,7 @@ def test_bad_dialect_and_endpoint() -> None:
     from cwa_query import SchemaError
 
     with pytest.raises(ValueError, match="unknown dialect"):
-        lint("a = 1", dialect="odata")
+        lint("a = 1", dialect="sql")
     with pytest.raises(SchemaError, match="no endpoint 'Computrs'"):
         lint("a = 1", endpoint="Computrs")
 

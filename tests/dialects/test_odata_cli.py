@@ -1,0 +1,52 @@
+"""The command line speaks OData: lint, parse, translate --to / --from odata."""
+
+from __future__ import annotations
+
+import pytest
+
+from cwa_query.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_dialect_choices_come_from_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "parse", "--dialect", "odata", "contains(tolower(Name),'srv')")
+    assert code == 0 and "Name contains 'srv'" in out
+
+
+def test_lint_odata(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lint", "--dialect", "odata", "Name eq 'x'", "Tags/any(t: t eq 'x')")
+    assert code == 0, out
+    code, out, _ = run(capsys, "lint", "--dialect", "odata", "Name = 'x'")
+    assert code == 1
+    assert "CWQ101" in out and "`Name eq 'x'`" in out
+
+
+def test_translate_to_odata(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "translate", "--to", "odata", "Status = 'Online' and Id != 5", "Name contains 'kit'")
+    assert code == 0, err
+    assert out.splitlines() == [
+        "tolower(Status) eq 'online' and Id ne null and Id ne 5",
+        "contains(tolower(Name),'kit')",
+    ]
+    assert "condition #1: warning:" in err and "KELVIN SIGN" in err
+
+
+def test_translate_from_odata(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(
+        capsys,
+        "translate",
+        "--from",
+        "odata",
+        "--to",
+        "automate",
+        "startswith(tolower(Name),'srv_')",
+        "Price add 1 gt 2",
+    )
+    assert code == 1
+    assert out.splitlines() == ["Name like 'srv\\_%'"]
+    assert "condition #1" in err and "arithmetic" in err
