@@ -99,8 +99,8 @@ def run(args: argparse.Namespace) -> int:
                 report_error(args, index, exc)
                 status = EXIT_FAILED
                 continue
-        for warning in caught:
-            print(f"cwa-query translate: condition #{index}: warning: {warning.message}", file=sys.stderr)
+        for message in dict.fromkeys(str(warning.message) for warning in caught):  # each once
+            print(f"cwa-query translate: condition #{index}: warning: {message}", file=sys.stderr)
         print(output)
         if failed:
             status = EXIT_FAILED

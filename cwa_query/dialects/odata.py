@@ -34,7 +34,7 @@ number, the two languages disagree, and OData would reject the filter.
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
@@ -43,10 +43,8 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, quote_odata, render_odata
 from ._base import Dialect, Feature, check_depth
+from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
-
-if TYPE_CHECKING:
-    from ..schema import Schema
 
 __all__ = ["OData", "parse_expression", "parse_odata", "render_odata"]
 
@@ -94,9 +92,10 @@ def _has_other_cased(text: str) -> bool:
 class _Lowering:
     """OData tree -> shared tree, keeping acceptance exact (see the module docstring)."""
 
-    def __init__(self, dialect: OData, text: str | None) -> None:
+    def __init__(self, dialect: OData, text: str | None, fields: FieldTypes) -> None:
         self.dialect = dialect
         self.text = text
+        self.fields = fields
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
         span = node.span
@@ -121,7 +120,7 @@ class _Lowering:
         """A shared node true exactly where `node` is true."""
         if isinstance(node, o.Logical):
             items = [self.positive(item) for item in node.items]
-            return ast.all_of(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
+            return _known(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.negative(node.operand)
         return self.leaf(node, negate=False)
@@ -130,7 +129,7 @@ class _Lowering:
         """A shared node true exactly where `node` is false."""
         if isinstance(node, o.Logical):
             items = [self.negative(item) for item in node.items]
-            return ast.any_of(items) if node.op is o.BinaryOp.AND else ast.all_of(items)
+            return ast.any_of(items) if node.op is o.BinaryOp.AND else _known(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.positive(node.operand)
         return self.leaf(node, negate=True)
@@ -174,11 +173,11 @@ class _Lowering:
     def subject(self, node: o.Expr | o.Argument, parent: o.Expr) -> tuple[ast.Field, bool]:
         """The compared path, and whether it is wrapped in `tolower()`."""
         if isinstance(node, ast.Field):
-            return node, False
+            return self.single(node, parent), False
         if isinstance(node, o.Call) and node.name == "tolower" and node.base is None:
             (inner,) = node.args
             if isinstance(inner, ast.Field):
-                return inner, True
+                return self.single(inner, parent), True
         if isinstance(node, (o.NamedArgument, o.CasePair)):  # pragma: no cover - canonical calls take none
             raise self.refuse(parent, "a named argument has no counterpart in the condition language")
         if isinstance(node, _SHARED_LITERALS):
@@ -186,6 +185,12 @@ class _Lowering:
                 parent, "only a property path, or tolower() of one, is compared in the condition language"
             )
         raise self.refuse(node, self.why_not(node))
+
+    def single(self, field: ast.Field, parent: o.Expr) -> ast.Field:
+        """`field`, unless the schema says it meets a list (OData compares single values only)."""
+        if self.fields.holds_list(field) or self.fields.through_list(field):
+            raise self.refuse(parent, f"{field.name} holds a list: OData compares it with any()/all() only")
+        return field
 
     def text_literal(self, value: o.Expr | o.Argument, parent: o.Expr, folded: bool, *, substring: bool) -> ast.String:
         if not isinstance(value, ast.String):
@@ -281,11 +286,43 @@ class _Lowering:
         return listed if has_null else ast.any_of([listed, ast.Compare(field, ast.Op.EQ, ast.Null(), span)])
 
 
+def _known(items: list[ast.Node]) -> ast.Node:
+    """`items` joined with `and`, where a sibling `F != null` drops `or F = null` from an item
+    (`Id ne null and Id ne 5` lowers to `Id != null and Id != 5`, not `... and (Id != 5 or Id = null)`)."""
+    flat = ast.all_of(items)
+    parts = list(flat.items) if isinstance(flat, ast.And) else [flat]
+    known = {
+        part.field for part in parts if isinstance(part, ast.Compare) and part.op is ast.Op.NE
+        and isinstance(part.value, ast.Null)
+    }  # fmt: skip
+    if not known:
+        return flat
+    out: list[ast.Node] = []
+    for part in parts:
+        if isinstance(part, ast.Or):
+            rest = [
+                item for item in part.items
+                if not (isinstance(item, ast.Compare) and item.op is ast.Op.EQ and isinstance(item.value, ast.Null)
+                        and item.field in known)
+            ]  # fmt: skip
+            part = ast.any_of(rest) if rest else part
+        out.append(part)
+    return ast.all_of(out)
+
+
 class _Lifting:
     """Shared tree -> OData tree, keeping acceptance exact (see the module docstring)."""
 
-    def __init__(self, dialect: OData) -> None:
+    def __init__(self, dialect: OData, fields: FieldTypes) -> None:
         self.dialect = dialect
+        self.fields = fields
+
+    def single(self, node: ast.Node) -> None:
+        """Refuse a predicate on a field the schema says meets a list: the shared tree tests
+        any element, OData compares single values (on a list the service rejects the filter)."""
+        assert isinstance(node, (ast.Compare, ast.InList))
+        if self.fields.holds_list(node.field) or self.fields.through_list(node.field):
+            raise self.refuse(node, f"{node.field.name} holds a list: OData would need any()/all()")
 
     def refuse(self, node: ast.Node, reason: str) -> UntranslatableError:
         return self.dialect.untranslatable(node, reason)
@@ -299,7 +336,9 @@ class _Lifting:
         if isinstance(node, ast.Not):
             return self.negative(node.operand)
         if isinstance(node, ast.InList):
+            self.single(node)
             return self.negative_in(node) if node.negated else self.positive_in(node)
+        self.single(node)
         return self.compare(node, negate=False)
 
     def negative(self, node: ast.Node) -> o.Expr:
@@ -311,7 +350,9 @@ class _Lifting:
         if isinstance(node, ast.Not):
             return self.positive(node.operand)
         if isinstance(node, ast.InList):
+            self.single(node)
             return self.positive_in(node) if node.negated else self.negative_in(node)
+        self.single(node)
         return self.compare(node, negate=True)
 
     # -------------------------------------------------------------- text
@@ -442,12 +483,12 @@ def _not_null(field: ast.Field) -> o.Expr:
 
 
 def _logical(op: o.BinaryOp, items: list[o.Expr]) -> o.Expr:
+    """`items` joined with `op`, nested ones of the same `op` spliced in, repeats dropped."""
     flat: list[o.Expr] = []
     for item in items:
-        if isinstance(item, o.Logical) and item.op is op:
-            flat.extend(item.items)
-        else:
-            flat.append(item)
+        for part in item.items if isinstance(item, o.Logical) and item.op is op else (item,):
+            if part not in flat:
+                flat.append(part)
     return flat[0] if len(flat) == 1 else o.Logical(op, tuple(flat))
 
 
@@ -486,18 +527,21 @@ class OData(Dialect):
             raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
         return self.read(text, limits)
 
-    def lower_odata(self, tree: o.Expr, text: str | None = None) -> ast.Node:
+    def lower_odata(self, tree: o.Expr, text: str | None = None, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree for an OData tree, or `UntranslatableError` at the construct."""
-        return _Lowering(self, text).positive(tree)
+        return _Lowering(self, text, fields).positive(tree)
 
-    def lift_odata(self, tree: ast.Node) -> o.Expr:
+    def lift_odata(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> o.Expr:
         """The OData tree for a shared tree, or `UntranslatableError` at the construct."""
         check_depth(tree)
-        return _Lifting(self).positive(tree)
+        return _Lifting(self, fields).positive(tree)
 
-    def lift(self, tree: ast.Node, *, schema: Schema | None = None, endpoint: str | None = None) -> ast.Node:
-        """Unchanged: OData writes the shared tree through its own tree (`lift_odata`)."""
-        return tree
+    def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
+        """The shared tree as OData reads the rendering of `tree` (what `translate` returns)."""
+        lifted = self.lift_odata(tree, fields)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TranslationWarning)  # said once, by lift_odata
+            return self.lower_odata(lifted, None, fields)
 
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """Single quotes, a quote inside doubled (`escape_quotes` changes nothing: OData always doubles)."""
@@ -524,11 +568,11 @@ class OData(Dialect):
         tree: ast.Node,
         *,
         escape_quotes: bool = False,
-        schema: Schema | None = None,
+        schema: Schemas = None,
         endpoint: str | None = None,
     ) -> str:
         """The `$filter` text with the same meaning as the shared `tree` (see `lift_odata`)."""
-        return self.generate(tree)
+        return render_odata(self.lift_odata(tree, FieldTypes(schema, endpoint)))
 
     def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
         """Not used: every construct OData reads is checked while lowering."""

@@ -24,11 +24,12 @@ from __future__ import annotations
 
 import bisect
 import os
+import warnings
 from collections.abc import Collection, Mapping
 from typing import Any
 
 from ..dialects import Dialect, DialectLike, get_dialect
-from ..errors import ConditionSyntaxError, UntranslatableError
+from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..schema import Schema, load_schema
 from ._context import Context
 from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, list_rules, register, registered
@@ -127,14 +128,18 @@ def _run(
     text: str, dialect: Dialect, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
 ) -> tuple[list[tuple[Rule, Finding]], ConditionSyntaxError | None]:
     tree = error = None
-    try:
-        tree = get_dialect(dialect).read(text)
-    except ConditionSyntaxError as exc:
-        error = exc
-    except UntranslatableError:
-        pass  # valid in its dialect (an OData lambda), but no shared tree for the tree rules to read
-    ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)
-    return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
+    with warnings.catch_warnings():
+        # Reading and the rules' fixes may translate (an OData filter to the shared tree);
+        # the findings say what matters, not translation warnings.
+        warnings.simplefilter("ignore", TranslationWarning)
+        try:
+            tree = get_dialect(dialect).read(text)
+        except ConditionSyntaxError as exc:
+            error = exc
+        except UntranslatableError:
+            pass  # valid in its dialect (an OData lambda), but no shared tree for the tree rules to read
+        ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)
+        return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
 
 
 def _run_or_none(

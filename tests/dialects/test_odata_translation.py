@@ -20,9 +20,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cwa_query import F, TranslationWarning, UntranslatableError, ast, evaluate, load_schema, parse, render
-from cwa_query.dialects import get_dialect
-from cwa_query.dialects.odata import OData, parse_odata
+from cwa_query import F, TranslationWarning, UntranslatableError, ast, evaluate, load_schema, parse, render, translate
+from cwa_query.dialects import FieldTypes, get_dialect
+from cwa_query.dialects.odata import OData, parse_odata, render_odata
 from cwa_query.language import odata_ast as o
 from cwa_query.language._odata_evaluate import evaluate_odata
 from cwa_query.strategies import conditions, records
@@ -162,7 +162,7 @@ TYPED = load_schema(
 def test_lifting_keeps_the_meaning(dialect: str, data: st.DataObject) -> None:
     tree = data.draw(conditions(dialect=dialect, endpoint="Things", schema=TYPED))
     batch = data.draw(st.lists(records(dialect=dialect, endpoint="Things", schema=TYPED), min_size=1, max_size=6))
-    lifted = _quietly(ODATA.lift_odata, tree)
+    lifted = _quietly(ODATA.lift_odata, tree, FieldTypes(TYPED, "Things"))
     if lifted is None:
         return
     for record in batch:
@@ -272,3 +272,35 @@ def test_translation_through_the_shared_tree() -> None:
     assert render(F.Name.startswith("TEST_") & ~(F.Price > decimal.Decimal("2.5")), "odata") == (
         "startswith(tolower(Name),'test_') and Price le 2.5"
     )
+
+
+# ------------------------------------------------------------------ through translate()
+
+
+@pytest.mark.parametrize("target", ["seed", "automate", "manage"])
+@given(tree=ODATA_TREES, batch=st.lists(well_typed_records(), min_size=1, max_size=6))
+def test_translate_from_odata_keeps_the_meaning(target: str, tree: o.Expr, batch: list[dict[str, Any]]) -> None:
+    """odata -> target through the one translation function: the target's text means the same."""
+    text = render_odata(tree)
+    result = _quietly(translate, text, "odata", target)
+    if result is None:
+        return
+    for record in batch:
+        assert evaluate(result, record) == evaluate_odata(tree, record), (text, result, record)
+
+
+@pytest.mark.parametrize("source", ["seed", "automate"])
+@given(data=st.data())
+def test_translate_to_odata_keeps_the_meaning(source: str, data: st.DataObject) -> None:
+    """source -> odata: the shared result and the OData text itself both mean what the source did."""
+    tree = data.draw(conditions(dialect=source, endpoint="Things", schema=TYPED))
+    batch = data.draw(st.lists(records(dialect=source, endpoint="Things", schema=TYPED), min_size=1, max_size=6))
+    result = _quietly(lambda: translate(tree, source, "odata", schema=TYPED, endpoint="Things"))
+    if result is None:
+        return
+    text = render(result, "odata")
+    sent = parse_odata(text)
+    for record in batch:
+        expected = evaluate(tree, record)
+        assert evaluate(result, record) == expected, (tree, result, record)
+        assert evaluate_odata(sent, record) == expected, (tree, text, record)
