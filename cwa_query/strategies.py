@@ -74,8 +74,8 @@ except ModuleNotFoundError as _missing:
         name="hypothesis",
     ) from None
 
-from .dialects import dialect_names, get_dialect
-from .errors import SchemaError, UnknownDialectError
+from .dialects import Feature, dialect_names, get_dialect, op_feature
+from .errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
 from .language import ast
 from .language._evaluate import instant_text
 from .language._render import quote_literal
@@ -284,10 +284,23 @@ def field_paths(
 # --------------------------------------------------------------------------- conditions
 
 
+def _supports(dialect: str, feature: Feature) -> bool:
+    return get_dialect(dialect).supports(feature)
+
+
+def _quotes_any_text(dialect: str) -> bool:
+    """Whether the dialect can write every string (automate cannot quote one holding both kinds)."""
+    try:
+        get_dialect(dialect).quote("'\"")
+    except UnrepresentableConditionError:
+        return False
+    return True
+
+
 @functools.cache
 def _string_literals(dialect: str) -> st.SearchStrategy[ast.Literal]:
     texts = st.one_of(_texts(), _numeric_texts(), _date_texts())
-    if dialect == "automate":
+    if not _quotes_any_text(dialect):
         texts = texts.filter(lambda s: not ("'" in s and '"' in s))
     return texts.map(ast.String)
 
@@ -310,15 +323,15 @@ def _literals(field: _Field, dialect: str) -> st.SearchStrategy[ast.Literal]:
     if kind == "id":
         return integers | quoted_integers
     if kind == "integer":
-        return integers if dialect == "seed" else integers | quoted_integers
+        return integers | quoted_integers if _supports(dialect, Feature.QUOTED_NUMBERS) else integers
     if kind == "decimal":
         return decimals | integers
     if kind == "boolean":
         return booleans
     if kind == "datetime":
-        return _date_texts().map(ast.String) if dialect == "seed" else dates
+        return dates if _supports(dialect, Feature.DATE_LITERALS) else _date_texts().map(ast.String)
     parts = [strings, integers, decimals, booleans]
-    return st.one_of(*parts) if dialect == "seed" else st.one_of(*parts, dates)
+    return st.one_of(*parts, dates) if _supports(dialect, Feature.DATE_LITERALS) else st.one_of(*parts)
 
 
 def _case_variants(text: str) -> st.SearchStrategy[str]:
@@ -341,11 +354,8 @@ def _ops(field: _Field, dialect: str) -> list[ast.Op]:
         ops = list(_COMPARISONS)
     if field.type in ("string", "any") and not field.array:
         ops += [*_TEXT_OPS, *_NEGATED_TEXT_OPS]
-    if dialect == "seed":
-        ops = [op for op in ops if op not in (ast.Op.LIKE, ast.Op.NOT_LIKE, ast.Op.NOT_CONTAINS)]
-    else:
-        ops = [op for op in ops if op not in (ast.Op.STARTSWITH, ast.Op.ENDSWITH)]
-    return ops
+    target = get_dialect(dialect)
+    return [op for op in ops if (needs := op_feature(op)) is None or target.supports(needs)]
 
 
 _ANY_PATHS = st.deferred(lambda: field_paths())
@@ -361,7 +371,7 @@ def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: str) -> a
     name = ast.Field(field.path)
     if draw(st.integers(0, 4)) == 0:
         items = tuple(draw(st.lists(literals, min_size=1, max_size=4)))
-        negated = dialect == "automate" and draw(st.booleans())
+        negated = _supports(dialect, Feature.NOT_IN) and draw(st.booleans())
         return ast.InList(name, items, negated)
     op = draw(st.sampled_from(_ops(field, dialect)))
     if op in _STRING_ONLY:
@@ -401,7 +411,7 @@ def conditions(
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
         pairs = st.lists(children, min_size=2, max_size=3)
         options = [pairs.map(ast.all_of), pairs.map(ast.any_of)]
-        if dialect == "seed":
+        if _supports(dialect, Feature.PREFIX_NOT):
             options.append(children.map(ast.Not))
         return st.one_of(*options)
 
@@ -438,10 +448,9 @@ class _Style:
     def literal(self, literal: ast.Literal) -> str:
         if isinstance(literal, ast.Boolean):
             return self.keyword("true" if literal.value else "false")
-        if isinstance(literal, ast.String) and self.dialect == "automate":
-            value = literal.value
-            quote = self.random.choice([q for q in "'\"" if q not in value])
-            return quote + value + quote
+        if isinstance(literal, ast.String):
+            spellings = get_dialect(self.dialect).quotings(literal.value)
+            return spellings[0] if len(spellings) == 1 else self.random.choice(spellings)
         return quote_literal(literal, self.dialect)
 
 
@@ -456,7 +465,7 @@ def _tokens(node: ast.Node, style: _Style, out: list[_Token], parent: int = 0) -
         out.append(("symbol", "("))
     if isinstance(node, ast.Compare):
         out.append(("word", node.field.name))
-        if node.op is ast.Op.EQ and style.dialect == "automate" and style.chance(3):
+        if node.op is ast.Op.EQ and _supports(style.dialect, Feature.EQ_KEYWORD) and style.chance(3):
             out.append(("word", style.keyword("eq")))
         elif node.op.value[0].isalpha():
             out.extend(("word", style.keyword(word)) for word in node.op.value.split())

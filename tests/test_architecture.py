@@ -20,12 +20,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "cwa_query"
 
 KNOWN_VIOLATIONS = {
-    # _model registers the rules by importing the rules package, whose modules import _model
-    "cycle: linter._model <-> linter.rules <-> linter.rules.quoted_date <-> linter.rules.syntax_error"
-    " <-> linter.rules.type_mismatch <-> linter.rules.unknown_field <-> linter.rules.unknown_meaning"
-    " <-> linter.rules.unknown_value"
-    " <-> linter.rules.unsupported_in_dialect <-> linter.rules.url_too_long",
-    "private: language._sql takes language._evaluate._node",
 }
 
 

@@ -20,8 +20,8 @@ Registered: `seed` ([`cwa_query.dialects.seed`][cwa_query.dialects.seed]) and `a
 
 from __future__ import annotations
 
-from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, Note, check_depth, features_used
-from ._fields import NO_FIELDS, FieldTypes
+from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, Note, check_depth, features_used, op_feature
+from ._fields import NO_FIELDS, FieldTypes, Schemas
 from ._registry import all_dialects, dialect_names, get_dialect
 from ._translate import translate
 
@@ -33,10 +33,12 @@ __all__ = [
     "Feature",
     "FieldTypes",
     "Note",
+    "Schemas",
     "all_dialects",
     "check_depth",
     "dialect_names",
     "features_used",
     "get_dialect",
+    "op_feature",
     "translate",
 ]

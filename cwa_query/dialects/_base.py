@@ -17,6 +17,7 @@ from ._fields import NO_FIELDS, FieldTypes, Schemas
 
 __all__ = [
     "MAX_RENDER_DEPTH",
+    "op_feature",
     "Dialect",
     "DialectLike",
     "Feature",
@@ -67,6 +68,15 @@ _LITERAL_FEATURES: dict[type[Any], Feature] = {
     ast.Boolean: Feature.BOOLEANS,
     ast.DateTime: Feature.DATE_LITERALS,
 }
+
+
+def op_feature(op: ast.Op) -> Feature | None:
+    """The feature an operator needs (`None`: every dialect has it: `=`, `!=`, `<`, ...).
+
+    >>> op_feature(ast.Op.NOT_LIKE), op_feature(ast.Op.GE)
+    (<Feature.NOT_LIKE: '`not like`'>, None)
+    """
+    return _OP_FEATURES.get(op)
 
 
 def features_used(tree: ast.Node) -> Iterator[tuple[Feature, ast.Node | ast.Literal]]:
@@ -296,6 +306,11 @@ class Dialect:
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """A string literal's text in this dialect: the only place quote characters are written."""
         raise NotImplementedError
+
+    def quotings(self, value: str) -> tuple[str, ...]:
+        """Every text the dialect reads as the string `value` (for spelling variety in tests);
+        by default the one `quote` writes."""
+        return (self.quote(value),)
 
     def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
         """The text of one literal in this dialect."""

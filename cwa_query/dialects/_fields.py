@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from ..errors import SchemaError
 from ..language import ast
+from ..language.literals import DATE_RE, parse_datetime
 
 if TYPE_CHECKING:
     from ..schema import FieldInfo, Schema
@@ -93,6 +94,37 @@ class FieldTypes:
             if info.array:
                 return True
         return None if unknown else False
+
+    def typed_dates(self, tree: ast.Node) -> ast.Node:
+        """The tree with quoted ISO dates compared with fields the schema types as
+        date-time made date-time literals (the same tree when nothing is known).
+
+        >>> from cwa_query import load_schema, parse
+        >>> types = FieldTypes(load_schema(dialect="automate"), "Computers")
+        >>> tree = types.typed_dates(parse("RemoteAgentLastContact < '2024-01-01'"))
+        >>> tree == parse("RemoteAgentLastContact < 2024-01-01")
+        True
+        """
+        if not self.schemas:
+            return tree
+
+        def typed(field: ast.Field, value: ast.Literal) -> ast.Literal:
+            if isinstance(value, ast.String) and DATE_RE.fullmatch(value.value) and self.type(field) == "datetime":
+                try:
+                    return ast.DateTime(parse_datetime(value.value), value.span)
+                except ValueError:
+                    return value
+            return value
+
+        def predicate(node: ast.Node) -> ast.Node:
+            if isinstance(node, ast.Compare):
+                return ast.Compare(node.field, node.op, typed(node.field, node.value), node.span)
+            if isinstance(node, ast.InList):
+                values = tuple(typed(node.field, value) for value in node.values)
+                return ast.InList(node.field, values, node.negated, node.span)
+            return node
+
+        return ast.map_predicates(tree, predicate)
 
 
 NO_FIELDS = FieldTypes()

@@ -74,6 +74,12 @@ class Automate(ConditionDialect):
             "double the quote as the seed dialect does"
         )
 
+    def quotings(self, value: str) -> tuple[str, ...]:
+        """`'...'` and `"..."`, whichever kinds the value does not contain."""
+        check_text(value)
+        found = tuple(quote + value + quote for quote in "'\"" if quote not in value)
+        return found or (self.quote(value),)
+
     def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """`startswith`/`endswith` as `like`, a prefix `not` pushed inward (see the module
         documentation); `null` refused."""

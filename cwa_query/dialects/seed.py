@@ -28,7 +28,7 @@ so any tree of the condition language can be shown in single quotes, and the lin
 from __future__ import annotations
 
 from ..language import ast
-from ..language.literals import DATE_RE, format_datetime, like_pattern, parse_datetime
+from ..language.literals import DATE_RE, format_datetime, like_pattern
 from ._base import Feature
 from ._fields import NO_FIELDS, FieldTypes
 from .condition import ConditionDialect
@@ -72,26 +72,7 @@ class Seed(ConditionDialect):
 
     def lower(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """Quoted ISO dates compared with a field the schema types as date-time are dates."""
-        if not fields.known:
-            return tree
-
-        def lower_literal(field: ast.Field, value: ast.Literal) -> ast.Literal:
-            if isinstance(value, ast.String) and DATE_RE.fullmatch(value.value) and fields.type(field) == "datetime":
-                try:
-                    return ast.DateTime(parse_datetime(value.value), value.span)
-                except ValueError:
-                    return value
-            return value
-
-        def lower_predicate(node: ast.Node) -> ast.Node:
-            if isinstance(node, ast.Compare):
-                return ast.Compare(node.field, node.op, lower_literal(node.field, node.value), node.span)
-            if isinstance(node, ast.InList):
-                values = tuple(lower_literal(node.field, value) for value in node.values)
-                return ast.InList(node.field, values, node.negated, node.span)
-            return node
-
-        return ast.map_predicates(tree, lower_predicate)
+        return fields.typed_dates(tree)
 
     def spell(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The tree unchanged: `render` writes any tree as it is."""

@@ -40,7 +40,13 @@ Semantics (the SQL of [`to_sql`][cwa_query.to_sql] follows exactly the same rule
   `2024-02-14`) is its midnight UTC. Text in the storage normal form of
   [`instant_text`][cwa_query.language._evaluate.instant_text]
   (`2024-02-14T00:00:00.000000+00:00`, exactly 32 characters) *is* a date-time, because
-  that is how SQL stores one; other text is text.
+  that is how SQL stores one. **Records as the API returns them:** JSON has no date type, so
+  a fetched record holds ISO-8601 text (`"2023-06-01T10:00:00"`, with or without `Z`, an
+  offset `+02:00` up to 14 hours, or a fraction); such text compared with a date-time
+  *literal* (`2024-01-01`, `2024-01-01T00:00:00Z`) compares as an instant (see
+  [`record_instant`][cwa_query.language._evaluate.record_instant]). Compared with a string
+  literal, text stays text; a field the schema types as date-time turns quoted ISO dates
+  into date-time literals (`evaluate(..., schema=...)`, and translation from `seed`).
 * **Conversions.** A string literal against a number converts when it is a plain decimal
   (`-?[0-9]+(.[0-9]+)?`), against a date-time when it is an ISO date as the language
   writes it (`'2024-02-14'`, `'2024-02-14T10:00:00Z'`); a text field against a number
@@ -64,21 +70,26 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
+from ..dialects import FieldTypes, Schemas
+from ..dialects.condition import CANONICAL
 from ..errors import ConditionError
 from . import ast
-from ._render import as_node, quote_literal
+from ._render import as_node
 from .literals import DATE_RE, parse_datetime
 
 if TYPE_CHECKING:
     from .builder import Condition
 
 __all__ = [
+    "MAX_EVALUATE_DEPTH",
     "Predicate",
     "Truth",
     "compile_predicate",
     "compile_truth",
     "evaluate",
+    "condition_tree",
     "instant_text",
+    "record_instant",
     "truth",
 ]
 
@@ -89,7 +100,8 @@ Predicate = Callable[[Mapping[str, Any]], bool]
 Expression = Union[ast.Node, "Condition", str]
 
 _UTC = _dt.UTC
-_MAX_DEPTH = 400
+MAX_EVALUATE_DEPTH = 400
+"""Trees deeper than this many logical levels are refused by the evaluator and `to_sql`."""
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _INSTANT_TEXT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
 _NUMBER_TEXT_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -149,6 +161,36 @@ def text_instant(text: str) -> _dt.datetime | None:
         return None
 
 
+_RECORD_ISO_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-]([0-9]{2}):([0-9]{2}))?)?"
+)
+
+
+def record_instant(text: str) -> _dt.datetime | None:
+    """The instant (aware, UTC) an ISO-8601 text in a record stands for, or `None`.
+
+    Accepted: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with an optional fraction of 1-9
+    digits and an optional `Z` or `+HH:MM`/`-HH:MM` offset of at most 14 hours (what JSON
+    APIs write); a real calendar date and time whose instant falls in years 1-9999 in UTC.
+    Naive text is UTC.
+
+    >>> record_instant("2023-06-01T10:00:00+02:00")
+    datetime.datetime(2023, 6, 1, 8, 0, tzinfo=datetime.timezone.utc)
+    >>> record_instant("2023-02-29"), record_instant("2023-06-01 10:00")
+    (None, None)
+    """
+    match = _RECORD_ISO_RE.fullmatch(text)
+    if match is None:
+        return None
+    hours, minutes = match.groups()
+    if hours is not None and (hours > "14" or minutes > "59"):
+        return None
+    try:
+        return _instant(parse_datetime(text))
+    except (ValueError, OverflowError):
+        return None
+
+
 def _float_number(value: float) -> _decimal.Decimal:
     return _decimal.Decimal(repr(value))
 
@@ -184,13 +226,13 @@ def literal_view(literal: ast.Literal) -> LiteralView:
             raise ConditionError(
                 f"the date-time {literal.value.isoformat()} falls outside years 1-9999 in UTC and cannot be compared"
             ) from None
-        text = quote_literal(literal, "automate")
+        text = CANONICAL.literal(literal)
         return LiteralView(None, None, instant, instant.isoformat(timespec="microseconds"), text)
     if isinstance(literal, ast.Integer):
         # exact digits without str(int), whose length Python limits
         match_text = format(_decimal.Decimal(literal.value), "f")
     else:
-        match_text = quote_literal(literal, "automate")
+        match_text = CANONICAL.literal(literal)
     if isinstance(literal, ast.Boolean):
         return LiteralView(None, int(literal.value), None, None, match_text)
     if isinstance(literal, ast.Integer):
@@ -281,10 +323,19 @@ def _ordering_test(compare: Callable[[Any, Any], bool], view: LiteralView) -> Te
         parsed = text_number(item)
         return None if parsed is None else compare(parsed, number)
 
+    def on_record_text(item: str) -> Truth:
+        parsed = record_instant(item)
+        return None if parsed is None else compare(parsed, instant)
+
     def against(literal: Any) -> Test:
         return _unknown if literal is None else lambda item: compare(item, literal)
 
-    text_test = on_text if text is not None or number is not None else _unknown
+    if text is not None or number is not None:
+        text_test: Test = on_text
+    elif instant is not None:  # a date-time literal: ISO text in a record is an instant
+        text_test = on_record_text
+    else:
+        text_test = _unknown
     return _by_kind(text_test, against(number), against(itext), against(instant))
 
 
@@ -293,18 +344,26 @@ def _membership_test(views: Iterable[LiteralView]) -> Test:
     views = list(views)
     texts = {v.text for v in views if v.text is not None}
     text_numbers = {v.number for v in views if v.text is None and v.number is not None}
-    text_unknown = any(v.text is None and v.number is None for v in views)
+    text_instants = {v.instant for v in views if v.text is None and v.number is None and v.instant is not None}
+    text_unknown = any(v.text is None and v.number is None and v.instant is None for v in views)
 
     def on_text(item: str) -> Truth:
         if ascii_lower(item) in texts:
             return True
+        result: Truth = None if text_unknown else False
         if text_numbers:
             parsed = text_number(item)
             if parsed is None:
-                return None
-            if parsed in text_numbers:
+                result = None
+            elif parsed in text_numbers:
                 return True
-        return None if text_unknown else False
+        if text_instants:  # date-time literals: ISO text in a record is an instant
+            instant = record_instant(item)
+            if instant is None:
+                result = None
+            elif instant in text_instants:
+                return True
+        return result
 
     def member_of(found: set[Any], unknown: bool) -> Test:
         return lambda item: True if item in found else (None if unknown else False)
@@ -662,36 +721,42 @@ def _any_of(parts: tuple[TruthFunction, ...]) -> TruthFunction:
     return any_of
 
 
-def _node(expr: Expression) -> ast.Node:
+def condition_tree(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> ast.Node:
+    """The tree of `expr`, checked for depth, with quoted ISO dates on fields the schema types
+    as date-time made date-time literals (shared with the SQL translation)."""
     node = as_node(expr)
-    if ast.depth(node) > _MAX_DEPTH:
-        raise ConditionError(f"the condition nests deeper than {_MAX_DEPTH} levels; flatten it")
+    if ast.depth(node) > MAX_EVALUATE_DEPTH:
+        raise ConditionError(f"the condition nests deeper than {MAX_EVALUATE_DEPTH} levels; flatten it")
+    if schema is not None:
+        node = FieldTypes(schema, endpoint).typed_dates(node)
     return node
 
 
-def compile_truth(expr: Expression) -> TruthFunction:
+def compile_truth(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> TruthFunction:
     """Compile `expr` into `record -> True | False | None` (three-valued; `None` is unknown).
 
     >>> f = compile_truth("x = 1")
     >>> f({"x": 1}), f({"x": 2}), f({})
     (True, False, None)
     """
-    return _compile(_node(expr))
+    return _compile(condition_tree(expr, schema=schema, endpoint=endpoint))
 
 
-def compile_predicate(expr: Expression) -> Predicate:
+def compile_predicate(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> Predicate:
     """Compile `expr` once into `record -> bool`, true only where the condition is true.
 
     Build it once per condition and apply it to many records: paths are split, literals
     converted and lowered, LIKE patterns compiled ahead of time. Records are mappings
     (JSON objects as `dict`s). Raises `ConditionSyntaxError` for bad text and
-    `ConditionError` for a tree nested deeper than 400 levels.
+    `ConditionError` for a tree nested deeper than 400 levels. With `schema` (and
+    `endpoint`), a quoted ISO date compared with a field the schema types as date-time is
+    a date-time literal (so ISO text in the records compares as instants).
 
     >>> online = compile_predicate("Status = 'online' and not (Name startswith 'test')")
     >>> [r["Name"] for r in [{"Status": "Online", "Name": "a"}, {"Status": "Online", "Name": "Test1"}] if online(r)]
     ['a']
     """
-    function = _compile(_node(expr))
+    function = _compile(condition_tree(expr, schema=schema, endpoint=endpoint))
 
     def predicate(record: Mapping[str, Any]) -> bool:
         return function(record) is True
@@ -699,17 +764,21 @@ def compile_predicate(expr: Expression) -> Predicate:
     return predicate
 
 
-def truth(expr: Expression, record: Mapping[str, Any]) -> Truth:
+def truth(
+    expr: Expression, record: Mapping[str, Any], *, schema: Schemas = None, endpoint: str | None = None
+) -> Truth:
     """The three-valued answer of `expr` for `record`: `True`, `False` or `None` (unknown).
 
     >>> truth("x != 1", {}), truth("x != 1 or y = 2", {"y": 2})
     (None, True)
     """
     _check_record(record)
-    return compile_truth(expr)(record)
+    return compile_truth(expr, schema=schema, endpoint=endpoint)(record)
 
 
-def evaluate(expr: Expression, record: Mapping[str, Any]) -> bool:
+def evaluate(
+    expr: Expression, record: Mapping[str, Any], *, schema: Schemas = None, endpoint: str | None = None
+) -> bool:
     """Whether `record` satisfies `expr` (a node, builder expression or condition text).
 
     True only when the condition is true; unknown (missing fields, `None`) counts as not
@@ -721,9 +790,17 @@ def evaluate(expr: Expression, record: Mapping[str, Any]) -> bool:
     True
     >>> evaluate("Memory != 4096", {"Memory": None})
     False
+
+    Date-times in records as the API returns them (ISO-8601 text) compare as instants with
+    a date-time literal, or with a quoted date when `schema` types the field as date-time:
+
+    >>> evaluate("LastContact < 2024-01-01", {"LastContact": "2023-12-31T23:00:00-02:00"})
+    False
+    >>> evaluate("LastContact < 2024-01-01", {"LastContact": "2023-12-31T23:00:00Z"})
+    True
     """
     _check_record(record)
-    return _compile(_node(expr))(record) is True
+    return _compile(condition_tree(expr, schema=schema, endpoint=endpoint))(record) is True
 
 
 def _check_record(record: Any) -> None:

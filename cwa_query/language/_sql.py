@@ -24,7 +24,11 @@ over generated conditions and records).
 * date-times (and dates, at midnight) as the normal form of
   [`instant_text`][cwa_query.language._evaluate.instant_text]: UTC, microseconds, `+00:00`, e.g.
   `2024-02-14T08:30:00.000000+00:00`, always 32 characters, so text order is time order.
-  The evaluator reads text in exactly this form as a date-time too.
+  The evaluator reads text in exactly this form as a date-time too. Other ISO-8601 text (as
+  APIs write date-times in JSON) stays text, and compared with a date-time literal it is
+  turned into the normal form in SQL (`strftime` for the offset, the fraction cut or padded
+  to six digits), exactly where
+  [`record_instant`][cwa_query.language._evaluate.record_instant] accepts it.
 
 **What is supported.** Scalar columns only: a list-valued field cannot be a column, and
 `sql_row` refuses it with [`UnsupportedValueError`][cwa_query.errors.UnsupportedValueError].
@@ -60,9 +64,10 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union
 
+from ..dialects import Schemas
 from ..errors import UnrepresentableConditionError, UnsupportedValueError
 from . import ast
-from ._evaluate import LiteralView, _node, instant_text, like_tokens, literal_view
+from ._evaluate import LiteralView, condition_tree, instant_text, like_tokens, literal_view
 
 if TYPE_CHECKING:
     from .builder import Condition
@@ -196,6 +201,38 @@ class _Writer:
             f" AND {column} NOT GLOB '*.*.*' AND {column} NOT GLOB '*.'"
         )
 
+    @staticmethod
+    def record_instant(column: str) -> tuple[str, str]:
+        """SQL for "this text is ISO-8601 as `record_instant` accepts it" and for its normal form."""
+        d2, d4 = _D * 2, _D * 4
+        has_fraction = f"substr({column}, 20, 1) = '.'"
+        zone = (
+            f"(CASE WHEN {has_fraction} THEN ltrim(substr({column}, 21), '0123456789') ELSE substr({column}, 20) END)"
+        )
+        fraction = (
+            f"(CASE WHEN {has_fraction} THEN substr({column}, 21, length({column}) - 20 - length({zone})) ELSE '' END)"
+        )
+        date_only = f"({column} GLOB '{d4}-{d2}-{d2}')"
+        date_time = (
+            f"(substr({column}, 1, 19) GLOB '{d4}-{d2}-{d2}T{d2}:{d2}:{d2}'"
+            f" AND substr({column}, 12, 2) <= '23' AND substr({column}, 15, 2) <= '59'"
+            f" AND substr({column}, 18, 2) <= '59'"
+            f" AND ({zone} IN ('', 'Z') OR ({zone} GLOB '[+-]{d2}:{d2}'"
+            f" AND substr({zone}, 2, 2) <= '14' AND substr({zone}, 5, 2) <= '59'))"
+            f" AND (NOT {has_fraction} OR length({fraction}) BETWEEN 1 AND 9))"
+        )
+        seconds = (
+            f"strftime('%Y-%m-%dT%H:%M:%S', CASE WHEN {date_only} THEN {column}"
+            f" ELSE substr({column}, 1, 19) || {zone} END)"
+        )
+        normal = f"({seconds} || '.' || substr({fraction} || '000000', 1, 6) || '+00:00')"
+        valid = (
+            f"COALESCE(({date_only} OR {date_time}) AND substr({column}, 1, 4) >= '0001'"
+            f" AND date(substr({column}, 1, 10), '+0 days') = substr({column}, 1, 10)"
+            f" AND {seconds} >= '0001', 0)"
+        )
+        return valid, normal
+
     def by_kind(self, column: str, instant: str, text: str, number: str) -> str:
         return (
             f"CASE WHEN {self.is_instant(column)} THEN {instant}"
@@ -214,6 +251,9 @@ class _Writer:
                 f"CASE WHEN {self.is_numeric_text(column)} THEN CAST({column} AS NUMERIC) {op} "
                 f"{self.param(_number_param(view.number))} END"
             )
+        elif view.instant_text is not None:  # a date-time literal: ISO text is an instant
+            valid, normal = self.record_instant(column)
+            text = f"CASE WHEN {valid} THEN {normal} {op} {self.param(view.instant_text)} END"
         else:
             text = "NULL"
         number = f"{column} {op} {self.param(_number_param(view.number))}" if view.number is not None else "NULL"
@@ -230,13 +270,27 @@ class _Writer:
         instant = self._in_set(column, itexts, any(v.instant is None for v in views))
         texts = _unique(v.text for v in views)
         text_numbers = _unique(_number_param(v.number) for v in views if v.text is None and v.number is not None)
+        text_instants = _unique(
+            v.instant_text for v in views if v.text is None and v.number is None and v.instant_text is not None
+        )
         branches = []
+        unknown = []
         if texts:
             branches.append(f"WHEN {column} COLLATE NOCASE IN {self.params_list(texts)} THEN 1")
         if text_numbers:
-            branches.append(f"WHEN NOT ({self.is_numeric_text(column)}) THEN NULL")
-            branches.append(f"WHEN CAST({column} AS NUMERIC) IN {self.params_list(text_numbers)} THEN 1")
-        otherwise = "NULL" if any(v.text is None and v.number is None for v in views) else "0"
+            numeric = self.is_numeric_text(column)
+            listed = self.params_list(text_numbers)
+            branches.append(f"WHEN ({numeric}) AND CAST({column} AS NUMERIC) IN {listed} THEN 1")
+            unknown.append(f"NOT ({numeric})")
+        if text_instants:
+            valid, normal = self.record_instant(column)
+            branches.append(f"WHEN {valid} AND {normal} IN {self.params_list(text_instants)} THEN 1")
+            unknown.append(f"NOT {valid}")
+        if unknown:
+            branches.append(f"WHEN {' OR '.join(unknown)} THEN NULL")
+        otherwise = (
+            "NULL" if any(v.text is None and v.number is None and v.instant_text is None for v in views) else "0"
+        )
         text = f"CASE {' '.join(branches)} ELSE {otherwise} END" if branches else otherwise
         numbers = _unique(_number_param(v.number) for v in views if v.number is not None)
         number = self._in_set(column, numbers, any(v.number is None for v in views))
@@ -322,7 +376,7 @@ def _sqlite_pattern(tokens: list[str | None]) -> str:
     return "".join(out)
 
 
-def to_sql(expr: Expression) -> tuple[str, list[Any]]:
+def to_sql(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> tuple[str, list[Any]]:
     """A SQLite `WHERE` clause for `expr` and its `?` parameters, with the evaluator's semantics.
 
     Columns are the full field paths as quoted identifiers; date-time parameters are
@@ -332,7 +386,7 @@ def to_sql(expr: Expression) -> tuple[str, list[Any]]:
     >>> to_sql("Name like 'srv\\\\_%'")
     ('(CASE WHEN typeof("Name") = \\'text\\' THEN "Name" LIKE ? ESCAPE \\'\\\\\\' END)', ['srv\\\\_%'])
     """
-    node = _node(expr)
+    node = condition_tree(expr, schema=schema, endpoint=endpoint)
     writer = _Writer()
     sql, _, nesting = writer.node(node)
     if nesting > _MAX_NESTING:

@@ -31,8 +31,9 @@ from typing import Any
 from ..dialects import Dialect, DialectLike, get_dialect
 from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..schema import Schema, load_schema
+from ._catalog import list_rules, registered
 from ._context import Context
-from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, list_rules, register, registered
+from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, register
 
 __all__ = [
     "DEFAULT_URL_BUDGET",

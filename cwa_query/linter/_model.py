@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 if TYPE_CHECKING:
     from ._context import Context
 
-__all__ = ["Diagnostic", "Example", "Finding", "Rule", "RuleInfo", "Severity", "list_rules", "register", "registered"]
+__all__ = ["Diagnostic", "Example", "Finding", "Rule", "RuleInfo", "Severity", "register", "registered_rules"]
 
 Severity = Literal["error", "warning"]
 
@@ -127,29 +127,7 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-def registered() -> tuple[Rule, ...]:
-    """The registered rules, by code."""
-    from . import rules  # noqa: F401  (importing the package registers every rule)
-
+def registered_rules() -> tuple[Rule, ...]:
+    """The rules registered so far, by code (importing `cwa_query.linter.rules` registers all;
+    [`cwa_query.linter.registered`][cwa_query.linter.registered] does)."""
     return tuple(_RULES)
-
-
-def list_rules() -> list[RuleInfo]:
-    """Every rule with its code, name, severity, summary, documentation and example.
-
-    >>> [(info.code, info.name) for info in list_rules()][:2]
-    [('CWQ101', 'syntax-error'), ('CWQ102', 'unknown-field')]
-    """
-    import inspect
-
-    return [
-        RuleInfo(
-            rule.code,
-            rule.name,
-            rule.severity,
-            rule.summary,
-            inspect.cleandoc(type(rule).__doc__ or ""),
-            rule.example,
-        )
-        for rule in registered()
-    ]

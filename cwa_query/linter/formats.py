@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ._catalog import list_rules
 from ._model import Diagnostic
 
 __all__ = ["FORMATS", "Linted", "Origin", "format_github", "format_json", "format_sarif", "format_text"]
@@ -155,7 +156,6 @@ def format_sarif(linted: Linted, origins: Origins = None) -> str:
     `ruleId`, `level`, `message` and a region, and its fix as a replacement of the whole
     condition."""
     from .. import __version__
-    from ._model import list_rules
 
     infos = list_rules()
     index_of = {info.code: i for i, info in enumerate(infos)}
