@@ -1,1 +1,1 @@
-"""Tests of cwa_query.linter and the lint command."""
+"""Tests of cwa_query.linter: lint(), the rules, the output formats."""
