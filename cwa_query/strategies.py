@@ -20,6 +20,11 @@ arguments raise `hypothesis.errors.InvalidArgument` at once, not at the first dr
   spacing, keyword case, `eq`, quote style and redundant parentheses;
 * [`invalid_condition_strings`][cwa_query.strategies.invalid_condition_strings]: near misses
   that must raise `ConditionSyntaxError`;
+* [`manage_conditions`][cwa_query.strategies.manage_conditions],
+  [`manage_condition_strings`][cwa_query.strategies.manage_condition_strings] and
+  [`invalid_manage_condition_strings`][cwa_query.strategies.invalid_manage_condition_strings]:
+  the same for ConnectWise Manage (`conditions(dialect="manage")` and
+  `condition_strings(dialect="manage")` use the first two);
 * [`field_paths`][cwa_query.strategies.field_paths], [`values`][cwa_query.strategies.values]
   and [`records`][cwa_query.strategies.records]: field names, field values by type, and
   records shaped like an endpoint's.
@@ -74,6 +79,7 @@ except ModuleNotFoundError as _missing:
         name="hypothesis",
     ) from None
 
+from ._manage_strategies import invalid_manage_condition_strings, manage_condition_strings, manage_conditions
 from .dialects import Feature, dialect_names, get_dialect, op_feature
 from .errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
 from .language import ast
@@ -85,11 +91,21 @@ __all__ = [
     "conditions",
     "field_paths",
     "invalid_condition_strings",
+    "invalid_manage_condition_strings",
+    "manage_condition_strings",
+    "manage_conditions",
     "records",
     "values",
 ]
 
 _T = TypeVar("_T")
+
+# Dialects with a grammar of their own draw their trees and text in their own module.
+_OWN_GRAMMAR_STRATEGIES: dict[
+    str, tuple[Callable[..., st.SearchStrategy[ast.Node]], Callable[..., st.SearchStrategy[str]]]
+] = {
+    "manage": (manage_conditions, manage_condition_strings),
+}
 _KEYWORDS = frozenset({"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"})
 _VALUE_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "any")
 _UTC = _dt.UTC
@@ -406,6 +422,9 @@ def conditions(
     dialect = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
     fields = _schema_fields(dialect, endpoint, schema)
+    own = _OWN_GRAMMAR_STRATEGIES.get(dialect)
+    if own is not None:
+        return own[0](paths=_Quiet(f.path for f in fields) if fields is not None else None, max_leaves=max_leaves)
     leaves = _predicates(_Quiet(fields) if fields is not None else None, dialect)
 
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
@@ -538,6 +557,10 @@ def condition_strings(
     True
     """
     dialect = _check_dialect(dialect)
+    own = _OWN_GRAMMAR_STRATEGIES.get(dialect)
+    if own is not None:
+        fields = _schema_fields(dialect, endpoint, schema)
+        return own[1](paths=_Quiet(f.path for f in fields) if fields is not None else None, max_leaves=max_leaves)
     trees = conditions(dialect=dialect, endpoint=endpoint, schema=schema, max_leaves=max_leaves)
     return _condition_texts(trees, dialect)
 

@@ -42,6 +42,7 @@ from ..language._lalr import Tables
 from ..language.literals import check_text, integer_text, parse_datetime, parse_number
 from ._base import Dialect, Feature, Note
 from ._fields import NO_FIELDS, FieldTypes
+from .automate import Automate
 from .condition import CANONICAL, CONDITION
 
 __all__ = [
@@ -378,6 +379,7 @@ GRAMMAR = Grammar("manage", _BUILDERS, finish=CONDITION.finish, syntax_error=_sy
 
 
 _PRECEDENCE = {ast.Or: 1, ast.And: 2}
+_SHARED_TEXT = Automate()  # how the shared tree reads a number or date matched as text
 
 
 class Manage(Dialect):
@@ -567,20 +569,33 @@ class Manage(Dialect):
             kind = ast.Op.NOT_LIKE if op is ast.Op.NOT_CONTAINS else ast.Op.LIKE
             return ast.Compare(node.field, kind, ast.String(self._text_pattern(node, op)), node.span)
         if op is ast.Op.CONTAINS:
-            text = node.value.value if isinstance(node.value, ast.String) else self.literal(node.value)
-            problem = _text_problem(text)
-            if problem is not None:
-                raise self.untranslatable(node, problem)
-        if op in (ast.Op.LIKE, ast.Op.NOT_LIKE):
-            pattern = node.value.value if isinstance(node.value, ast.String) else self.literal(node.value)
-            problem = _like_problem(pattern)
+            self._match_text(node)
+        if op in (ast.Op.LIKE, ast.Op.NOT_LIKE) and isinstance(node.value, ast.String):
+            problem = _like_problem(node.value.value)
             if problem is not None:
                 raise self.untranslatable(node, problem)
         return node if op is node.op else ast.Compare(node.field, op, node.value, node.span)
 
+    def _match_text(self, node: ast.Compare) -> str:
+        """The text a text operator matches (a non-string literal: its text in the shared
+        reading, as the automate dialect writes it), when Manage can match it the same way."""
+        value = node.value
+        if isinstance(value, ast.String):
+            text = value.value
+        elif isinstance(value, ast.DateTime) and not isinstance(value.value, _dt.datetime):
+            raise self.untranslatable(
+                node, "a date matched as text has no Manage spelling (Manage writes date-times, not dates)"
+            )
+        else:
+            text = _SHARED_TEXT.literal(value)
+        problem = _text_problem(text)
+        if problem is not None:
+            raise self.untranslatable(node, problem)
+        return text
+
     def _text_pattern(self, node: ast.Compare, op: ast.Op) -> str:
         """The shared-form pattern of `startswith`/`endswith`/`contains` text (no specials in it)."""
-        text = node.value.value if isinstance(node.value, ast.String) else self.literal(node.value)
+        text = self._match_text(node)
         problem = _text_problem(text)
         if problem is not None:
             raise self.untranslatable(node, problem)
