@@ -30,11 +30,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from ..errors import ConditionSyntaxError, UnrepresentableConditionError
+from ..errors import ConditionSyntaxError, TranslationWarning, UnrepresentableConditionError
 from ..language import ast
 from ..language._diagnose import ParseFailure, Token
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
@@ -450,7 +451,9 @@ class Manage(Dialect):
             end = start + 3
         if isinstance(node, (ast.Not, ast.Compare)):
             try:
-                hint = f"write `{self.render(node)}`"
+                with warnings.catch_warnings():  # a hint, not a translation: no list warning here
+                    warnings.simplefilter("ignore", TranslationWarning)
+                    hint = f"write `{self.render(node)}`"
             except UnrepresentableConditionError:
                 hint = "negate inside the comparisons instead: `!=`, `not like`, `not in`, `>=` for `not (... < ...)`"
         return ConditionSyntaxError(
@@ -510,33 +513,35 @@ class Manage(Dialect):
         """The shared tree in constructs Manage has, with the same meaning, or
         [`UntranslatableError`][cwa_query.UntranslatableError] at the construct.
 
-        * a prefix `not` is pushed inward (De Morgan; `not (a < 1)` is `a >= 1`);
+        * a prefix `not` is pushed inward (De Morgan; `not (a < 1)` is `a >= 1`, exact when
+          the path meets no list: `fields` is asked, and a warning issued when it cannot say);
         * `startswith "x"` is `like "x%"`, `endswith "x"` is `like "%x"`, `not contains "x"`
-          is `not like "%x%"`, when `x` holds none of `%`, `_`, `*`, `[` (no escape is known);
+          is `not like "%x%"` (exact when the field is not a list), when `x` holds none of
+          `%`, `_`, `*`, `[` (no escape is known);
         * `a in (1, null)` is `a in (1) or a = null` (no source shows `null` in a list);
         * a `like` pattern that needs a literal wildcard, a `contains` text holding one, and
           a field part that is a Manage keyword are refused.
         """
-        return self._positive(tree)
+        return self._positive(tree, fields)
 
-    def _positive(self, node: ast.Node) -> ast.Node:
+    def _positive(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
         if isinstance(node, ast.Compare):
-            return self._compare(node, negate=False)
+            return self._compare(node, fields, negate=False)
         if isinstance(node, ast.InList):
             return self._in_list(node, negate=False)
         if isinstance(node, ast.Not):
-            return self._negative(node.operand)
-        items = [self._positive(item) for item in node.items]
+            return self._negative(node.operand, fields)
+        items = [self._positive(item, fields) for item in node.items]
         return ast.all_of(items) if isinstance(node, ast.And) else ast.any_of(items)
 
-    def _negative(self, node: ast.Node) -> ast.Node:
+    def _negative(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
         if isinstance(node, ast.Compare):
-            return self._compare(node, negate=True)
+            return self._compare(node, fields, negate=True)
         if isinstance(node, ast.InList):
             return self._in_list(node, negate=True)
         if isinstance(node, ast.Not):
-            return self._positive(node.operand)
-        items = [self._negative(item) for item in node.items]
+            return self._positive(node.operand, fields)
+        items = [self._negative(item, fields) for item in node.items]
         return ast.any_of(items) if isinstance(node, ast.And) else ast.all_of(items)
 
     def _check_field(self, node: ast.Compare | ast.InList) -> None:
@@ -556,7 +561,7 @@ class Manage(Dialect):
         rest = ast.InList(node.field, values, negated, node.span)
         return ast.all_of([rest, null]) if negated else ast.any_of([rest, null])
 
-    def _compare(self, node: ast.Compare, *, negate: bool) -> ast.Compare:
+    def _compare(self, node: ast.Compare, fields: FieldTypes, *, negate: bool) -> ast.Compare:
         self._check_field(node)
         op = node.op
         if negate:
@@ -564,7 +569,22 @@ class Manage(Dialect):
             if negated is None:  # startswith / endswith: `not like`
                 pattern = self._text_pattern(node, op)
                 return ast.Compare(node.field, ast.Op.NOT_LIKE, ast.String(pattern), node.span)
+            if op.is_ordering and not isinstance(node.value, ast.Null):
+                through = fields.through_list(node.field)
+                self.require(
+                    node,
+                    None if through is None else not through,
+                    f"{node.field.name} holds one value, not a list (over a list `{op.value}` holds when some "
+                    "element does, so its negation is not the opposite operator)",
+                )
             op = negated
+        if op is ast.Op.NOT_CONTAINS:
+            holds = fields.holds_list(node.field)
+            self.require(
+                node,
+                None if holds is None else not holds,
+                f"{node.field.name} is not a list (on a list `contains` tests membership, `like` each element)",
+            )
         if op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.NOT_CONTAINS):
             kind = ast.Op.NOT_LIKE if op is ast.Op.NOT_CONTAINS else ast.Op.LIKE
             return ast.Compare(node.field, kind, ast.String(self._text_pattern(node, op)), node.span)

@@ -41,9 +41,18 @@ def test_syntax_errors_carry_manage_hints() -> None:
 
 
 def test_prefix_not_and_not_contains_are_reported_with_the_manage_spelling_as_fix() -> None:
-    found = lint('not (a < 1) and b not contains "x"', dialect="manage")
-    assert [(d.code, d.column) for d in found] == [("CWQ201", 1), ("CWQ201", 17)]
-    assert {d.fix for d in found} == {'a >= 1 and b not like "%x%"'}
+    text = 'not (a < 1) and b not contains "x" and not (c = 1 and d = 2)'
+    found = lint(text, dialect="manage")
+    assert [(d.code, d.column) for d in found] == [("CWQ201", 1), ("CWQ201", 19), ("CWQ201", 40)]
+    # without a schema, a < 1 and b may be lists: pushing the not in is not sure to keep the meaning
+    assert [d.fix for d in found] == [None, None, 'not (a < 1) and b not contains "x" and (c != 1 or d != 2)']
+    scalars = {"endpoints": {"T": {"fields": {"a": "integer", "b": "string", "c": "integer", "d": "integer"}}}}
+    fixes = [d.fix for d in lint(text, dialect="manage", schema=scalars)]
+    assert fixes == [
+        'a >= 1 and b not contains "x" and not (c = 1 and d = 2)',
+        'not (a < 1) and b not like "%x%" and not (c = 1 and d = 2)',
+        'not (a < 1) and b not contains "x" and (c != 1 or d != 2)',
+    ]
 
 
 def test_unknown_meanings_are_warnings() -> None:

@@ -9,10 +9,14 @@ import sqlite3
 
 import pytest
 
-from cwa_query import UntranslatableError, ast, evaluate, parse, render, to_sql
+from cwa_query import UntranslatableError, ast, evaluate, load_schema, parse, render, to_sql, translate
 from cwa_query.dialects import get_dialect
+from cwa_query.errors import TranslationWarning
 
 MANAGE = get_dialect("manage")
+SCALARS = load_schema(
+    {"endpoints": {"T": {"fields": {"a": "integer", "Name": "string", "Client.Id": "id", "D": "datetime"}}}}
+)
 X = ast.Field("x")
 
 RECORDS = [
@@ -79,10 +83,21 @@ def test_null_through_a_list_is_any_element() -> None:
 )
 def test_trees_of_the_condition_language_in_manage(text: str, manage: str) -> None:
     tree = parse(text)
-    assert render(tree, "manage") == manage
+    assert render(translate(tree, None, "manage", schema=SCALARS), "manage") == manage
     assert evaluate(tree, {"Name": "SRV_01", "a": 2}) == evaluate(
         parse(manage, dialect="manage"), {"Name": "SRV_01", "a": 2}
     )
+
+
+def test_a_rewrite_exact_only_for_single_values_warns_or_refuses() -> None:
+    lists = load_schema({"endpoints": {"T": {"fields": {"Ports": "integer[]", "Tags": "string[]"}}}})
+    with pytest.warns(TranslationWarning, match="holds one value"):
+        assert render(translate("not (Ports < 10)", None, "manage"), "manage") == "Ports >= 10"
+    with pytest.raises(UntranslatableError, match="holds one value"):
+        translate("not (Ports < 10)", None, "manage", schema=lists)
+    with pytest.raises(UntranslatableError, match="is not a list"):
+        translate("Tags not contains 'x'", None, "manage", schema=lists)
+    assert render(translate("not (a < 1)", None, "manage", schema=SCALARS), "manage") == "a >= 1"
 
 
 def test_null_in_a_list_is_written_apart() -> None:
@@ -110,7 +125,7 @@ def test_what_manage_cannot_say_is_refused_at_the_construct(text: str, says: str
     from cwa_query import UnrepresentableConditionError
 
     with pytest.raises(UnrepresentableConditionError) as caught:
-        render(parse(text), "manage")
+        render(translate(text, None, "manage", schema=SCALARS), "manage")
     assert says in str(caught.value)
 
 

@@ -63,14 +63,18 @@ class UnsupportedInDialectRule(Rule):
 
 
 def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Finding]:
-    """What the dialect's grammar reads but the dialect lacks; the fix is the tree as it writes it."""
-    fix = ctx.render(tree)
+    """What the dialect's grammar reads but the dialect lacks (its own words for it), with the
+    construct as the dialect writes it when that surely keeps the meaning."""
     for feature, node in dialect.unsupported(tree, ctx.text):
-        span = node.span
-        assert span is not None
         error = dialect.unsupported_error(feature, node, ctx.text)
         message = error.description if isinstance(error, ConditionSyntaxError) else str(error)
-        yield Finding(span.start, span.end, message, fix)
+        assert isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not))
+        start, end = _where(ctx, node)
+        replacement = _translated(ctx, dialect, node)
+        if replacement is None:
+            yield Finding(start, end, f"{message}, and this has no {dialect.name} equivalent sure to keep its meaning")
+        else:
+            yield Finding(start, end, f"{message}; write `{replacement}`", ctx.replace(node, replacement))
 
 
 def _where(ctx: Context, node: ast.Node) -> tuple[int, int]:
@@ -112,6 +116,8 @@ def _translated(ctx: Context, dialect: Dialect, node: ast.Node) -> str | None:
             lifted = dialect.lift(node, ctx.field_types())
             if any(True for _ in dialect.unsupported(lifted)):
                 return None
-            return dialect.generate(lifted)
+            text = dialect.generate(lifted)
         except (CwaQueryError, TranslationWarning):
             return None
+    # an and/or in place of one construct keeps its own precedence: `x = 1 and (a != 1 or b != 2)`
+    return f"({text})" if isinstance(lifted, (ast.And, ast.Or)) and node is not ctx.tree else text

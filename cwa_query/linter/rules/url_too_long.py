@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import urllib.parse
+import warnings
 from collections.abc import Iterator
 
-from ...errors import CwaQueryError
+from ...errors import CwaQueryError, TranslationWarning
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -32,7 +33,9 @@ class UrlTooLongRule(Rule):
         from ...language._render import encode
 
         try:
-            size = len(encode(ctx.tree, ctx.dialect))
+            with warnings.catch_warnings():  # only the length is wanted here, not the translation's caveats
+                warnings.simplefilter("ignore", TranslationWarning)
+                size = len(encode(ctx.tree, ctx.dialect))
         except CwaQueryError:
             size = len(urllib.parse.quote(ctx.text, safe=""))
         if size > ctx.url_budget:
