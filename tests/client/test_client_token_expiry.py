@@ -9,8 +9,11 @@ issued or when login itself fails.
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from typing import Any
 
+import httpx
 import pytest
 
 from cwa_query import AsyncClient, AuthenticationError, Client
@@ -92,15 +95,44 @@ def test_a_server_refusing_every_fresh_token_fails_fast(profile: str, mode: str)
     assert info.value.status == 401 and info.value.path == "/cwa/api/v1/Computers"
 
 
+class LoginAfterAllStarted(httpx.HTTPTransport):
+    """Holds the login back until every call of the batch has started (then a little longer)."""
+
+    def __init__(self, calls: int) -> None:
+        super().__init__()
+        self.calls = calls
+        self.started = 0
+        self.lock = threading.Lock()
+        self.all_started = threading.Event()
+
+    def start(self) -> None:
+        with self.lock:
+            self.started += 1
+            if self.started == self.calls:
+                self.all_started.set()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("apitoken"):
+            self.all_started.wait(timeout=30)
+            time.sleep(0.05)  # each call has gone from start() to waiting for the login
+        return super().handle_request(request)
+
+
 @pytest.mark.parametrize("mode", ["sync", "async"])
 def test_ten_requests_waiting_for_a_login_that_fails_share_its_failure(mode: str) -> None:
-    # the login takes 100 ms (latency), so all ten requests are waiting for it when it fails:
-    # they raise its error instead of each logging in again
-    with Sandbox("automate", records=RECORDS, latency_ms=100) as sandbox:
+    # all ten requests are waiting for the login when it fails: they raise its error instead
+    # of each logging in again (async: the ten tasks all start before the loop reads a socket)
+    with Sandbox("automate", records=RECORDS, latency_ms=20) as sandbox:
         options = settings(sandbox, password="wrong-password")
         if mode == "sync":
-            with Client(sandbox.url, **options) as client:
-                results = client.batch(client.computer, range(1, 11), return_exceptions=True)
+            gate = LoginAfterAllStarted(10)
+
+            def call(number: int) -> Any:
+                gate.start()
+                return client.computer(number)
+
+            with Client(sandbox.url, transport=gate, **options) as client:
+                results = client.batch(call, range(1, 11), return_exceptions=True)
         else:
 
             async def run() -> list[Any]:
