@@ -52,6 +52,7 @@ from ._words import (
     COMPANIES,
     CONTACT_SPAN,
     COUNTRIES,
+    DAY,
     MEMORY_SIZES,
     NON_ASCII_EVERY,
     ONLINE_SHARE,
@@ -68,7 +69,7 @@ from ._words import (
     stamp,
 )
 
-__all__ = ["AutomateDataset", "automate_dataset", "automate_schema", "template_match"]
+__all__ = ["CURATORS", "AutomateDataset", "automate_dataset", "automate_schema", "template_match"]
 
 Record = dict[str, Any]
 Rand = Callable[[], float]
@@ -270,6 +271,16 @@ class AutomateDataset:
         self._building: set[str] = set()
         self._factories: dict[str, Callable[[Rand, int], Record]] = {}
         self._children: dict[tuple[str, tuple[str, ...]], list[Record]] = {}
+        clients = max(MIN_CLIENTS, records // COMPUTERS_PER_CLIENT)
+        self._counts = {
+            "Computers": records,
+            "Clients": clients,
+            "Locations": clients * LOCATIONS_PER_CLIENT,
+            "Alerts": max(1, records // 2),
+            "Scripts": len(SCRIPT_NAMES),
+            "ScriptFolders": len(SCRIPT_FOLDERS),
+            "VirusScannerDefs": len(ANTIVIRUS),
+        }
         endpoints = self.schema.endpoint_names
         self.lists: tuple[str, ...] = tuple(name for name in endpoints if "{" not in name)
         self.sub_collections: tuple[str, ...] = tuple(name for name in endpoints if "{" in name)
@@ -312,17 +323,7 @@ class AutomateDataset:
 
     def count(self, endpoint: str) -> int:
         """How many records list endpoint `endpoint` has."""
-        clients = max(MIN_CLIENTS, self.records // COMPUTERS_PER_CLIENT)
-        fixed = {
-            "Computers": self.records,
-            "Clients": clients,
-            "Locations": clients * LOCATIONS_PER_CLIENT,
-            "Alerts": max(1, self.records // 2),
-            "Scripts": len(SCRIPT_NAMES),
-            "ScriptFolders": len(SCRIPT_FOLDERS),
-            "VirusScannerDefs": len(ANTIVIRUS),
-        }
-        return fixed.get(endpoint, DEFAULT_COUNT)
+        return self._counts.get(endpoint, DEFAULT_COUNT)
 
     def collection(self, endpoint: str) -> list[Record]:
         """The records of list endpoint `endpoint` (a name of `lists`), in id order."""
@@ -394,11 +395,11 @@ class AutomateDataset:
     # ------------------------------------------------------------ generation
 
     def _generate(self, endpoint: str, rng: random.Random, count: int, *, offset: int) -> list[Record]:
+        curate, curated = CURATORS.get(endpoint, (None, frozenset[str]()))
         make = self._factories.get(endpoint)
         if make is None:
-            make = self._record_factory(endpoint, self.schema.fields(endpoint), rng)
+            make = self._record_factory(endpoint, self.schema.fields(endpoint), rng, curated)
             self._factories[endpoint] = make
-        curate = _CURATORS.get(endpoint)
         rand = rng.random
         collecting = gc.isenabled()
         gc.disable()  # thousands of fresh acyclic containers
@@ -407,7 +408,7 @@ class AutomateDataset:
             for index in range(count):
                 record = make(rand, offset + index + 1)
                 if curate is not None:
-                    curate(self, rng, index, record)
+                    record.update(curate(self, rng, index))
                 out.append(record)
         finally:
             if collecting:
@@ -415,22 +416,34 @@ class AutomateDataset:
         return out
 
     def _record_factory(
-        self, endpoint: str, fields: Mapping[str, FieldInfo], rng: random.Random
+        self,
+        endpoint: str,
+        fields: Mapping[str, FieldInfo],
+        rng: random.Random,
+        curated: frozenset[str] = frozenset(),
     ) -> Callable[[Rand, int], Record]:
+        """A maker of records in the document's property order; `curated` fields are left
+        `None` for the endpoint's curator to fill."""
         word = _singular(endpoint.rsplit("/", 1)[-1].strip("{}")) or "Item"
         word = word[:1].upper() + word[1:]
         id_field = _id_field_of(fields)
+        order: list[str] = []
         makers: list[tuple[str, Factory]] = []
         for node in _tree(fields):
-            if node.name == id_field:
+            if node.name == id_field or node.name in curated:
+                order.append(node.name)
                 continue
             maker = self._node_factory(node, 1, rng, word)
             if maker is not None:
+                order.append(node.name)
                 makers.append((node.name, maker))
+        template = dict.fromkeys(order)
         id_info = fields.get(id_field) if id_field else None
 
         def make(rand: Rand, number: int) -> Record:
-            record: Record = {id_field: _typed_id(id_info, number)} if id_field is not None and id_info else {}
+            record = dict(template)
+            if id_field is not None and id_info is not None:
+                record[id_field] = _typed_id(id_info, number)
             record.update({name: maker(rand) for name, maker in makers})
             return record
 
@@ -499,54 +512,50 @@ class AutomateDataset:
 # --------------------------------------------------------------------------- curated endpoints
 
 
-def _set(record: Record, key: str, value: Any) -> None:
-    """Set `key` only when the document has it (curation never adds a field)."""
-    if key in record:
-        record[key] = value
-
-
 def _client_name(index: int) -> str:
     base = COMPANIES[index % len(COMPANIES)]
     return base if index < len(COMPANIES) else f"{base} {index // len(COMPANIES) + 1}"
-
-
-def _curate_clients(data: AutomateDataset, rng: random.Random, index: int, record: Record) -> None:
-    name = _client_name(index)
-    city = rng.randrange(len(CITIES))
-    clients = data.count("Clients")
-    for key, value in (
-        ("Name", name),
-        ("Company", name),
-        ("City", CITIES[city]),
-        ("Country", COUNTRIES[city]),
-        ("ExternalId", str(1000 + index + 1)),
-        ("Comment", COMMENTS[rng.randrange(len(COMMENTS))]),
-    ):
-        _set(record, key, value)
-    locations = [index + 1 + k * clients for k in range(LOCATIONS_PER_CLIENT)]
-    _set(record, "Locations", [{"Id": number, "Name": _site_name(number, clients)} for number in locations])
 
 
 def _site_name(location_id: int, clients: int) -> str:
     return SITES[((location_id - 1) // clients) % len(SITES)]
 
 
-def _curate_locations(data: AutomateDataset, rng: random.Random, index: int, record: Record) -> None:
+Curator = Callable[[AutomateDataset, random.Random, int], Record]
+
+
+def _curate_clients(data: AutomateDataset, rng: random.Random, index: int) -> Record:
+    name = _client_name(index)
+    city = rng.randrange(len(CITIES))
+    clients = data.count("Clients")
+    locations = [index + 1 + k * clients for k in range(LOCATIONS_PER_CLIENT)]
+    return {
+        "Name": name,
+        "Company": name,
+        "City": CITIES[city],
+        "Country": COUNTRIES[city],
+        "ExternalId": str(1000 + index + 1),
+        "Comment": COMMENTS[rng.randrange(len(COMMENTS))],
+        "Locations": [{"Id": number, "Name": _site_name(number, clients)} for number in locations],
+    }
+
+
+def _curate_locations(data: AutomateDataset, rng: random.Random, index: int) -> Record:
     clients = data.count("Clients")
     client = index % clients
-    _set(record, "LocationId", index + 1)
-    _set(record, "Name", _site_name(index + 1, clients))
-    _set(record, "Client", {"Id": str(client + 1), "Name": _client_name(client)})
-    _set(record, "City", CITIES[(client + index) % len(CITIES)])
+    return {
+        "LocationId": index + 1,
+        "Name": _site_name(index + 1, clients),
+        "Client": {"Id": str(client + 1), "Name": _client_name(client)},
+        "City": CITIES[(client + index) % len(CITIES)],
+    }
 
 
-def _curate_computers(data: AutomateDataset, rng: random.Random, index: int, record: Record) -> None:
+def _curate_computers(data: AutomateDataset, rng: random.Random, index: int) -> Record:
     rand = rng.random
     clients = data.count("Clients")
     location = int(rand() * data.count("Locations"))
     client = location % clients
-    client_name = _client_name(client)
-    site = _site_name(location + 1, clients)
     prefix = abbreviation(COMPANIES[client % len(COMPANIES)])
     computer_id = index + 1
     os_name, os_version, kind = OS[int(rand() * len(OS))]
@@ -561,98 +570,151 @@ def _curate_computers(data: AutomateDataset, rng: random.Random, index: int, rec
         {"LoggedInUserName": USERS[int(rand() * len(USERS))], "ConsoleId": console}
         for console in range(int(rand() * 3) if status == "Online" else 0)
     ]
-    ports = sorted({PORTS[int(rand() * len(PORTS))] for _ in range(int(rand() * 5))})
     antivirus = int(rand() * len(ANTIVIRUS))
-    for key, value in (
-        ("ComputerName", name),
-        ("FriendlyName", name.lower()),
-        ("Client", {"Id": str(client + 1), "Name": client_name}),
-        ("Location", {"Id": location + 1, "Name": site}),
-        ("OperatingSystemName", os_name),
-        ("OperatingSystemVersion", os_version),
-        ("DomainName", f"{prefix.lower()}.local"),
-        ("Type", kind),
-        ("Status", status),
-        ("RemoteAgentLastContact", stamp(contact)),
-        ("LastHeartbeat", stamp(contact + int(rand() * 600))),
-        ("DateAdded", stamp(86400 * (60 + int(rand() * 900)))),
-        ("RemoteAgentVersion", f"2023.{1 + int(rand() * 12)}.{int(rand() * 100)}"),
-        ("TotalMemory", memory),
-        ("FreeMemory", int(memory * rand())),
-        ("CpuUsage", int(rand() * 101)),
-        ("LocalIPAddress", f"10.{(client + 1) % 256}.{(location + 1) % 256}.{computer_id % 250 + 2}"),
-        ("MACAddress", mac(rng.getrandbits(48))),
-        ("SerialNumber", f"SN{int(rand() * 10**8):08d}"),
-        ("OpenPortsTCP", ports),
-        ("OpenPortsUDP", [53, 123] if kind == "Server" else []),
-        ("LoggedInUsers", users),
-        ("LastUserName", USERS[int(rand() * len(USERS))]),
-        ("UserAccounts", sorted({USERS[int(rand() * len(USERS))] for _ in range(1 + int(rand() * 3))})),
-        ("IsVirtualMachine", rand() < 1 / 3),
-        ("IsRebootNeeded", rand() < 0.2),
-        ("IsMaintenanceModeEnabled", rand() < 0.05),
-        ("VirusScanner", {"Id": str(antivirus + 1), "Name": ANTIVIRUS[antivirus]}),
-        ("SystemUptime", int(rand() * 40 * 86400)),
-        ("Comment", COMMENTS[int(rand() * len(COMMENTS))]),
-    ):
-        _set(record, key, value)
+    return {
+        "Location": {"Id": location + 1, "Name": _site_name(location + 1, clients)},
+        "Client": {"Id": str(client + 1), "Name": _client_name(client)},
+        "IsMaintenanceModeEnabled": rand() < 0.05,
+        "IsVirtualMachine": rand() < 1 / 3,
+        "ComputerName": name,
+        "OperatingSystemName": os_name,
+        "OperatingSystemVersion": os_version,
+        "DomainName": f"{prefix.lower()}.local",
+        "OpenPortsTCP": sorted({PORTS[int(rand() * len(PORTS))] for _ in range(int(rand() * 5))}),
+        "OpenPortsUDP": [53, 123] if kind == "Server" else [],
+        "Comment": COMMENTS[int(rand() * len(COMMENTS))],
+        "RemoteAgentVersion": f"2023.{1 + int(rand() * 12)}.{int(rand() * 100)}",
+        "RemoteAgentLastContact": stamp(contact),
+        "LastHeartbeat": stamp(contact + int(rand() * 600)),
+        "TotalMemory": memory,
+        "FreeMemory": int(memory * rand()),
+        "CpuUsage": int(rand() * 101),
+        "LocalIPAddress": f"10.{(client + 1) % 256}.{(location + 1) % 256}.{computer_id % 250 + 2}",
+        "SystemUptime": int(rand() * 40 * DAY),
+        "MACAddress": mac(rng.getrandbits(48)),
+        "DateAdded": stamp(DAY * (60 + int(rand() * 900))),
+        "LoggedInUsers": users,
+        "LastUserName": USERS[int(rand() * len(USERS))],
+        "Type": kind,
+        "Status": status,
+        "VirusScanner": {"Id": str(antivirus + 1), "Name": ANTIVIRUS[antivirus]},
+        "FriendlyName": name.lower(),
+        "IsRebootNeeded": rand() < 0.2,
+        "SerialNumber": f"SN{int(rand() * 10**8):08d}",
+        "UserAccounts": sorted({USERS[int(rand() * len(USERS))] for _ in range(1 + int(rand() * 3))}),
+    }
 
 
-def _curate_alerts(data: AutomateDataset, rng: random.Random, index: int, record: Record) -> None:
+def _curate_alerts(data: AutomateDataset, rng: random.Random, index: int) -> Record:
     rand = rng.random
     computers = data.collection("Computers")
     computer = computers[int(rand() * len(computers))]
     severity = (1, 2, 2, 3, 3, 3, 4, 4, 5)[int(rand() * 9)]
     message = ALERT_MESSAGES[int(rand() * len(ALERT_MESSAGES))]
-    for key, value in (
-        ("Client", {"Id": int(computer["Client"]["Id"]), "Name": computer["Client"]["Name"]}),
-        (
-            "Computer",
-            {"Id": int(computer["Id"]), "Name": computer["ComputerName"], "ComputerStatus": computer["Status"]},
-        ),
-        ("Location", dict(computer["Location"])),
-        ("Monitor", {"Id": 100 + int(rand() * 40), "Name": message.split(" ")[0] + " monitor"}),
-        ("AlertDate", stamp(int(rand() * 30 * 86400))),
-        ("Severity", {"Id": severity, "Name": SEVERITY_NAMES[severity]}),
-        ("Source", ALERT_SOURCES[int(rand() * len(ALERT_SOURCES))]),
-        ("Message", message),
-        ("FieldName", ""),
-    ):
-        _set(record, key, value)
+    return {
+        "Client": {"Id": int(computer["Client"]["Id"]), "Name": computer["Client"]["Name"]},
+        "Computer": {"Id": int(computer["Id"]), "Name": computer["ComputerName"], "ComputerStatus": computer["Status"]},
+        "Location": dict(computer["Location"]),
+        "Monitor": {"Id": 100 + int(rand() * 40), "Name": message.split(" ")[0] + " monitor"},
+        "AlertDate": stamp(int(rand() * 30 * DAY)),
+        "Severity": {"Id": severity, "Name": SEVERITY_NAMES[severity]},
+        "Source": ALERT_SOURCES[int(rand() * len(ALERT_SOURCES))],
+        "Message": message,
+        "FieldName": "",
+    }
 
 
-def _curate_scripts(data: AutomateDataset, rng: random.Random, index: int, record: Record) -> None:
+def _curate_scripts(data: AutomateDataset, rng: random.Random, index: int) -> Record:
     name = SCRIPT_NAMES[index % len(SCRIPT_NAMES)]
     folder = SCRIPT_FOLDERS[index % len(SCRIPT_FOLDERS)]
-    for key, value in (
-        ("Name", name),
-        ("Folder", {"Id": str(1 + index % len(SCRIPT_FOLDERS)), "Name": folder}),
-        ("FullFolderPath", f"Scripts\\{folder}"),
-        ("Comments", f"{name} ({folder})"),
-        ("IsComputerScript", True),
-        ("IsOffline", index % 7 == 0),
-        ("Version", 1 + rng.randrange(9)),
-        ("UpdateDate", stamp(86400 * rng.randrange(700))),
-        ("UpdatedBy", USERS[index % len(USERS)]),
-    ):
-        _set(record, key, value)
+    return {
+        "Name": name,
+        "Folder": {"Id": str(1 + index % len(SCRIPT_FOLDERS)), "Name": folder},
+        "FullFolderPath": f"Scripts\\{folder}",
+        "Comments": f"{name} ({folder})",
+        "IsComputerScript": True,
+        "IsOffline": index % 7 == 0,
+        "Version": 1 + rng.randrange(9),
+        "UpdateDate": stamp(DAY * rng.randrange(700)),
+        "UpdatedBy": USERS[index % len(USERS)],
+    }
 
 
-def _curate_named(names: tuple[str, ...]) -> Callable[[AutomateDataset, random.Random, int, Record], None]:
-    def curate(data: AutomateDataset, rng: random.Random, index: int, record: Record) -> None:
-        _set(record, "Name", names[index % len(names)])
+def _curate_named(names: tuple[str, ...]) -> Curator:
+    def curate(data: AutomateDataset, rng: random.Random, index: int) -> Record:
+        return {"Name": names[index % len(names)]}
 
     return curate
 
 
-_CURATORS: Final[dict[str, Callable[[AutomateDataset, random.Random, int, Record], None]]] = {
-    "Clients": _curate_clients,
-    "Locations": _curate_locations,
-    "Computers": _curate_computers,
-    "Alerts": _curate_alerts,
-    "Scripts": _curate_scripts,
-    "ScriptFolders": _curate_named(SCRIPT_FOLDERS),
-    "VirusScannerDefs": _curate_named(ANTIVIRUS),
+def _curated(curator: Curator, *keys: str) -> tuple[Curator, frozenset[str]]:
+    return curator, frozenset(keys)
+
+
+#: The curator of each curated endpoint and the fields it sets (every one a field of the
+#: document: a test holds them to the catalogue; the generic maker skips them).
+CURATORS: Final[dict[str, tuple[Curator, frozenset[str]]]] = {
+    "Clients": _curated(_curate_clients, "Name", "Company", "City", "Country", "ExternalId", "Comment", "Locations"),
+    "Locations": _curated(_curate_locations, "LocationId", "Name", "Client", "City"),
+    "Computers": _curated(
+        _curate_computers,
+        "Location",
+        "Client",
+        "IsMaintenanceModeEnabled",
+        "IsVirtualMachine",
+        "ComputerName",
+        "OperatingSystemName",
+        "OperatingSystemVersion",
+        "DomainName",
+        "OpenPortsTCP",
+        "OpenPortsUDP",
+        "Comment",
+        "RemoteAgentVersion",
+        "RemoteAgentLastContact",
+        "LastHeartbeat",
+        "TotalMemory",
+        "FreeMemory",
+        "CpuUsage",
+        "LocalIPAddress",
+        "SystemUptime",
+        "MACAddress",
+        "DateAdded",
+        "LoggedInUsers",
+        "LastUserName",
+        "Type",
+        "Status",
+        "VirusScanner",
+        "FriendlyName",
+        "IsRebootNeeded",
+        "SerialNumber",
+        "UserAccounts",
+    ),
+    "Alerts": _curated(
+        _curate_alerts,
+        "Client",
+        "Computer",
+        "Location",
+        "Monitor",
+        "AlertDate",
+        "Severity",
+        "Source",
+        "Message",
+        "FieldName",
+    ),
+    "Scripts": _curated(
+        _curate_scripts,
+        "Name",
+        "Folder",
+        "FullFolderPath",
+        "Comments",
+        "IsComputerScript",
+        "IsOffline",
+        "Version",
+        "UpdateDate",
+        "UpdatedBy",
+    ),
+    "ScriptFolders": _curated(_curate_named(SCRIPT_FOLDERS), "Name"),
+    "VirusScannerDefs": _curated(_curate_named(ANTIVIRUS), "Name"),
 }
 
 

@@ -21,7 +21,7 @@ def count_online(base_url: str, username: str, password: str, client_id: str) ->
 def test_report_survives_server_errors(cwa_sandbox):
     creds = cwa_sandbox.credentials
     online = count_online(cwa_sandbox.url, creds.username, creds.password, creds.client_id)
-    assert online == 28
+    assert online == 30
     stats = cwa_sandbox.stats()
     assert sum(stats["faults_injected"].values()) > 0  # faults happened, and were retried
 

@@ -10,8 +10,9 @@ import pytest
 
 from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import COLLECTIONS, dataset
-from cwa_query.sandbox._automate import AutomateDataset
+from cwa_query.sandbox._automate import CURATORS, AutomateDataset
 from cwa_query.sandbox._data import _seed_dataset, field_paths, json_default
+from cwa_query.schema import builtin_schema
 
 
 def generate(profile: str, records: int, seed: int) -> Any:
@@ -163,3 +164,11 @@ def test_field_paths_of_empty_lists_and_scalars() -> None:
 def test_bad_dataset_arguments(profile: str, records: int) -> None:
     with pytest.raises(ConfigurationError, match=r"profile|records"):
         dataset(profile, records, 0)  # type: ignore[arg-type]
+
+
+def test_curated_fields_are_fields_of_the_document() -> None:
+    schema = builtin_schema("automate")
+    for endpoint, (_, keys) in CURATORS.items():
+        assert keys <= set(schema.fields(endpoint)), (endpoint, sorted(keys - set(schema.fields(endpoint))))
+        record = dataset("automate", 30, 0).collection(endpoint)[0]
+        assert list(record) == [path for path in schema.fields(endpoint) if "." not in path]  # the document's order

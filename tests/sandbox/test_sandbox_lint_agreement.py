@@ -81,6 +81,7 @@ def lint_errors(endpoint: str, condition: str) -> list[str]:
     return [d.code for d in lint(condition, dialect="automate", endpoint=endpoint) if d.severity == "error"]
 
 
+@pytest.mark.filterwarnings("ignore::cwa_query.errors.TranslationWarning")  # rendering notes, not the subject
 @settings(suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_lint_clean_exactly_when_the_sandbox_accepts(client: httpx.Client, data: st.DataObject) -> None:
