@@ -306,10 +306,11 @@ def _diagnose(exc: ConditionSyntaxError) -> ConditionSyntaxError:
     text, pos = exc.text, exc.pos
     for match in _BARE_DATETIME_RE.finditer(text):
         if match.start() <= pos <= match.end() and not _inside_string(text, match.start()):
+            bare = match.group() if len(match.group()) > 10 else match.group() + "T00:00:00Z"
             return _reworded(
                 exc,
                 f"unbracketed date-time {match.group()}",
-                f"Manage writes date-times in square brackets: `[{match.group()}]`",
+                f"Manage writes date-times in square brackets: `[{bare}]`",
                 match.start(),
                 match.end(),
                 ("a date-time in square brackets",),
@@ -428,7 +429,8 @@ class Manage(Dialect):
         unquoted `like` pattern quoted."""
         pos, end = error.pos, error.end_pos
         if error.description.startswith("unbracketed date-time"):
-            yield text[:pos] + "[" + text[pos:end].replace(" ", "T") + "]" + text[end:]
+            bare = text[pos:end].replace(" ", "T")
+            yield text[:pos] + "[" + (bare if len(bare) > 10 else bare + "T00:00:00Z") + "]" + text[end:]
         elif error.description == "unexpected '.'" and error.hint is not None:
             start = pos
             while start and (text[start - 1].isalnum() or text[start - 1] in "_/."):

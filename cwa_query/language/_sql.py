@@ -318,7 +318,7 @@ class _Writer:
             return sql, node.negated
         op = _POSITIVE.get(node.op, node.op)
         if isinstance(node.value, ast.Null):  # two-valued: IS NULL; other operators unknown
-            return (f"({column} IS NULL)" if op is ast.Op.EQ else "NULL"), op is not node.op
+            return (f"{column} IS NULL" if op is ast.Op.EQ else "NULL"), op is not node.op
         view = literal_view(node.value)
         if op is ast.Op.EQ:
             sql = self.membership(column, [view])

@@ -47,7 +47,8 @@ def literal(value: Any) -> ast.Literal:
 
     `str` -> string, `bool` -> boolean, `int` -> integer, `float` and `Decimal` -> exact
     decimal (`0.1` stays `0.1`), `date`/`datetime` -> date-time (aware ones in UTC),
-    `Enum` -> its value. Anything else, and NaN or infinity, raises `TypeError` /
+    `Enum` -> its value, `None` -> `null` (which only `==`, `!=` and `in_` take, and only
+    dialects with a null can write). Anything else, and NaN or infinity, raises `TypeError` /
     `ValueError`; a value the language cannot carry (text with a lone surrogate, which
     UTF-8 cannot encode, or an integer of more than 4,300 digits) raises
     [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError], a `ValueError`.
@@ -57,6 +58,8 @@ def literal(value: Any) -> ast.Literal:
     """
     if isinstance(value, (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)):
         return value
+    if value is None:
+        return ast.Null()
     if isinstance(value, enum.Enum):
         inner = value.value
         if isinstance(inner, enum.Enum):  # pragma: no cover - pathological
@@ -265,7 +268,10 @@ class FieldRef:
         return f"F.{self.name}"
 
     def _cmp(self, op: ast.Op, value: Any) -> Condition:
-        return Condition(ast.Compare(ast.Field(self.name), op, literal(value)))
+        converted = literal(value)
+        if isinstance(converted, ast.Null) and op not in (ast.Op.EQ, ast.Op.NE):
+            raise ValueError(f"None (null) is compared only with == and !=, not {op.value}")
+        return Condition(ast.Compare(ast.Field(self.name), op, converted))
 
     def __eq__(self, value: Any) -> Condition:  # type: ignore[override]
         return self._cmp(ast.Op.EQ, value)

@@ -52,10 +52,21 @@ def test_non_finite_numbers_are_refused(value: object) -> None:
         literal(value)
 
 
-@pytest.mark.parametrize("value", [None, b"x", [1], {"a": 1}, object()])
+@pytest.mark.parametrize("value", [b"x", [1], {"a": 1}, object()])
 def test_other_types_are_refused(value: object) -> None:
     with pytest.raises(TypeError, match="cannot use"):
         F.x == value
+
+
+def test_none_is_null_for_the_dialects_that_have_one() -> None:
+    from cwa_query import UntranslatableError, render
+
+    assert (F.x == None).node == ast.Compare(ast.Field("x"), ast.Op.EQ, ast.Null())  # noqa: E711
+    assert render((F.x != None) | F.y.in_(1, None), "manage") == "x != null or y in (1) or y = null"  # noqa: E711
+    with pytest.raises(UntranslatableError, match="no `null`"):
+        render(F.x == None, "automate")  # noqa: E711
+    with pytest.raises(ValueError, match="only with == and !="):
+        F.x < None
 
 
 def test_bool_of_a_condition_raises() -> None:
