@@ -65,7 +65,7 @@ def _check(tree: ast.Node, batch: list[dict[str, Any]]) -> None:
 def test_sqlite_selects_what_evaluate_accepts(case: str) -> None:
     condition_options, record_options = CASES[case]
 
-    @settings(max_examples=max(settings.default.max_examples // 2, 10))  # 30 in dev, 12 in the quick loop
+    @settings(max_examples=max(settings.default.max_examples // 2, 10))  # 30 in dev, 10 in the quick loop
     @given(
         conditions(max_leaves=6, **condition_options),  # type: ignore[arg-type]
         st.lists(records(**record_options), min_size=1, max_size=8),  # type: ignore[arg-type]

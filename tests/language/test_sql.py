@@ -66,6 +66,7 @@ def test_values_are_never_spliced() -> None:
     assert "x' or 1=1 --" in params
 
 
+@pytest.mark.slow  # 3,000 items: seconds in SQLite's parser
 def test_long_chains_stay_shallow_for_sqlite() -> None:
     items = tuple(ast.Compare(ast.Field("n"), ast.Op.EQ, ast.Integer(i)) for i in range(3000))
     node = ast.Or(items)
