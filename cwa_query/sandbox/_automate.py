@@ -335,6 +335,8 @@ class AutomateDataset:
             try:
                 rng = random.Random(f"cwa-query-sandbox:automate:{endpoint}:{self.records}:{self.seed}")
                 made = self._generate(endpoint, rng, self.count(endpoint), offset=0)
+                if endpoint not in CURATORS:
+                    self._link_references(endpoint, made)
             finally:
                 self._building.discard(endpoint)
             self._collections[endpoint] = made
@@ -461,6 +463,12 @@ class AutomateDataset:
             if depth > 1:
                 return None
             return self._object_factory(node, depth, rng, word)
+        target = self._by_singular.get(node.name[:-2].lower()) if node.name.lower().endswith("id") else None
+        if target is not None and info.type in ("integer", "id") and not info.values:
+            # `ComputerId`, `ClientId`, ...: the id of a record that exists
+            count = self.count(target)
+            number = int if info.type == "integer" else str
+            return lambda rand: number(1 + int(rand() * count))
         pool = _scalar_pool(info, node.name, rng, word)
         if pool is None:
             return lambda rand: None
@@ -494,19 +502,82 @@ class AutomateDataset:
         rand = rng.random
         return _pick(tuple({name: maker(rand) for name, maker in makers} for _ in range(POOL_SIZE)))
 
-    def _bind_parents(self, template: str, ids: tuple[str, ...], records: list[Record]) -> None:
-        """Point each record's parent fields (`ComputerId`, `Computer.Id`) at the parent in the path."""
-        names = [segment.strip("{}") for segment in template.split("/") if _PARAM.fullmatch(segment)]
-        for name, value in zip(names, ids, strict=False):
-            field = name[:1].upper() + name[1:]  # computerId -> ComputerId
-            owner = field[:-2] if field.endswith("Id") else field
+    def _link_references(self, endpoint: str, records: list[Record]) -> None:
+        """Make `ComputerId`-style fields agree with the record they name: `ComputerName` and
+        `Computer.Name` its name, `ClientId` and `Client` its client."""
+        fields = self.schema.fields(endpoint)
+        for path, info in fields.items():
+            if "." in path or not path.lower().endswith("id") or info.type not in ("integer", "id"):
+                continue
+            owner = path[:-2]
+            target = self._by_singular.get(owner.lower())
+            if target is None or target == endpoint or target in self._building:
+                continue
+            targets = self.collection(target)
             for record in records:
-                for key in (field, field[:-2] + "ID"):
-                    if key in record and isinstance(record[key], int | str) and value.isdigit():
-                        record[key] = int(value) if isinstance(record[key], int) else value
-                nested = record.get(owner)
-                if isinstance(nested, dict) and "Id" in nested and value.isdigit():  # a copy: pools share objects
-                    record[owner] = {**nested, "Id": int(value) if isinstance(nested["Id"], int) else value}
+                number = record.get(path)
+                if not isinstance(number, int | str) or not 0 < int(number) <= len(targets):
+                    continue
+                parent = targets[int(number) - 1]
+                links: dict[str, Any] = {"Id": number}
+                name = parent.get("Name", parent.get("ComputerName"))
+                if isinstance(name, str):
+                    links["Name"] = name
+                _link(record, owner, links)
+                client = parent.get("Client")
+                if isinstance(client, dict) and owner != "Client":
+                    _link(record, "Client", client)
+        if "Location.Id" in fields and "Client" in fields and "Locations" not in self._building:
+            locations = self.collection("Locations")  # a record's location belongs to its client
+            for record in records:
+                location = record.get("Location")
+                number = location.get("Id") if isinstance(location, dict) else None
+                if isinstance(number, int | str) and 0 < int(number) <= len(locations):
+                    _link(record, "Client", locations[int(number) - 1]["Client"])
+
+    def _bind_parents(self, template: str, ids: tuple[str, ...], records: list[Record]) -> None:
+        """Point each record's parent fields at the parent in the path: `ComputerId` and
+        `Computer.Id` at the computer, and, when the parent is a record of a list endpoint,
+        its name (`ComputerName`, `Computer.Name`) and its client (`ClientId`, `Client`)."""
+        parts = template.split("/")
+        for index, segment in enumerate(parts):
+            if not _PARAM.fullmatch(segment):
+                continue
+            value = ids[sum(1 for p in parts[:index] if _PARAM.fullmatch(p))]
+            if not value.isdigit():
+                continue
+            field = segment.strip("{}")
+            field = field[:1].upper() + field[1:]  # computerId -> ComputerId
+            owner = field.removesuffix("Id")
+            parent_endpoint = self._by_singular.get(owner.lower())
+            parent = self.find(parent_endpoint, value) if parent_endpoint and index else None
+            links: dict[str, Any] = {"Id": value}
+            name = parent.get("Name", parent.get("ComputerName")) if parent is not None else None
+            if isinstance(name, str):
+                links["Name"] = name
+            client = parent.get("Client") if parent is not None else None
+            for record in records:
+                _link(record, owner, links)
+                if isinstance(client, dict) and owner != "Client":
+                    _link(record, "Client", client)
+
+
+def _link(record: Record, owner: str, values: Mapping[str, Any]) -> None:
+    """Set `<owner>Id`/`<owner>ID`/`<owner>Name` and `<owner>.Id`/`<owner>.Name` where the record
+    has them, each in the JSON type it already holds (a copy of nested objects: pools share them)."""
+    for suffix, key in (("Id", "Id"), ("ID", "Id"), ("Name", "Name")):
+        flat = owner + suffix
+        if flat in record and key in values and isinstance(record[flat], int | str):
+            record[flat] = _same_type(record[flat], values[key])
+    nested = record.get(owner)
+    if isinstance(nested, dict):
+        record[owner] = {**nested, **{k: _same_type(nested[k], v) for k, v in values.items() if k in nested}}
+
+
+def _same_type(old: Any, new: Any) -> Any:
+    if isinstance(old, int) and not isinstance(old, bool) and str(new).isdigit():
+        return int(new)
+    return str(new) if isinstance(old, str) else new
 
 
 # --------------------------------------------------------------------------- curated endpoints

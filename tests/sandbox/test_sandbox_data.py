@@ -172,3 +172,17 @@ def test_curated_fields_are_fields_of_the_document() -> None:
         assert keys <= set(schema.fields(endpoint)), (endpoint, sorted(keys - set(schema.fields(endpoint))))
         record = dataset("automate", 30, 0).collection(endpoint)[0]
         assert list(record) == [path for path in schema.fields(endpoint) if "." not in path]  # the document's order
+
+
+def test_automate_id_fields_name_records_that_exist_and_agree_with_them() -> None:
+    data = dataset("automate", 40, 1)
+    computers = {c["Id"]: c for c in data.collection("Computers")}
+    for row in data.collection("Computers/Software"):  # a top-level list with ComputerId
+        computer = computers[str(row["ComputerId"])]
+        assert row["ComputerName"] == computer["ComputerName"]
+        assert str(row["ClientId"]) == computer["Client"]["Id"]
+    for row in data.children("Computers/{computerId}/Software", ("7",)):  # a sub-collection
+        assert (row["ComputerId"], row["ComputerName"]) == (7, computers["7"]["ComputerName"])
+    locations = {loc["Id"]: loc for loc in data.collection("Locations")}
+    for contact in data.collection("Contacts"):
+        assert contact["Client"]["Id"] == locations[contact["Location"]["Id"]]["Client"]["Id"]
