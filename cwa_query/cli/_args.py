@@ -23,6 +23,7 @@ __all__ = [
     "read_conditions",
     "read_stdin",
     "usage_error",
+    "utf8_text",
 ]
 
 # Exit statuses, the same for every subcommand.
@@ -44,6 +45,15 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number >= 1, got {value}")
     return value
+
+
+def utf8_text(text: str) -> str:
+    """An option value sent to a server as it is (an endpoint, a field list): UTF-8 text, or a
+    usage error naming the column of the first byte that is not (never the byte itself)."""
+    try:
+        return check_utf8(text)
+    except ConditionSyntaxError as exc:
+        raise argparse.ArgumentTypeError(f"{exc.description} at column {exc.column}") from None
 
 
 def non_negative_float(text: str) -> float:

@@ -31,7 +31,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..client import Client
 
-from ._args import EXIT_FAILED, check_utf8, positive_int
+from ._args import EXIT_FAILED, check_utf8, positive_int, utf8_text
 
 __all__ = ["flatten", "register", "run"]
 
@@ -65,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             "--sandbox queries the built-in sandbox instead."
         ),
     )
-    parser.add_argument("endpoint", metavar="ENDPOINT", help="the endpoint, e.g. Computers")
+    parser.add_argument("endpoint", metavar="ENDPOINT", type=utf8_text, help="the endpoint, e.g. Computers")
     parser.add_argument("--where", metavar="CONDITION", help="the condition, e.g. \"Status = 'Online'\"")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--sandbox", action="store_true", help="start the built-in sandbox and query it")
@@ -77,8 +77,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--page-size", type=positive_int, metavar="N", help="records per page (1-1000, default 250)")
     parser.add_argument("--limit", type=positive_int, metavar="N", help="stop after N records")
-    parser.add_argument("--order-by", metavar="ORDER", help='e.g. "ComputerName asc"')
-    parser.add_argument("--fields", metavar="A,B", help="only these fields (dotted paths allowed), in this order")
+    parser.add_argument("--order-by", metavar="ORDER", type=utf8_text, help='e.g. "ComputerName asc"')
+    parser.add_argument(
+        "--fields", metavar="A,B", type=utf8_text, help="only these fields (dotted paths allowed), in this order"
+    )
     parser.add_argument("--format", choices=_FORMATS, default="jsonl", help="output format (default jsonl)")
     parser.add_argument(
         "--progress",

@@ -167,3 +167,20 @@ def test_lint_json_output_stays_valid_when_a_condition_is_refused() -> None:
     result = _process("lint", "--format", "json", "-", stdin=b"Status == 'x'\n" + BAD_BYTES + b"\n")
     _assert_refused(result)
     assert [row["input"] for row in json.loads(result.stdout)] == [0]
+
+
+@pytest.mark.parametrize(
+    ("argv", "name"),
+    [
+        ([b"Comp\xe9"], "ENDPOINT"),
+        (["Computers", "--order-by", b"Name\xe9"], "--order-by"),
+        (["Computers", "--fields", b"Name,\xe9"], "--fields"),
+    ],
+    ids=["endpoint", "order-by", "fields"],
+)
+def test_fetch_options_that_are_not_utf8_are_usage_errors(argv: list[bytes | str], name: str) -> None:
+    result = _process("fetch", *argv, "--sandbox")
+    assert result.returncode == 2
+    assert b"\xe9" not in result.stdout + result.stderr
+    err = result.stderr.decode("utf-8")
+    assert f"argument {name}: byte 0xe9 is not valid UTF-8 at column" in err and "Traceback" not in err
