@@ -22,15 +22,19 @@ parameters and it encodes it (`+`, `&`, `#` and the `%` of a like pattern includ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from .dialects import get_dialect
 from .dialects.manage import OrderKey, field_from_manage, parse_order_by, render_order_by
+from .errors import ConditionSyntaxError
 from .language import ast
 from .language.builder import Condition, FieldRef, literal
+from .linter import Diagnostic
+from .schema import Schema, load_schema
 
-__all__ = ["asc", "custom_field", "desc", "order_by", "params"]
+__all__ = ["asc", "custom_field", "desc", "lint_order_by", "order_by", "params"]
 
 _CUSTOM_OPS = {op.value: op for op in ast.Op if op not in (ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.NOT_CONTAINS)}
 
@@ -130,3 +134,43 @@ def params(
         keys = parse_order_by(order_by) if isinstance(order_by, str) else tuple(order_by)
         out["orderBy"] = render_order_by(keys)
     return out
+
+
+def lint_order_by(text: str, *, schema: Schema | str | None = None, endpoint: str | None = None) -> list[Diagnostic]:
+    """Lint `orderBy` text: its syntax (`syntax-error`), and with a schema (a
+    [`Schema`][cwa_query.Schema] or a JSON file path) its fields (`unknown-field`, with the
+    closest known field as the fix).
+
+    >>> [(d.code, d.column, d.fix) for d in lint_order_by("priority/id ascending")]
+    [('CWQ101', 13, None)]
+    """
+    try:
+        keys = parse_order_by(text)
+    except ConditionSyntaxError as exc:
+        message = exc.description + (f"; expected {exc.expected_text}" if exc.expected else "")
+        message += f" (hint: {exc.hint})" if exc.hint else ""
+        line, column = exc.line, exc.column
+        end = exc.end_pos
+        return [Diagnostic("CWQ101", "syntax-error", message, "error", line, column, line, column + end - exc.pos)]
+    if schema is None:
+        return []
+    loaded = load_schema(schema, dialect="manage")
+    canonical = loaded.endpoint(endpoint) if endpoint is not None else None
+    found: list[Diagnostic] = []
+    for key, match in zip(keys, _ORDER_FIELD_SPANS.finditer(text), strict=True):
+        if loaded.lookup(key.field, canonical) is not None:
+            continue
+        start, stop = match.span(1)
+        spelled = key.render().rsplit(" ", 1)[0]
+        suggestion = loaded.suggest(key.field, canonical)
+        message = f"unknown field {spelled!r}"
+        fix = None
+        if suggestion is not None:
+            better = OrderKey(suggestion, key.descending).render().rsplit(" ", 1)[0]
+            message += f"; did you mean {better!r}?"
+            fix = text[:start] + better + text[stop:]
+        found.append(Diagnostic("CWQ102", "unknown-field", message, "error", 1, start + 1, 1, stop + 1, fix))
+    return found
+
+
+_ORDER_FIELD_SPANS = re.compile(r"(?:^|,)\s*([A-Za-z_][A-Za-z0-9_/]*)")

@@ -52,6 +52,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     add_schema_options(parser)
     parser.add_argument("--format", choices=_FORMATS, default="text", help="output format (default: text)")
     parser.add_argument(
+        "--parameter",
+        metavar="NAME",
+        help="the dialect's filter parameter the conditions are for, when it has several "
+        "(manage: conditions, childConditions, customFieldConditions)",
+    )
+    parser.add_argument(
         "--url-budget",
         type=positive_int,
         default=2000,
@@ -136,6 +142,7 @@ def run(args: argparse.Namespace) -> int:
                 url_budget=args.url_budget,
                 select=select,
                 ignore=ignore,
+                parameter=args.parameter,
             )
             linted.append((condition, found))
     except (SchemaError, ValueError) as exc:

@@ -163,6 +163,12 @@ class Dialect:
     """How messages name the dialect: `"the automate server"`."""
     features: ClassVar[frozenset[Feature]] = frozenset()
     """The constructs the dialect has."""
+    parameters: ClassVar[tuple[str, ...]] = ()
+    """The API's query parameters this language fills, when there are several (`manage`);
+    the linter's `parameter=` takes one of them."""
+    own_field_parameters: ClassVar[frozenset[str]] = frozenset()
+    """Those of `parameters` whose fields are not the endpoint's (`customFieldConditions`
+    compares `caption` and `value`): the catalogue is not asked about them."""
     schema_file: ClassVar[str | None] = None
     """The built-in field catalogue (a file in `cwa_query/data/`), if the dialect has one."""
 

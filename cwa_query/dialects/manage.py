@@ -403,6 +403,8 @@ class Manage(Dialect):
 
     name = "manage"
     title = "ConnectWise Manage"
+    parameters = ("conditions", "childConditions", "customFieldConditions")
+    own_field_parameters = frozenset({"customFieldConditions"})
     features = frozenset(
         {
             Feature.CONTAINS,

@@ -71,6 +71,7 @@ def lint(
     url_budget: int = DEFAULT_URL_BUDGET,
     select: Collection[str] | None = None,
     ignore: Collection[str] = (),
+    parameter: str | None = None,
 ) -> list[Diagnostic]:
     """Lint one condition; the findings sorted by position.
 
@@ -80,7 +81,10 @@ def lint(
     * `schema`: a [`Schema`][cwa_query.Schema], a mapping or a JSON file path (default:
       the dialect's built-in catalogue);
     * `url_budget`: the longest percent-encoded condition `url-too-long` accepts;
-    * `select` / `ignore`: rule codes or names to run only / to skip.
+    * `select` / `ignore`: rule codes or names to run only / to skip;
+    * `parameter`: which of the dialect's filter parameters the text is for, when it has
+      several (`manage`: `"conditions"`, `"childConditions"`, `"customFieldConditions"`);
+      `parameter-shape` checks what each takes.
 
     Raises [`SchemaError`][cwa_query.SchemaError] for a bad schema or an unknown endpoint,
     [`UnknownDialectError`][cwa_query.UnknownDialectError] for an unknown dialect and
@@ -88,10 +92,13 @@ def lint(
     """
 
     dialect = get_dialect(dialect)
+    if parameter is not None and parameter not in dialect.parameters:
+        choices = ", ".join(map(repr, dialect.parameters)) or "none"
+        raise ValueError(f"{dialect.name} has no filter parameter {parameter!r}; its parameters: {choices}")
     loaded = load_schema(schema, dialect=dialect)
     canonical = loaded.endpoint(endpoint) if endpoint is not None else None
     rules = _chosen_rules(select, ignore)
-    found, _ = _run(text, dialect, loaded, canonical, url_budget, rules)
+    found, _ = _run(text, dialect, loaded, canonical, url_budget, rules, parameter)
     before_errors = sum(1 for rule, _ in found if rule.severity == "error")
     diagnostics: list[Diagnostic] = []
     lines = _Lines(text)
@@ -103,7 +110,7 @@ def lint(
                 if len(checked) >= MAX_CHECKED_FIXES:
                     checked[fix] = None
                 else:
-                    checked[fix] = _run_or_none(fix, dialect, loaded, canonical, url_budget, rules)
+                    checked[fix] = _run_or_none(fix, dialect, loaded, canonical, url_budget, rules, parameter)
             after = checked[fix]
             if after is None or not _cleaner(rule, found, after, before_errors):
                 fix = None
@@ -126,7 +133,13 @@ def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tu
 
 
 def _run(
-    text: str, dialect: Dialect, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
+    text: str,
+    dialect: Dialect,
+    schema: Schema,
+    endpoint: str | None,
+    url_budget: int,
+    rules: tuple[Rule, ...],
+    parameter: str | None = None,
 ) -> tuple[list[tuple[Rule, Finding]], ConditionSyntaxError | None]:
     tree = error = None
     with warnings.catch_warnings():
@@ -139,15 +152,21 @@ def _run(
             error = exc
         except UntranslatableError:
             pass  # valid in its dialect (an OData lambda), but no shared tree for the tree rules to read
-        ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error)
+        ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error, parameter)
         return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
 
 
 def _run_or_none(
-    text: str, dialect: Dialect, schema: Schema, endpoint: str | None, url_budget: int, rules: tuple[Rule, ...]
+    text: str,
+    dialect: Dialect,
+    schema: Schema,
+    endpoint: str | None,
+    url_budget: int,
+    rules: tuple[Rule, ...],
+    parameter: str | None = None,
 ) -> list[tuple[Rule, Finding]] | None:
     """The findings in a candidate fix, or `None` if it does not parse (whatever rules run)."""
-    found, error = _run(text, dialect, schema, endpoint, url_budget, rules)
+    found, error = _run(text, dialect, schema, endpoint, url_budget, rules, parameter)
     return None if error is not None else found
 
 

@@ -20,7 +20,8 @@ class Context(NamedTuple):
     """The condition under lint.
 
     `tree` is `None` when the text does not parse; `error` then holds the syntax error.
-    `endpoint` is the schema's canonical endpoint name, or `None` for "any endpoint".
+    `endpoint` is the schema's canonical endpoint name, or `None` for "any endpoint";
+    `parameter` the dialect's filter parameter the text is for (`None`: its main one).
     """
 
     text: str
@@ -30,6 +31,7 @@ class Context(NamedTuple):
     url_budget: int
     tree: ast.Node | None
     error: ConditionSyntaxError | None
+    parameter: str | None = None
 
     # ------------------------------------------------------------------ tree
 

@@ -72,12 +72,13 @@ class Finding(NamedTuple):
 
 
 class Example(NamedTuple):
-    """A condition a rule fires on, in a dialect (and endpoint), and the fix it offers."""
+    """A condition a rule fires on, in a dialect (and endpoint, and filter parameter), and the fix it offers."""
 
     condition: str
     fix: str | None
     dialect: str = "seed"
     endpoint: str | None = None
+    parameter: str | None = None
 
 
 class Rule:

@@ -189,12 +189,14 @@ def rules_sections() -> str:
     out: list[str] = []
     for info in list_rules():
         ex = info.example
-        found = [d for d in lint(ex.condition, dialect=ex.dialect, endpoint=ex.endpoint) if d.code == info.code]
+        linted = lint(ex.condition, dialect=ex.dialect, endpoint=ex.endpoint, parameter=ex.parameter)
+        found = [d for d in linted if d.code == info.code]
         if not found:
             raise PluginError(f"{info.code} {info.name}: its example no longer fires: {ex.condition!r}")
         if found[0].fix != ex.fix:
             raise PluginError(f"{info.code} {info.name}: the example's fix is {found[0].fix!r}, not {ex.fix!r}")
         target = f"`--dialect {ex.dialect}`" + (f", `--endpoint {ex.endpoint}`" if ex.endpoint else "")
+        target += f", `--parameter {ex.parameter}`" if ex.parameter else ""
         out += [
             f"### {info.code} `{info.name}` {{#{info.name}}}",
             "",

@@ -70,3 +70,12 @@ def test_lint_in_manage_offers_the_bracketed_fix(capsys: pytest.CaptureFixture[s
     code, out, _ = run(capsys, "lint", "--dialect", "manage", "lastUpdated > 2024-01-01T00:00:00Z")
     assert code == 1
     assert "fix: lastUpdated > [2024-01-01T00:00:00Z]" in out
+
+
+def test_lint_takes_the_parameter(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "lint", "--dialect", "manage", "--parameter", "customFieldConditions", 'caption = "x"')
+    assert code == 0  # a warning
+    assert "CWQ204" in out
+    code, _, err = run(capsys, "lint", "--dialect", "manage", "--parameter", "orderBy", "a = 1")
+    assert code == 2
+    assert "no filter parameter 'orderBy'" in err

@@ -103,3 +103,60 @@ def test_known_values_are_checked(schema_file: Path) -> None:
 def test_syntax_errors_are_repaired_in_manage_spelling(text: str, fix: str) -> None:
     [found] = lint(text, dialect="manage")
     assert (found.code, found.fix) == ("CWQ101", fix)
+
+
+# --------------------------------------------------------------------------- the other parameters
+
+CONTACTS = {
+    "endpoints": {
+        "company/contacts": {
+            "fields": {
+                "firstName": "string",
+                "company": "object",
+                "company.id": "id",
+                "communicationItems": "object[]",
+                "communicationItems.value": "string",
+                "communicationItems.communicationType": "string",
+            }
+        }
+    }
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "parameter", "found"),
+    [
+        ('communicationItems/value = "x"', "childConditions", []),
+        ("value = 1", "childConditions", [("CWQ102", "unknown field 'value'"), ("CWQ204", "start at an array field")]),
+        ("company/id = 5", "childConditions", [("CWQ204", "company is not one")]),
+        ('communicationItems/value = "x"', "conditions", [("CWQ204", "filter it with childConditions")]),
+        ("company/id = 5", "conditions", []),
+        ('caption = "Seats" and value >= 5', "customFieldConditions", []),
+        ('value >= 5 and caption = "Seats"', "customFieldConditions", []),
+        ('caption = "Seats"', "customFieldConditions", [("CWQ204", "caption = ")]),
+        ('caption = "Seats" or value = 5', "customFieldConditions", [("CWQ204", "caption = ")]),
+    ],
+)
+def test_each_parameter_has_its_shape(text: str, parameter: str, found: list[tuple[str, str]]) -> None:
+    diagnostics = lint(text, dialect="manage", parameter=parameter, schema=CONTACTS, endpoint="company/contacts")
+    assert [d.code for d in diagnostics] == [code for code, _ in found]
+    for diagnostic, (_, says) in zip(diagnostics, found, strict=True):
+        assert says in diagnostic.message
+
+
+def test_a_parameter_the_dialect_lacks_is_refused() -> None:
+    with pytest.raises(ValueError, match="its parameters: 'conditions', 'childConditions'"):
+        lint("a = 1", dialect="manage", parameter="orderBy")
+    with pytest.raises(ValueError, match="its parameters: none"):
+        lint("a = 1", dialect="automate", parameter="conditions")
+
+
+def test_order_by_lint() -> None:
+    from cwa_query.manage import lint_order_by
+
+    [syntax] = lint_order_by("priority/id ascending")
+    assert (syntax.code, syntax.column, syntax.end_column) == ("CWQ101", 13, 22)
+    assert lint_order_by("priority/id asc") == []
+    schema = {"endpoints": {"service/tickets": {"fields": {"priority.id": "id", "dateEntered": "datetime"}}}}
+    [unknown] = lint_order_by("priority/id asc, dateEnterd desc", schema=schema, endpoint="service/tickets")
+    assert (unknown.code, unknown.column, unknown.fix) == ("CWQ102", 18, "priority/id asc, dateEntered desc")

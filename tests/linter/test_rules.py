@@ -222,6 +222,7 @@ def test_registry_codes_and_names_are_unique_and_stable() -> None:
         ("CWQ201", "unsupported-in-dialect", "error"),
         ("CWQ202", "quoted-date", "error"),
         ("CWQ203", "unknown-meaning", "warning"),
+        ("CWQ204", "parameter-shape", "warning"),
         ("CWQ301", "url-too-long", "warning"),
     ]
     assert all(i.summary and len(i.description) > 40 for i in infos)
@@ -233,7 +234,7 @@ def test_each_rule_example_fires_with_its_fix(info: object) -> None:
 
     assert isinstance(info, RuleInfo)
     example = info.example
-    found = lint(example.condition, dialect=example.dialect, endpoint=example.endpoint)
+    found = lint(example.condition, dialect=example.dialect, endpoint=example.endpoint, parameter=example.parameter)
     found = [d for d in found if d.code == info.code]
     assert found, f"{info.name}: its example does not fire"
     assert found[0].fix == example.fix

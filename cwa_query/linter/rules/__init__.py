@@ -9,12 +9,14 @@
 | CWQ201 | unsupported-in-dialect | error    |
 | CWQ202 | quoted-date            | error    |
 | CWQ203 | unknown-meaning        | warning  |
+| CWQ204 | parameter-shape        | warning  |
 | CWQ301 | url-too-long           | warning  |
 """
 
 from __future__ import annotations
 
 from . import (
+    parameter_shape,
     quoted_date,
     syntax_error,
     type_mismatch,
@@ -26,6 +28,7 @@ from . import (
 )
 
 __all__ = [
+    "parameter_shape",
     "quoted_date",
     "syntax_error",
     "type_mismatch",

@@ -28,6 +28,8 @@ class UnknownFieldRule(Rule):
     example = Example("ComputerNme = 'DC01'", "ComputerName = 'DC01'", dialect="automate", endpoint="Computers")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.parameter in ctx.dialect.own_field_parameters:  # caption/value, not the endpoint's fields
+            return
         if not ctx.schema.endpoint_names:  # no catalogue (manage without --schema): nothing to check
             return
         dialect = get_dialect(ctx.dialect)
