@@ -114,14 +114,6 @@ class Resources:
             routes.append(Route(f"/{template}", ("GET",), template, self._single(template)))
         routes.append(Route("/Batch/ScriptExecute", ("POST",), "Batch/ScriptExecute", self._script_execute))
         routes.append(
-            Route(  # not in the OpenAPI document: kept until the executor posts Batch/ScriptExecute
-                "/Computers/{id}/Scripts/{id}/Execute",
-                ("POST",),
-                "Computers/{computerId}/Scripts/{scriptId}/Execute",
-                self._seed_execute,
-            )
-        )
-        routes.append(
             Route(
                 "/Computers/{computerId}/CommandExecute",
                 ("POST",),
@@ -256,7 +248,7 @@ class Resources:
     def _seed_execute(self, request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
         computer = self.one("Computers", ids[0])
         script = self.one("Scripts", ids[1])
-        names = ("Id", "ComputerId", "ScriptId") if self.automate else ("ExecutionID", "ComputerID", "ScriptID")
+        names = ("ExecutionID", "ComputerID", "ScriptID")
         id_field = self.data.id_field
         parameters: Any = self._body_object(request).get("Parameters", {})
         if parameters is None:

@@ -56,10 +56,13 @@ class Sandbox:
     Profiles: `"seed"` follows the seed document (`POST /cwa/api/v1/APICredentials`, paging and
     `X-RateLimit-*` headers, `{"error": {...}}` bodies); `"automate"` follows the real server
     (`POST /cwa/api/v1/apitoken`, the `ClientId` header on every call, bare arrays, `orderBy`,
-    `includeFields`/`excludeFields`, `{"Message": ...}` bodies). Both serve `Computers`,
-    `Clients`, `Alerts` and `Scripts` (lists and `/{id}`) with `condition`, `page` and
-    `pageSize`, and `POST /Computers/{id}/Scripts/{scriptId}/Execute`. `GET /_sandbox/stats`
-    returns counters (also `stats()`); `DELETE /_sandbox/stats` zeroes them.
+    `includeFields`/`excludeFields`, `{"Message": ...}` bodies). The seed profile serves
+    `Computers`, `Clients`, `Alerts` and `Scripts` (lists and `/{id}`) and
+    `POST /Computers/{id}/Scripts/{scriptId}/Execute`; the automate profile every endpoint
+    of the catalogue generated from the OpenAPI document (lists, items, `Computers/{id}/...`,
+    one-object answers, `POST Batch/ScriptExecute`, `POST Computers/{id}/CommandExecute`),
+    refusing what the real server refuses. `GET /_sandbox/stats` returns counters (also
+    `stats()`); `DELETE /_sandbox/stats` zeroes them.
 
     Options (keyword arguments):
 
