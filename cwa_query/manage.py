@@ -23,18 +23,19 @@ parameters and it encodes it (`+`, `&`, `#` and the `%` of a like pattern includ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .dialects import get_dialect
 from .dialects.manage import OrderKey, field_from_manage, parse_order_by, render_order_by
 from .errors import ConditionSyntaxError
 from .language import ast
+from .language._evaluate import compile_predicate
 from .language.builder import Condition, FieldRef, literal
 from .linter import Diagnostic
 from .schema import Schema, load_schema
 
-__all__ = ["asc", "custom_field", "desc", "lint_order_by", "order_by", "params"]
+__all__ = ["asc", "custom_field", "custom_field_predicate", "desc", "lint_order_by", "order_by", "params"]
 
 _CUSTOM_OPS = {op.value: op for op in ast.Op if op not in (ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.NOT_CONTAINS)}
 
@@ -62,6 +63,31 @@ def custom_field(caption: str, value: Any, op: str = "=") -> Condition:
         )
     )
     return Condition(node)
+
+
+def custom_field_predicate(cond: Conditionish) -> Callable[[Mapping[str, Any]], bool]:
+    """A `customFieldConditions` filter as a function of a record, for filtering fetched records
+    locally: true when some element of the record's `customFields` list matches the whole
+    condition (its `caption` and its `value` on the same element: how the server pairs them is
+    not documented, this is the reading the condition's shape suggests).
+
+    >>> matches = custom_field_predicate(custom_field("Seats", 5, ">="))
+    >>> matches({"id": 1, "customFields": [{"caption": "Seats", "value": 12}, {"caption": "Tier", "value": 2}]})
+    True
+    >>> matches({"id": 2, "customFields": [{"caption": "Tier", "value": 12}]}), matches({"id": 3})
+    (False, False)
+    """
+    manage = get_dialect("manage")
+    node = manage.parse(cond) if isinstance(cond, str) else cond.node if isinstance(cond, Condition) else cond
+    element = compile_predicate(node)
+
+    def matches(record: Mapping[str, Any]) -> bool:
+        fields = next((v for k, v in record.items() if isinstance(k, str) and k.lower() == "customfields"), None)
+        if not isinstance(fields, (list, tuple)):
+            return False
+        return any(isinstance(item, Mapping) and element(item) for item in fields)
+
+    return matches
 
 
 def _field_name(field: FieldRef | str) -> str:

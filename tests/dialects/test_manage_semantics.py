@@ -182,3 +182,35 @@ def test_no_notes_on_what_the_sources_show() -> None:
 def test_zone_less_date_times_are_evaluated_as_utc() -> None:
     tree = parse("d > [2024-01-01T00:00:00]", dialect="manage")
     assert evaluate(tree, {"d": dt.datetime(2024, 1, 1, 0, 0, 1, tzinfo=dt.UTC)})
+
+
+# --------------------------------------------------------------------------- the other parameters
+
+
+def test_custom_field_conditions_match_one_element_of_custom_fields() -> None:
+    from cwa_query.manage import custom_field, custom_field_predicate
+
+    seats = custom_field_predicate('caption = "Seats" and value >= 5')
+    assert seats({"customFields": [{"caption": "Tier", "value": 9}, {"caption": "seats", "value": 7}]})
+    # caption and value on different elements do not match
+    assert not seats({"customFields": [{"caption": "Seats", "value": 1}, {"caption": "Tier", "value": 9}]})
+    assert not seats({"customFields": []})
+    assert not seats({"customFields": None})
+    assert custom_field_predicate(custom_field("Acronym", "acme"))(
+        {"CustomFields": [{"caption": "Acronym", "value": "ACME"}]}
+    )
+
+
+def test_child_conditions_evaluate_each_comparison_over_the_array() -> None:
+    tree = parse(
+        'communicationItems/value = "a@x" and communicationItems/communicationType = "Email"', dialect="manage"
+    )
+    record = {
+        "communicationItems": [
+            {"value": "a@x", "communicationType": "Phone"},
+            {"value": "b@x", "communicationType": "Email"},
+        ]
+    }
+    # each comparison holds for some element (not necessarily the same one: the server's pairing is unknown)
+    assert evaluate(tree, record)
+    assert not evaluate(tree, {"communicationItems": [{"value": "b@x", "communicationType": "Phone"}]})
