@@ -212,6 +212,7 @@ def _process(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # six interpreter start-ups; the exit codes are also checked in process
 def test_process_exit_codes_and_no_traceback() -> None:
     assert _process("lint", "Status = 'Online'").returncode == 0
     bad = _process("lint", "Status == 'Online'")

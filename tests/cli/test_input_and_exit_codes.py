@@ -115,58 +115,67 @@ def test_usage_errors_exit_2_everywhere(
 BAD_BYTES = b"Name = 'caf\xe9' and Status = 'Online'"  # latin-1: 0xe9 at column 12
 
 
-def _process(*argv: bytes | str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    # a strict UTF-8 standard input and output, as in a UTF-8 locale: nothing may reach them undecoded
-    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "PYTHONUTF8": "0", "LC_ALL": "C.UTF-8"}
-    env.pop("CONNECTWISE_AUTOMATE_SERVER", None)
-    return subprocess.run(
-        [sys.executable, "-m", "cwa_query", *argv], input=stdin, capture_output=True, env=env, check=False, timeout=60
-    )
+def run_bytes(
+    capsys: pytest.CaptureFixture[str], *argv: bytes | str, stdin: bytes | None = None
+) -> tuple[int, str, str]:
+    """In process, with the arguments as Python hands over bytes in sys.argv (surrogateescape)
+    and a standard input of bytes."""
+    saved = sys.stdin
+    if stdin is not None:
+        sys.stdin = io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8", errors="strict")
+    try:
+        code = main([os.fsdecode(arg) for arg in argv])
+    except SystemExit as exc:  # argparse's usage errors
+        code = exc.code if isinstance(exc.code, int) else 1
+    finally:
+        sys.stdin = saved
+    out, err = capsys.readouterr()
+    assert "\udce9" not in out + err and "\xe9" not in out + err  # the byte is never echoed
+    return code, out, err
 
 
-def _assert_refused(result: subprocess.CompletedProcess[bytes]) -> str:
-    assert result.returncode == 1, result.stderr
-    assert b"\xe9" not in result.stdout + result.stderr  # the byte is never echoed
-    err = result.stderr.decode("utf-8")
-    assert "Traceback" not in err
-    assert "byte 0xe9 is not valid UTF-8" in err
-    return err
+COMMANDS = [["fmt"], ["translate", "--to", "automate"], ["parse"], ["lint"]]
 
 
-@pytest.mark.parametrize(
-    "command", [["fmt"], ["translate", "--to", "automate"], ["parse"], ["lint"]], ids=lambda c: c[0]
-)
-def test_an_argument_that_is_not_utf8_is_refused_with_its_position(command: list[str]) -> None:
-    err = _assert_refused(_process(*command, BAD_BYTES))
-    assert "at line 1, column 12" in err
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_an_argument_that_is_not_utf8_is_refused_with_its_position(
+    capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    code, _, err = run_bytes(capsys, *command, BAD_BYTES)
+    assert code == 1
+    assert "byte 0xe9 is not valid UTF-8 at line 1, column 12" in err
 
 
 @pytest.mark.parametrize(
     ("command", "printed"),
-    [(["fmt"], b"Status = 'Online'\n"), (["translate", "--to", "automate"], b"Status = 'Online'\n"), (["lint"], b"")],
+    [(["fmt"], "Status = 'Online'\n"), (["translate", "--to", "automate"], "Status = 'Online'\n"), (["lint"], "")],
     ids=lambda c: c[0] if isinstance(c, list) else "",
 )
-def test_standard_input_that_is_not_utf8_is_refused_at_its_line(command: list[str], printed: bytes) -> None:
-    result = _process(*command, "-", stdin=b"Status = 'Online'\n" + BAD_BYTES + b"\n")
-    err = _assert_refused(result)
+def test_standard_input_that_is_not_utf8_is_refused_at_its_line(
+    capsys: pytest.CaptureFixture[str], command: list[str], printed: str
+) -> None:
+    code, out, err = run_bytes(capsys, *command, "-", stdin=b"Status = 'Online'\n" + BAD_BYTES + b"\n")
+    assert code == 1
     assert "condition #1: byte 0xe9 is not valid UTF-8 at line 1, column 12" in err
-    assert result.stdout == printed  # the good condition still goes through
+    assert out == printed  # the good condition still goes through
 
 
-def test_parse_reads_one_condition_from_standard_input() -> None:
-    err = _assert_refused(_process("parse", "-", stdin=b"a = 1 and\n" + BAD_BYTES + b"\n"))
-    assert "at line 2, column 12" in err
+def test_parse_reads_one_condition_from_standard_input(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run_bytes(capsys, "parse", "-", stdin=b"a = 1 and\n" + BAD_BYTES + b"\n")
+    assert code == 1
+    assert "byte 0xe9 is not valid UTF-8 at line 2, column 12" in err
 
 
-def test_fetch_where_that_is_not_utf8_is_refused_before_any_request() -> None:
-    err = _assert_refused(_process("fetch", "Computers", "--sandbox", "--where", BAD_BYTES))
-    assert "at line 1, column 12" in err
+def test_fetch_where_that_is_not_utf8_is_refused_before_any_request(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_bytes(capsys, "fetch", "Computers", "--sandbox", "--where", BAD_BYTES)
+    assert (code, out) == (1, "")
+    assert "byte 0xe9 is not valid UTF-8 at line 1, column 12" in err
 
 
-def test_lint_json_output_stays_valid_when_a_condition_is_refused() -> None:
-    result = _process("lint", "--format", "json", "-", stdin=b"Status == 'x'\n" + BAD_BYTES + b"\n")
-    _assert_refused(result)
-    assert [row["input"] for row in json.loads(result.stdout)] == [0]
+def test_lint_json_output_stays_valid_when_a_condition_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run_bytes(capsys, "lint", "--format", "json", "-", stdin=b"Status == 'x'\n" + BAD_BYTES + b"\n")
+    assert code == 1
+    assert [row["input"] for row in json.loads(out)] == [0]
 
 
 @pytest.mark.parametrize(
@@ -178,9 +187,28 @@ def test_lint_json_output_stays_valid_when_a_condition_is_refused() -> None:
     ],
     ids=["endpoint", "order-by", "fields"],
 )
-def test_fetch_options_that_are_not_utf8_are_usage_errors(argv: list[bytes | str], name: str) -> None:
-    result = _process("fetch", *argv, "--sandbox")
-    assert result.returncode == 2
-    assert b"\xe9" not in result.stdout + result.stderr
-    err = result.stderr.decode("utf-8")
-    assert f"argument {name}: byte 0xe9 is not valid UTF-8 at column" in err and "Traceback" not in err
+def test_fetch_options_that_are_not_utf8_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], argv: list[bytes | str], name: str
+) -> None:
+    code, _, err = run_bytes(capsys, "fetch", *argv, "--sandbox")
+    assert code == 2
+    assert f"argument {name}: byte 0xe9 is not valid UTF-8 at column" in err
+
+
+def test_a_real_process_with_strict_utf8_streams_refuses_cleanly() -> None:
+    """End to end: real bytes in argv and on standard input, standard streams that raise on
+    anything not UTF-8 (as in a UTF-8 locale): no traceback, no byte echoed."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict", "PYTHONUTF8": "0", "LC_ALL": "C.UTF-8"}
+    for argv, stdin in (([b"fmt", BAD_BYTES], b""), ([b"lint", b"-"], b"Status = 'Online'\n" + BAD_BYTES + b"\n")):
+        result = subprocess.run(
+            [sys.executable, "-m", "cwa_query", *argv],
+            input=stdin,
+            capture_output=True,
+            env=env,
+            check=False,
+            timeout=60,
+        )
+        assert result.returncode == 1, result.stderr
+        assert b"\xe9" not in result.stdout + result.stderr
+        err = result.stderr.decode("utf-8")
+        assert "Traceback" not in err and "byte 0xe9 is not valid UTF-8 at line 1, column 12" in err
