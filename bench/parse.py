@@ -7,6 +7,16 @@ Prints the median microseconds per condition of each parser over the corpus
 same process, and their ratio (target: cwa_query / lark <= 0.60). cwa_query keeps no
 parse cache, so every parse is of uncached input. Also prints the import and
 first-parse time of a fresh interpreter, beside `import lark` alone.
+
+Then the same for OData `$filter` (bench/data/odata-corpus.jsonl, 1,000 filters, made by
+bench/odata_corpus.py): cwa_query's OData parser (the whole OData tree) beside plain Lark
+LALR with a plain grammar for the language (bench/data/odata-baseline.lark: one rule per
+precedence level), beside plain Lark running cwa_query's own grammar file
+(grammar/odata.lark, whose flat operator list also helps Lark), and beside the
+`odata-query` package (target: cwa_query / lark baseline <= 0.60). odata-query is not a dependency of cwa_query: install
+it in the bench's own environment, `python3 -m venv bench/.venv && bench/.venv/bin/pip
+install -e . odata-query`, and run `bench/.venv/bin/python bench/parse.py`; without it
+its column is skipped with a message.
 """
 
 from __future__ import annotations
@@ -77,6 +87,8 @@ def main() -> None:
     print(f"{'cwa_query.parse':<34}{ours:>14.1f}")
     print(f"ratio cwa_query / lark: {ours / base:.2f}   (target <= 0.60)")
 
+    odata_bench(args.rounds)
+
     # Installed packages (lark) come with compiled bytecode; make sure ours has it too,
     # even where PYTHONDONTWRITEBYTECODE is set, so the cold starts compare like with like.
     compileall.compile_dir(str(HERE.parent / "cwa_query"), quiet=1)
@@ -88,6 +100,51 @@ def main() -> None:
     print(f"{'python -c pass':<44}{bare:>8.1f}")
     print(f"{'python -c import lark':<44}{lark_only:>8.1f}")
     print(f"{'import cwa_query + first parse':<44}{ours_cold:>8.1f}")
+
+
+def odata_bench(rounds: int) -> None:
+    """OData `$filter`: cwa_query beside plain Lark on the same grammar and beside odata-query."""
+    import lark
+
+    from cwa_query.dialects.odata import parse_odata
+    from cwa_query.language._odata import odata_grammar_text
+
+    lines = (HERE / "data" / "odata-corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    corpus = [json.loads(line)["filter"] for line in lines if line.strip()]
+    baseline = lark.Lark((HERE / "data" / "odata-baseline.lark").read_text(encoding="utf-8"), parser="lalr")
+    same_grammar = lark.Lark(odata_grammar_text(), parser="lalr")
+    parsers = {
+        "plain Lark (odata-baseline.lark)": baseline.parse,
+        "plain Lark (grammar/odata.lark)": same_grammar.parse,
+        "cwa_query OData parse": parse_odata,
+    }
+    try:
+        from odata_query.grammar import ODataLexer, ODataParser
+    except ImportError:
+        print(
+            "\nodata-query is not installed here: its column is skipped "
+            "(install it in bench/.venv, see this script's docstring)"
+        )
+    else:
+        lexer, peer = ODataLexer(), ODataParser()
+        parsers["odata-query (ODataParser)"] = lambda text: peer.parse(lexer.tokenize(text))
+    for parse in parsers.values():  # every filter must parse with every parser
+        for text in corpus:
+            parse(text)
+    samples: dict[str, list[float]] = {name: [] for name in parsers}
+    for _ in range(rounds):  # interleaved
+        for name, parse in parsers.items():
+            samples[name].append(per_item_median(parse, corpus, 1))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    base = medians["plain Lark (odata-baseline.lark)"]
+    print()
+    print(f"OData corpus: {len(corpus)} filters, {rounds} interleaved rounds")
+    print(f"{'parser':<34}{'us/filter':>14}{'ratio to baseline':>20}")
+    for name, value in medians.items():
+        print(f"{name:<34}{value:>14.1f}{value / base:>20.2f}")
+    ours = medians["cwa_query OData parse"]
+    print(f"ratio cwa_query / lark baseline: {ours / base:.2f}   (target <= 0.60)")
+    print(f"ratio cwa_query / lark on grammar/odata.lark: {ours / medians['plain Lark (grammar/odata.lark)']:.2f}")
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ import datetime as _dt
 import decimal as _decimal
 import json
 import re
+import threading
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -382,16 +383,58 @@ class _Items(list[Any]):
     """A comma-separated list under construction."""
 
 
-class _Chain(list[o.Expr]):
-    """An `and`/`or` chain under construction (mutable, so long chains stay linear)."""
+class _OpChain(list[Any]):
+    """A binary-operator list under construction: operand, operator token, operand, ...
+    (mutable, so long lists stay linear); `_resolve` shapes it by precedence."""
 
-    __slots__ = ("end", "op", "start")
+    __slots__ = ("end", "start")
 
-    def __init__(self, op: o.BinaryOp, start: int, end: int) -> None:
-        super().__init__()
-        self.op = op
+    def __init__(self, first: Any, start: int) -> None:
+        super().__init__((first,))
         self.start = start
-        self.end = end
+        self.end = start
+
+
+_BINARY_OPS = {op.name: op for op in o.BinaryOp}
+
+
+def _resolve(chain: _OpChain, text: str, spanner: Spanner) -> o.Expr:
+    """The tree of `a op b op c ...` by OData's precedence, each level left-associative;
+    `and`/`or` runs become one n-ary [`Logical`][cwa_query.language.odata_ast.Logical]."""
+    operands: list[o.Expr] = []
+    pending: list[o.BinaryOp] = []
+
+    def reduce() -> None:
+        op = pending.pop()
+        right = operands.pop()
+        left = operands.pop()
+        start = left.span.start if left.span is not None else chain.start
+        end = right.span.end if right.span is not None else chain.end
+        span = spanner(start, end)
+        if op is o.BinaryOp.AND or op is o.BinaryOp.OR:
+            items: list[o.Expr] = []
+            for side in (left, right):
+                if isinstance(side, o.Logical) and side.op is op:
+                    items.extend(side.items)
+                else:
+                    items.append(side)
+            operands.append(o.Logical(op, tuple(items), span))
+        else:
+            _CHAINS.count += 1
+            operands.append(o.Binary(op, left, right, span))
+
+    for index, item in enumerate(chain):
+        if index % 2 == 0:
+            operands.append(_node(item, text, spanner))
+            continue
+        op = _BINARY_OPS[item[0]]
+        precedence = op.precedence
+        while pending and pending[-1].precedence >= precedence:
+            reduce()
+        pending.append(op)
+    while pending:
+        reduce()
+    return operands[0]
 
 
 @dataclasses.dataclass(slots=True)
@@ -407,8 +450,8 @@ class _Step:
 
 def _node(value: Any, text: str, spanner: Spanner) -> o.Expr:
     """A finished expression from what the stack holds: a node, a chain or a raw token."""
-    if isinstance(value, _Chain):
-        return o.Logical(value.op, tuple(value), spanner(value.start, value.end))
+    if isinstance(value, _OpChain):
+        return _resolve(value, text, spanner)
     if isinstance(value, tuple):
         kind, raw, start, end = value
         if kind == "JSON_STRING" or kind in _LITERAL_TERMINALS:
@@ -486,41 +529,38 @@ _CALL_EXAMPLES = {
 }
 
 
+class _ChainCount(threading.local):
+    """How many operator and path nodes the parse in this thread has built."""
+
+    count = 0
+
+
+_CHAINS = _ChainCount()
+
+
 def _builders() -> dict[str, Callable[..., Any]]:
     # Each builder gets (children, text, spanner, start, end) exactly as the rule lists its
     # symbols: tokens, nodes, chains, steps or item lists.
     def node(value: Any, text: str, spanner: Spanner) -> o.Expr:
         return _node(value, text, spanner)
 
-    def binary(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
-        op = o.BinaryOp(ch[1][1].lower())
-        return o.Binary(op, node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
-
-    def chain(op: o.BinaryOp) -> Callable[..., _Chain]:
-        def build(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _Chain:
-            left, right = ch[0], ch[2]
-            if isinstance(left, _Chain) and left.op is op:
-                result = left
-            else:
-                result = _Chain(op, start, end)
-                result.append(node(left, text, spanner))
-            if isinstance(right, _Chain) and right.op is op:
-                result.extend(right)
-            else:
-                result.append(node(right, text, spanner))
-            result.start, result.end = start, end
-            return result
-
-        return build
+    def link(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _OpChain:
+        chain = ch[0] if isinstance(ch[0], _OpChain) else _OpChain(ch[0], start)
+        chain.append(ch[1])
+        chain.append(ch[2])
+        chain.end = end
+        return chain
 
     def unary(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
         op = o.UnaryOp.NOT if ch[0][0] == "NOT" else o.UnaryOp.NEG
         return o.Unary(op, node(ch[1], text, spanner), spanner(start, end))
 
     def in_(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        _CHAINS.count += 1
         return o.In(node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
 
     def has(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        _CHAINS.count += 1
         return o.Binary(o.BinaryOp.HAS, node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
 
     def literals(items: list[Any], text: str, spanner: Spanner) -> tuple[o.ODataLiteral, ...]:
@@ -552,14 +592,14 @@ def _builders() -> dict[str, Callable[..., Any]]:
 
     def group(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> Any:
         inner = ch[1]
-        if isinstance(inner, _Chain):
-            inner.start, inner.end = start, end
-        return inner
+        return _resolve(inner, text, spanner) if isinstance(inner, _OpChain) else inner
 
     def member(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        _CHAINS.count += 1
         return _apply(node(ch[0], text, spanner), ch[2], spanner(start, end))
 
     def cast_member(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
+        _CHAINS.count += 2
         cast = o.Member(node(ch[0], text, spanner), ch[2][1], spanner(start, ch[2][3]))
         return _apply(cast, ch[4], spanner(start, end))
 
@@ -635,9 +675,7 @@ def _builders() -> dict[str, Callable[..., Any]]:
         return (key.value, node(ch[2], text, spanner))
 
     return {
-        "binary": binary,
-        "or_": chain(o.BinaryOp.OR),
-        "and_": chain(o.BinaryOp.AND),
+        "link": link,
         "prefix": unary,
         "in_": in_,
         "has": has,
@@ -724,14 +762,19 @@ ODATA = Grammar("odata", _builders(), finish=_finish, syntax_error=_syntax_error
 def _drive(text: str, limits: ParseLimits) -> o.Expr:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
+    _CHAINS.count = 0
     value = ODATA.parse(text, limits)
     result = _node(value, text, make_spanner(text))
-    _check_limits(result, text, limits)
+    # Nesting symbols are bounded by the driver; only operator and path chains
+    # (`1 add 1 add ...`, `a/@b/@c`) can nest further, one level per chained node.
+    if _CHAINS.count >= limits.max_depth:
+        _check_limits(result, text, limits)
     return result
 
 
 def _check_limits(tree: o.Expr, text: str, limits: ParseLimits) -> None:
-    """Refuse trees deeper than `max_depth` (operator chains too) or lists over `max_in_values`."""
+    """Refuse trees deeper than `max_depth` (operator chains too) or lists over `max_in_values`
+    (the driver bounds the parentheses open at once and the commas of one list already)."""
     stack: list[tuple[o.Expr, int]] = [(tree, 1)]
     while stack:
         current, level = stack.pop()
