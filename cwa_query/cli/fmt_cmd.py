@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
 from ._args import EXIT_FAILED, EXIT_OK, add_conditions_argument, check_utf8, dialect_choices, read_conditions
 
@@ -36,7 +37,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Format every condition; 1 if one of them could not be formatted."""
     from ..dialects import get_dialect
-    from ..errors import ConditionError
+    from ..errors import ConditionError, TranslationWarning
 
     dialect = get_dialect(args.dialect)
 
@@ -45,10 +46,16 @@ def run(args: argparse.Namespace) -> int:
         if condition is None:
             continue
         try:
-            print(dialect.render(dialect.lower(dialect.read(check_utf8(condition)))))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", TranslationWarning)
+                print(dialect.render(dialect.lower(dialect.read(check_utf8(condition)))))
         except ConditionError as exc:
             report_error(args, index, exc)
             status = EXIT_FAILED
+            continue
+        # a construct the dialect lacks, rewritten exactly only for single-valued fields
+        for message in dict.fromkeys(str(warning.message) for warning in caught):
+            print(f"cwa-query {args.command_name}: condition #{index}: warning: {message}", file=sys.stderr)
     return status
 
 

@@ -79,3 +79,9 @@ def test_lint_takes_the_parameter(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "lint", "--dialect", "manage", "--parameter", "orderBy", "a = 1")
     assert code == 2
     assert "no filter parameter 'orderBy'" in err
+
+
+def test_fmt_says_when_a_rewrite_is_exact_only_for_single_values(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "fmt", "--dialect", "manage", "not (a < 1)")
+    assert (code, out) == (0, "a >= 1\n")
+    assert err.startswith("cwa-query fmt: condition #0: warning: `a < 1`")
