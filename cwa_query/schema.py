@@ -51,6 +51,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +89,9 @@ class FieldInfo:
 
 
 _ANY = "any"
+#: Held while a trusted catalogue's endpoint is parsed on first use (the sandbox looks fields
+#: up from many threads at once).
+_PARSING = threading.Lock()
 
 
 class Schema:
@@ -215,10 +219,14 @@ class Schema:
         name = self.endpoint(endpoint)
         fields = self._endpoints.get(name)
         if fields is None:
-            raw = self._raw.pop(name)
-            infos = {path: _field_info(path, spec, name, check=False) for path, spec in raw.items()}
-            fields = _Fields(infos, self.case_sensitive)
-            self._endpoints[name] = fields
+            with _PARSING:  # one thread parses an endpoint; the others find it parsed
+                fields = self._endpoints.get(name)
+                if fields is None:
+                    raw = self._raw[name]
+                    infos = {path: _field_info(path, spec, name, check=False) for path, spec in raw.items()}
+                    fields = _Fields(infos, self.case_sensitive)
+                    self._endpoints[name] = fields
+                    del self._raw[name]
         return fields
 
     # ----------------------------------------------------------------- (de)serialising

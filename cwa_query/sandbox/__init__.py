@@ -8,6 +8,7 @@ registered automatically when cwa_query is installed). See `Sandbox` for every o
 from __future__ import annotations
 
 from ._app import SandboxApp, SandboxConfig, SandboxRequest, SandboxResponse
+from ._automate import AutomateDataset
 from ._data import COLLECTIONS, Dataset, dataset
 from ._faults import FAULT_KINDS, FaultPlan
 from ._sandbox import DEFAULT_CLIENT_ID, Sandbox, SandboxCredentials
@@ -18,6 +19,7 @@ __all__ = [
     "DEFAULT_CLIENT_ID",
     "FAULT_KINDS",
     "AsyncSandboxTransport",
+    "AutomateDataset",
     "Dataset",
     "FaultPlan",
     "Sandbox",
