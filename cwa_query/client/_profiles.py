@@ -62,6 +62,10 @@ class Profile:
     # how a script is run: POST Batch/ScriptExecute (the real server) or POST
     # Computers/{id}/Scripts/{script}/Execute (the seed document)
     batch_scripts: bool = False
+    # a token's lifetime: `ExpiresIn` seconds (the seed document) or an `ExpirationDate`
+    # (the real server); a refresh sends the refresh token (seed) or the current token
+    expires_in_seconds: bool = False
+    refresh_with_refresh_token: bool = False
 
     def script_request(
         self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None
@@ -93,9 +97,9 @@ class Profile:
 
     def refresh_body(self, grant: TokenGrant) -> Any:
         """The JSON body of a refresh request, or `None` if this grant cannot be refreshed."""
-        if self.name == "seed":
+        if self.refresh_with_refresh_token:
             return {"RefreshToken": grant.refresh_token} if grant.refresh_token else None
-        return grant.access_token  # automate: the current token as a JSON string
+        return grant.access_token  # the real server: the current token as a JSON string
 
     def two_factor_required(self, body: Any) -> bool:
         """Whether a login answer asks for a two-factor code."""
@@ -109,7 +113,7 @@ class Profile:
         if not isinstance(token, str) or not token:
             return None
         expires_at: float | None = None
-        if self.name == "seed":
+        if self.expires_in_seconds:
             seconds = get_key(body, "ExpiresIn")
             if isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and seconds > 0:
                 expires_at = now + float(seconds)
@@ -174,6 +178,8 @@ PROFILES: dict[str, Profile] = {
         requires_client_id=False,
         paging_headers=True,
         default_rate_per_minute=60.0,
+        expires_in_seconds=True,
+        refresh_with_refresh_token=True,
     ),
     "automate": Profile(
         name="automate",

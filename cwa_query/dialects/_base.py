@@ -13,11 +13,13 @@ from typing import Any, ClassVar, TypeAlias
 from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
+from ..language.literals import match_text
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 
 __all__ = [
     "MAX_RENDER_DEPTH",
     "op_feature",
+    "patterns_as_strings",
     "Dialect",
     "DialectLike",
     "Feature",
@@ -77,6 +79,28 @@ def op_feature(op: ast.Op) -> Feature | None:
     (<Feature.NOT_LIKE: '`not like`'>, None)
     """
     return _OP_FEATURES.get(op)
+
+
+_PATTERN_OPS = frozenset({ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.LIKE, ast.Op.NOT_LIKE})
+
+
+def patterns_as_strings(tree: ast.Node, ops: frozenset[ast.Op] = _PATTERN_OPS) -> ast.Node:
+    """The tree with the value of every predicate using one of `ops` (by default
+    `startswith`, `endswith`, `like`, `not like`) a string literal: grammars take a quoted
+    pattern there, and the test is the same, since a text operator matches a literal's
+    text (`Name startswith 0` is `Name startswith '0'`).
+
+    >>> from cwa_query import parse
+    >>> patterns_as_strings(ast.Compare(ast.Field("Name"), ast.Op.LIKE, ast.Integer(5))) == parse("Name like '5'")
+    True
+    """
+
+    def predicate(node: ast.Node) -> ast.Node:
+        if isinstance(node, ast.Compare) and node.op in ops and not isinstance(node.value, (ast.String, ast.Null)):
+            return ast.Compare(node.field, node.op, ast.String(match_text(node.value)), node.span)
+        return node
+
+    return ast.map_predicates(tree, predicate)
 
 
 def features_used(tree: ast.Node) -> Iterator[tuple[Feature, ast.Node | ast.Literal]]:
@@ -275,6 +299,27 @@ class Dialect:
             self.warn(node, f"exact only if {condition}; nothing says so (pass a schema that knows the field)")
             return
         raise self.untranslatable(node, f"the rewrite is exact only if {condition}, and it is not")
+
+    def require_one_value(self, node: ast.Compare, fields: FieldTypes) -> None:
+        """`require` that the field meets no list on its path: negating an ordering
+        (`not (a < 1)` as `a >= 1`) is exact only then (over a list `<` means "some element")."""
+        through = fields.through_list(node.field)
+        self.require(
+            node,
+            None if through is None else not through,
+            f"{node.field.name} holds one value, not a list (over a list `{node.op.value}` holds when some "
+            "element does, so its negation is not the opposite operator)",
+        )
+
+    def require_no_list(self, node: ast.Compare, fields: FieldTypes, what: str) -> None:
+        """`require` that the field's value is not a list: `what` (a rewrite of `contains` as a
+        substring test, say) is exact only then (on a list `contains` tests membership)."""
+        holds_list = fields.holds_list(node.field)
+        self.require(
+            node,
+            None if holds_list is None else not holds_list,
+            f"{node.field.name} holds text, not a list ({what}; on a list `contains` tests membership)",
+        )
 
     def warn(self, node: ast.Node | ast.Literal, message: str) -> None:
         """Issue a [`TranslationWarning`][cwa_query.errors.TranslationWarning] about `node`."""

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 from ..errors import UnrepresentableConditionError
 from ..language import ast
-from ..language.literals import check_text, escape_like
+from ..language.literals import check_text, escape_like, match_text
 from ._base import Feature
 from ._fields import NO_FIELDS, FieldTypes
-from .condition import CANONICAL, ConditionDialect
+from .condition import ConditionDialect
 
 __all__ = ["Automate"]
 
@@ -86,7 +86,7 @@ class Automate(ConditionDialect):
         for feature, node in self.unsupported(tree):
             if feature is Feature.NULL:
                 raise self.untranslatable(node, "the automate server has no `null`")
-        return self._positive(tree, fields)
+        return self._positive(self.string_patterns(tree), fields)
 
     def _positive(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
         if isinstance(node, ast.Compare):
@@ -109,13 +109,7 @@ class Automate(ConditionDialect):
             if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
                 return _like_for(node, negate=True)
             if node.op.is_ordering:
-                through = fields.through_list(node.field)
-                self.require(
-                    node,
-                    None if through is None else not through,
-                    f"{node.field.name} holds one value, not a list (over a list `{node.op.value}` "
-                    "holds when some element does, so its negation is not the opposite operator)",
-                )
+                self.require_one_value(node, fields)
             negated = node.op.negated
             assert negated is not None
             return ast.Compare(node.field, negated, node.value, node.span)
@@ -126,14 +120,8 @@ class Automate(ConditionDialect):
         return ast.all_of([self._negative(item, fields) for item in node.items])
 
 
-def _like_text(literal: ast.Literal) -> str:
-    if isinstance(literal, ast.String):
-        return literal.value
-    return CANONICAL.literal(literal)
-
-
 def _like_for(node: ast.Compare, negate: bool) -> ast.Compare:
-    text = escape_like(_like_text(node.value))
+    text = escape_like(match_text(node.value))
     pattern = text + "%" if node.op is ast.Op.STARTSWITH else "%" + text
     op = ast.Op.NOT_LIKE if negate else ast.Op.LIKE
     return ast.Compare(node.field, op, ast.String(pattern), node.span)

@@ -34,7 +34,7 @@ from ..language.literals import (
     parse_datetime,
     parse_number,
 )
-from ._base import Dialect, Feature
+from ._base import Dialect, Feature, patterns_as_strings
 
 __all__ = ["CANONICAL", "CONDITION", "ConditionDialect"]
 
@@ -429,6 +429,11 @@ class ConditionDialect(Dialect):
                 for value in values:
                     if isinstance(value, ast.String) and value.span is not None and text[value.span.start] == '"':
                         yield Feature.DOUBLE_QUOTES, value
+
+    def string_patterns(self, tree: ast.Node) -> ast.Node:
+        """The tree with the value of every `startswith`/`endswith`/`like`/`not like` a
+        string, as the grammar wants (see [`patterns_as_strings`][cwa_query.dialects.patterns_as_strings])."""
+        return patterns_as_strings(tree)
 
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """Single quotes, a quote inside doubled: `'O''Brien'`."""

@@ -41,7 +41,7 @@ from ..language._diagnose import ParseFailure, Token
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
 from ..language._lalr import Tables
 from ..language.literals import check_text, integer_text, parse_datetime, parse_number
-from ._base import Dialect, Feature, Note
+from ._base import Dialect, Feature, Note, patterns_as_strings
 from ._fields import NO_FIELDS, FieldTypes
 from .automate import Automate
 from .condition import CANONICAL, CONDITION
@@ -524,9 +524,10 @@ class Manage(Dialect):
           `%`, `_`, `*`, `[` (no escape is known);
         * `a in (1, null)` is `a in (1) or a = null` (no source shows `null` in a list);
         * a `like` pattern that needs a literal wildcard, a `contains` text holding one, and
-          a field part that is a Manage keyword are refused.
+          a field part that is a Manage keyword are refused;
+        * a `like` value that is not a string is its text (the grammar wants a quoted pattern).
         """
-        return self._positive(tree, fields)
+        return self._positive(patterns_as_strings(tree), fields)
 
     def _positive(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
         if isinstance(node, ast.Compare):
@@ -574,21 +575,10 @@ class Manage(Dialect):
                 pattern = self._text_pattern(node, op)
                 return ast.Compare(node.field, ast.Op.NOT_LIKE, ast.String(pattern), node.span)
             if op.is_ordering and not isinstance(node.value, ast.Null):
-                through = fields.through_list(node.field)
-                self.require(
-                    node,
-                    None if through is None else not through,
-                    f"{node.field.name} holds one value, not a list (over a list `{op.value}` holds when some "
-                    "element does, so its negation is not the opposite operator)",
-                )
+                self.require_one_value(node, fields)
             op = negated
         if op is ast.Op.NOT_CONTAINS:
-            holds = fields.holds_list(node.field)
-            self.require(
-                node,
-                None if holds is None else not holds,
-                f"{node.field.name} is not a list (on a list `contains` tests membership, `like` each element)",
-            )
+            self.require_no_list(node, fields, "`not contains` as `not like` tests each element")
         if op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.NOT_CONTAINS):
             kind = ast.Op.NOT_LIKE if op is ast.Op.NOT_CONTAINS else ast.Op.LIKE
             return ast.Compare(node.field, kind, ast.String(self._text_pattern(node, op)), node.span)

@@ -433,6 +433,9 @@ class _Lifting:
             (True, False): ast.Op.ENDSWITH,
             (False, False): ast.Op.EQ,
         }[(starts, ends)]
+        if op is ast.Op.EQ:  # `like 'x'` tests text; `eq 'x'` also converts numbers and dates
+            kind = self.fields.type(node.field)
+            self.dialect.require(node, None if kind is None else kind == "string", f"{node.field.name} holds text")
         return self.compare(ast.Compare(node.field, op, ast.String(text), node.span), negate)
 
     def in_values(self, node: ast.InList) -> tuple[o.Expr, tuple[o.ODataLiteral, ...]]:

@@ -81,7 +81,7 @@ class Seed(ConditionDialect):
     def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The tree in seed constructs, exactly (see the module documentation), or
         [`UntranslatableError`][cwa_query.UntranslatableError]."""
-        return ast.map_predicates(tree, lambda node: self._predicate(node, fields))
+        return ast.map_predicates(self.string_patterns(tree), lambda node: self._predicate(node, fields))
 
     def _predicate(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
         if isinstance(node, ast.InList):
@@ -114,12 +114,7 @@ class Seed(ConditionDialect):
         op, text = meaning
         field = node.field
         if op is ast.Op.CONTAINS:
-            holds_list = fields.holds_list(field)
-            self.require(
-                node,
-                None if holds_list is None else not holds_list,
-                f"{field.name} holds text, not a list (on a list `contains` tests membership)",
-            )
+            self.require_no_list(node, fields, "`like '%x%'` as `contains` tests a substring")
         elif op is ast.Op.EQ:
             kind = fields.type(field)
             self.require(node, None if kind is None else kind == "string", f"{field.name} holds text")

@@ -71,11 +71,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
 from ..dialects import FieldTypes, Schemas
-from ..dialects.condition import CANONICAL
 from ..errors import ConditionError
 from . import ast
 from ._render import as_node
-from .literals import DATE_RE, parse_datetime
+from .literals import DATE_RE, match_text, parse_datetime
 
 if TYPE_CHECKING:
     from .builder import Condition
@@ -226,21 +225,15 @@ def literal_view(literal: ast.Literal) -> LiteralView:
             raise ConditionError(
                 f"the date-time {literal.value.isoformat()} falls outside years 1-9999 in UTC and cannot be compared"
             ) from None
-        text = CANONICAL.literal(literal)
-        return LiteralView(None, None, instant, instant.isoformat(timespec="microseconds"), text)
-    if isinstance(literal, ast.Integer):
-        # exact digits without str(int), whose length Python limits
-        match_text = format(_decimal.Decimal(literal.value), "f")
-    else:
-        match_text = CANONICAL.literal(literal)
+        return LiteralView(None, None, instant, instant.isoformat(timespec="microseconds"), match_text(literal))
     if isinstance(literal, ast.Boolean):
-        return LiteralView(None, int(literal.value), None, None, match_text)
+        return LiteralView(None, int(literal.value), None, None, match_text(literal))
     if isinstance(literal, ast.Integer):
-        return LiteralView(None, literal.value, None, None, match_text)
+        return LiteralView(None, literal.value, None, None, match_text(literal))
     if isinstance(literal, ast.Decimal):
         if not literal.value.is_finite():
             raise ConditionError(f"the number {literal.value} cannot be compared")
-        return LiteralView(None, literal.value, None, None, match_text)
+        return LiteralView(None, literal.value, None, None, match_text(literal))
     raise TypeError(f"not a literal: {literal!r}")
 
 

@@ -31,6 +31,7 @@ __all__ = [
     "integer_text",
     "iso_date",
     "like_pattern",
+    "match_text",
     "parse_datetime",
     "parse_number",
 ]
@@ -127,6 +128,26 @@ def integer_text(value: int) -> str:
     '-42'
     """
     return str(check_integer(value))
+
+
+def match_text(literal: ast.Literal) -> str:
+    """The text a text operator (`like`, `contains`, ...) matches for a literal: a string's
+    value, any other literal's unquoted canonical spelling (exact digits however long).
+
+    >>> match_text(ast.Integer(443)), match_text(ast.Boolean(True)), match_text(ast.String("a'b"))
+    ('443', 'true', "a'b")
+    """
+    if isinstance(literal, ast.String):
+        return literal.value
+    if isinstance(literal, ast.Boolean):
+        return "true" if literal.value else "false"
+    if isinstance(literal, ast.Integer):
+        return format(_decimal.Decimal(literal.value), "f")  # exact digits without str(int)'s limit
+    if isinstance(literal, ast.Decimal):
+        return format(literal.value, "f")
+    if isinstance(literal, ast.DateTime):
+        return format_datetime(literal.value)
+    raise TypeError(f"{type(literal).__name__} has no text to match")
 
 
 def check_integer(value: int) -> int:
