@@ -318,7 +318,7 @@ class Dialect:
         self.require(
             node,
             None if holds_list is None else not holds_list,
-            f"{node.field.name} holds text, not a list ({what}; on a list `contains` tests membership)",
+            f"{node.field.name} is not a list but holds text ({what}; on a list `contains` tests membership)",
         )
 
     def warn(self, node: ast.Node | ast.Literal, message: str) -> None:

@@ -81,7 +81,7 @@ def test_exact_translations(cond: str, source: str, target: str, expected: str) 
 
 # (condition, source, target, what the refusal names)
 REFUSED = [
-    ("Tags like '%a%'", "automate", "seed", "Tags holds text, not a list"),
+    ("Tags like '%a%'", "automate", "seed", "Tags is not a list but holds text"),
     ("Ports like '44'", "automate", "seed", "Ports holds text"),
     ("Client.Id like '5'", "automate", "seed", "Client.Id holds text"),
     ("Name like 'A_C%'", "automate", "seed", "no seed equivalent"),
