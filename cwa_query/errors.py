@@ -5,8 +5,9 @@ CwaQueryError
 ├── ConditionError (ValueError)              a condition cannot be used as given
 │   ├── ConditionSyntaxError                 the text does not parse (line, column, hint, caret)
 │   │   └── ConditionLimitError              it parses, but exceeds a configured limit
-│   └── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
-│       └── UntranslatableError              ... none that keeps its meaning (construct, position)
+│   ├── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
+│   │   └── UntranslatableError              ... none that keeps its meaning (construct, position)
+│   └── ConditionRejectedError               the linter finds errors the server would refuse it for
 ├── SchemaError (ValueError)                 a field catalogue is malformed
 ├── UnsupportedValueError (ValueError)       a record value a target cannot hold (a list in an SQL row)
 ├── ConfigurationError (ValueError)          bad client or server settings (e.g. remote http://)
@@ -26,9 +27,10 @@ CwaQueryError
 Exceptions of the libraries below (lark, httpx) never reach the caller untranslated:
 they are chained as `__cause__`.
 
-One warning: [`TranslationWarning`][cwa_query.errors.TranslationWarning] (a `UserWarning`)
+Two warnings (both `UserWarning`): [`TranslationWarning`][cwa_query.errors.TranslationWarning]
 when a translation is exact only under an assumption the caller should see (for example
-that a field holds one value, not a list).
+that a field holds one value, not a list); [`ConditionWarning`][cwa_query.errors.ConditionWarning]
+when a client told to warn only (`validate="warn"`) sends a condition the linter finds errors in.
 """
 
 from __future__ import annotations
@@ -41,7 +43,9 @@ __all__ = [
     "BadRequestError",
     "ConditionError",
     "ConditionLimitError",
+    "ConditionRejectedError",
     "ConditionSyntaxError",
+    "ConditionWarning",
     "ConfigurationError",
     "CwaQueryError",
     "DecodeError",
@@ -249,6 +253,29 @@ def _rebuild_untranslatable(
     return UntranslatableError(
         construct, target=target, reason=reason, pos=pos, end_pos=end_pos, line=line, column=column
     )
+
+
+class ConditionRejectedError(ConditionError):
+    """The linter finds errors in a condition that a client was about to send (before any request).
+
+    Attributes:
+        condition: the condition as it would have been sent (rendered for the dialect).
+        endpoint: the endpoint it filters.
+        findings: the linter's error diagnostics (each with its code, message, position, fix).
+
+    The message names each finding and its fix; `validate="warn"` or `validate="off"` on the
+    client sends the condition anyway.
+    """
+
+    def __init__(self, message: str, *, condition: str, endpoint: str, findings: tuple[Any, ...] = ()) -> None:
+        self.condition = condition
+        self.endpoint = endpoint
+        self.findings = findings
+        super().__init__(message)
+
+
+class ConditionWarning(UserWarning):
+    """A condition with linter errors sent anyway, because the client was told to warn only."""
 
 
 class TranslationWarning(UserWarning):

@@ -25,6 +25,7 @@ import signal
 import sys
 import tempfile
 import threading
+import warnings
 from collections.abc import Generator, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
@@ -98,6 +99,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per request (default 30)")
     parser.add_argument(
+        "--validate",
+        choices=("error", "warn", "off"),
+        default="error",
+        help="lint the condition and check --fields against the endpoint's schema before sending: "
+        "refuse on errors (default), warn and send anyway, or skip",
+    )
+    parser.add_argument(
         "--records", type=positive_int, default=1000, metavar="N", help="computers in the sandbox (default 1000)"
     )
     parser.set_defaults(run=run, command_name="fetch")
@@ -128,8 +136,17 @@ def run(args: argparse.Namespace) -> int:
         return _error(f"CONNECTWISE_AUTOMATE_PROFILE must be seed or automate, not {profile!r}", 2)
     if not args.sandbox and not args.server and not os.environ.get("CONNECTWISE_AUTOMATE_SERVER"):
         return _error(_NO_SERVER, 2)
+    if fields and args.validate != "off":
+        from ..client import get_profile
+        from ..client._validate import check_fields
+
+        problems = check_fields(fields, args.endpoint, get_profile(profile))
+        if problems and args.validate == "error":
+            return _error("--fields: " + "; ".join(problems) + " (--validate warn or off to fetch anyway)", 1)
+        for problem in problems:
+            print(f"cwa-query fetch: warning: --fields: {problem}", file=sys.stderr)
     try:
-        with _STOP.installed(), contextlib.ExitStack() as stack:
+        with _STOP.installed(), _warnings_as_lines(), contextlib.ExitStack() as stack:
             client = stack.enter_context(_open_client(args, profile))
             records = _records(client, args, where, fields, profile)
             # however the writing ends, stop the pages in flight before the client (and a sandbox) closes
@@ -206,6 +223,19 @@ _STOP = _StopSignals()
 
 
 @contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Warnings (a condition sent with `--validate warn`) as one `warning:` line each on stderr."""
+
+    def show(message: Warning | str, *args: object, **kwargs: object) -> None:
+        print(f"cwa-query fetch: warning: {message}", file=sys.stderr)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = show
+        yield
+
+
+@contextlib.contextmanager
 def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
     from ..client import Client, RetryPolicy
 
@@ -217,6 +247,7 @@ def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
         "profile": profile,
         "retry": RetryPolicy(max_retries=args.retries),
         "timeout": args.timeout,
+        "validate": args.validate,
     }
     if args.page_size is not None:
         options["page_size"] = args.page_size

@@ -22,7 +22,8 @@ from ._pagination import Page, PagePlan
 from ._profiles import Profile, get_profile
 from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
-from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, Where, api_base_url
+from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, VALIDATIONS, Validation, Where, api_base_url
+from ._validate import check_condition
 
 __all__ = ["ClientBase", "Record"]
 
@@ -53,9 +54,13 @@ class ClientBase:
         refresh_margin: float = DEFAULT_REFRESH_MARGIN,
         auth: httpx.Auth | None = None,
         limiter: RateLimiter | None = None,
+        validate: Validation = "error",
     ) -> None:
         self.profile = get_profile(profile)
         self.base_url = api_base_url(server, allow_insecure=allow_insecure)
+        if validate not in VALIDATIONS:
+            raise ConfigurationError(f"validate must be one of {', '.join(map(repr, VALIDATIONS))}, not {validate!r}")
+        self.validate: Validation = validate
         if (username is None) != (password is None):
             raise ConfigurationError("pass both username and password, or neither")
         if auth is not None and username is not None:
@@ -139,6 +144,8 @@ class ClientBase:
         if where is not None:
             node = as_node(where)
             condition = render(node, self.profile.dialect)
+            if self.validate != "off":
+                check_condition(condition, endpoint, self.profile, warn_only=self.validate == "warn")
             parts.append("condition=" + encode(node, self.profile.dialect))
         if order_by is not None:
             text = str(order_by).strip()

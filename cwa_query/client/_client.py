@@ -69,6 +69,12 @@ class Client(ClientBase):
         rate_limit: requests per `rate_window` seconds; `"default"` is 60 a minute for seed
             (replaced by the server's `X-RateLimit-*` once seen) and none for automate.
         retry: a [`RetryPolicy`][cwa_query.RetryPolicy] (attempts, backoff, budget).
+        auth: an `httpx.Auth` to use instead of the `TokenAuth` built from username/password.
+        limiter: a `RateLimiter` to use instead of the one `rate_limit` would build (share one
+            between clients to share a rate).
+        validate: lint each condition against the endpoint's schema before sending it:
+            `"error"` (default) raises `ConditionRejectedError` with the linter's findings and
+            fixes, `"warn"` sends it with a `ConditionWarning`, `"off"` does not lint.
         transport: an httpx transport to send through (e.g. an in-process sandbox).
     """
 

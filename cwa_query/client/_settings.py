@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeAlias, TypedDict
+from typing import Any, Literal, TypeAlias, TypedDict
 
 import httpx
 
@@ -25,8 +25,10 @@ __all__ = [
     "DEFAULT_PAGE_SIZE",
     "MAX_PAGE_SIZE",
     "PREFETCH_RECORDS",
+    "VALIDATIONS",
     "ClientOptions",
     "QueryOptions",
+    "Validation",
     "Where",
     "api_base_url",
     "settings_from_env",
@@ -35,6 +37,12 @@ __all__ = [
 Where: TypeAlias = "str | Condition | ast.Node | None"
 """A condition as the clients take it: condition text (parsed first), a builder
 [`Condition`][cwa_query.Condition], a syntax tree node, or `None` for every record."""
+
+#: What a client does with a condition the linter finds errors in, before sending it:
+#: `"error"` refuses it (`ConditionRejectedError`), `"warn"` sends it with a `ConditionWarning`,
+#: `"off"` does not lint.
+Validation: TypeAlias = Literal["error", "warn", "off"]
+VALIDATIONS: tuple[Validation, ...] = ("error", "warn", "off")
 
 API_ROOT = "/cwa/api/v1"
 DEFAULT_PAGE_SIZE = 250
@@ -150,6 +158,7 @@ class ClientOptions(TypedDict, total=False):
     refresh_margin: float
     auth: httpx.Auth | None
     limiter: RateLimiter | None
+    validate: Validation
 
 
 class QueryOptions(TypedDict, total=False):
