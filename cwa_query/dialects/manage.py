@@ -274,6 +274,7 @@ _BARE_DATETIME_RE = re.compile(
     r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?(?![\w\]:.-])"
 )
 _STRING_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
+_IN_LIST_RE = re.compile(r"([A-Za-z_][\w/]*)\s+(not\s+)?in\s*\([^()]*$", re.IGNORECASE)
 _NAME_BEFORE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*$")
 
 
@@ -334,6 +335,12 @@ def _diagnose(exc: ConditionSyntaxError) -> ConditionSyntaxError:
     if lowered in ("is", "isnull") and exc.expected:
         hint = f"test for null with `{name} = null` or `{name} != null`"
         return _reworded(exc, f"unexpected {word}", hint, pos, pos + len(word))
+    in_list = _IN_LIST_RE.search(text, 0, pos)
+    if lowered == "null" and in_list is not None:
+        field, negated = in_list.group(1), in_list.group(2) is not None
+        written = f"{field} not in (...) and {field} != null" if negated else f"{field} in (...) or {field} = null"
+        hint = f"no source shows null in a list: write `{written}`"
+        return _reworded(exc, "null in a list", hint, pos, pos + 4)
     if lowered in ("yes", "no", "none", "nil") and exc.expected:
         hint = "booleans are true or false, and a missing value is null; quote text values"
         return _reworded(exc, f"unexpected word {word}", hint, pos, pos + len(word))

@@ -170,6 +170,7 @@ REFUSED = [
     ('name startswith "x"', 'like "x%"', "§2: the word operators are contains, like, in, not"),
     ("a = [2024-13-01T00:00:00Z]", "month", "§3 a bracketed date-time must be a real date"),
     ('a = "open', "never closed", "§3 strings"),
+    ("a in (1, null)", "write `a in (...) or a = null`", "§2/§3: null in a list is in no source"),
 ]
 
 

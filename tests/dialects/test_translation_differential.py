@@ -202,4 +202,3 @@ def test_the_property_has_teeth() -> None:
     right = ast.Not(ast.Compare(ast.Field("Ports"), ast.Op.LT, ast.Integer(10)))
     with pytest.raises(AssertionError):
         _same(right, wrong, [{"Ports": [5, 20]}], "a rewrite exact only for scalars")
-
