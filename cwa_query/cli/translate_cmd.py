@@ -96,7 +96,8 @@ def run(args: argparse.Namespace) -> int:
                     tree = source.lower(source.read(text))
                 output = target.render(tree, escape_quotes=args.escape_quotes)
             except ConditionError as exc:
-                report_error(args, index, exc)
+                if not failed:  # an untranslatable construct is reported once, above
+                    report_error(args, index, exc)
                 status = EXIT_FAILED
                 continue
         for message in dict.fromkeys(str(warning.message) for warning in caught):  # each once

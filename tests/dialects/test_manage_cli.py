@@ -85,3 +85,17 @@ def test_fmt_says_when_a_rewrite_is_exact_only_for_single_values(capsys: pytest.
     code, out, err = run(capsys, "fmt", "--dialect", "manage", "not (a < 1)")
     assert (code, out) == (0, "a >= 1\n")
     assert err.startswith("cwa-query fmt: condition #0: warning: `a < 1`")
+
+
+def test_translate_to_and_from_manage(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(
+        capsys, "translate", "--from", "manage", "--to", "automate", "company/id = 5 and d > [2024-01-01]"
+    )
+    assert (code, out) == (0, "company.id = 5 and d > 2024-01-01\n")
+    code, out, _ = run(
+        capsys, "translate", "--from", "automate", "--to", "manage", "Client.Id in (1, 2) and D > 2024-01-01"
+    )
+    assert (code, out) == (0, "Client/Id in (1, 2) and D > [2024-01-01T00:00:00Z]\n")
+    code, out, err = run(capsys, "translate", "--from", "automate", "--to", "manage", "Name startswith 'SRV_'")
+    assert code == 1
+    assert err.count("cannot translate `Name startswith 'SRV_'`") == 1  # reported once
