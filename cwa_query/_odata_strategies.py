@@ -7,16 +7,25 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal as _decimal
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Sequence
 
 from hypothesis import strategies as st
 
+from .dialects.odata import OData
+from .errors import TranslationWarning, UntranslatableError
 from .language import ast
 from .language import odata_ast as o
 from .language._odata import keyword_kinds, lex_odata
 from .language._odata_render import render_odata
 
-__all__ = ["invalid_odata_filter_strings", "odata_filter_strings", "odata_filters"]
+__all__ = [
+    "invalid_odata_filter_strings",
+    "odata_condition_strings",
+    "odata_conditions",
+    "odata_filter_strings",
+    "odata_filters",
+]
 
 _RESERVED = {"null", "INF", "NaN", "true", "false"}
 
@@ -227,3 +236,97 @@ def invalid_odata_filter_strings(*, max_leaves: int = 6) -> st.SearchStrategy[st
     (`=` for `eq`, `>=` for `ge`, `&&`, a dangling `and`, an unbalanced parenthesis, an
     unterminated string)."""
     return odata_filters(max_leaves=max_leaves).flatmap(_broken)
+
+
+# --------------------------------------------------------------------------- shared trees
+
+_ODATA = OData()
+_TEXT = st.text("aAbBzZ09 -_%'.", max_size=6)
+
+
+@st.composite
+def _translatable_leaves(draw: st.DrawFn, paths: st.SearchStrategy[str]) -> o.Expr:
+    """OData predicates of the kinds the shared tree can say (most of them, at least)."""
+    field = ast.Field(draw(paths))
+    kind = draw(st.integers(0, 6))
+    if kind == 0:
+        return field
+    if kind == 1:
+        literal: o.Expr = draw(
+            st.one_of(
+                st.integers(-99, 99).map(ast.Integer),
+                st.decimals(-99, 99, places=2).map(ast.Decimal),
+                st.booleans().map(ast.Boolean),
+                _datetimes().map(ast.DateTime),
+                st.dates(min_value=_dt.date(1000, 1, 1)).map(ast.DateTime),
+            )
+        )
+        op = draw(st.sampled_from(_COMPARISONS))
+        return o.Binary(op, literal, field) if draw(st.booleans()) else o.Binary(op, field, literal)
+    if kind == 2:
+        op = draw(st.sampled_from([o.BinaryOp.EQ, o.BinaryOp.NE]))
+        return o.Binary(op, o.Call("tolower", (field,)), ast.String(draw(_TEXT).lower()))
+    if kind == 3:
+        fn = draw(st.sampled_from(["contains", "startswith", "endswith"]))
+        text = draw(_TEXT).lower()
+        subject: o.Expr = o.Call("tolower", (field,)) if draw(st.booleans()) else field
+        return o.Call(fn, (subject, ast.String(text)))
+    if kind == 4:
+        values: list[o.ODataLiteral] = draw(st.lists(st.integers(-9, 9).map(ast.Integer), min_size=1, max_size=4))
+        if draw(st.booleans()):
+            values.append(ast.Null())
+        return o.In(field, o.ListValue(tuple(values)))
+    return o.Binary(draw(st.sampled_from([o.BinaryOp.EQ, o.BinaryOp.NE])), field, ast.Null())
+
+
+def _shared(tree: o.Expr) -> ast.Node | None:
+    """The shared tree OData reads back from `tree`'s round trip, or None (refused or warned)."""
+    dialect = _ODATA
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TranslationWarning)
+        try:
+            lowered = dialect.parse(render_odata(tree))
+            return dialect.lift(lowered)
+        except (UntranslatableError, TranslationWarning):
+            return None
+
+
+def odata_conditions(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[ast.Node]:
+    """Shared condition trees that the odata dialect writes and reads back unchanged:
+    `parse(render(tree, "odata"), dialect="odata") == tree` (what `conditions(dialect="odata")`
+    draws). They are what OData filters built from comparisons, `tolower()` text tests,
+    `contains`/`startswith`/`endswith`, `in` lists and `null` tests mean in the shared tree
+    (with OData's null rules: `Id ne 5` is `Id != 5 or Id = null`). `paths` (dotted) limits
+    the fields, else any names.
+
+    >>> from hypothesis import given, settings
+    >>> from cwa_query import parse, render
+    >>> @settings(max_examples=20)
+    ... @given(odata_conditions(max_leaves=3))
+    ... def test_round_trip(tree):
+    ...     assert parse(render(tree, "odata"), dialect="odata") == tree
+    >>> test_round_trip()
+    """
+    names = st.sampled_from(list(paths)) if paths is not None else _fields(_names()).map(lambda f: f.name)
+    leaves = _translatable_leaves(names)
+    trees = st.recursive(
+        leaves,
+        lambda children: st.one_of(
+            st.lists(children, min_size=2, max_size=3).map(lambda items: _logical(o.BinaryOp.AND, items)),
+            st.lists(children, min_size=2, max_size=3).map(lambda items: _logical(o.BinaryOp.OR, items)),
+            children.map(lambda item: o.Unary(o.UnaryOp.NOT, item)),
+        ),
+        max_leaves=max_leaves,
+    )
+    return trees.map(_shared).filter(lambda tree: tree is not None)  # type: ignore[return-value]
+
+
+def odata_condition_strings(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[str]:
+    """`$filter` text of [`odata_conditions`][cwa_query.strategies.odata_conditions], keyword
+    case and spacing varied: what `condition_strings(dialect="odata")` draws; each one
+    parses with `parse(text, dialect="odata")`."""
+
+    def text(tree: ast.Node) -> st.SearchStrategy[str]:
+        return _spelled(_ODATA.lift_odata(tree))
+
+    return odata_conditions(paths=paths, max_leaves=max_leaves).flatmap(text)

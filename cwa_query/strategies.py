@@ -25,6 +25,14 @@ arguments raise `hypothesis.errors.InvalidArgument` at once, not at the first dr
   [`invalid_manage_condition_strings`][cwa_query.strategies.invalid_manage_condition_strings]:
   the same for ConnectWise Manage (`conditions(dialect="manage")` and
   `condition_strings(dialect="manage")` use the first two);
+* [`odata_conditions`][cwa_query.strategies.odata_conditions] and
+  [`odata_condition_strings`][cwa_query.strategies.odata_condition_strings]: shared trees and
+  text the OData `$filter` dialect writes and reads back (`conditions(dialect="odata")` and
+  `condition_strings(dialect="odata")` use them);
+  [`odata_filters`][cwa_query.strategies.odata_filters],
+  [`odata_filter_strings`][cwa_query.strategies.odata_filter_strings] and
+  [`invalid_odata_filter_strings`][cwa_query.strategies.invalid_odata_filter_strings]: whole
+  OData trees (arithmetic, lambdas, every literal kind) and their text, and near misses;
 * [`field_paths`][cwa_query.strategies.field_paths], [`values`][cwa_query.strategies.values]
   and [`records`][cwa_query.strategies.records]: field names, field values by type, and
   records shaped like an endpoint's.
@@ -80,6 +88,13 @@ except ModuleNotFoundError as _missing:
     ) from None
 
 from ._manage_strategies import invalid_manage_condition_strings, manage_condition_strings, manage_conditions
+from ._odata_strategies import (
+    invalid_odata_filter_strings,
+    odata_condition_strings,
+    odata_conditions,
+    odata_filter_strings,
+    odata_filters,
+)
 from .dialects import Feature, dialect_names, get_dialect, op_feature
 from .errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
 from .language import ast
@@ -92,8 +107,13 @@ __all__ = [
     "field_paths",
     "invalid_condition_strings",
     "invalid_manage_condition_strings",
+    "invalid_odata_filter_strings",
     "manage_condition_strings",
     "manage_conditions",
+    "odata_condition_strings",
+    "odata_conditions",
+    "odata_filter_strings",
+    "odata_filters",
     "records",
     "values",
 ]
@@ -105,6 +125,7 @@ _OWN_GRAMMAR_STRATEGIES: dict[
     str, tuple[Callable[..., st.SearchStrategy[ast.Node]], Callable[..., st.SearchStrategy[str]]]
 ] = {
     "manage": (manage_conditions, manage_condition_strings),
+    "odata": (odata_conditions, odata_condition_strings),
 }
 _KEYWORDS = frozenset({"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"})
 _VALUE_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "any")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
+
 import pytest
 from hypothesis import given, settings
 
-from cwa_query import ConditionSyntaxError
-from cwa_query._odata_strategies import invalid_odata_filter_strings, odata_filter_strings, odata_filters
+from cwa_query import ConditionSyntaxError, TranslationWarning, ast, parse, render
 from cwa_query.language import odata_ast as o
 from cwa_query.language._odata import parse_filter
 from cwa_query.language._odata_render import render_odata
+from cwa_query.strategies import (
+    condition_strings,
+    conditions,
+    invalid_odata_filter_strings,
+    odata_filter_strings,
+    odata_filters,
+)
 
 
 @given(odata_filters())
@@ -37,3 +45,17 @@ def test_drawn_invalid_strings_are_refused_with_a_position(text: str) -> None:
 @given(odata_filters(max_leaves=20))
 def test_parse_render_round_trip_many(tree: o.Expr) -> None:
     assert parse_filter(render_odata(tree)) == tree
+
+
+@given(conditions(dialect="odata", max_leaves=5))
+def test_shared_trees_round_trip_through_odata_text(tree: ast.Node) -> None:
+    """`parse(render(t, odata), odata) == t` for the shared trees the odata dialect draws."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TranslationWarning)
+        assert parse(render(tree, "odata"), dialect="odata") == tree
+
+
+@given(condition_strings(dialect="odata", max_leaves=5))
+def test_drawn_condition_strings_parse_in_the_dialect(text: str) -> None:
+    tree = parse(text, dialect="odata")
+    assert parse(render(tree, "odata"), dialect="odata") == tree

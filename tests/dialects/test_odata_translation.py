@@ -26,6 +26,7 @@ from cwa_query.dialects.odata import OData, parse_odata, render_odata
 from cwa_query.language import odata_ast as o
 from cwa_query.language._odata_evaluate import evaluate_odata
 from cwa_query.strategies import conditions, records
+from tests.language.evaluate_sql import select
 
 ODATA = get_dialect("odata")
 assert isinstance(ODATA, OData)
@@ -304,3 +305,13 @@ def test_translate_to_odata_keeps_the_meaning(source: str, data: st.DataObject) 
         expected = evaluate(tree, record)
         assert evaluate(result, record) == expected, (tree, result, record)
         assert evaluate_odata(sent, record) == expected, (tree, text, record)
+
+
+@given(ODATA_TREES, st.lists(well_typed_records(), min_size=1, max_size=8))
+def test_to_sql_of_a_lowered_filter_selects_what_odata_accepts(tree: o.Expr, batch: list[dict[str, Any]]) -> None:
+    """`to_sql(parse(text, dialect="odata"))` has OData's semantics: SQLite selects exactly
+    the records `evaluate_odata` accepts (null comparisons, case included)."""
+    lowered = _quietly(ODATA.lower_odata, tree)
+    if lowered is None:
+        return
+    assert select(lowered, batch) == {i for i, record in enumerate(batch) if evaluate_odata(tree, record)}
