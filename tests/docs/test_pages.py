@@ -60,3 +60,11 @@ def test_the_fixture_example_module_passes(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_with_sandbox=(DOCS / "examples" / "test_with_sandbox.py").read_text(encoding="utf-8"))
     result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "-p", "no:asyncio", "--strict-markers")
     result.assert_outcomes(passed=3)
+
+
+def test_every_registered_dialect_is_in_the_dialects_table() -> None:
+    from cwa_query.dialects import dialect_names
+
+    rows = "\n".join(_table_rows("dialects.md", "| dialect | grammar |"))
+    for name in dialect_names():
+        assert f"| `{name}` |" in rows, name
