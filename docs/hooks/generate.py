@@ -18,8 +18,8 @@ the line (keeping its indentation, so it works inside admonitions):
 So the rule list and the command-line reference cannot drift from the code: they are read
 from it on every build, and `mkdocs build --strict` runs in CI.
 
-Examples (`run`, `include`) are also written out in the page itself, between the directive
-and a closing `<!-- /cwa:run -->` (or `<!-- /cwa:include -->`), so that the Markdown reads
+Examples (`run`, `include`, `help`) are also written out in the page itself, between the
+directive and a closing `<!-- /cwa:run -->` (`<!-- /cwa:include -->`, ...), so that the Markdown reads
 whole where it is shown as it is (the repository host). The build replaces what is written
 there with a fresh run; tests/docs fails when the two differ, and
 
@@ -45,10 +45,10 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>[a-z-]+)(?P<args>.*?)-->[ \t]*$", re.M)
-WRITTEN_OUT = ("run", "include")  # the directives whose output is also written in the page
+WRITTEN_OUT = ("run", "include", "help")  # the directives whose output is also written in the page
 # a written-out directive: the opening comment, what was generated, the closing comment
 WRITTEN = re.compile(
-    r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>run|include)(?P<args>[^\n]*?)-->[ \t]*\n"
+    r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>run|include|help)(?P<args>[^\n]*?)-->[ \t]*\n"
     r"(?P<body>.*?)^[ \t]*<!-- /cwa:(?P=name) -->[ \t]*$",
     re.M | re.S,
 )
@@ -109,12 +109,12 @@ def _subparsers(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentP
 
 
 def help_block(args: str) -> str:
-    """The `cwa:help` directive: `cwa-query [SUBCOMMAND] --help`, as a text block."""
+    """The `cwa:help` directive: `cwa-query [SUBCOMMAND] --help` and what it prints, as a console block."""
     argv = [*shlex.split(args), "--help"]
     code, output = run_cli(argv)
     if code != 0:
         raise PluginError(f"cwa:help {args.strip()!r}: exit status {code}:\n{output}")
-    return "```text\n" + output + "\n```"
+    return "\n".join(["```console", "$ " + shlex.join(["cwa-query", *argv]), output, "```"])
 
 
 def _cell(text: str) -> str:
@@ -260,7 +260,7 @@ def expand(markdown: str, where: str = "page") -> str:
 
 
 def write_out(markdown: str, where: str = "page") -> str:
-    """`markdown` with every `run` and `include` directive written out afresh between its
+    """`markdown` with every `run`, `include` and `help` directive written out afresh between its
     comments (the page as it should be kept in the repository); other directives as they are."""
 
     def fresh(m: re.Match[str]) -> str:
