@@ -47,6 +47,7 @@ from .automate import Automate
 from .condition import CANONICAL, CONDITION
 
 __all__ = [
+    "GRAMMAR",
     "MANAGE",
     "Manage",
     "OrderKey",

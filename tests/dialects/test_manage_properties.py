@@ -172,7 +172,47 @@ def test_automate_round_trips_back_to_the_same_manage_text() -> None:
     assert render(parse(automate, dialect="automate"), "manage") == text
 
 
+_PIECES = [
+    *"abXY_/.()[]'\"%*,=<>!- 0123456789TZ:\n",
+    " and ",
+    " or ",
+    " not ",
+    " in ",
+    " like ",
+    "null",
+    "[2024-01-01T00:00:00Z]",
+]
+_SOUP = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+def _only_typed_errors(text: str) -> None:
+    """Whatever the text, parsing, linting and formatting it in manage raise nothing but the
+    library's own typed errors."""
+    from cwa_query import ConditionError, lint
+
+    try:
+        tree = parse(text, dialect="manage")
+    except ConditionError:
+        pass
+    else:
+        assert parse(render(tree, "manage"), dialect="manage") == tree
+    lint(text, dialect="manage")
+
+
+@FEW
+@given(_SOUP)
+def test_any_text_gets_a_typed_error_or_a_tree(text: str) -> None:
+    _only_typed_errors(text)
+
+
 # --------------------------------------------------------------------------- heavy
+
+
+@pytest.mark.slow
+@MANY
+@given(_SOUP)
+def test_any_text_gets_a_typed_error_or_a_tree_many(text: str) -> None:
+    _only_typed_errors(text)
 
 
 @pytest.mark.slow
