@@ -16,6 +16,7 @@ cwa_query.client._answers.JsonTooDeepError: JSON nested deeper than 100 levels
 
 from __future__ import annotations
 
+import functools
 import http
 import json
 import re
@@ -64,6 +65,11 @@ _STRING = re.compile(rb'"[^"]*"')
 _INNERMOST = re.compile(rb"[\[{][\]}]")
 
 
+@functools.cache
+def _run_of_openers(count: int) -> re.Pattern[bytes]:
+    return re.compile(rb"[\[{]{%d}" % count)
+
+
 class JsonTooDeepError(ValueError):
     """A JSON text nests arrays and objects deeper than the limit."""
 
@@ -81,6 +87,8 @@ def _too_deep(content: bytes, limit: int) -> bool:
     if b"\\" in content:
         content = _ESCAPE.sub(b"", content)
     brackets = _STRING.sub(b"", content.translate(None, _NOT_STRUCTURE).replace(b'""', b""))
+    if _run_of_openers(limit + 1).search(brackets):  # the usual attack, `[[[[...`, in one pass
+        return True
     for _ in range(limit):
         if not brackets:
             return False

@@ -32,12 +32,12 @@ from cwa_query.client import MAX_UNUSED_TOKENS, Page, PagePlan, RateLimiter, Ret
 from cwa_query.client._answers import api_error, parse_error_body
 from cwa_query.client._headers import retry_after
 from cwa_query.client._profiles import parse_expiration
-from tests.client.executor_fakes import PASSWORD, FakeApi
+from tests.client.executor_fakes import NAME, PASSWORD, SandboxApi
 
 FAST = RetryPolicy(max_retries=4, backoff_base=0.001, backoff_cap=0.005, max_wait=5.0)
 
 
-def make_client(api: FakeApi, **options: object) -> Client:
+def make_client(api: SandboxApi, **options: object) -> Client:
     settings: dict[str, object] = {
         "username": "api",
         "password": PASSWORD,
@@ -47,7 +47,6 @@ def make_client(api: FakeApi, **options: object) -> Client:
         "retry": FAST,
         "rate_limit": None,
         "page_size": 5,
-        "validate": "off",  # the fake API's fields are not the catalogue's (validation: test_client_validate.py)
     }
     settings.update(options)
     return Client("http://127.0.0.1:9", **settings)  # type: ignore[arg-type]
@@ -369,7 +368,7 @@ def test_expiration_date_naive_means_utc(value: object, expected: float | None) 
 
 @pytest.mark.parametrize("profile", ["seed", "automate"])
 def test_login_once_then_reuse_the_token(profile: str) -> None:
-    api = FakeApi(profile, records=12, client_id="cid")
+    api = SandboxApi(profile, records=12, client_id="cid")
     with make_client(api) as client:
         assert len(client.get_all("Computers")) == 12
         assert len(client.get_all("Computers")) == 12
@@ -379,7 +378,7 @@ def test_login_once_then_reuse_the_token(profile: str) -> None:
 
 
 def test_concurrent_first_requests_share_one_login() -> None:
-    api = FakeApi("seed", records=5)
+    api = SandboxApi("seed", records=5)
     with make_client(api) as client:
         results = client.batch(lambda n: client.get("Computers", {"page": 1, "pageSize": 5}), range(20))
     assert len(results) == 20
@@ -388,7 +387,7 @@ def test_concurrent_first_requests_share_one_login() -> None:
 
 @pytest.mark.parametrize("profile", ["seed", "automate"])
 def test_two_factor_code_is_sent_the_profiles_way(profile: str) -> None:
-    api = FakeApi(profile, records=3, two_factor="424242", client_id="cid")
+    api = SandboxApi(profile, records=3, two_factor="424242", client_id="cid")
     with make_client(api, two_factor_code="424242") as client:
         assert len(client.get_all("Computers")) == 3
     logins = [call for call in api.calls if b"Password" in call.content]
@@ -400,7 +399,7 @@ def test_two_factor_code_is_sent_the_profiles_way(profile: str) -> None:
 
 
 def test_wrong_password_is_an_authentication_error_without_the_password() -> None:
-    api = FakeApi("automate", client_id="cid")
+    api = SandboxApi("automate", client_id="cid")
     with make_client(api, password="Wrong-Secret-9") as client, pytest.raises(AuthenticationError) as info:
         client.get_all("Computers")
     assert "Wrong-Secret-9" not in str(info.value) and "login refused" in str(info.value)
@@ -415,13 +414,13 @@ def test_a_401_logs_in_again_and_a_refused_fresh_token_is_not_a_loop() -> None:
             return httpx.Response(401, json={"Message": "expired"})
         return None
 
-    api = FakeApi("seed", records=3, script=script)
+    api = SandboxApi("seed", records=3, script=script)
     with make_client(api) as client:
         assert len(client.get_all("Computers")) == 3
     assert api.logins == 2
 
     refusals["left"] = 10**6
-    api = FakeApi("seed", records=3, script=script)
+    api = SandboxApi("seed", records=3, script=script)
     with make_client(api) as client, pytest.raises(AuthenticationError):
         client.get("Computers")
     assert api.logins == MAX_UNUSED_TOKENS  # a bounded number of logins, never a loop
@@ -429,7 +428,7 @@ def test_a_401_logs_in_again_and_a_refused_fresh_token_is_not_a_loop() -> None:
 
 
 def test_missing_client_id_is_explained() -> None:
-    api = FakeApi("automate", client_id="cid")
+    api = SandboxApi("automate", client_id="cid")
     with make_client(api, client_id=None) as client, pytest.raises(AuthenticationError, match="ClientId"):
         client.get_all("Computers")
 
@@ -437,7 +436,7 @@ def test_missing_client_id_is_explained() -> None:
 def test_token_is_renewed_before_it_expires() -> None:
     now = [1_000_000.0]
     auth = TokenAuth("http://127.0.0.1/cwa/api/v1", "seed", username="api", password=PASSWORD, clock=lambda: now[0])
-    api = FakeApi("seed", records=2, token_ttl=3600)
+    api = SandboxApi("seed", records=2, token_ttl=3600)
     http = httpx.Client(base_url="http://127.0.0.1/cwa/api/v1/", transport=httpx.MockTransport(api), auth=auth)
     http.get("Computers")
     now[0] += 3600 - 301  # more than 5 minutes before expiry: the token is still used
@@ -452,7 +451,7 @@ def test_token_is_renewed_before_it_expires() -> None:
 def test_short_lived_tokens_renew_at_half_their_life() -> None:
     now = [0.0]
     auth = TokenAuth("http://127.0.0.1/cwa/api/v1", "seed", username="api", password=PASSWORD, clock=lambda: now[0])
-    api = FakeApi("seed", records=2, token_ttl=60)
+    api = SandboxApi("seed", records=2, token_ttl=60)
     http = httpx.Client(base_url="http://127.0.0.1/cwa/api/v1/", transport=httpx.MockTransport(api), auth=auth)
     http.get("Computers")
     now[0] = 29.0
@@ -464,11 +463,13 @@ def test_short_lived_tokens_renew_at_half_their_life() -> None:
 
 
 def test_auth_and_client_reprs_hide_secrets() -> None:
-    api = FakeApi("automate", client_id="cid")
+    api = SandboxApi("automate", client_id="cid", two_factor="987654")
     with make_client(api, two_factor_code="987654") as client:
         client.get_all("Computers")
         text = repr(client) + repr(client.auth) + str(client.auth) + repr(vars(client))
-    assert PASSWORD not in text and "987654" not in text and "SECRET" not in text
+        assert isinstance(client.auth, TokenAuth) and client.auth.grant is not None
+        token = client.auth.grant.access_token
+    assert PASSWORD not in text and "987654" not in text and token not in text
 
 
 # --------------------------------------------------------------------------- query strings
@@ -477,22 +478,22 @@ def test_auth_and_client_reprs_hide_secrets() -> None:
 def test_conditions_are_rendered_for_the_profile_and_percent_encoded() -> None:
     for profile, expected in [
         ("seed", "condition=Name%20startswith%20%27PC_%25%27"),
-        ("automate", "condition=Name%20like%20%27PC%5C_%5C%25%25%27"),
+        ("automate", "condition=ComputerName%20like%20%27PC%5C_%5C%25%25%27"),
     ]:
-        api = FakeApi(profile, records=1, client_id="cid")
+        api = SandboxApi(profile, records=1, client_id="cid")
         with make_client(api) as client:
-            client.get_all("Computers", F.Name.startswith("PC_%"))
+            assert client.get_all("Computers", F[NAME[profile]].startswith("PC_%")) == []
         raw = [call.url.query.decode() for call in api.calls if call.url.path.endswith("Computers")]
         assert expected in raw[0], raw[0]
         assert "+" not in raw[0]
 
 
 def test_other_parameters_are_encoded_too() -> None:
-    api = FakeApi("automate", records=1, client_id="cid")
+    api = SandboxApi("automate", records=1, client_id="cid")
     with make_client(api) as client:
         client.get_all(
             "Computers",
-            "Name like '%a b%'",
+            "ComputerName like '%a b%'",
             order_by="ComputerName desc",
             include_fields=["Id", "Client.Name"],
             exclude_fields="Location",
@@ -501,13 +502,13 @@ def test_other_parameters_are_encoded_too() -> None:
         )
     query = next(c for c in api.calls if c.url.path.endswith("Computers")).url.query.decode()
     assert query == (
-        "page=1&pageSize=7&condition=Name%20like%20%27%25a%20b%25%27&orderBy=ComputerName%20desc"
+        "page=1&pageSize=7&condition=ComputerName%20like%20%27%25a%20b%25%27&orderBy=ComputerName%20desc"
         "&includeFields=Id%2CClient.Name&excludeFields=Location&expand=Client"
     )
 
 
 def test_a_bad_condition_fails_before_any_request() -> None:
-    api = FakeApi("seed")
+    api = SandboxApi("seed")
     with make_client(api) as client:
         with pytest.raises(ConditionSyntaxError):
             client.iter_records("Computers", "Status == 'Online'")
@@ -539,14 +540,14 @@ def test_faults_are_retried_and_pages_come_once_in_order() -> None:
         return None
 
     for profile in ("seed", "automate"):
-        api = FakeApi(profile, records=57, script=script, client_id="cid")
+        api = SandboxApi(profile, records=57, script=script, client_id="cid")
         with make_client(api, retry=RetryPolicy(max_retries=8, backoff_base=0.001, backoff_cap=0.002)) as client:
-            ids = [r["Id"] for r in client.iter_records("Computers", page_size=4)]
+            ids = api.ids(list(client.iter_records("Computers", page_size=4)))
         assert ids == list(range(1, 58))
 
 
 def test_retry_budget_spent_raises_typed_errors() -> None:
-    api = FakeApi(
+    api = SandboxApi(
         "seed",
         script=lambda r, n: (
             httpx.Response(500, json={"error": {"code": "E", "message": "boom"}})
@@ -559,14 +560,14 @@ def test_retry_budget_spent_raises_typed_errors() -> None:
     calls = [c for c in api.calls if c.url.path.endswith("Computers") and c.url.params.get("page") == "1"]
     assert len(calls) == FAST.max_retries + 1  # each page: the first attempt and every retry, no more
 
-    api = FakeApi("seed", script=lambda r, n: httpx.ConnectError("refused"))
+    api = SandboxApi("seed", script=lambda r, n: httpx.ConnectError("refused"))
     with make_client(api) as client, pytest.raises(TransportError, match="ConnectError") as info:
         client.get_all("Computers")
     assert isinstance(info.value.__cause__, httpx.ConnectError)
 
 
 def test_run_script_is_not_repeated_after_a_5xx() -> None:
-    api = FakeApi(
+    api = SandboxApi(
         "seed", script=lambda r, n: httpx.Response(502) if r.method == "POST" and "Execute" in r.url.path else None
     )
     with make_client(api) as client, pytest.raises(ServerError):
@@ -580,15 +581,17 @@ def test_run_script_is_not_repeated_after_a_5xx() -> None:
 
 
 def test_each_call_is_logged_without_secrets(caplog: pytest.LogCaptureFixture) -> None:
-    api = FakeApi("automate", records=6, client_id="cid")
+    api = SandboxApi("automate", records=6, client_id="cid")
     caplog.set_level(logging.DEBUG, logger="cwa_query")
     with make_client(api) as client:
-        client.get_all("Computers", "Name like '%PC%'")
+        client.get_all("Computers", "ComputerName like '%PC%'")
+        assert isinstance(client.auth, TokenAuth) and client.auth.grant is not None
+        token = client.auth.grant.access_token
     text = caplog.text
-    assert "GET /cwa/api/v1/Computers page=1 condition=\"Name like '%PC%'\" -> 200" in text
+    assert "GET /cwa/api/v1/Computers page=1 condition=\"ComputerName like '%PC%'\" -> 200" in text
     assert "login POST /cwa/api/v1/apitoken -> 200" in text
     assert "0 retries" in text
-    for secret in (PASSWORD, "SECRET", "Bearer", "Authorization"):
+    for secret in (PASSWORD, token, "Bearer", "Authorization"):
         assert secret not in text
     record = next(r for r in caplog.records if getattr(r, "cwa_path", "").endswith("Computers"))
     assert record.cwa_status == 200 and record.cwa_retries == 0  # type: ignore[attr-defined]
@@ -600,7 +603,7 @@ def test_each_call_is_logged_without_secrets(caplog: pytest.LogCaptureFixture) -
 @pytest.mark.anyio
 async def test_async_client_has_the_same_surface() -> None:
     for profile in ("seed", "automate"):
-        api = FakeApi(profile, records=23, client_id="cid")
+        api = SandboxApi(profile, records=23, client_id="cid")
         async with AsyncClient(
             "http://127.0.0.1:9",
             username="api",
@@ -611,14 +614,11 @@ async def test_async_client_has_the_same_surface() -> None:
             rate_limit=None,
             page_size=5,
         ) as client:
-            assert [r["Id"] async for r in client.iter_records("Computers")] == list(range(1, 24))
+            assert api.ids([r async for r in client.iter_records("Computers")]) == list(range(1, 24))
             assert len(await client.get_all("Computers", limit=7)) == 7
             pages = [page.number async for page in client.iter_pages("Computers")]
             assert pages == [1, 2, 3, 4, 5]
-            assert await client.get("Computers", {"page": 2, "pageSize": 2}) == [
-                {"Id": 3, "Name": "PC-0003"},
-                {"Id": 4, "Name": "PC-0004"},
-            ]
+            assert api.ids(await client.get("Computers", {"page": 2, "pageSize": 2})) == [3, 4]
             results = await client.batch(lambda n: client.get("Computers", {"page": n, "pageSize": 1}), [1, 2, 3])
-            assert [r[0]["Id"] for r in results] == [1, 2, 3]
+            assert [api.ids(r)[0] for r in results] == [1, 2, 3]
         assert api.logins == 1
