@@ -75,6 +75,21 @@ def test_options_reach_the_server() -> None:
     assert code == 0
 
 
+def test_automate_options_reach_the_server() -> None:
+    options = ("--profile", "automate", "--ignore-unknown-parameters", "--token-date-offset", "--max-body-bytes", "200")
+    with running(*options) as (process, url):
+        with httpx.Client(base_url=f"{url}/cwa/api/v1", trust_env=False, headers={"ClientId": "cli"}) as client:
+            login = client.post("/apitoken", json={"UserName": "sandbox", "Password": "sandbox"})
+            client.headers["Authorization"] = f"Bearer {login.json()['AccessToken']}"
+            typo = client.get("/Computers", params={"conditon": "Id = 1", "pageSize": 50})
+            large = client.post("/Batch/ScriptExecute", json={"EntityIds": list(range(100)), "ScriptId": 1})
+        code, _, _ = stop(process, signal.SIGTERM)
+    assert login.json()["ExpirationDate"].endswith("+00:00")
+    assert (typo.status_code, len(typo.json())) == (200, 20)  # the typo ignored, as the real server does
+    assert large.status_code == 413
+    assert code == 0
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [
