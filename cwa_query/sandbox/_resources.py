@@ -50,8 +50,8 @@ class Resources:
         self.json_default = json_default(config.profile)
         self._lock = threading.Lock()
         self._executions = 0
-        # JSON of each record, made once: pages are then joined, not re-encoded (keyed by
-        # identity: records live as long as the dataset does, and it outlives this object).
+        # JSON of each list record, made once: pages are then joined, not re-encoded (keyed by
+        # identity: a list's records live as long as the dataset, which this object holds).
         self._encoded: dict[int, bytes] = {}
         if isinstance(self.data, AutomateDataset):
             schema = self.data.schema
@@ -182,7 +182,9 @@ class Resources:
                 ("X-Page-Size", str(size)),
                 ("X-Total-Pages", str(math.ceil(total / size))),
             ]
-        if projected is not items:  # new dicts: encode them as they are
+        if projected is not items or scope:
+            # new dicts, or a sub-collection's records (dropped with their parent from the cache,
+            # so their id() may be reused): encode them as they are
             return json_response(200, projected, paging, self.json_default)
         body = b"[" + b",".join(self._encode(record) for record in items) + b"]"
         return SandboxResponse(200, [_JSON, *paging], body)

@@ -13,6 +13,7 @@ import pytest
 from cwa_query import evaluate, lint
 from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import Sandbox, SandboxConfig, dataset
+from cwa_query.sandbox._automate import CACHED_PARENTS
 from cwa_query.schema import builtin_schema
 from tests.sandbox.sandbox_helpers import automate_login, seed_login, socket_client
 
@@ -293,3 +294,12 @@ def test_async_with_serves_and_stops() -> None:
         return running, answer.status_code, sandbox.running
 
     assert asyncio.run(main()) == (True, 401, False)
+
+
+def test_sub_collections_stay_right_after_their_cache_is_recycled(client: httpx.Client) -> None:
+    first = client.get("/Computers/1/Software").json()
+    for number in range(2, CACHED_PARENTS + 40):  # pushes computer 1's records out of the cache
+        computer = (number % RECORDS) + 1
+        answer = client.get(f"/Computers/{computer}/Software").json()
+        assert all(item["ComputerId"] == computer for item in answer)
+    assert client.get("/Computers/1/Software").json() == first  # made again, the same
