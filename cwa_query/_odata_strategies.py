@@ -132,12 +132,8 @@ def _logical(op: o.BinaryOp, items: list[o.Expr]) -> o.Expr:
     return o.Logical(op, tuple(flat))
 
 
-def odata_filters(*, names: st.SearchStrategy[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[o.Expr]:
-    """OData `$filter` trees, as `parse(render(tree, "odata"), "odata")` gives them back:
-    comparisons on both sides, string and other functions, `in` lists and arrays, `has`,
-    arithmetic, `null`, lambdas, bare Boolean paths, and every literal kind, under
-    `and`/`or`/`not`."""
-    leaves = _predicates(names if names is not None else _names())
+def _under_logic(leaves: st.SearchStrategy[o.Expr], max_leaves: int) -> st.SearchStrategy[o.Expr]:
+    """Trees of `leaves` under `and`, `or` (two or three items, flattened) and `not`."""
     return st.recursive(
         leaves,
         lambda children: st.one_of(
@@ -147,6 +143,15 @@ def odata_filters(*, names: st.SearchStrategy[str] | None = None, max_leaves: in
         ),
         max_leaves=max_leaves,
     )
+
+
+def odata_filters(*, names: st.SearchStrategy[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[o.Expr]:
+    """OData `$filter` trees, as `parse(render(tree, "odata"), "odata")` gives them back:
+    comparisons on both sides, string and other functions, `in` lists and arrays, `has`,
+    arithmetic, `null`, lambdas, bare Boolean paths, and every literal kind, under
+    `and`/`or`/`not`."""
+    leaves = _predicates(names if names is not None else _names())
+    return _under_logic(leaves, max_leaves)
 
 
 @st.composite
@@ -309,15 +314,7 @@ def odata_conditions(*, paths: Sequence[str] | None = None, max_leaves: int = 8)
     """
     names = st.sampled_from(list(paths)) if paths is not None else _fields(_names()).map(lambda f: f.name)
     leaves = _translatable_leaves(names)
-    trees = st.recursive(
-        leaves,
-        lambda children: st.one_of(
-            st.lists(children, min_size=2, max_size=3).map(lambda items: _logical(o.BinaryOp.AND, items)),
-            st.lists(children, min_size=2, max_size=3).map(lambda items: _logical(o.BinaryOp.OR, items)),
-            children.map(lambda item: o.Unary(o.UnaryOp.NOT, item)),
-        ),
-        max_leaves=max_leaves,
-    )
+    trees = _under_logic(leaves, max_leaves)
     return trees.map(_shared).filter(lambda tree: tree is not None)  # type: ignore[return-value]
 
 

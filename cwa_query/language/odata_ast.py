@@ -387,19 +387,7 @@ class Filtered:
 
 
 Expr = (
-    Null
-    | Boolean
-    | Integer
-    | Decimal
-    | SpecialNumber
-    | String
-    | DateTime
-    | TimeOfDay
-    | Duration
-    | Guid
-    | EnumValue
-    | BinaryData
-    | Geo
+    ODataLiteral
     | Field
     | Binary
     | Logical
