@@ -58,13 +58,13 @@ from pathlib import Path
 from typing import Any, Union
 
 from .dialects import DialectLike, get_dialect
+from .dialects.condition import CONDITION
 from .errors import SchemaError
 
 __all__ = ["FIELD_TYPES", "FieldInfo", "Schema", "builtin_schema", "load_schema"]
 
 FIELD_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "object", "any")
 _DATA = Path(__file__).resolve().parent / "data"
-_PATH_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 _API_PREFIX = re.compile(r"^/?(?:cwa/)?(?:api/v1/)?", re.IGNORECASE)
 
 
@@ -306,7 +306,7 @@ def _field_info(path: Any, spec: Any, where: str, *, check: bool = True) -> Fiel
     simple = _SIMPLE.get(spec) if isinstance(spec, str) else None
     if simple is not None and not check:
         return FieldInfo(path, simple[0], simple[1])
-    if not isinstance(path, str) or not _PATH_RE.fullmatch(path):
+    if not isinstance(path, str) or not CONDITION.terminal("FIELD").fullmatch(path):
         raise SchemaError(f"{where}: {path!r} is not a field path (names joined by dots)")
     values: tuple[str, ...] | None = None
     if isinstance(spec, Mapping):

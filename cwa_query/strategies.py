@@ -96,6 +96,7 @@ from ._odata_strategies import (
     odata_filters,
 )
 from .dialects import Feature, dialect_names, get_dialect, op_feature
+from .dialects.condition import CONDITION
 from .errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
 from .language import ast
 from .language._evaluate import instant_text
@@ -127,7 +128,6 @@ _OWN_GRAMMAR_STRATEGIES: dict[
     "manage": (manage_conditions, manage_condition_strings),
     "odata": (odata_conditions, odata_condition_strings),
 }
-_KEYWORDS = frozenset({"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"})
 _VALUE_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "any")
 _UTC = _dt.UTC
 _MIN_DATETIME = _dt.datetime(1900, 1, 1)
@@ -203,7 +203,8 @@ def _schema_fields(dialect: str, endpoint: str | None, schema: Any) -> list[_Fie
 
 
 def _usable_path(path: str) -> bool:
-    return not any(part.lower() in _KEYWORDS for part in path.split("."))
+    reserved = CONDITION.keyword_words()
+    return not any(part.lower() in reserved for part in path.split("."))
 
 
 # --------------------------------------------------------------------------- values
@@ -298,7 +299,8 @@ def values(field_type: str = "any", *, nullable: bool = False) -> st.SearchStrat
 def _names() -> st.SearchStrategy[str]:
     first = st.sampled_from("abcxyzABCXYZ_")
     rest = st.text(st.sampled_from(_WORD_ALPHABET), max_size=6)
-    return st.builds(lambda a, b: a + b, first, rest).filter(lambda n: n.lower() not in _KEYWORDS)
+    reserved = CONDITION.keyword_words()
+    return st.builds(lambda a, b: a + b, first, rest).filter(lambda n: n.lower() not in reserved)
 
 
 def field_paths(

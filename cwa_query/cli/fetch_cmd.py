@@ -32,6 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..client import Client
 
+from ..language.paths import get_path
 from ._args import EXIT_FAILED, check_utf8, positive_int, utf8_text
 
 __all__ = ["flatten", "register", "run"]
@@ -315,21 +316,10 @@ class _Progress:
             cls.active = False
 
 
-def _get(record: Any, path: str) -> Any:
-    value = record
-    for part in path.split("."):
-        if not isinstance(value, dict):
-            return None
-        if part in value:
-            value = value[part]
-            continue
-        lowered = part.lower()
-        value = next((v for k, v in value.items() if k.lower() == lowered), None)
-    return value
 
 
 def _project(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    return {name: _get(record, name) for name in fields}
+    return {name: get_path(record, name) for name in fields}
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -152,6 +152,7 @@ class Grammar:
         self.syntax_error = syntax_error
         self.lex_error = lex_error
         self._tables: Tables | None = None
+        self._terminals: dict[str, re.Pattern[str]] = {}
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -173,6 +174,18 @@ class Grammar:
     def keyword_kinds(self) -> frozenset[str]:
         """The names of the keyword terminals (reserved words) of the grammar."""
         return frozenset(self.tables.keywords.values())
+
+    def keyword_words(self) -> frozenset[str]:
+        """The reserved words themselves, lowercase (`and`, `like`, ...)."""
+        return frozenset(self.tables.keywords)
+
+    def terminal(self, name: str) -> re.Pattern[str]:
+        """The regular expression of terminal `name`, as the grammar defines it (for
+        `fullmatch`: the builder and the schema check field paths with `FIELD`'s)."""
+        found = self._terminals.get(name)
+        if found is None:
+            found = self._terminals[name] = re.compile(self.tables.patterns[name])
+        return found
 
     def parse(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> Any:
         """Run the loop over `text`: the callbacks' result, or a typed syntax or limit error."""

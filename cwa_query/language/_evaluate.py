@@ -75,6 +75,7 @@ from ..errors import ConditionError
 from . import ast
 from ._render import as_node
 from .literals import DATE_RE, match_text, parse_datetime
+from .paths import MISSING, ascii_lower, lookup
 
 if TYPE_CHECKING:
     from .builder import Condition
@@ -101,22 +102,12 @@ Expression = Union[ast.Node, "Condition", str]
 _UTC = _dt.UTC
 MAX_EVALUATE_DEPTH = 400
 """Trees deeper than this many logical levels are refused by the evaluator and `to_sql`."""
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _INSTANT_TEXT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
 _NUMBER_TEXT_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INSTANT_TEXT_LEN = 32
 
 
 # --------------------------------------------------------------------------- conversions
-
-
-def ascii_lower(text: str) -> str:
-    """`text` with ASCII letters lowered, other characters unchanged.
-
-    >>> ascii_lower("ÉCOLE Straße")
-    'École straße'
-    """
-    return text.lower() if text.isascii() else text.translate(_ASCII_LOWER)
 
 
 def instant_text(value: _dt.date | _dt.datetime) -> str:
@@ -501,20 +492,12 @@ class _Many:
         self.members = members
 
 
-_MISSING = object()
 _SEQUENCES = (list, tuple)
 
 
 def _get(mapping: Any, key: str, folded: str) -> Any:
-    if type(mapping) is dict or isinstance(mapping, Mapping):
-        value = mapping.get(key, _MISSING)
-        if value is _MISSING:
-            for name in mapping:
-                if isinstance(name, str) and ascii_lower(name) == folded:
-                    return mapping[name]
-            return None
-        return value
-    return None
+    value = lookup(mapping, key, folded)
+    return None if value is MISSING else value
 
 
 def _flat(items: list[Any] | tuple[Any, ...]) -> list[Any] | tuple[Any, ...]:
@@ -570,8 +553,8 @@ def _path_getter(field: ast.Field) -> Callable[[Any], Any]:
         key, folded = steps[0]
 
         def get_one(record: Any) -> Any:
-            value = record.get(key, _MISSING)
-            if value is _MISSING:
+            value = record.get(key, MISSING)
+            if value is MISSING:
                 value = _get(record, key, folded)
             if isinstance(value, _SEQUENCES):
                 return _Many([], _flat(value))

@@ -183,6 +183,7 @@ class Tables:
         # A catch-all group makes every position produce a match, so errors are seen.
         pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
         self.lexer = re.compile(pattern, re.DOTALL)
+        self.patterns: dict[str, str] = dict(data["lexer"])
         self.keywords: dict[str, str] = dict(data["keywords"])
         self.ignore = frozenset(data["ignore"])
         self.identifier: str = data.get("identifier", "FIELD")

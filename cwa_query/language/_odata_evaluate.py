@@ -43,6 +43,7 @@ from ..errors import ConditionError
 from . import ast
 from . import odata_ast as o
 from ._evaluate import text_instant
+from .paths import get_path
 
 __all__ = ["compile_odata", "evaluate_odata", "truth_odata"]
 
@@ -57,24 +58,8 @@ class _Null:
     """Marker for a null produced inside an expression (kept apart from Python `None` fields)."""
 
 
-def _get(mapping: Any, key: str) -> Any:
-    if not isinstance(mapping, Mapping):
-        return None
-    if key in mapping:
-        return mapping[key]
-    folded = key.lower()
-    for name, value in mapping.items():
-        if isinstance(name, str) and name.lower() == folded:
-            return value
-    return None
-
-
 def _walk(value: Any, parts: tuple[str, ...]) -> Any:
-    for part in parts:
-        if value is None or isinstance(value, (list, tuple)):
-            return None
-        value = _get(value, part)
-    return value
+    return get_path(value, parts)
 
 
 # --------------------------------------------------------------------------- values

@@ -25,11 +25,11 @@ import datetime as _dt
 import decimal as _decimal
 import enum
 import math
-import re
 from collections.abc import Iterable
 from typing import Any
 
 from ..dialects import DialectLike
+from ..dialects.condition import CONDITION
 from ..errors import ConditionError
 from . import ast
 from ._parser import parse
@@ -38,8 +38,6 @@ from .literals import check_integer, check_text
 
 __all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
 
-_FIELD_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
-_KEYWORDS = frozenset({"or", "and", "not", "eq", "in", "like", "contains", "startswith", "endswith", "true", "false"})
 
 
 def literal(value: Any) -> ast.Literal:
@@ -239,12 +237,13 @@ class FieldRef:
     __slots__ = ("_name",)
 
     def __init__(self, name: str) -> None:
-        if not isinstance(name, str) or not _FIELD_RE.fullmatch(name):
+        if not isinstance(name, str) or not CONDITION.terminal("FIELD").fullmatch(name):
             raise ConditionError(
                 f"{name!r} is not a field path: use letters, digits and '_' joined by dots, e.g. 'Client.Id'"
             )
+        reserved = CONDITION.keyword_words()
         for part in name.split("."):
-            if part.lower() in _KEYWORDS:
+            if part.lower() in reserved:
                 raise ConditionError(f"{part!r} is a keyword of the condition language and cannot name a field")
         object.__setattr__(self, "_name", name)
 

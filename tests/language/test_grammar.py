@@ -55,10 +55,34 @@ def test_a_stale_table_file_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
     assert tables.keywords["and"] == "AND"
 
 
-def test_grammar_defines_every_keyword_the_builder_reserves() -> None:
-    from cwa_query.language.builder import _KEYWORDS
+def test_the_builder_reserves_exactly_the_grammar_keywords() -> None:
+    from cwa_query import ConditionError, F
 
-    assert set(CONDITION.tables.keywords) == set(_KEYWORDS)
+    words = CONDITION.keyword_words()
+    assert {"and", "or", "not", "like", "startswith", "true"} <= words
+    for word in words:
+        with pytest.raises(ConditionError, match="keyword"):
+            F[word]
+        with pytest.raises(ConditionError, match="keyword"):
+            F[f"Client.{word.upper()}"]
+    assert F["Android"].name == "Android"  # a keyword inside a word is no keyword
+
+
+def test_field_paths_follow_the_grammar_field_terminal() -> None:
+    from cwa_query import ConditionError, F, load_schema
+
+    field = CONDITION.terminal("FIELD")
+    for good in ("a", "_x1", "Client.Id", "A.b_2.C"):
+        assert field.fullmatch(good)
+        assert F[good].name == good
+    for bad in ("1a", "a.", ".a", "a..b", "a-b", "a b"):
+        assert not field.fullmatch(bad)
+        with pytest.raises(ConditionError):
+            F[bad]
+    from cwa_query import SchemaError
+
+    with pytest.raises(SchemaError, match="not a field path"):
+        load_schema({"endpoints": {"T": {"fields": {"a-b": "string"}}}})
 
 
 def test_grammar_options_are_read_from_the_grammar_text() -> None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from ...dialects import Dialect, Feature
-from ...dialects.condition import CANONICAL
+from ...dialects.condition import CANONICAL, CONDITION
 from ...language import ast
 from ...language.literals import iso_date
 from ...schema import FieldInfo
@@ -25,8 +23,6 @@ _NOUNS = {
     "id": "an integer id field",
     "object": "an object",
 }
-_INTEGER_RE = re.compile(r"-?\d+")
-_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def describe(info: FieldInfo) -> str:
@@ -72,8 +68,8 @@ def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: Dialect) -> 
         if kind == "boolean":
             fits = value.lower() in ("true", "false")
             return (problem, value.lower()) if fits and dialect.supports(Feature.BOOLEANS) else (problem, None)
-        numeric = _INTEGER_RE if kind in ("integer", "id") else _NUMBER_RE
-        if numeric.fullmatch(value):
+        number = CONDITION.terminal("NUMBER").fullmatch(value)  # a number as the grammar writes one
+        if number is not None and (kind not in ("integer", "id") or "." not in value):
             if kind == "id" or dialect.supports(Feature.QUOTED_NUMBERS):
                 return None
             return f"{shown} is a quoted number: {describe(info)}", value
