@@ -352,7 +352,9 @@ class AutomateDataset:
             rng = random.Random(f"cwa-query-sandbox:automate:{template}:{'/'.join(ids)}:{self.seed}")
             count = 1 + rng.randrange(MAX_CHILDREN)
             offset = (int(ids[0]) if ids and ids[0].isdigit() else 0) * MAX_CHILDREN
-            made = self._generate(template, rng, count, offset=offset)
+            # pools from a generator of the template's own: the same whichever parent comes first
+            pools = random.Random(f"cwa-query-sandbox:automate:pools:{template}:{self.seed}")
+            made = self._generate(template, rng, count, offset=offset, pools=pools)
             self._bind_parents(template, ids, made)
             if len(self._children) >= CACHED_PARENTS:
                 self._children.pop(next(iter(self._children)))
@@ -396,11 +398,15 @@ class AutomateDataset:
 
     # ------------------------------------------------------------ generation
 
-    def _generate(self, endpoint: str, rng: random.Random, count: int, *, offset: int) -> list[Record]:
+    def _generate(
+        self, endpoint: str, rng: random.Random, count: int, *, offset: int, pools: random.Random | None = None
+    ) -> list[Record]:
+        """`count` records of `endpoint` drawn from `rng`; the value pools, made once per
+        endpoint, come from `pools` (default `rng`, for a list made once per dataset)."""
         curate, curated = CURATORS.get(endpoint, (None, frozenset[str]()))
         make = self._factories.get(endpoint)
         if make is None:
-            make = self._record_factory(endpoint, self.schema.fields(endpoint), rng, curated)
+            make = self._record_factory(endpoint, self.schema.fields(endpoint), pools or rng, curated)
             self._factories[endpoint] = make
         rand = rng.random
         collecting = gc.isenabled()

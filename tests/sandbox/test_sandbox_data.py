@@ -186,3 +186,12 @@ def test_automate_id_fields_name_records_that_exist_and_agree_with_them() -> Non
     locations = {loc["Id"]: loc for loc in data.collection("Locations")}
     for contact in data.collection("Contacts"):
         assert contact["Client"]["Id"] == locations[contact["Location"]["Id"]]["Client"]["Id"]
+
+
+def test_sub_collections_do_not_depend_on_which_parent_came_first() -> None:
+    template = "Computers/{computerId}/Software"
+    one, other = AutomateDataset(20, 0), AutomateDataset(20, 0)
+    one.children(template, ("3",))
+    other.children(template, ("9",))  # builds the template's maker from another parent's request
+    assert one.children(template, ("9",)) == other.children(template, ("9",))
+    assert one.children(template, ("3",)) == other.children(template, ("3",))
