@@ -33,7 +33,7 @@ from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableErr
 from ..schema import Schema, load_schema
 from ._catalog import list_rules, registered
 from ._context import Context
-from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, register
+from ._model import Diagnostic, Example, Finding, Rule, RuleInfo, Severity, Splice, register
 
 __all__ = [
     "DEFAULT_URL_BUDGET",
@@ -44,6 +44,7 @@ __all__ = [
     "Rule",
     "RuleInfo",
     "Severity",
+    "Splice",
     "lint",
     "list_rules",
     "register",
@@ -102,23 +103,32 @@ def lint(
     before_errors = sum(1 for rule, _ in found if rule.severity == "error")
     diagnostics: list[Diagnostic] = []
     lines = _Lines(text)
-    checked: dict[str, list[tuple[Rule, Finding]] | None] = {}
+    # each distinct fix checked once, its corrected text built only then (at most
+    # MAX_CHECKED_FIXES of them: the cost stays linear in the text and its findings)
+    checked: dict[str | Splice, tuple[str, list[tuple[Rule, Finding]]] | None] = {}
     for rule, finding in found:
-        fix = finding.fix
-        if fix is not None and fix != text:
-            if fix not in checked:
+        fix: str | None = None
+        key = finding.fix
+        if key is not None and not _changes_nothing(text, key):
+            if key not in checked:
                 if len(checked) >= MAX_CHECKED_FIXES:
-                    checked[fix] = None
+                    checked[key] = None
                 else:
-                    checked[fix] = _run_or_none(fix, dialect, loaded, canonical, url_budget, rules, parameter)
-            after = checked[fix]
-            if after is None or not _cleaner(rule, found, after, before_errors):
-                fix = None
-        elif fix == text:
-            fix = None
+                    fixed = key.apply(text) if isinstance(key, Splice) else key
+                    after = _run_or_none(fixed, dialect, loaded, canonical, url_budget, rules, parameter)
+                    checked[key] = None if after is None else (fixed, after)
+            outcome = checked[key]
+            if outcome is not None and _cleaner(rule, found, outcome[1], before_errors):
+                fix = outcome[0]
         diagnostics.append(_diagnostic(lines, rule, finding, fix))
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     return diagnostics
+
+
+def _changes_nothing(text: str, fix: str | Splice) -> bool:
+    if isinstance(fix, Splice):
+        return text[fix.start : fix.end] == fix.replacement
+    return fix == text
 
 
 def _chosen_rules(select: Collection[str] | None, ignore: Collection[str]) -> tuple[Rule, ...]:

@@ -10,6 +10,7 @@ from ..errors import ConditionSyntaxError, CwaQueryError
 from ..language import ast
 from ..language._render import quote_literal, render
 from ..schema import FieldInfo, Schema
+from ._model import Splice
 
 __all__ = ["Context", "Predicate"]
 
@@ -70,12 +71,12 @@ class Context(NamedTuple):
         span = _span(node)
         return self.text[span.start : span.end]
 
-    def splice(self, start: int, end: int, replacement: str) -> str:
-        """The text with `[start, end)` replaced."""
-        return self.text[:start] + replacement + self.text[end:]
+    def splice(self, start: int, end: int, replacement: str) -> Splice:
+        """The fix that replaces `[start, end)` of the text."""
+        return Splice(start, end, replacement)
 
-    def replace(self, node: ast.Node | ast.Field | ast.Literal, replacement: str) -> str:
-        """The text with the node's source replaced."""
+    def replace(self, node: ast.Node | ast.Field | ast.Literal, replacement: str) -> Splice:
+        """The fix that replaces the node's source."""
         span = _span(node)
         return self.splice(span.start, span.end, replacement)
 

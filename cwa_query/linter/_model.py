@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 if TYPE_CHECKING:
     from ._context import Context
 
-__all__ = ["Diagnostic", "Example", "Finding", "Rule", "RuleInfo", "Severity", "register", "registered_rules"]
+__all__ = ["Diagnostic", "Example", "Finding", "Rule", "RuleInfo", "Severity", "Splice", "register", "registered_rules"]
 
 Severity = Literal["error", "warning"]
 
@@ -60,15 +60,29 @@ class Diagnostic:
         }
 
 
+class Splice(NamedTuple):
+    """A fix as an edit: the text with `[start, end)` replaced by `replacement`. The linter
+    builds the whole corrected text only for the fixes it checks, so a long condition with
+    many findings costs no copy of itself per finding."""
+
+    start: int
+    end: int
+    replacement: str
+
+    def apply(self, text: str) -> str:
+        """The corrected text."""
+        return text[: self.start] + self.replacement + text[self.end :]
+
+
 class Finding(NamedTuple):
     """What a rule reports: a source range (0-based offsets, end exclusive), a message and
-    a candidate fix (the whole corrected text). The linter keeps the fix only if it parses
-    and lints cleaner."""
+    a candidate fix (the whole corrected text, or a `Splice` of it). The linter keeps the
+    fix only if it parses and lints cleaner."""
 
     start: int
     end: int
     message: str
-    fix: str | None = None
+    fix: str | Splice | None = None
 
 
 class Example(NamedTuple):

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cwa_query import lint
-from cwa_query.linter import _Lines
+from cwa_query.linter import MAX_CHECKED_FIXES, _Lines
 from cwa_query.linter.formats import EXCERPT, format_text
 
 
@@ -44,3 +44,14 @@ def test_text_output_cuts_a_long_line_around_each_finding() -> None:
 def test_short_lines_are_shown_whole() -> None:
     out = format_text([("Nmae = 'x'", lint("Nmae = 'x'", endpoint="Computers"))]).splitlines()
     assert out[1:3] == ["  Nmae = 'x'", "  ^^^^"]
+
+
+def test_fixes_of_many_findings_are_built_only_for_the_checked_ones() -> None:
+    text = " and ".join(["Status = 'Onlien'"] * 200)
+    found = lint(text, endpoint="Computers", select=["unknown-value"])
+    assert len(found) == 200
+    fixed = [d for d in found if d.fix is not None]
+    assert len(fixed) == MAX_CHECKED_FIXES  # the first ones, checked; the rest unchecked, not offered
+    for d in fixed:  # each fix is the whole text with this finding's value corrected, and nothing else
+        start = d.column - 1
+        assert d.fix == text[:start] + "'Online'" + text[start + len("'Onlien'") :]

@@ -28,6 +28,7 @@ class UnknownValueRule(Rule):
     example = Example("Status = 'Onlien'", "Status = 'Online'", endpoint="Computers")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        close_to: dict[tuple[str, str], list[str]] = {}  # a value repeated is matched once
         for node, info in ctx.known_predicates():
             if info.values is None or info.array:
                 continue
@@ -42,7 +43,10 @@ class UnknownValueRule(Rule):
                     continue
                 import difflib
 
-                close = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
+                key = (info.path, value.lower())
+                if key not in close_to:
+                    close_to[key] = difflib.get_close_matches(value.lower(), list(known), n=1, cutoff=0.6)
+                close = close_to[key]
                 listed = ", ".join(info.values[:8]) + (", ..." if len(info.values) > 8 else "")
                 message = f"{value!r} is not a known value of {info.path} ({listed})"
                 fix = None
