@@ -40,10 +40,9 @@ from ..language import ast
 from ..language._diagnose import ParseFailure, Token
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
 from ..language._lalr import Tables
-from ..language.literals import check_text, integer_text, parse_datetime, parse_number
+from ..language.literals import check_text, format_datetime, integer_text, match_text, parse_datetime, parse_number
 from ._base import Dialect, Feature, Note, patterns_as_strings
 from ._fields import NO_FIELDS, FieldTypes
-from .automate import Automate
 from .condition import CANONICAL, CONDITION
 
 __all__ = [
@@ -83,17 +82,7 @@ def _format_datetime(value: _dt.date | _dt.datetime) -> str:
     a date as its midnight UTC (the date-only form appears only in AI-written docs)."""
     if not isinstance(value, _dt.datetime):
         value = _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
-    zone = ""
-    if value.tzinfo is not None and value.utcoffset() is not None:
-        try:
-            value = value.astimezone(_dt.UTC).replace(tzinfo=None)
-        except OverflowError:
-            raise UnrepresentableConditionError(f"{value.isoformat()} is out of range once converted to UTC") from None
-        zone = "Z"
-    text = f"{value.year:04d}-{value.month:02d}-{value.day:02d}T{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    if value.microsecond:
-        text += "." + f"{value.microsecond:06d}".rstrip("0")
-    return "[" + text + zone + "]"
+    return "[" + format_datetime(value) + "]"
 
 
 # --------------------------------------------------------------------------- like patterns
@@ -389,7 +378,6 @@ GRAMMAR = Grammar("manage", _BUILDERS, finish=CONDITION.finish, syntax_error=_sy
 
 
 _PRECEDENCE = {ast.Or: 1, ast.And: 2}
-_SHARED_TEXT = Automate()  # how the shared tree reads a number or date matched as text
 
 
 class Manage(Dialect):
@@ -609,7 +597,7 @@ class Manage(Dialect):
                 node, "a date matched as text has no Manage spelling (Manage writes date-times, not dates)"
             )
         else:
-            text = _SHARED_TEXT.literal(value)
+            text = match_text(value)
         problem = _text_problem(text)
         if problem is not None:
             raise self.untranslatable(node, problem)

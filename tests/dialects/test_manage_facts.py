@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -289,3 +290,14 @@ def test_order_by_mistakes(text: str, pos: int, says: str) -> None:
         manage.parse_order_by(text)
     assert info.value.pos == pos
     assert says in str(info.value)
+
+
+def _corpus() -> list[str]:
+    path = Path(__file__).with_name("manage_identity_corpus.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+@pytest.mark.parametrize("text", _corpus())
+def test_identity_corpus(text: str) -> None:
+    assert render(parse(text)) == text
