@@ -378,7 +378,13 @@ class _Fields:
         dots = lower.count(".")
         candidates = self._by_depth.get(dots)
         if candidates is None:
-            candidates = {key: info.path for key, info in self.by_lower.items() if key.count(".") == dots}
+            # An object is never a suggestion: a condition compares one of its fields, and
+            # `LastContact` must not become `Contact`.
+            candidates = {
+                key: info.path
+                for key, info in self.by_lower.items()
+                if key.count(".") == dots and info.type != "object"
+            }
             self._by_depth[dots] = candidates
         close = difflib.get_close_matches(lower, list(candidates), n=1, cutoff=0.75)
         found = candidates[close[0]] if close else None

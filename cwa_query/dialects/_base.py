@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 import sys
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, TypeAlias
@@ -195,6 +195,9 @@ class Dialect:
     compares `caption` and `value`): the catalogue is not asked about them."""
     schema_file: ClassVar[str | None] = None
     """The built-in field catalogue (a file in `cwa_query/data/`), if the dialect has one."""
+    field_names_by_endpoint: ClassVar[Mapping[str, Mapping[str, str]]] = {}
+    """Fields this dialect names differently from the real server: endpoint -> this
+    dialect's name -> the server's path (see `field_names`)."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -282,6 +285,18 @@ class Dialect:
         for feature, node in self.unsupported(tree):
             raise self.untranslatable(node, f"{self.title or self.name} has no {feature.value}")
         return tree
+
+    def field_names(self, endpoint: str | None) -> dict[str, str]:
+        """This dialect's field names that the real server calls otherwise, for `endpoint`
+        (this dialect's name -> the server's path); empty without an endpoint (the same
+        name may map differently per endpoint: `ClientID` is `Client.Id` on Computers and
+        `Id` on Clients). `translate` renames through it."""
+        if endpoint is None:
+            return {}
+        for name, names in self.field_names_by_endpoint.items():
+            if name.lower() == endpoint.strip().strip("/").rsplit("/", 1)[-1].lower():
+                return dict(names)
+        return {}
 
     def spell(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The tree as `render` writes it: `lift` by default (a dialect may write any tree

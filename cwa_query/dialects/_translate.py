@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..language import ast
+from ..language.paths import ascii_lower
 from ._base import Dialect, DialectLike, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from ._registry import get_dialect
@@ -39,6 +40,10 @@ def translate(
     construct with no faithful spelling in `target` (`like 'a_c'` in seed, `null` in
     automate) is refused, naming it and its position.
 
+    With an `endpoint`, fields a dialect names otherwise than the real server are renamed
+    (the seed document's `ClientID` is `Client.Id` on Computers: see the `seed` dialect's
+    table), so the result filters the target's records of that endpoint.
+
     >>> from cwa_query import render, translate, load_schema
     >>> render(translate("Name like 'SRV%' and not (Id in (1, 2))", "automate", "seed"), "seed")
     "Name startswith 'SRV' and not (Id in (1, 2))"
@@ -56,8 +61,34 @@ def translate(
     tree = _read(cond, src)
     check_depth(tree)
     if src is not None:
-        tree = src.lower(tree, fields)
-    return dst.lower(dst.lift(tree, fields), fields)
+        tree = _renamed(src.lower(tree, fields), src.field_names(endpoint), fields)
+    result = dst.lower(dst.lift(tree, fields), fields)
+    return _renamed(result, {path: name for name, path in dst.field_names(endpoint).items()}, fields)
+
+
+def _renamed(tree: ast.Node, renames: dict[str, str], fields: FieldTypes) -> ast.Node:
+    """The tree with every field named (ignoring ASCII case) in `renames` renamed, where the
+    schemas (if any) know the new name: a schema of your own that names the field as the
+    source does keeps it."""
+    names = {
+        ascii_lower(name): path
+        for name, path in renames.items()
+        if not fields.known or fields.info(path) is not None
+    }
+    if not names:
+        return tree
+
+    def rename(node: ast.Node) -> ast.Node:
+        assert isinstance(node, (ast.Compare, ast.InList))
+        path = names.get(ascii_lower(node.field.name))
+        if path is None:
+            return node
+        field = ast.Field(path, node.field.span)
+        if isinstance(node, ast.Compare):
+            return ast.Compare(field, node.op, node.value, node.span)
+        return ast.InList(field, node.values, node.negated, node.span)
+
+    return ast.map_predicates(tree, rename)
 
 
 def _read(cond: Any, source: Dialect | None) -> ast.Node:

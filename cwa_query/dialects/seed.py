@@ -27,6 +27,9 @@ so any tree of the condition language can be shown in single quotes, and the lin
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 from ..language import ast
 from ..language.literals import DATE_RE, format_datetime, like_pattern
 from ._base import Feature
@@ -53,6 +56,27 @@ class Seed(ConditionDialect):
     name = "seed"
     title = "the seed dialect"
     schema_file = "seed_schema.json"
+    # The seed document's field names on the real server (its catalogue,
+    # cwa_query/data/automate_schema.json, from the server's OpenAPI document): read from
+    # the reference of the seed document's patterns and checked against that catalogue.
+    field_names_by_endpoint: ClassVar[Mapping[str, Mapping[str, str]]] = {
+        "Computers": {
+            "ComputerID": "Id",
+            "ClientID": "Client.Id",
+            "LocationID": "Location.Id",
+            "Name": "ComputerName",
+            "OS": "OperatingSystemName",
+            "LastContact": "RemoteAgentLastContact",
+        },
+        "Clients": {"ClientID": "Id"},
+        "Alerts": {
+            "AlertID": "AlertId",
+            "ClientID": "Client.Id",
+            "ComputerID": "Computer.Id",
+            "Severity": "Severity.Id",
+        },
+        "Scripts": {"ScriptID": "Id", "FolderID": "Folder.Id"},
+    }
     features = frozenset(
         {
             Feature.PREFIX_NOT,

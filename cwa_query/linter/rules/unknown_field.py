@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import get_dialect
+from ...dialects import all_dialects, get_dialect
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -16,9 +16,12 @@ class UnknownFieldRule(Rule):
     """A field the endpoint (or, with no endpoint, any endpoint of the schema) does not have.
 
     The real server answers such a request with HTTP 400 ("Invalid field"). The message
-    names the closest known field and the fix uses it. Field names match without regard to
-    case where the schema says so (the `automate` catalogue: the real server is loose about
-    case), and the suggestion is then the canonical spelling.
+    names the known field another dialect's name stands for (the seed document's
+    `LastContact` is `RemoteAgentLastContact` on the real server's Computers), else the
+    closest known field (never an object: compare one of its fields), and the fix uses it.
+    Field names match without regard to case where the schema says so (the `automate`
+    catalogue: the real server is loose about case), and the suggestion is then the
+    canonical spelling.
     """
 
     code = "CWQ102"
@@ -38,7 +41,7 @@ class UnknownFieldRule(Rule):
             if ctx.field(node) is not None:
                 continue
             name = dialect.spell_field(node.field.name)
-            suggestion = ctx.schema.suggest(node.field.name, ctx.endpoint)
+            suggestion = _renamed(ctx, node.field.name) or ctx.schema.suggest(node.field.name, ctx.endpoint)
             message = f"unknown field {name!r}: not in {where}"
             fix = None
             if suggestion is not None:
@@ -48,3 +51,21 @@ class UnknownFieldRule(Rule):
             span = node.field.span
             assert span is not None
             yield Finding(span.start, span.end, message, fix)
+
+
+def _renamed(ctx: Context, name: str) -> str | None:
+    """What `name` is called in the linted dialect, when another dialect names the same field
+    `name` (through the real server's path) and the schema knows it."""
+    target = ctx.dialect.field_names(ctx.endpoint)
+    spelled_in_target = {path.lower(): own for own, path in target.items()}
+    own = spelled_in_target.get(name.lower())  # the real server's name, in a dialect that renames it
+    if own is not None and ctx.schema.lookup(own, ctx.endpoint) is not None:
+        return own
+    for other in all_dialects():
+        path = {own.lower(): path for own, path in other.field_names(ctx.endpoint).items()}.get(name.lower())
+        if path is None:
+            continue
+        candidate = spelled_in_target.get(path.lower(), path)
+        if ctx.schema.lookup(candidate, ctx.endpoint) is not None:
+            return candidate
+    return None
