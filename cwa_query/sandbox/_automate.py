@@ -17,6 +17,9 @@ start-up, and the same data every time.
   `Client.Id` is a Client that exists and its `Location` belongs to that Client; any other
   object holds its scalar members. Objects deeper than that are left out (the document
   requires no property), as are members of arrays of objects below the top.
+* **Id fields** (`ComputerId`, `ClientId`, ...) name records that exist, and the record's
+  `ComputerName` and `Client` agree with the computer named; a `Computers/{id}/...` record
+  carries its computer's id, name and client.
 * **Values** are plausible for the field's name and type (names, cities, IP and MAC
   addresses, versions, GUIDs, dates) and come from small pools, so filters select real
   subsets. `Computers`, `Clients`, `Locations`, `Alerts` and `Scripts` are curated further
@@ -69,7 +72,7 @@ from ._words import (
     stamp,
 )
 
-__all__ = ["CURATORS", "AutomateDataset", "automate_dataset", "automate_schema", "template_match"]
+__all__ = ["CURATORS", "AutomateDataset", "automate_dataset", "automate_schema"]
 
 Record = dict[str, Any]
 Rand = Callable[[], float]
@@ -100,26 +103,6 @@ _PARAM = re.compile(r"\{[^}]*\}")
 def automate_schema() -> Schema:
     """The built-in automate catalogue (the linter's), whose `resources` the sandbox serves."""
     return builtin_schema("automate")
-
-
-def template_match(template: str, segments: list[str]) -> list[str] | None:
-    """The values of `template`'s `{...}` segments in `segments`, or `None` if they differ.
-
-    Literal segments compare ignoring case, as the real server's routes do:
-
-    >>> template_match("Computers/{computerId}/Software", ["computers", "7", "software"])
-    ['7']
-    """
-    parts = template.split("/")
-    if len(parts) != len(segments):
-        return None
-    values: list[str] = []
-    for want, got in zip(parts, segments, strict=True):
-        if _PARAM.fullmatch(want):
-            values.append(got)
-        elif want.lower() != got.lower():
-            return None
-    return values
 
 
 # --------------------------------------------------------------------------- the field tree

@@ -187,7 +187,15 @@ def _scripts() -> list[Record]:
     out: list[Record] = []
     for index, name in enumerate(SCRIPT_NAMES):
         folder = SCRIPT_FOLDERS[index % len(SCRIPT_FOLDERS)]
-        out.append({"ScriptID": index + 1, "Name": name, "FolderName": folder, "Description": f"{name} ({folder})"})
+        out.append(
+            {
+                "ScriptID": index + 1,
+                "Name": name,
+                "FolderID": 1 + index % len(SCRIPT_FOLDERS),
+                "FolderName": folder,
+                "Description": f"{name} ({folder})",
+            }
+        )
     return out
 
 

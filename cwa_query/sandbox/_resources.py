@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import http
 import math
 import threading
 from collections.abc import Callable, Mapping
@@ -27,9 +28,14 @@ from ._strict import refuse_automate
 
 __all__ = ["EXECUTION_STATUS", "Resources"]
 
+_SCHEDULED: Final = 0
+_NOT_SCHEDULED: Final = 1
 #: The status of a script or command the sandbox has just queued.
 EXECUTION_STATUS: Final = "Queued"
 _JSON: Final = ("Content-Type", "application/json; charset=utf-8")
+#: The list endpoint of each `EntityType` of `Batch/ScriptExecute` the sandbox checks ids against
+#: (a Site is a Location, a Company a Client); other types are taken on trust.
+_ENTITY_ENDPOINTS: Final = {"Computer": "Computers", "Site": "Locations", "Company": "Clients", "Group": "Groups"}
 _QUOTED_ID: Final = 40
 
 
@@ -273,13 +279,13 @@ class Resources:
         entity_ids = body.get("EntityIds") or []
         if not entity_ids:
             raise HttpError(400, "EntityIds must name at least one entity", {"field": "EntityIds"})
-        targets = {"Computer": "Computers", "Site": "Locations", "Company": "Clients", "Group": "Groups"}
-        target = targets.get(str(entity_type))
+        data = self.data
+        assert isinstance(data, AutomateDataset)
+        target = _ENTITY_ENDPOINTS.get(str(entity_type))
         results = []
         unsuccessful = False
         for entity in entity_ids:
-            assert isinstance(self.data, AutomateDataset)
-            exists = target is None or self.data.find(target, str(entity)) is not None
+            exists = target is None or data.find(target, str(entity)) is not None
             unsuccessful = unsuccessful or not exists
             if exists:
                 self._next_execution()
@@ -287,8 +293,8 @@ class Resources:
                 {
                     "EntityId": entity,
                     "ResultDetails": {
-                        "ResultStatus": 0 if exists else 1,
-                        "ReasonCode": 0 if exists else 404,
+                        "ResultStatus": _SCHEDULED if exists else _NOT_SCHEDULED,
+                        "ReasonCode": 0 if exists else http.HTTPStatus.NOT_FOUND.value,
                         "Message": "Scheduled" if exists else f"No {str(entity_type).lower()} with id {entity}",
                     },
                 }

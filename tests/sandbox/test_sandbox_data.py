@@ -195,3 +195,13 @@ def test_sub_collections_do_not_depend_on_which_parent_came_first() -> None:
     other.children(template, ("9",))  # builds the template's maker from another parent's request
     assert one.children(template, ("9",)) == other.children(template, ("9",))
     assert one.children(template, ("3",)) == other.children(template, ("3",))
+
+
+@pytest.mark.parametrize("profile", ["seed", "automate"])
+def test_the_data_serves_the_fields_of_the_profiles_catalogue(profile: str) -> None:
+    """One catalogue: what the sandbox serves is what the linter (and a validating client) knows."""
+    schema = builtin_schema(profile)
+    data = dataset(profile, 60, 0)
+    for name in COLLECTIONS:
+        served = {path.split(".")[0] for path in field_paths(data.collection(name)).values()}
+        assert served == {path.split(".")[0] for path in schema.fields(name)}, name
