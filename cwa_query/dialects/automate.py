@@ -24,9 +24,8 @@ Lifting a shared tree into automate constructs (`render`, `translate`):
 
 from __future__ import annotations
 
-from ..errors import UnrepresentableConditionError
 from ..language import ast
-from ..language.literals import check_text, escape_like, match_text
+from ..language.literals import check_text, escape_like, match_text, quote_either
 from ._base import Feature
 from ._fields import NO_FIELDS, FieldTypes
 from .condition import ConditionDialect
@@ -59,19 +58,15 @@ class Automate(ConditionDialect):
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """The quote kind the value does not contain; a value holding both is refused
         unless `escape_quotes` (then the quote is doubled, as the seed dialect does)."""
-        check_text(value)
-        if "'" not in value:
-            return "'" + value + "'"
-        if '"' not in value:
-            return '"' + value + '"'
-        if escape_quotes:
-            return "'" + value.replace("'", "''") + "'"
-        raise UnrepresentableConditionError(
-            f"the string {value!r} holds both ' and \" and cannot be sent to the automate server safely: "
+        return quote_either(
+            value,
+            "'",
+            escape_quotes=escape_quotes,
+            refusal=f"the string {value!r} holds both ' and \" and cannot be sent to the automate server safely: "
             "it accepts either quote but no public source shows how it escapes one inside a string; "
             "remove one kind of quote (e.g. match with like and '_'), or pass escape_quotes=True "
             "(cwa-query translate --escape-quotes) to "
-            "double the quote as the seed dialect does"
+            "double the quote as the seed dialect does",
         )
 
     def quotings(self, value: str) -> tuple[str, ...]:

@@ -40,7 +40,15 @@ from ..language import ast
 from ..language._diagnose import ParseFailure, Token
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
 from ..language._lalr import Tables
-from ..language.literals import check_text, format_datetime, integer_text, match_text, parse_datetime, parse_number
+from ..language.literals import (
+    check_text,
+    format_datetime,
+    integer_text,
+    match_text,
+    parse_datetime,
+    parse_number,
+    quote_either,
+)
 from ._base import Dialect, Feature, Note, patterns_as_strings
 from ._fields import NO_FIELDS, FieldTypes
 from .condition import CANONICAL, CONDITION
@@ -476,34 +484,26 @@ class Manage(Dialect):
         >>> get_dialect("manage").quote('24" screen')
         '\\'24" screen\\''
         """
-        check_text(value)
-        if '"' not in value:
-            return '"' + value + '"'
-        if "'" not in value:
-            return "'" + value + "'"
-        if escape_quotes:
-            return "'" + value.replace("'", "''") + "'"
-        raise UnrepresentableConditionError(
-            f"the string {value!r} holds both ' and \" and cannot be sent to a Manage server safely: it accepts "
-            "either quote, but no public source shows how it escapes one inside a string; remove one kind of "
-            "quote (e.g. match the rest with like and '%')"
+        return quote_either(
+            value,
+            '"',
+            escape_quotes=escape_quotes,
+            refusal=f"the string {value!r} holds both ' and \" and cannot be sent to a Manage server safely: it "
+            "accepts either quote, but no public source shows how it escapes one inside a string; remove one kind "
+            "of quote (e.g. match the rest with like and '%')",
         )
 
     def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
         """Strings quoted, numbers as written, `true`/`false`, `null`, date-times in brackets."""
         if isinstance(literal, ast.String):
             return self.quote(literal.value, escape_quotes=escape_quotes)
-        if isinstance(literal, ast.Boolean):
-            return "true" if literal.value else "false"
-        if isinstance(literal, ast.Integer):
-            return integer_text(literal.value)
-        if isinstance(literal, ast.Decimal):
-            return format(literal.value, "f")
         if isinstance(literal, ast.DateTime):
             return _format_datetime(literal.value)
         if isinstance(literal, ast.Null):
             return "null"
-        raise TypeError(f"not a literal: {literal!r}")
+        if isinstance(literal, ast.Integer):
+            return integer_text(literal.value)
+        return match_text(literal)  # true/false, a decimal as written
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """The node in the condition language's canonical spelling."""

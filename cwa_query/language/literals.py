@@ -34,6 +34,7 @@ __all__ = [
     "match_text",
     "parse_datetime",
     "parse_number",
+    "quote_either",
 ]
 
 DATE_RE = re.compile(
@@ -181,6 +182,26 @@ def check_text(value: str) -> str:
 _ISO_TEXT_RE = re.compile(
     r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?"
 )
+
+
+def quote_either(value: str, first: str, *, escape_quotes: bool, refusal: str) -> str:
+    """`value` in quotes of the kind `first` (`'` or `"`) or, when it holds that one, the other;
+    a value holding both is refused with `refusal` (an
+    [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError]) unless
+    `escape_quotes`, which doubles `'` inside single quotes. For the servers that accept both
+    quote kinds and show no escape (automate, manage).
+
+    >>> print(quote_either("it's", "'", escape_quotes=False, refusal=""))
+    "it's"
+    """
+    check_text(value)
+    second = "'" if first == '"' else '"'
+    for quote in (first, second):
+        if quote not in value:
+            return quote + value + quote
+    if escape_quotes:
+        return "'" + value.replace("'", "''") + "'"
+    raise UnrepresentableConditionError(refusal)
 
 
 def iso_date(value: str) -> str | None:
