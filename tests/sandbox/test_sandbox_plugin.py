@@ -49,12 +49,16 @@ def test_fixtures_in_a_fresh_pytest_run(pytester: pytest.Pytester) -> None:
             pass
         """
     )
+    write_shared_fixture_tests(pytester)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--strict-markers")
-    result.assert_outcomes(passed=4, errors=1)
+    result.assert_outcomes(passed=4 + 3, errors=1, failed=1)
     result.stdout.fnmatch_lines(["*takes keyword arguments only*"])
+    result.stdout.fnmatch_lines(["*test_the_function_scoped_one_is_refused_by_hypothesis*"])
+    result.stdout.fnmatch_lines(["*function_scoped_fixture*"])
 
 
-def test_shared_fixtures_work_inside_given(pytester: pytest.Pytester) -> None:
+def write_shared_fixture_tests(pytester: pytest.Pytester) -> None:
+    """A second module: the module and session fixtures inside @given (run with the first, one process)."""
     pytester.makeconftest(
         """
         import pytest
@@ -65,7 +69,7 @@ def test_shared_fixtures_work_inside_given(pytester: pytest.Pytester) -> None:
         """
     )
     pytester.makepyfile(
-        """
+        test_shared="""
         import pytest
         from hypothesis import given, settings, strategies as st
 
@@ -92,9 +96,6 @@ def test_shared_fixtures_work_inside_given(pytester: pytest.Pytester) -> None:
             pass
         """
     )
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--strict-markers")
-    result.assert_outcomes(passed=3, failed=1)
-    result.stdout.fnmatch_lines(["*function_scoped_fixture*"])
 
 
 def test_marker_is_registered(pytester: pytest.Pytester) -> None:
