@@ -70,9 +70,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Union
 
-from ..dialects import FieldTypes, Schemas
+from ..dialects import DialectLike, FieldTypes, Schemas
 from ..errors import ConditionError
 from . import ast
+from ._parser import parse
 from ._render import as_node
 from .literals import DATE_RE, match_text, parse_datetime
 from .paths import MISSING, ascii_lower, lookup
@@ -697,10 +698,13 @@ def _any_of(parts: tuple[TruthFunction, ...]) -> TruthFunction:
     return any_of
 
 
-def condition_tree(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> ast.Node:
-    """The tree of `expr`, checked for depth, with quoted ISO dates on fields the schema types
-    as date-time made date-time literals (shared with the SQL translation)."""
-    node = as_node(expr)
+def condition_tree(
+    expr: Expression, *, schema: Schemas = None, endpoint: str | None = None, dialect: DialectLike | None = None
+) -> ast.Node:
+    """The tree of `expr` (text read in `dialect`, by default the condition language),
+    checked for depth, with quoted ISO dates on fields the schema types as date-time made
+    date-time literals (shared with the SQL translation)."""
+    node = parse(expr, dialect=dialect) if isinstance(expr, str) and dialect is not None else as_node(expr)
     if ast.depth(node) > MAX_EVALUATE_DEPTH:
         raise ConditionError(f"the condition nests deeper than {MAX_EVALUATE_DEPTH} levels; flatten it")
     if schema is not None:
@@ -708,17 +712,21 @@ def condition_tree(expr: Expression, *, schema: Schemas = None, endpoint: str | 
     return node
 
 
-def compile_truth(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> TruthFunction:
+def compile_truth(
+    expr: Expression, *, schema: Schemas = None, endpoint: str | None = None, dialect: DialectLike | None = None
+) -> TruthFunction:
     """Compile `expr` into `record -> True | False | None` (three-valued; `None` is unknown).
 
     >>> f = compile_truth("x = 1")
     >>> f({"x": 1}), f({"x": 2}), f({})
     (True, False, None)
     """
-    return _compile(condition_tree(expr, schema=schema, endpoint=endpoint))
+    return _compile(condition_tree(expr, schema=schema, endpoint=endpoint, dialect=dialect))
 
 
-def compile_predicate(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> Predicate:
+def compile_predicate(
+    expr: Expression, *, schema: Schemas = None, endpoint: str | None = None, dialect: DialectLike | None = None
+) -> Predicate:
     """Compile `expr` once into `record -> bool`, true only where the condition is true.
 
     Build it once per condition and apply it to many records: paths are split, literals
@@ -726,13 +734,14 @@ def compile_predicate(expr: Expression, *, schema: Schemas = None, endpoint: str
     (JSON objects as `dict`s). Raises `ConditionSyntaxError` for bad text and
     `ConditionError` for a tree nested deeper than 400 levels. With `schema` (and
     `endpoint`), a quoted ISO date compared with a field the schema types as date-time is
-    a date-time literal (so ISO text in the records compares as instants).
+    a date-time literal (so ISO text in the records compares as instants). Text is read in
+    `dialect` (by default the condition language: seed and automate).
 
     >>> online = compile_predicate("Status = 'online' and not (Name startswith 'test')")
     >>> [r["Name"] for r in [{"Status": "Online", "Name": "a"}, {"Status": "Online", "Name": "Test1"}] if online(r)]
     ['a']
     """
-    function = _compile(condition_tree(expr, schema=schema, endpoint=endpoint))
+    function = _compile(condition_tree(expr, schema=schema, endpoint=endpoint, dialect=dialect))
 
     def predicate(record: Mapping[str, Any]) -> bool:
         return function(record) is True
@@ -741,7 +750,12 @@ def compile_predicate(expr: Expression, *, schema: Schemas = None, endpoint: str
 
 
 def truth(
-    expr: Expression, record: Mapping[str, Any], *, schema: Schemas = None, endpoint: str | None = None
+    expr: Expression,
+    record: Mapping[str, Any],
+    *,
+    schema: Schemas = None,
+    endpoint: str | None = None,
+    dialect: DialectLike | None = None,
 ) -> Truth:
     """The three-valued answer of `expr` for `record`: `True`, `False` or `None` (unknown).
 
@@ -749,11 +763,16 @@ def truth(
     (None, True)
     """
     _check_record(record)
-    return compile_truth(expr, schema=schema, endpoint=endpoint)(record)
+    return compile_truth(expr, schema=schema, endpoint=endpoint, dialect=dialect)(record)
 
 
 def evaluate(
-    expr: Expression, record: Mapping[str, Any], *, schema: Schemas = None, endpoint: str | None = None
+    expr: Expression,
+    record: Mapping[str, Any],
+    *,
+    schema: Schemas = None,
+    endpoint: str | None = None,
+    dialect: DialectLike | None = None,
 ) -> bool:
     """Whether `record` satisfies `expr` (a node, builder expression or condition text).
 
@@ -774,9 +793,14 @@ def evaluate(
     False
     >>> evaluate("LastContact < 2024-01-01", {"LastContact": "2023-12-31T23:00:00Z"})
     True
+
+    Text in another dialect is read in it:
+
+    >>> evaluate('status/name = "open" and parentTicketId = null', {"status": {"name": "Open"}}, dialect="manage")
+    True
     """
     _check_record(record)
-    return _compile(condition_tree(expr, schema=schema, endpoint=endpoint))(record) is True
+    return _compile(condition_tree(expr, schema=schema, endpoint=endpoint, dialect=dialect))(record) is True
 
 
 def _check_record(record: Any) -> None:

@@ -64,7 +64,7 @@ import math
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union
 
-from ..dialects import Schemas
+from ..dialects import DialectLike, Schemas
 from ..errors import UnrepresentableConditionError, UnsupportedValueError
 from . import ast
 from ._evaluate import LiteralView, condition_tree, instant_text, like_tokens, literal_view
@@ -376,7 +376,9 @@ def _sqlite_pattern(tokens: list[str | None]) -> str:
     return "".join(out)
 
 
-def to_sql(expr: Expression, *, schema: Schemas = None, endpoint: str | None = None) -> tuple[str, list[Any]]:
+def to_sql(
+    expr: Expression, *, schema: Schemas = None, endpoint: str | None = None, dialect: DialectLike | None = None
+) -> tuple[str, list[Any]]:
     """A SQLite `WHERE` clause for `expr` and its `?` parameters, with the evaluator's semantics.
 
     Columns are the full field paths as quoted identifiers; date-time parameters are
@@ -386,7 +388,7 @@ def to_sql(expr: Expression, *, schema: Schemas = None, endpoint: str | None = N
     >>> to_sql("Name like 'srv\\\\_%'")
     ('(CASE WHEN typeof("Name") = \\'text\\' THEN "Name" LIKE ? ESCAPE \\'\\\\\\' END)', ['srv\\\\_%'])
     """
-    node = condition_tree(expr, schema=schema, endpoint=endpoint)
+    node = condition_tree(expr, schema=schema, endpoint=endpoint, dialect=dialect)
     writer = _Writer()
     sql, _, nesting = writer.node(node)
     if nesting > _MAX_NESTING:

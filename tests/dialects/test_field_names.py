@@ -13,9 +13,7 @@ from cwa_query.dialects import get_dialect
 SEED = get_dialect("seed")
 SCHEMAS = [load_schema(dialect="seed"), load_schema(dialect="automate")]
 ROWS = [
-    (endpoint, name, path)
-    for endpoint, names in SEED.field_names_by_endpoint.items()
-    for name, path in names.items()
+    (endpoint, name, path) for endpoint, names in SEED.field_names_by_endpoint.items() for name, path in names.items()
 ]
 NUMBERS = {"integer", "id"}
 

@@ -214,3 +214,15 @@ def test_child_conditions_evaluate_each_comparison_over_the_array() -> None:
     # each comparison holds for some element (not necessarily the same one: the server's pairing is unknown)
     assert evaluate(tree, record)
     assert not evaluate(tree, {"communicationItems": [{"value": "b@x", "communicationType": "Phone"}]})
+
+
+def test_evaluate_compile_and_to_sql_read_text_in_a_dialect() -> None:
+    from cwa_query import compile_predicate
+    from cwa_query.language._evaluate import truth
+
+    text = 'status/name = "open" and parentTicketId = null and _info/lastUpdated > [2024-01-01T00:00:00Z]'
+    record = {"status": {"name": "Open"}, "_info": {"lastUpdated": "2024-02-01T10:00:00Z"}}
+    assert evaluate(text, record, dialect="manage")
+    assert compile_predicate(text, dialect="manage")(record)
+    assert truth("x = 1", {}, dialect="manage") is None
+    assert to_sql("parentTicketId = null", dialect="manage") == ('("parentTicketId" IS NULL)', [])
