@@ -301,3 +301,24 @@ def _corpus() -> list[str]:
 @pytest.mark.parametrize("text", _corpus())
 def test_identity_corpus(text: str) -> None:
     assert render(parse(text)) == text
+
+
+# --------------------------------------------------------------------------- limits
+
+
+def test_big_conditions_parse_and_render_and_deep_ones_are_refused_with_a_typed_error() -> None:
+    from cwa_query import ConditionError, ConditionLimitError, ParseLimits
+
+    chain = " and ".join(f"a{i}/b = {i}" for i in range(5000))
+    assert render(parse(chain)) == chain
+    listed = "id in (" + ", ".join(str(i) for i in range(20000)) + ")"
+    assert render(parse(listed)) == listed
+    with pytest.raises(ConditionLimitError) as caught:
+        parse("(" * 500 + "a = 1" + ")" * 500)
+    assert caught.value.limit == "max_depth"
+    deep = "a = 1"
+    for i in range(450):
+        deep = f"(b = {i} or ({deep}) and c = 1)"
+    tree = parse_in(deep, dialect="manage", limits=ParseLimits(max_depth=5000))
+    with pytest.raises(ConditionError, match="deeper than 400 levels"):
+        render(tree)
