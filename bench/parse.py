@@ -17,6 +17,10 @@ precedence level), beside plain Lark running cwa_query's own grammar file
 it in the bench's own environment, `python3 -m venv bench/.venv && bench/.venv/bin/pip
 install -e . odata-query`, and run `bench/.venv/bin/python bench/parse.py`; without it
 its column is skipped with a message.
+
+Then ConnectWise Manage `conditions`: the condition corpus written as Manage text (those
+conditions Manage can say), cwa_query's manage parse (the same driver, its second grammar)
+beside plain Lark LALR on grammar/manage.lark itself.
 """
 
 from __future__ import annotations
@@ -88,6 +92,7 @@ def main() -> None:
     print(f"ratio cwa_query / lark: {ours / base:.2f}   (target <= 0.60)")
 
     odata_bench(args.rounds)
+    manage_bench(corpus, args.rounds)
 
     # Installed packages (lark) come with compiled bytecode; make sure ours has it too,
     # even where PYTHONDONTWRITEBYTECODE is set, so the cold starts compare like with like.
@@ -145,6 +150,41 @@ def odata_bench(rounds: int) -> None:
     ours = medians["cwa_query OData parse"]
     print(f"ratio cwa_query / lark baseline: {ours / base:.2f}   (target <= 0.60)")
     print(f"ratio cwa_query / lark on grammar/odata.lark: {ours / medians['plain Lark (grammar/odata.lark)']:.2f}")
+
+
+def manage_bench(conditions: list[str], rounds: int) -> None:
+    """Manage `conditions`: cwa_query's manage parse beside plain Lark on grammar/manage.lark."""
+    import warnings
+
+    import lark
+
+    from cwa_query import UnrepresentableConditionError, parse, render
+    from cwa_query.language._lalr import grammar_text
+
+    corpus = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for text in conditions:
+            try:
+                corpus.append(render(parse(text), "manage"))
+            except UnrepresentableConditionError:
+                continue
+    same_grammar = lark.Lark(grammar_text("manage"), parser="lalr")
+    ours_parse = lambda text: parse(text, dialect="manage")  # noqa: E731
+    for text in corpus:  # every condition must parse with both
+        same_grammar.parse(text)
+        ours_parse(text)
+    ours_samples, lark_samples = [], []
+    for _ in range(rounds):  # interleaved
+        ours_samples.append(per_item_median(ours_parse, corpus, 1))
+        lark_samples.append(per_item_median(same_grammar.parse, corpus, 1))
+    ours, base = statistics.median(ours_samples), statistics.median(lark_samples)
+    print()
+    print(f"Manage corpus: {len(corpus)} of {len(conditions)} conditions written as Manage text, {rounds} rounds")
+    print(f"{'parser':<34}{'us/condition':>14}")
+    print(f"{'plain Lark (grammar/manage.lark)':<34}{base:>14.1f}")
+    print(f"{'cwa_query manage parse':<34}{ours:>14.1f}")
+    print(f"ratio cwa_query / lark: {ours / base:.2f}")
 
 
 if __name__ == "__main__":
