@@ -47,6 +47,10 @@ _TABLE_CELL = 40
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
+# seconds a stopped fetch may take to unwind before the process ends regardless
+_UNWIND_SECONDS = 10.0
+
+
 class _Interrupted(BaseException):
     """Raised in the main thread by a stop signal, so that every `finally` and `with` runs."""
 
@@ -158,8 +162,7 @@ def run(args: argparse.Namespace) -> int:
         return _error(str(exc), 2)
     except CwaQueryError as exc:
         return _error(str(exc), 1)
-    except _Interrupted as stop:
-        print(f"cwa-query fetch: interrupted ({signal.Signals(stop.signum).name})", file=sys.stderr)
+    except _Interrupted as stop:  # the handler has said so on standard error
         return 128 + stop.signum
     except BrokenPipeError:
         # The reader went away (`... | head`): stop quietly, as Unix tools do, and keep
@@ -177,13 +180,17 @@ class _StopSignals:
     """SIGINT, SIGTERM and SIGHUP unwind a fetch: each raises `_Interrupted` in the main thread.
 
     The first one also sets all three to be ignored, so that the clean-up it starts is not
-    itself interrupted. Inside `held()` (creating, renaming or removing the output file) a
+    itself interrupted; it removes the temporary output file at once (the old file stays as
+    it was), before anything else unwinds, and starts a watchdog that ends the process with
+    the signal's exit status if unwinding (requests in flight, the sandbox) takes longer than
+    `_UNWIND_SECONDS`. Inside `held()` (creating, renaming or removing the output file) a
     signal is only noted, and raised when the section ends: the file is never left half-done.
     """
 
     def __init__(self) -> None:
         self._held = 0
         self._pending: int | None = None
+        self.temporary: str | None = None  # the output being written, removed on a stop signal
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[None]:
@@ -205,6 +212,17 @@ class _StopSignals:
         if self._held:
             self._pending = signum
             return
+        self._stop(signum)
+
+    def _stop(self, signum: int) -> None:
+        if self.temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.temporary)
+            self.temporary = None
+        print(f"cwa-query fetch: interrupted ({signal.Signals(signum).name})", file=sys.stderr, flush=True)
+        watchdog = threading.Timer(_UNWIND_SECONDS, os._exit, (128 + signum,))
+        watchdog.daemon = True
+        watchdog.start()
         raise _Interrupted(signum)
 
     @contextlib.contextmanager
@@ -217,7 +235,7 @@ class _StopSignals:
             self._held -= 1
             if not self._held and self._pending is not None:
                 signum, self._pending = self._pending, None
-                raise _Interrupted(signum)
+                self._stop(signum)
 
 
 _STOP = _StopSignals()
@@ -316,8 +334,6 @@ class _Progress:
             cls.active = False
 
 
-
-
 def _project(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
     return {name: get_path(record, name) for name in fields}
 
@@ -363,13 +379,16 @@ def _destination(path: str | None) -> Iterator[IO[str]]:
                 suffix=".part",
                 delete=False,
             )
+            _STOP.temporary = handle.name
         with handle:
             yield handle
         with _STOP.held():
             os.replace(handle.name, path)
+            _STOP.temporary = None
     except BaseException:
         if handle is not None:
             with _STOP.held(), contextlib.suppress(OSError):
+                _STOP.temporary = None
                 os.unlink(handle.name)
         raise
 

@@ -214,7 +214,8 @@ def test_mixed_fault_schedule(profile: str, mode: str, where_index: int) -> None
     with Sandbox(
         profile, records=RECORDS, faults=MIXED, fault_seed=7, slow_ms=400, latency_ms=5, max_concurrent=10
     ) as sandbox:
-        assert fetch_ids(sandbox, mode, where, timeout=0.25, page_size=10) == expected_ids(profile, where)
+        got = fetch_ids(sandbox, mode, where, timeout=0.25, page_size=10, validate="off")  # Comment: see above
+        assert got == expected_ids(profile, where)
         stats = sandbox.stats()
     assert len(stats["faults_injected"]) >= 2
 
