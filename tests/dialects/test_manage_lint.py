@@ -160,3 +160,10 @@ def test_order_by_lint() -> None:
     schema = {"endpoints": {"service/tickets": {"fields": {"priority.id": "id", "dateEntered": "datetime"}}}}
     [unknown] = lint_order_by("priority/id asc, dateEnterd desc", schema=schema, endpoint="service/tickets")
     assert (unknown.code, unknown.column, unknown.fix) == ("CWQ102", 18, "priority/id asc, dateEntered desc")
+
+
+def test_null_fits_any_field_with_equality_only() -> None:
+    schema = {"endpoints": {"T": {"fields": {"closedFlag": "boolean", "n": "integer", "s": "string"}}}}
+    assert lint("closedFlag = null and n != null and s = null", dialect="manage", schema=schema, endpoint="T") == []
+    [found] = lint("n > null", dialect="manage", schema=schema, endpoint="T")
+    assert (found.code, found.column, found.message) == ("CWQ103", 5, "null is compared only with = and !=, not `>`")

@@ -21,7 +21,8 @@ class TypeMismatchRule(Rule):
     Fixes where the intent is clear: a quoted number on a numeric field in the `seed`
     dialect is unquoted, a bare number on a text field is quoted, a quoted `'true'` on a
     boolean field in `automate` is unquoted. An `id` field (integer-like, such as
-    `Client.Id`) takes `5` and `'5'` alike.
+    `Client.Id`) takes `5` and `'5'` alike. `null` (in the dialects that have it) fits any
+    field, with `=` and `!=` only.
     """
 
     code = "CWQ103"
@@ -39,6 +40,12 @@ class TypeMismatchRule(Rule):
                 yield Finding(start, end, problem)
                 continue
             for literal in ctx.literals(node):
+                if isinstance(literal, ast.Null):  # any field may be null; only = and != test it
+                    if op is not None and op not in (ast.Op.EQ, ast.Op.NE):
+                        span = literal.span
+                        assert span is not None
+                        yield Finding(span.start, span.end, f"null is compared only with = and !=, not `{op.value}`")
+                    continue
                 found = literal_problem(info, literal, ctx.dialect)
                 if found is None:
                     continue
