@@ -95,7 +95,7 @@ from ._odata_strategies import (
     odata_filter_strings,
     odata_filters,
 )
-from .dialects import Feature, dialect_names, get_dialect, op_feature
+from .dialects import DialectLike, Feature, dialect_names, get_dialect, op_feature
 from .dialects.condition import CONDITION
 from .errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
 from .language import ast
@@ -304,7 +304,7 @@ def _names() -> st.SearchStrategy[str]:
 
 
 def field_paths(
-    *, dialect: str = "seed", endpoint: str | None = None, schema: Any = None, max_parts: int = 3
+    *, dialect: DialectLike = "seed", endpoint: str | None = None, schema: Any = None, max_parts: int = 3
 ) -> st.SearchStrategy[str]:
     """Field paths: from the endpoint's schema when one is given, else dotted identifiers.
 
@@ -420,7 +420,7 @@ def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: str) -> a
 
 def conditions(
     *,
-    dialect: str = "seed",
+    dialect: DialectLike = "seed",
     endpoint: str | None = None,
     schema: Any = None,
     max_leaves: int = 8,
@@ -562,7 +562,7 @@ def _condition_texts(draw: st.DrawFn, trees: st.SearchStrategy[ast.Node], dialec
 
 def condition_strings(
     *,
-    dialect: str = "seed",
+    dialect: DialectLike = "seed",
     endpoint: str | None = None,
     schema: Any = None,
     max_leaves: int = 8,
@@ -737,7 +737,7 @@ def _record_values(draw: st.DrawFn, tree: dict[str, _Node], prefix: str, arrays:
 
 def records(
     *,
-    dialect: str = "seed",
+    dialect: DialectLike = "seed",
     endpoint: str = "Computers",
     schema: Any = None,
     max_fields: int = 40,

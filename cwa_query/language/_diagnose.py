@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ConditionLimitError, ConditionSyntaxError
-from ._lalr import Action, Tables
+from ._lalr import END, Action, Tables
 
 __all__ = [
     "LexErrorHook",
@@ -107,7 +107,11 @@ def expected_terminals(tables: Tables, text: str, pos: int) -> set[str]:
     """
     before = states_before(tables, text, pos)
     row = tables.states[before[-1]]
-    return {name for name in row if (name.isupper() or name == "$END") and accepts(tables.states, before, name)}
+    return {
+        name
+        for name in row
+        if (name.isupper() or name == "$END") and name != END and accepts(tables.states, before, name)
+    }
 
 
 def previous_token(values: list[Any]) -> Token | None:

@@ -34,7 +34,6 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any
 
 from . import ast
@@ -49,7 +48,7 @@ from ._diagnose import (
     in_list_error,
     length_error,
 )
-from ._lalr import Tables, load_table_data
+from ._lalr import END, Tables, load_table_data
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -110,25 +109,6 @@ def make_spanner(text: str) -> Spanner:
         return span(start, end, index + 1, start - line_starts[index] + 1)
 
     return spanner
-
-
-class _End:
-    """The `$END` token, shaped like a lexer match so the loop needs no special case."""
-
-    __slots__ = ("_pos",)
-    lastgroup = "$END"
-
-    def __init__(self, pos: int) -> None:
-        self._pos = pos
-
-    def group(self) -> str:
-        return ""
-
-    def start(self) -> int:
-        return self._pos
-
-    def end(self) -> int:
-        return self._pos
 
 
 class Grammar:
@@ -209,8 +189,7 @@ class Grammar:
         max_in = limits.max_in_values
         in_count = 0
 
-        match: Any
-        for match in chain(tables.lexer.finditer(text), (_End(len(text)),)):
+        for match in tables.driver_lexer.finditer(text):
             kind = match.lastgroup
             if kind in ignore:
                 continue
@@ -225,8 +204,10 @@ class Grammar:
             while True:
                 action = states[state_stack[-1]].get(kind)
                 if action is None:
-                    if kind == "$END" and state_stack[-1] == end_state:
-                        return self.finish(values[-1], spanner)
+                    if kind == END:
+                        if state_stack[-1] == end_state:
+                            return self.finish(values[-1], spanner)
+                        token = ("$END", "", token[2], token[3])
                     raise self.syntax_error(ParseFailure(tables, text, token, values, state_stack))
                 if action[0]:
                     state_stack.append(action[1])

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "END",
     "TABLES_DIR",
     "Action",
     "Tables",
@@ -166,6 +167,9 @@ def write_tables(name: str = "condition") -> Path:
     return path
 
 
+END = "_END"
+"""The lexer's name for the end of the text; the table's rows hold it beside Lark's `$END`."""
+
 Action = tuple[bool, Any]
 """`(True, next_state)` to shift, `(False, (builder, size, origin, released))` to reduce."""
 
@@ -180,9 +184,12 @@ class Tables:
     def __init__(self, data: Mapping[str, Any], builders: Mapping[str, Callable[..., Any]]) -> None:
         self.start_state: int = data["start_state"]
         self.end_state: int = data["end_state"]
-        # A catch-all group makes every position produce a match, so errors are seen.
+        # A catch-all group makes every position produce a match, so errors are seen. The
+        # driver's lexer also has an empty match at the very end: the `$END` token (spelled
+        # `_END`, a group name), so its loop needs no second pass for the end.
         pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
         self.lexer = re.compile(pattern, re.DOTALL)
+        self.driver_lexer = re.compile(pattern + f"|(?P<{END}>\\Z)", re.DOTALL)
         self.patterns: dict[str, str] = dict(data["lexer"])
         self.keywords: dict[str, str] = dict(data["keywords"])
         self.ignore = frozenset(data["ignore"])
@@ -203,6 +210,9 @@ class Tables:
             }
             for state, actions in data["states"].items()
         }
+        for row in self.states.values():
+            if "$END" in row:
+                row[END] = row["$END"]
 
     def kind(self, name: str | None, raw: str) -> str:
         """The terminal a lexer match stands for: an identifier that spells a keyword is the keyword."""

@@ -14,12 +14,11 @@ from ..dialects import DialectLike, get_dialect
 from ..dialects.condition import CONDITION
 from . import ast
 from ._driver import DEFAULT_LIMITS, ParseLimits
-from ._lalr import build_table_data, grammar_path, grammar_text
+from ._lalr import grammar_path, grammar_text
 
 __all__ = [
     "DEFAULT_LIMITS",
     "ParseLimits",
-    "build_table_data",
     "grammar_path",
     "grammar_text",
     "keyword_kinds",
