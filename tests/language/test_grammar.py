@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cwa_query import ConditionSyntaxError
 from cwa_query.dialects.condition import CONDITION
@@ -91,3 +93,16 @@ def test_grammar_options_are_read_from_the_grammar_text() -> None:
         "NAME",
         ("LPAR", "LBRACKET"),
     )
+
+
+@given(
+    st.one_of(
+        st.text("0123456789-T:.Zz+ ", max_size=32),
+        st.datetimes().map(lambda d: d.isoformat()),
+        st.dates().map(lambda d: d.isoformat()),
+    )
+)
+def test_the_date_pattern_of_literals_reads_what_the_grammar_lexes_as_a_date(text: str) -> None:
+    from cwa_query.language.literals import DATE_RE
+
+    assert bool(DATE_RE.fullmatch(text)) == bool(CONDITION.terminal("DATETIME").fullmatch(text))

@@ -76,7 +76,7 @@ def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: Dialect) -> 
         return problem, None
     if kind == "string":
         if isinstance(literal, (ast.Integer, ast.Decimal)):
-            return problem, "'" + _shown(literal) + "'"
+            return problem, dialect.quote(_shown(literal))
         return problem, None
     if kind in ("integer", "id"):
         return None if isinstance(literal, ast.Integer) else (problem, None)
