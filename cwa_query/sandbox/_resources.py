@@ -131,10 +131,18 @@ class Resources:
 
     # ------------------------------------------------------------ lists and items
 
-    def _query(self, query: dict[str, list[str]], endpoint: str) -> ListQuery:
+    def _query(self, query: dict[str, list[str]], endpoint: str, *, item: bool = False) -> ListQuery:
+        """The list parameters of `query`; the document's extra ones of `endpoint` (of its item
+        template `Endpoint/{...}` when `item`) are known too."""
         extra: list[str] = []
         if isinstance(self.data, AutomateDataset):
-            extra = list(self.data.schema.resources.get("parameters", {}).get("extra", {}).get(endpoint, []))
+            extras: Mapping[str, list[str]] = self.data.schema.resources.get("parameters", {}).get("extra", {})
+            for template, names in extras.items():
+                head, _, rest = template.partition("/")
+                if (template == endpoint and not item) or (
+                    item and head.lower() == endpoint.lower() and rest.startswith("{") and "/" not in rest
+                ):
+                    extra.extend(names)
         return ListQuery.read(
             query, options=self.automate, extra=extra, ignore_unknown=self.config.ignore_unknown_parameters
         )
@@ -226,7 +234,7 @@ class Resources:
     def _getter(self, endpoint: str) -> Handler:
         def handler(request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
             record = self.one(endpoint, ids[0])
-            listing = self._query(query, endpoint)
+            listing = self._query(query, endpoint, item=True)
             return json_response(200, self.lister.project(endpoint, [record], listing)[0], default=self.json_default)
 
         return handler

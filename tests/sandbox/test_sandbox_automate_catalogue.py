@@ -303,3 +303,10 @@ def test_sub_collections_stay_right_after_their_cache_is_recycled(client: httpx.
         answer = client.get(f"/Computers/{computer}/Software").json()
         assert all(item["ComputerId"] == computer for item in answer)
     assert client.get("/Computers/1/Software").json() == first  # made again, the same
+
+
+def test_the_documents_extra_parameters_are_known(client: httpx.Client) -> None:
+    # GET Locations/{locationId} takes isContactPermissionValidationRequired in the document
+    assert client.get("/Locations/2", params={"isContactPermissionValidationRequired": "true"}).status_code == 200
+    assert client.get("/Clients/2", params={"isContactPermissionValidationRequired": "true"}).status_code == 400
+    assert client.get("/Statistics/Drives", params={"numberOfDays": 7, "driveId": 2}).status_code == 200
