@@ -23,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import time
+import threading
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -159,20 +159,34 @@ class _Attempts:
 
 
 class RetryTransport(httpx.BaseTransport):
-    """Retry requests through `transport` as `policy` says (sync)."""
+    """Retry requests through `transport` as `policy` says (sync).
+
+    Closing it ends the waits in progress and retries no more: a request that is waiting
+    to be retried when its client closes (a page fetched ahead, then abandoned) fails at
+    once with its last outcome instead of keeping the process alive through its backoff.
+    """
 
     def __init__(
         self,
         transport: httpx.BaseTransport,
         policy: RetryPolicy | None = None,
         *,
-        sleep: Callable[[float], None] = time.sleep,
+        sleep: Callable[[float], None] | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self._transport = transport
         self.policy = policy or RetryPolicy()
+        self._closed = threading.Event()
         self._sleep = sleep
         self._rng = rng
+
+    def _wait(self, seconds: float) -> bool:
+        """Wait before a retry; `False` if the transport was closed meanwhile (no retry then)."""
+        if self._sleep is not None:
+            self._sleep(seconds)
+        else:
+            self._closed.wait(seconds)
+        return not self._closed.is_set()
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         attempts = _Attempts(self.policy, request, self._rng)
@@ -181,15 +195,17 @@ class RetryTransport(httpx.BaseTransport):
                 response = self._transport.handle_request(request)
                 response.read()
             except _RETRYABLE_ERRORS as exc:
-                if (wait := attempts.after(error=exc)) is None:
+                if (wait := attempts.after(error=exc)) is None or not self._wait(wait):
                     raise
             else:
                 if (wait := attempts.after(response=response)) is None:
                     return response
+                if not self._wait(wait):
+                    return response  # closed meanwhile: the last answer (read already) stands
                 response.close()
-            self._sleep(wait)
 
     def close(self) -> None:
+        self._closed.set()
         self._transport.close()
 
 
