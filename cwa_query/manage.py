@@ -8,7 +8,7 @@ query parameters for a Manage client:
 >>> from cwa_query import F
 >>> from cwa_query.manage import asc, custom_field, desc, params
 >>> params(
-...     conditions=(F.status["name"] == "Open") & (F.board.id == 5),
+...     conditions=(F.status.name == "Open") & (F.board.id == 5),
 ...     custom_field_conditions=custom_field("Acronym", "ACME"),
 ...     order_by=[asc(F.priority.id), desc(F.dateEntered)],
 ... )  # doctest: +NORMALIZE_WHITESPACE
@@ -92,7 +92,7 @@ def custom_field_predicate(cond: Conditionish) -> Callable[[Mapping[str, Any]], 
 
 def _field_name(field: FieldRef | str) -> str:
     if isinstance(field, FieldRef):
-        return field.name
+        return field.field_path
     if isinstance(field, str):
         return field_from_manage(field)
     raise TypeError(f"an order key takes a field (F.name or a path), not {type(field).__name__}")

@@ -10,7 +10,7 @@ httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal
 
 Each layer is public and replaceable: `Client(auth=..., limiter=..., retry=..., transport=...)`,
 or build your own `httpx.Client` from the transports. The most used names are also
-re-exported from [`cwa_query`][cwa_query].
+re-exported from `cwa_query`.
 """
 
 from ._answers import MAX_JSON_DEPTH, api_error, loads

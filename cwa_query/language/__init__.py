@@ -1,4 +1,4 @@
 """The condition language: grammar driver, syntax tree, rendering, builder, evaluation and SQL.
 
-The public names are re-exported from [`cwa_query`][cwa_query]; this wing holds no I/O.
+The public names are re-exported from `cwa_query`; this wing holds no I/O.
 """

@@ -248,29 +248,36 @@ class FieldRef:
         object.__setattr__(self, "_name", name)
 
     @property
-    def name(self) -> str:
-        """The dotted path."""
+    def field_path(self) -> str:
+        """The dotted path, e.g. `F.Client.Id.field_path == "Client.Id"` (also `str(ref)`).
+
+        Named so that no plausible field name is shadowed: `F.status.name` is the field
+        `status.name` (Manage's `status/name`), not an attribute of the reference.
+        """
         return str(object.__getattribute__(self, "_name"))
+
+    def __str__(self) -> str:
+        return self.field_path
 
     def __getattr__(self, part: str) -> FieldRef:
         if part.startswith("__"):
             raise AttributeError(part)
-        return FieldRef(f"{self.name}.{part}")
+        return FieldRef(f"{self.field_path}.{part}")
 
     def __getitem__(self, part: str) -> FieldRef:
-        return FieldRef(f"{self.name}.{part}")
+        return FieldRef(f"{self.field_path}.{part}")
 
     def __setattr__(self, key: str, value: Any) -> None:
         raise AttributeError("field references are immutable")
 
     def __repr__(self) -> str:
-        return f"F.{self.name}"
+        return f"F.{self.field_path}"
 
     def _cmp(self, op: ast.Op, value: Any) -> Condition:
         converted = literal(value)
         if isinstance(converted, ast.Null) and op not in (ast.Op.EQ, ast.Op.NE):
             raise ValueError(f"None (null) is compared only with == and !=, not {op.value}")
-        return Condition(ast.Compare(ast.Field(self.name), op, converted))
+        return Condition(ast.Compare(ast.Field(self.field_path), op, converted))
 
     def __eq__(self, value: Any) -> Condition:  # type: ignore[override]
         return self._cmp(ast.Op.EQ, value)
@@ -325,11 +332,11 @@ class FieldRef:
         >>> str(F.Status.in_("Online", "Offline")) == str(F.Status.in_(["Online", "Offline"]))
         True
         """
-        return Condition(ast.InList(ast.Field(self.name), _values(values, "in_"), False))
+        return Condition(ast.InList(ast.Field(self.field_path), _values(values, "in_"), False))
 
     def not_in(self, *values: Any) -> Condition:
         """`Field not in (v, ...)`."""
-        return Condition(ast.InList(ast.Field(self.name), _values(values, "not_in"), True))
+        return Condition(ast.InList(ast.Field(self.field_path), _values(values, "not_in"), True))
 
 
 def _text(value: Any, method: str) -> str:

@@ -150,3 +150,11 @@ def test_values_cannot_change_structure() -> None:
                 continue  # both quote kinds: refused for automate, never mangled
             node = parse(text)
             assert node == ast.Compare(ast.Field("Name"), ast.Op.EQ, ast.String(value)), (dialect, value, text)
+
+
+def test_attribute_names_that_look_like_properties_are_path_parts() -> None:
+    # Manage's paths are camelCase: status/name, company/id; none may be shadowed.
+    assert render(F.status.name == "Open") == "status.name = 'Open'"
+    assert render(F.company.identifier == "x") == "company.identifier = 'x'"
+    assert F.Client.Id.field_path == "Client.Id"
+    assert str(F.Client.Id) == "Client.Id"

@@ -67,7 +67,7 @@ def test_the_builder_reserves_exactly_the_grammar_keywords() -> None:
             F[word]
         with pytest.raises(ConditionError, match="keyword"):
             F[f"Client.{word.upper()}"]
-    assert F["Android"].name == "Android"  # a keyword inside a word is no keyword
+    assert F["Android"].field_path == "Android"  # a keyword inside a word is no keyword
 
 
 def test_field_paths_follow_the_grammar_field_terminal() -> None:
@@ -76,7 +76,7 @@ def test_field_paths_follow_the_grammar_field_terminal() -> None:
     field = CONDITION.terminal("FIELD")
     for good in ("a", "_x1", "Client.Id", "A.b_2.C"):
         assert field.fullmatch(good)
-        assert F[good].name == good
+        assert F[good].field_path == good
     for bad in ("1a", "a.", ".a", "a..b", "a-b", "a b"):
         assert not field.fullmatch(bad)
         with pytest.raises(ConditionError):
