@@ -11,8 +11,9 @@ draw; the bearer token; then the endpoint itself. Latency is added to every API 
 
 The concerns live in their own modules: options (`_config`), requests and answers
 (`_http`), tokens (`_sessions`), the rate window (`_limits`), faults (`_faults`), routing
-(`_routes`), the data endpoints (`_resources`), list parameters and filtering (`_query`) and
-the automate server's refusals (`_strict`).
+(`_routes`), the data endpoints (`_resources`), list parameters and filtering (`_query`),
+the automate server's refusals (`_strict`), and the data: the seed profile's (`_data`), the
+automate profile's generated from the catalogue (`_automate`, with `_pools` and `_curated`).
 """
 
 from __future__ import annotations

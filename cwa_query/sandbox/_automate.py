@@ -22,8 +22,9 @@ start-up, and the same data every time.
   carries its computer's id, name and client.
 * **Values** are plausible for the field's name and type (names, cities, IP and MAC
   addresses, versions, GUIDs, dates) and come from small pools, so filters select real
-  subsets. `Computers`, `Clients`, `Locations`, `Alerts` and `Scripts` are curated further
-  (operating systems, online status, ports, logged-in users, severities).
+  subsets (`_pools.py`). `Computers`, `Clients`, `Locations`, `Alerts` and `Scripts` are
+  curated further (`_curated.py`: operating systems, online status, ports, logged-in users,
+  severities).
 
 >>> data = automate_dataset(20, 0)
 >>> computer = data.collection("Computers")[0]
@@ -40,43 +41,18 @@ import gc
 import random
 import re
 import threading
-import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from ..schema import FieldInfo, Schema, builtin_schema
-from ._words import (
-    ALERT_MESSAGES,
-    ALERT_SOURCES,
-    ANTIVIRUS,
-    CITIES,
-    COMMENTS,
-    COMPANIES,
-    CONTACT_SPAN,
-    COUNTRIES,
-    DAY,
-    MEMORY_SIZES,
-    NON_ASCII_EVERY,
-    ONLINE_SHARE,
-    OS,
-    PORTS,
-    ROLES,
-    SCRIPT_FOLDERS,
-    SCRIPT_NAMES,
-    SEVERITY_NAMES,
-    SITES,
-    USERS,
-    abbreviation,
-    mac,
-    stamp,
-)
+from ._curated import CURATORS
+from ._pools import POOL_SIZE, Factory, Rand, pick, scalar_pool, typed_id
+from ._words import ANTIVIRUS, COMPUTERS_PER_CLIENT, LOCATIONS_PER_CLIENT, MIN_CLIENTS, SCRIPT_FOLDERS, SCRIPT_NAMES
 
-__all__ = ["CURATORS", "AutomateDataset", "automate_dataset", "automate_schema"]
+__all__ = ["AutomateDataset", "automate_dataset", "automate_schema"]
 
 Record = dict[str, Any]
-Rand = Callable[[], float]
-Factory = Callable[[Rand], Any]
 
 #: Records of a list endpoint without a count of its own.
 DEFAULT_COUNT: Final = 20
@@ -84,18 +60,10 @@ DEFAULT_COUNT: Final = 20
 MAX_CHILDREN: Final = 4
 #: How often a top-level array of objects holds one element (it is empty otherwise).
 OBJECT_ARRAY_CHANCE: Final = 0.25
-#: Values in each field's pool.
-POOL_SIZE: Final = 16
 #: The most elements a generated array holds.
 MAX_ARRAY: Final = 3
-#: One client per this many computers (at least `MIN_CLIENTS`), two locations per client.
-COMPUTERS_PER_CLIENT: Final = 50
-MIN_CLIENTS: Final = 3
-LOCATIONS_PER_CLIENT: Final = 2
 #: Sub-collections and single objects kept per parent before the oldest are dropped.
 CACHED_PARENTS: Final = 256
-#: Seconds back from the data's epoch that generated date-times reach.
-DATE_SPAN: Final = 400 * 86400
 
 _PARAM = re.compile(r"\{[^}]*\}")
 
@@ -141,95 +109,6 @@ def _id_field_of(fields: Mapping[str, FieldInfo]) -> str | None:
 
 def _singular(name: str) -> str:
     return name[:-1] if name.endswith("s") else name
-
-
-# --------------------------------------------------------------------------- value pools
-
-
-def _pick(pool: tuple[Any, ...]) -> Factory:
-    size = len(pool)
-    return lambda rand: pool[int(rand() * size)]
-
-
-def _typed_id(info: FieldInfo, number: int) -> Any:
-    return number if info.type == "integer" else str(number)
-
-
-def _string_pool(name: str, rng: random.Random, word: str) -> tuple[Any, ...]:
-    lower = name.lower()
-    n = range(1, POOL_SIZE + 1)
-    if "guid" in lower:
-        return tuple(str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in n)
-    if "email" in lower:
-        return tuple(f"{rng.choice(USERS).replace(chr(39), '')}@example.com" for _ in n)
-    if "macaddress" in lower:
-        return tuple(mac(rng.getrandbits(48)) for _ in n)
-    if "ipaddress" in lower or lower.endswith("ip") or ("address" in lower and "ip" in lower):
-        return tuple(f"10.{rng.randrange(256)}.{rng.randrange(256)}.{rng.randrange(2, 255)}" for _ in n)
-    if "phone" in lower or "fax" in lower or "mobile" in lower or "pager" in lower:
-        return tuple(f"+1-555-{rng.randrange(10000):04d}" for _ in n)
-    if lower.endswith("city"):
-        return CITIES
-    if lower.endswith("country"):
-        return COUNTRIES
-    if lower.endswith("state"):
-        return ("", "FL", "TX", "BY", "ZH", "QC")
-    if "zip" in lower:
-        return tuple(f"{rng.randrange(10000, 99999)}" for _ in n)
-    if lower.startswith("address") or lower.endswith(("address1", "address2")):
-        return tuple(f"{rng.randrange(1, 999)} {rng.choice(('Main', 'High', 'Station', 'Mühlen'))} St" for _ in n)
-    if "version" in lower:
-        return tuple(f"{rng.randrange(1, 24)}.{rng.randrange(10)}.{rng.randrange(1000)}" for _ in n)
-    if "password" in lower or "secret" in lower:
-        return ("********",)
-    if "url" in lower or "link" in lower:
-        return tuple(f"https://example.com/{word.lower()}/{i}" for i in n)
-    if lower.endswith(("username", "user", "by")):
-        return USERS
-    if "date" in lower or lower.endswith("time"):
-        return tuple(stamp(rng.randrange(DATE_SPAN)).isoformat() for _ in n)
-    if "comment" in lower or "description" in lower or "note" in lower:
-        return COMMENTS
-    if "message" in lower:
-        return ALERT_MESSAGES
-    if lower.endswith(("name", "title")):
-        return tuple(f"{word} {i}" for i in n)
-    if lower.endswith("id"):
-        return tuple(str(i) for i in n)
-    return tuple(f"{name} {i}" for i in n)
-
-
-def _integer_pool(name: str, rng: random.Random) -> tuple[Any, ...]:
-    lower = name.lower()
-    if lower.endswith("id"):
-        return tuple(range(1, POOL_SIZE + 1))
-    if "port" in lower:
-        return PORTS
-    if "percent" in lower or "usage" in lower or "score" in lower:
-        return tuple(rng.randrange(101) for _ in range(POOL_SIZE))
-    if "memory" in lower or "size" in lower or "space" in lower or "bytes" in lower:
-        return (4096, 8192, 16384, 32768, 65536, 131072)
-    return tuple(rng.randrange(1000) for _ in range(POOL_SIZE))
-
-
-def _scalar_pool(info: FieldInfo, name: str, rng: random.Random, word: str) -> tuple[Any, ...] | None:
-    """The pool of a scalar field, or `None` for a field of any type (served as `null`)."""
-    if info.values:
-        return tuple(info.values)
-    kind = info.type
-    if kind == "boolean":
-        return (True, False)
-    if kind == "datetime":
-        return tuple(stamp(rng.randrange(DATE_SPAN)) for _ in range(POOL_SIZE))
-    if kind == "integer":
-        return _integer_pool(name, rng)
-    if kind == "decimal":
-        return tuple(round(rng.random() * 100, 2) for _ in range(POOL_SIZE))
-    if kind == "id":
-        return tuple(str(i) for i in range(1, POOL_SIZE + 1))
-    if kind == "string":
-        return _string_pool(name, rng, word)
-    return None
 
 
 # --------------------------------------------------------------------------- the dataset
@@ -434,7 +313,7 @@ class AutomateDataset:
         def make(rand: Rand, number: int) -> Record:
             record = dict(template)
             if id_field is not None and id_info is not None:
-                record[id_field] = _typed_id(id_info, number)
+                record[id_field] = typed_id(id_info, number)
             record.update({name: maker(rand) for name, maker in makers})
             return record
 
@@ -458,13 +337,13 @@ class AutomateDataset:
             count = self.count(target)
             number = int if info.type == "integer" else str
             return lambda rand: number(1 + int(rand() * count))
-        pool = _scalar_pool(info, node.name, rng, word)
+        pool = scalar_pool(info, node.name, rng, word)
         if pool is None:
             return lambda rand: None
-        pick = _pick(pool)
+        draw = pick(pool)
         if info.array:
-            return lambda rand: [pick(rand) for _ in range(int(rand() * (MAX_ARRAY + 1)))]
-        return pick
+            return lambda rand: [draw(rand) for _ in range(int(rand() * (MAX_ARRAY + 1)))]
+        return draw
 
     def _object_factory(self, node: _Node, depth: int, rng: random.Random, word: str) -> Factory:
         members = {child.name: child for child in node.children}
@@ -476,7 +355,7 @@ class AutomateDataset:
 
             def reference(rand: Rand) -> Any:
                 number, name = self.reference(target, rand)
-                out: Record = {"Id": _typed_id(id_info, number)}
+                out: Record = {"Id": typed_id(id_info, number)}
                 if has_name and name is not None:
                     out["Name"] = name
                 return out
@@ -489,7 +368,7 @@ class AutomateDataset:
                 makers.append((child.name, maker))
         # A pool of whole objects, shared by the records that draw them (records are never mutated).
         rand = rng.random
-        return _pick(tuple({name: maker(rand) for name, maker in makers} for _ in range(POOL_SIZE)))
+        return pick(tuple({name: maker(rand) for name, maker in makers} for _ in range(POOL_SIZE)))
 
     def _link_references(self, endpoint: str, records: list[Record]) -> None:
         """Make `ComputerId`-style fields agree with the record they name: `ComputerName` and
@@ -567,215 +446,6 @@ def _same_type(old: Any, new: Any) -> Any:
     if isinstance(old, int) and not isinstance(old, bool) and str(new).isdigit():
         return int(new)
     return str(new) if isinstance(old, str) else new
-
-
-# --------------------------------------------------------------------------- curated endpoints
-
-
-def _client_name(index: int) -> str:
-    base = COMPANIES[index % len(COMPANIES)]
-    return base if index < len(COMPANIES) else f"{base} {index // len(COMPANIES) + 1}"
-
-
-def _site_name(location_id: int, clients: int) -> str:
-    return SITES[((location_id - 1) // clients) % len(SITES)]
-
-
-Curator = Callable[[AutomateDataset, random.Random, int], Record]
-
-
-def _curate_clients(data: AutomateDataset, rng: random.Random, index: int) -> Record:
-    name = _client_name(index)
-    city = rng.randrange(len(CITIES))
-    clients = data.count("Clients")
-    locations = [index + 1 + k * clients for k in range(LOCATIONS_PER_CLIENT)]
-    return {
-        "Name": name,
-        "Company": name,
-        "City": CITIES[city],
-        "Country": COUNTRIES[city],
-        "ExternalId": str(1000 + index + 1),
-        "Comment": COMMENTS[rng.randrange(len(COMMENTS))],
-        "Locations": [{"Id": number, "Name": _site_name(number, clients)} for number in locations],
-    }
-
-
-def _curate_locations(data: AutomateDataset, rng: random.Random, index: int) -> Record:
-    clients = data.count("Clients")
-    client = index % clients
-    return {
-        "LocationId": index + 1,
-        "Name": _site_name(index + 1, clients),
-        "Client": {"Id": str(client + 1), "Name": _client_name(client)},
-        "City": CITIES[(client + index) % len(CITIES)],
-    }
-
-
-def _curate_computers(data: AutomateDataset, rng: random.Random, index: int) -> Record:
-    rand = rng.random
-    clients = data.count("Clients")
-    location = int(rand() * data.count("Locations"))
-    client = location % clients
-    prefix = abbreviation(COMPANIES[client % len(COMPANIES)])
-    computer_id = index + 1
-    os_name, os_version, kind = OS[int(rand() * len(OS))]
-    role = "SRV" if kind == "Server" and rand() < 0.5 else ROLES[int(rand() * len(ROLES))]
-    name = f"{prefix}-{role}{computer_id:04d}"
-    if computer_id % NON_ASCII_EVERY == 0:
-        name = f"MÜNCHEN-{role}{computer_id:04d}"
-    status = "Online" if rand() < ONLINE_SHARE else "Offline"
-    memory = MEMORY_SIZES[int(rand() * len(MEMORY_SIZES))]
-    contact = int(rand() * CONTACT_SPAN)
-    users = [
-        {"LoggedInUserName": USERS[int(rand() * len(USERS))], "ConsoleId": console}
-        for console in range(int(rand() * 3) if status == "Online" else 0)
-    ]
-    antivirus = int(rand() * len(ANTIVIRUS))
-    return {
-        "Location": {"Id": location + 1, "Name": _site_name(location + 1, clients)},
-        "Client": {"Id": str(client + 1), "Name": _client_name(client)},
-        "IsMaintenanceModeEnabled": rand() < 0.05,
-        "IsVirtualMachine": rand() < 1 / 3,
-        "ComputerName": name,
-        "OperatingSystemName": os_name,
-        "OperatingSystemVersion": os_version,
-        "DomainName": f"{prefix.lower()}.local",
-        "OpenPortsTCP": sorted({PORTS[int(rand() * len(PORTS))] for _ in range(int(rand() * 5))}),
-        "OpenPortsUDP": [53, 123] if kind == "Server" else [],
-        "Comment": COMMENTS[int(rand() * len(COMMENTS))],
-        "RemoteAgentVersion": f"2023.{1 + int(rand() * 12)}.{int(rand() * 100)}",
-        "RemoteAgentLastContact": stamp(contact),
-        "LastHeartbeat": stamp(contact + int(rand() * 600)),
-        "TotalMemory": memory,
-        "FreeMemory": int(memory * rand()),
-        "CpuUsage": int(rand() * 101),
-        "LocalIPAddress": f"10.{(client + 1) % 256}.{(location + 1) % 256}.{computer_id % 250 + 2}",
-        "SystemUptime": int(rand() * 40 * DAY),
-        "MACAddress": mac(rng.getrandbits(48)),
-        "DateAdded": stamp(DAY * (60 + int(rand() * 900))),
-        "LoggedInUsers": users,
-        "LastUserName": USERS[int(rand() * len(USERS))],
-        "Type": kind,
-        "Status": status,
-        "VirusScanner": {"Id": str(antivirus + 1), "Name": ANTIVIRUS[antivirus]},
-        "FriendlyName": name.lower(),
-        "IsRebootNeeded": rand() < 0.2,
-        "SerialNumber": f"SN{int(rand() * 10**8):08d}",
-        "UserAccounts": sorted({USERS[int(rand() * len(USERS))] for _ in range(1 + int(rand() * 3))}),
-    }
-
-
-def _curate_alerts(data: AutomateDataset, rng: random.Random, index: int) -> Record:
-    rand = rng.random
-    computers = data.collection("Computers")
-    computer = computers[int(rand() * len(computers))]
-    severity = (1, 2, 2, 3, 3, 3, 4, 4, 5)[int(rand() * 9)]
-    message = ALERT_MESSAGES[int(rand() * len(ALERT_MESSAGES))]
-    return {
-        "Client": {"Id": int(computer["Client"]["Id"]), "Name": computer["Client"]["Name"]},
-        "Computer": {"Id": int(computer["Id"]), "Name": computer["ComputerName"], "ComputerStatus": computer["Status"]},
-        "Location": dict(computer["Location"]),
-        "Monitor": {"Id": 100 + int(rand() * 40), "Name": message.split(" ")[0] + " monitor"},
-        "AlertDate": stamp(int(rand() * 30 * DAY)),
-        "Severity": {"Id": severity, "Name": SEVERITY_NAMES[severity]},
-        "Source": ALERT_SOURCES[int(rand() * len(ALERT_SOURCES))],
-        "Message": message,
-        "FieldName": "",
-    }
-
-
-def _curate_scripts(data: AutomateDataset, rng: random.Random, index: int) -> Record:
-    name = SCRIPT_NAMES[index % len(SCRIPT_NAMES)]
-    folder = SCRIPT_FOLDERS[index % len(SCRIPT_FOLDERS)]
-    return {
-        "Name": name,
-        "Folder": {"Id": str(1 + index % len(SCRIPT_FOLDERS)), "Name": folder},
-        "FullFolderPath": f"Scripts\\{folder}",
-        "Comments": f"{name} ({folder})",
-        "IsComputerScript": True,
-        "IsOffline": index % 7 == 0,
-        "Version": 1 + rng.randrange(9),
-        "UpdateDate": stamp(DAY * rng.randrange(700)),
-        "UpdatedBy": USERS[index % len(USERS)],
-    }
-
-
-def _curate_named(names: tuple[str, ...]) -> Curator:
-    def curate(data: AutomateDataset, rng: random.Random, index: int) -> Record:
-        return {"Name": names[index % len(names)]}
-
-    return curate
-
-
-def _curated(curator: Curator, *keys: str) -> tuple[Curator, frozenset[str]]:
-    return curator, frozenset(keys)
-
-
-#: The curator of each curated endpoint and the fields it sets (every one a field of the
-#: document: a test holds them to the catalogue; the generic maker skips them).
-CURATORS: Final[dict[str, tuple[Curator, frozenset[str]]]] = {
-    "Clients": _curated(_curate_clients, "Name", "Company", "City", "Country", "ExternalId", "Comment", "Locations"),
-    "Locations": _curated(_curate_locations, "LocationId", "Name", "Client", "City"),
-    "Computers": _curated(
-        _curate_computers,
-        "Location",
-        "Client",
-        "IsMaintenanceModeEnabled",
-        "IsVirtualMachine",
-        "ComputerName",
-        "OperatingSystemName",
-        "OperatingSystemVersion",
-        "DomainName",
-        "OpenPortsTCP",
-        "OpenPortsUDP",
-        "Comment",
-        "RemoteAgentVersion",
-        "RemoteAgentLastContact",
-        "LastHeartbeat",
-        "TotalMemory",
-        "FreeMemory",
-        "CpuUsage",
-        "LocalIPAddress",
-        "SystemUptime",
-        "MACAddress",
-        "DateAdded",
-        "LoggedInUsers",
-        "LastUserName",
-        "Type",
-        "Status",
-        "VirusScanner",
-        "FriendlyName",
-        "IsRebootNeeded",
-        "SerialNumber",
-        "UserAccounts",
-    ),
-    "Alerts": _curated(
-        _curate_alerts,
-        "Client",
-        "Computer",
-        "Location",
-        "Monitor",
-        "AlertDate",
-        "Severity",
-        "Source",
-        "Message",
-        "FieldName",
-    ),
-    "Scripts": _curated(
-        _curate_scripts,
-        "Name",
-        "Folder",
-        "FullFolderPath",
-        "Comments",
-        "IsComputerScript",
-        "IsOffline",
-        "Version",
-        "UpdateDate",
-        "UpdatedBy",
-    ),
-    "ScriptFolders": _curated(_curate_named(SCRIPT_FOLDERS), "Name"),
-    "VirusScannerDefs": _curated(_curate_named(ANTIVIRUS), "Name"),
-}
 
 
 @functools.lru_cache(maxsize=8)

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..errors import ConfigurationError
-from ._automate import COMPUTERS_PER_CLIENT, MIN_CLIENTS, AutomateDataset, automate_dataset
+from ._automate import AutomateDataset, automate_dataset
 from ._words import (
     ALERT_MESSAGES,
     ALERT_SOURCES,
@@ -37,9 +37,11 @@ from ._words import (
     CITIES,
     COMMENTS,
     COMPANIES,
+    COMPUTERS_PER_CLIENT,
     CONTACT_SPAN,
     COUNTRIES,
     MEMORY_SIZES,
+    MIN_CLIENTS,
     NON_ASCII_EVERY,
     ONLINE_SHARE,
     OS,

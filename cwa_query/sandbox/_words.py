@@ -9,6 +9,9 @@ from __future__ import annotations
 import datetime as _dt
 
 __all__ = [
+    "COMPUTERS_PER_CLIENT",
+    "LOCATIONS_PER_CLIENT",
+    "MIN_CLIENTS",
     "CONTACT_SPAN",
     "DAY",
     "MEMORY_SIZES",
@@ -46,6 +49,10 @@ ONLINE_SHARE = 0.62
 UNKNOWN_ABOVE = 0.92
 #: Total memory sizes (MiB), repeated by how common they are.
 MEMORY_SIZES = (4096, 8192, 8192, 16384, 16384, 32768, 65536)
+#: One client per this many computers (at least `MIN_CLIENTS`), two locations per client.
+COMPUTERS_PER_CLIENT = 50
+MIN_CLIENTS = 3
+LOCATIONS_PER_CLIENT = 2
 #: Every this-many-th computer has a non-ASCII name (`MÜNCHEN-...`).
 NON_ASCII_EVERY = 97
 

@@ -10,7 +10,8 @@ import pytest
 
 from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import COLLECTIONS, dataset
-from cwa_query.sandbox._automate import CURATORS, AutomateDataset
+from cwa_query.sandbox._automate import AutomateDataset
+from cwa_query.sandbox._curated import CURATORS
 from cwa_query.sandbox._data import _seed_dataset, field_paths, json_default
 from cwa_query.schema import builtin_schema
 
