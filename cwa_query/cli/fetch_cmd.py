@@ -177,19 +177,22 @@ def run(args: argparse.Namespace) -> int:
 
 
 class _StopSignals:
-    """SIGINT, SIGTERM and SIGHUP unwind a fetch: each raises `_Interrupted` in the main thread.
+    """SIGINT, SIGTERM and SIGHUP stop a fetch, leaving the old output file or the complete new one.
 
-    The first one also sets all three to be ignored, so that the clean-up it starts is not
-    itself interrupted; it removes the temporary output file at once (the old file stays as
-    it was), before anything else unwinds, and starts a watchdog that ends the process with
-    the signal's exit status if unwinding (requests in flight, the sandbox) takes longer than
-    `_UNWIND_SECONDS`. Inside `held()` (creating, renaming or removing the output file) a
-    signal is only noted, and raised when the section ends: the file is never left half-done.
+    The handler itself only removes the temporary output file (so the old file stays as it
+    was, at once), says so on standard error, notes the signal and starts a watchdog; the
+    fetch raises `_Interrupted` at its next record (`check()`), where unwinding is safe,
+    rather than wherever the main thread happened to be (inside `Thread.start`, say). The
+    watchdog ends the process with the signal's status if that takes longer than
+    `_UNWIND_SECONDS` (a page that is slow to come). The first signal sets all three to be
+    ignored. Inside `held()` (creating, renaming or removing the output file) a signal is
+    only noted, and acted on when the section ends: the file is never left half-done.
     """
 
     def __init__(self) -> None:
         self._held = 0
         self._pending: int | None = None
+        self.stopped: int | None = None  # the signal that stopped the fetch
         self.temporary: str | None = None  # the output being written, removed on a stop signal
 
     @contextlib.contextmanager
@@ -219,15 +222,23 @@ class _StopSignals:
             with contextlib.suppress(OSError):
                 os.unlink(self.temporary)
             self.temporary = None
+        self.stopped = signum
         print(f"cwa-query fetch: interrupted ({signal.Signals(signum).name})", file=sys.stderr, flush=True)
         watchdog = threading.Timer(_UNWIND_SECONDS, os._exit, (128 + signum,))
         watchdog.daemon = True
         watchdog.start()
-        raise _Interrupted(signum)
+
+    def check(self) -> None:
+        """Raise `_Interrupted` if a stop signal came."""
+        if self.stopped is not None:
+            raise _Interrupted(self.stopped)
 
     @contextlib.contextmanager
-    def held(self) -> Iterator[None]:
-        """Note a stop signal instead of raising it until the end of the block."""
+    def held(self, *, check: bool = True) -> Iterator[None]:
+        """Note a stop signal instead of acting on it until the end of the block (which is not
+        entered at all after a stop signal, unless `check=False`)."""
+        if check:
+            self.check()
         self._held += 1
         try:
             yield
@@ -309,6 +320,7 @@ def _records(
                 if show:
                     _Progress.show(done, total)
                 for record in page.records:
+                    _STOP.check()
                     yield _project(record, fields) if fields else record
 
     return generate()
@@ -385,9 +397,10 @@ def _destination(path: str | None) -> Iterator[IO[str]]:
         with _STOP.held():
             os.replace(handle.name, path)
             _STOP.temporary = None
+        _STOP.check()  # a signal during the rename: the new file is complete, the exit status says stopped
     except BaseException:
         if handle is not None:
-            with _STOP.held(), contextlib.suppress(OSError):
+            with _STOP.held(check=False), contextlib.suppress(OSError):
                 _STOP.temporary = None
                 os.unlink(handle.name)
         raise

@@ -59,12 +59,16 @@ def test_a_stopped_fetch_leaves_the_old_file_or_the_new_one(tmp_path: Path, sign
     assert writing, f"the fetch ended before it could be interrupted: {err}"
     assert "Traceback" not in err
     names = sorted(path.name for path in tmp_path.iterdir())
-    if code == 0:  # the signal came after the rename: the complete new file
-        assert names == ["computers.jsonl"]
-        assert len(target.read_text().splitlines()) == RECORDS
+    complete = target.exists() and len(target.read_text().splitlines()) == RECORDS
+    if code == 0:  # the signal came after the fetch had finished
+        assert names == ["computers.jsonl"] and complete
         return
     assert code == 128 + signum, err
     assert f"interrupted ({signal.Signals(signum).name})" in err
-    assert names == (["computers.jsonl"] if old else [])
-    if old:
-        assert target.read_text() == "old\n"
+    assert ".part" not in " ".join(names)  # no temporary file left
+    if complete:  # the signal came during the rename: the new file, whole
+        assert names == ["computers.jsonl"]
+    elif old:  # else the old file, untouched
+        assert names == ["computers.jsonl"] and target.read_text() == "old\n"
+    else:
+        assert names == []
