@@ -42,6 +42,7 @@ from ..language import odata_ast as o
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, quote_odata, render_odata
+from ..language.literals import DATE_RE
 from ._base import Dialect, Feature, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
@@ -361,6 +362,13 @@ class _Lifting:
         """The path (in `tolower()` when the text has ASCII letters) and the text to compare."""
         if not _has_ascii_letter(text):
             return field, text
+        if DATE_RE.fullmatch(text):  # folded, `2024-01-01T00:00:00Z` would no longer be a date
+            kind = self.fields.type(field)
+            self.dialect.require(
+                node,
+                None if kind is None else kind == "string",
+                f"{field.name} holds text (the value is also a date, which a date-time field compares as an instant)",
+            )
         if _has_other_cased(text):
             raise self.refuse(
                 node,
