@@ -13,7 +13,7 @@ from ._answers import decode_json
 from ._base import ClientBase, Record
 from ._limits import AsyncLimitTransport
 from ._logging import AsyncLogTransport
-from ._pagination import Page, iter_pages_async
+from ._pagination import Page, iter_pages_async, records_of_async
 from ._requests import ListQuery, api_path
 from ._retry import AsyncRetryTransport
 from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
@@ -98,7 +98,7 @@ class AsyncClient(ClientBase):
     ) -> AsyncIterator[Record]:
         """The records of `endpoint` matching `where` (`async for`); see `Client.iter_records`."""
         pages = self.iter_pages(endpoint, where, **options)
-        return _records(pages)
+        return records_of_async(pages)
 
     async def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record of `iter_records(endpoint, where, **options)`, as a list."""
@@ -151,9 +151,3 @@ class AsyncClient(ClientBase):
                     raise
 
         return list(await asyncio.gather(*(call(item) for item in items)))
-
-
-async def _records(pages: AsyncIterator[Page]) -> AsyncIterator[Record]:
-    async for page in pages:
-        for record in page.records:
-            yield record

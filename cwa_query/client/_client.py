@@ -37,7 +37,7 @@ from ._answers import decode_json
 from ._base import ClientBase, Record
 from ._limits import LimitTransport
 from ._logging import LogTransport
-from ._pagination import Page, iter_pages_sync
+from ._pagination import Page, iter_pages_sync, records_of
 from ._requests import ListQuery, api_path
 from ._retry import RetryTransport
 from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
@@ -157,7 +157,7 @@ class Client(ClientBase):
         memory holds only the pages in flight.
         """
         pages = self.iter_pages(endpoint, where, **options)
-        return (record for page in pages for record in page.records)
+        return records_of(pages)
 
     def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record `iter_records(endpoint, where, **options)` yields, as a list."""

@@ -28,13 +28,14 @@ by the window, not by the result.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Generator, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Page", "PagePlan", "iter_pages_async", "iter_pages_sync"]
+__all__ = ["Page", "PagePlan", "iter_pages_async", "iter_pages_sync", "records_of", "records_of_async"]
 
 Record = dict[str, Any]
 
@@ -141,6 +142,7 @@ def iter_pages_sync(
             page.records = plan.accept(page)
             if page.records or page.number == 1:  # an empty page past the end is not handed over
                 yield page
+            del page  # not held while the next one is parsed: one page of records in memory, not two
     finally:
         for future in pending.values():
             future.cancel()
@@ -163,8 +165,29 @@ async def iter_pages_async(fetch: Callable[[int], Awaitable[Page]], plan: PagePl
             page.records = plan.accept(page)
             if page.records or page.number == 1:
                 yield page
+            del page
     finally:
         for task in pending.values():
             task.cancel()
         if pending:
             await asyncio.gather(*pending.values(), return_exceptions=True)
+
+
+def records_of(pages: Iterator[Page]) -> Generator[Record, None, None]:
+    """The records of `pages`, in order; a page's records are let go before the next page is read."""
+    with contextlib.closing(pages) if isinstance(pages, Generator) else contextlib.nullcontext():
+        for page in pages:
+            records, page.records = page.records, []
+            del page
+            yield from records
+            del records
+
+
+async def records_of_async(pages: AsyncIterator[Page]) -> AsyncGenerator[Record, None]:
+    """The records of `pages` (`async for`); a page's records are let go before the next is read."""
+    async for page in pages:
+        records, page.records = page.records, []
+        del page
+        for record in records:
+            yield record
+        del records
