@@ -11,7 +11,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import TYPE_CHECKING, TypeAlias
 
-from ..dialects import DialectLike, check_depth, get_dialect
+from ..dialects import DialectLike, FieldTypes, Schemas, check_depth, get_dialect
 from . import ast
 from ._parser import parse
 from .literals import escape_like, format_datetime
@@ -54,7 +54,9 @@ def quote_literal(literal: ast.Literal, dialect: DialectLike = "seed", *, escape
     return get_dialect(dialect).literal(literal, escape_quotes=escape_quotes)
 
 
-def to_dialect(expr: Renderable, dialect: DialectLike = "seed") -> ast.Node:
+def to_dialect(
+    expr: Renderable, dialect: DialectLike = "seed", *, schema: Schemas = None, endpoint: str | None = None
+) -> ast.Node:
     """The tree as `render` writes it in `dialect` (the dialect's `spell`).
 
     For `seed` the tree is unchanged. For `automate`, `startswith`/`endswith` become
@@ -68,10 +70,17 @@ def to_dialect(expr: Renderable, dialect: DialectLike = "seed") -> ast.Node:
     node = as_node(expr)
     target = get_dialect(dialect)
     check_depth(node)
-    return target.spell(node)
+    return target.spell(node, FieldTypes(schema, endpoint))
 
 
-def render(expr: Renderable, dialect: DialectLike = "seed", *, escape_quotes: bool = False) -> str:
+def render(
+    expr: Renderable,
+    dialect: DialectLike = "seed",
+    *,
+    escape_quotes: bool = False,
+    schema: Schemas = None,
+    endpoint: str | None = None,
+) -> str:
     """The canonical condition text of `expr` in `dialect` (a name or a dialect object).
 
     `expr` is a node, a builder expression or condition text (parsed first). Canonical:
@@ -79,7 +88,10 @@ def render(expr: Renderable, dialect: DialectLike = "seed", *, escape_quotes: bo
     parentheses only where precedence needs them, `not (...)` always parenthesised.
 
     Raises [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError] for
-    `automate` when a string holds both quote kinds, unless `escape_quotes=True`.
+    `automate` when a string holds both quote kinds, unless `escape_quotes=True`. A rewrite
+    the dialect needs that is exact only for some fields (automate's `not (a < 1)` as
+    `a >= 1`) asks `schema`/`endpoint` and warns with a
+    [`TranslationWarning`][cwa_query.errors.TranslationWarning] when they cannot say.
 
     >>> from cwa_query import F, render
     >>> cond = (F.Status == "Online") & ~F.Name.startswith("SRV_")
@@ -88,10 +100,17 @@ def render(expr: Renderable, dialect: DialectLike = "seed", *, escape_quotes: bo
     >>> render(cond, "automate")
     "Status = 'Online' and Name not like 'SRV\\\\_%'"
     """
-    return get_dialect(dialect).render(as_node(expr), escape_quotes=escape_quotes)
+    return get_dialect(dialect).render(as_node(expr), escape_quotes=escape_quotes, schema=schema, endpoint=endpoint)
 
 
-def encode(expr: Renderable, dialect: DialectLike = "seed", *, escape_quotes: bool = False) -> str:
+def encode(
+    expr: Renderable,
+    dialect: DialectLike = "seed",
+    *,
+    escape_quotes: bool = False,
+    schema: Schemas = None,
+    endpoint: str | None = None,
+) -> str:
     """The rendered condition percent-encoded for a query string.
 
     Every character outside RFC 3986's unreserved set (`A-Z a-z 0-9 - . _ ~`) is encoded,
@@ -101,4 +120,5 @@ def encode(expr: Renderable, dialect: DialectLike = "seed", *, escape_quotes: bo
     >>> encode(F.Name.like("%DC%"), "automate")
     'Name%20like%20%27%25DC%25%27'
     """
-    return urllib.parse.quote(render(expr, dialect, escape_quotes=escape_quotes), safe="")
+    text = render(expr, dialect, escape_quotes=escape_quotes, schema=schema, endpoint=endpoint)
+    return urllib.parse.quote(text, safe="")

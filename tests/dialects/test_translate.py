@@ -153,3 +153,16 @@ def test_text_source_is_read_by_the_source_grammar_and_objects_work_too() -> Non
 
 def test_render_to_seed_writes_any_tree_as_it_is() -> None:
     assert render(parse("Tags like '%a%'"), "seed") == "Tags like '%a%'"
+
+
+def test_render_and_encode_ask_a_schema_too() -> None:
+    from cwa_query import F, encode
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", TranslationWarning)
+        assert render(~(F.Count < 10), "automate", schema=SCHEMA, endpoint="Things") == "Count >= 10"
+        assert encode(~(F.Count < 10), "automate", schema=SCHEMA, endpoint="Things") == "Count%20%3E%3D%2010"
+    with pytest.raises(UntranslatableError):
+        render(~(F.Ports < 10), "automate", schema=SCHEMA, endpoint="Things")
+    with pytest.warns(TranslationWarning):
+        assert render(~(F.Ports < 10), "automate") == "Ports >= 10"
