@@ -23,6 +23,15 @@ def log_exchange(request: httpx.Request, status: int | None, started: float, err
     WARNING when no answer came; `extra` carries the figures for structured handlers."""
     elapsed_ms = (time.perf_counter() - started) * 1000
     retries = request.extensions.get(RETRIES_EXTENSION, 0)
+    level = (
+        logging.WARNING
+        if error is not None
+        else logging.DEBUG
+        if retries == 0 and status is not None and status < 400
+        else logging.INFO
+    )
+    if not logger.isEnabledFor(level):  # the common case: nothing to format
+        return
     condition = condition_text(request.url)
     page = None
     for part in request.url.query.decode("ascii", errors="replace").split("&"):
@@ -46,7 +55,6 @@ def log_exchange(request: httpx.Request, status: int | None, started: float, err
             retries,
         )
         return
-    level = logging.DEBUG if retries == 0 and status is not None and status < 400 else logging.INFO
     logger.log(
         level,
         "%s%s %s%s -> %s in %.1f ms, %d retries",
