@@ -102,7 +102,10 @@ class AsyncClient(ClientBase):
 
     async def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record of `iter_records(endpoint, where, **options)`, as a list."""
-        return [record async for record in self.iter_records(endpoint, where, **options)]
+        records: list[Record] = []
+        async for page in self.iter_pages(endpoint, where, **options):
+            records.extend(page.records)  # a page at a time, not a record at a time through a generator
+        return records
 
     async def computers(self, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Computers matching `where` (all pages)."""

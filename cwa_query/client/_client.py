@@ -161,7 +161,10 @@ class Client(ClientBase):
 
     def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record `iter_records(endpoint, where, **options)` yields, as a list."""
-        return list(self.iter_records(endpoint, where, **options))
+        records: list[Record] = []
+        for page in self.iter_pages(endpoint, where, **options):
+            records.extend(page.records)
+        return records
 
     # ---------------------------------------------------------------- conveniences
 
