@@ -1,7 +1,7 @@
 """Shared test settings: hypothesis profiles.
 
 * `dev` (default): quick, for the edit-test loop;
-* `quick`: 15 examples, for the quick loop `pytest -m "not slow"` (chosen by that
+* `quick`: 10 examples, for the quick loop `pytest -m "not slow"` (chosen by that
   marker expression when no profile is named);
 * `ci`: more examples, no deadline (CI machines are shared and noisy); chosen by
   `CI=true` in the environment or `HYPOTHESIS_PROFILE=ci`.
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile("dev", max_examples=60, deadline=None)
-settings.register_profile("quick", max_examples=15, deadline=None)
+settings.register_profile("quick", max_examples=10, deadline=None)
 settings.register_profile(
     "ci",
     max_examples=400,
