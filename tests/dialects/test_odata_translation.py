@@ -37,6 +37,13 @@ TEXT_FIELDS = ["s", "u"]
 NUMBER_FIELDS = ["n"]
 UTC = dt.UTC
 INSTANTS = st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2030, 1, 1), timezones=st.just(UTC))
+ISO_TEXTS = st.one_of(
+    INSTANTS.map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%S")),
+    INSTANTS.map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")),
+    INSTANTS.map(lambda d: d.astimezone(dt.timezone(dt.timedelta(hours=-2, minutes=-30))).isoformat()),
+    INSTANTS.map(lambda d: d.isoformat(timespec="milliseconds").replace("+00:00", "Z")),
+    INSTANTS.map(lambda d: d.date().isoformat()),
+)
 
 
 def _value(field: str) -> st.SearchStrategy[Any]:
@@ -46,9 +53,9 @@ def _value(field: str) -> st.SearchStrategy[Any]:
         return st.one_of(st.integers(-3, 3), st.decimals(-3, 3, places=1), st.floats(-3, 3).map(lambda x: round(x, 1)))
     if field == "f":
         return st.booleans()
-    # Date-times as datetime values: evaluate_odata also reads ISO-8601 text as an instant
-    # (JSON has no date type), which the shared evaluator does not do yet (issue 10).
-    return INSTANTS
+    # Date-times as datetime values and as the ISO-8601 text an API returns (JSON has no
+    # date type): both evaluators (and SQLite through to_sql) read such text as an instant.
+    return st.one_of(INSTANTS, ISO_TEXTS)
 
 
 FIELDS = [*TEXT_FIELDS, *NUMBER_FIELDS, "f", "t"]
