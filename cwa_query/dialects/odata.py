@@ -21,14 +21,19 @@ views, then:
 >>> from cwa_query import parse, render, F
 >>> render(parse("contains(tolower(Name),'srv') and Client/Id eq 5", dialect="odata"), "automate")
 "Name contains 'srv' and Client.Id = 5"
->>> render(F.Name.contains("50%") & (F.Client.Id != 5), "odata")
-"contains(Name,'50%') and Client/Id ne null and Client/Id ne 5"
+>>> from cwa_query import load_schema
+>>> schema = load_schema(dialect="automate")
+>>> render(F.Name.contains("50%") & (F.Client.Id != 5), "odata", schema=schema, endpoint="Computers")
+"contains(Name,'50%') and Client/Id ne null and Client/Id ne 5 and Client/Id ne '5'"
 >>> render(parse("Status = 'Online'", dialect="automate"), "odata")
 "tolower(Status) eq 'online'"
 
 Records are taken as well-typed, as an OData service requires (a compared path holds a
 single value of the literal's kind, or null): on a list, or on text compared with a
-number, the two languages disagree, and OData would reject the filter.
+number, the two languages disagree, and OData would reject the filter. Numbers meet text
+in real records, though (the Automate API sends ids as JSON strings): the schema's type
+of the field decides the spelling (`id`: `Id eq 5 or Id eq '5'`; text: refused), and
+without a schema a number is written as it is with a `TranslationWarning`.
 """
 
 from __future__ import annotations
@@ -42,7 +47,7 @@ from ..language import odata_ast as o
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, quote_odata, render_odata
-from ..language.literals import DATE_RE
+from ..language.literals import DATE_RE, text_number
 from ._base import Dialect, Feature, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
@@ -385,6 +390,73 @@ class _Lifting:
             )
         return o.Call("tolower", (field,)), text.lower()
 
+    # -------------------------------------------------------------- numbers and JSON types
+
+    def equal_forms(self, node: ast.Compare | ast.InList, value: ast.Literal) -> tuple[ast.Literal, ...]:
+        """The OData literals whose `eq` (joined with `or`) is true exactly where the shared
+        `field = value` is, after what is known of the field's JSON type.
+
+        The shared tree converts: `Id = 5` holds for `5` and for the text `'5'` (the Automate
+        document types ids as JSON strings); OData compares a number with numbers only and
+        text with text only. So a field typed `id` (a number, or its digits as text) is
+        compared with both (`Id eq 5 or Id eq '5'`); a number against a field the schema calls
+        text, or numeric text against one it calls a number, is refused; and where nothing is
+        known the literal is written as it is, with a `TranslationWarning`.
+        """
+        kind = self.fields.type(node.field)
+        name = node.field.name
+        if isinstance(value, ast.String):
+            number = text_number(value.value)
+            if number is None or kind in ("string", "boolean", "datetime"):
+                return (value,)
+            if kind is None:
+                warnings.warn(
+                    TranslationWarning(
+                        f"{self.dialect.describe(node)}: exact only if {name} holds text; OData compares text "
+                        f"with text only, the condition language also with numbers ({value.value!r} equals "
+                        f"{number}) (pass a schema to translate exactly)"
+                    ),
+                    stacklevel=6,
+                )
+                return (value,)
+            if kind != "id":
+                raise self.refuse(
+                    node, f"{name} holds numbers: OData compares them with numbers only, write {number} unquoted"
+                )
+            if value.value != str(int(number)):
+                raise self.refuse(node, f"{name} is an id: compare it with its digits ('5'), not {value.value!r}")
+            return (ast.Integer(int(number)), value)
+        if not isinstance(value, (ast.Integer, ast.Decimal, ast.Boolean)):
+            return (value,)
+        self.check_number(node, value, ordering=False)
+        if kind == "id" and not isinstance(value, ast.Boolean) and value.value == int(value.value):
+            return (value, ast.String(str(int(value.value))))
+        return (value,)
+
+    def check_number(self, node: ast.Compare | ast.InList, value: ast.Literal, *, ordering: bool) -> None:
+        """Refuse or warn about a number compared with a field that may hold text."""
+        kind = self.fields.type(node.field)
+        name = node.field.name
+        if kind in ("integer", "decimal", "boolean"):
+            return
+        if kind is None:
+            warnings.warn(
+                TranslationWarning(
+                    f"{self.dialect.describe(node)}: exact only if {name} holds JSON numbers; OData compares "
+                    f"a number with numbers only, the condition language also with numeric text ('5'), "
+                    "which the Automate API sends for ids (pass a schema to translate exactly)"
+                ),
+                stacklevel=6,
+            )
+            return
+        if kind == "id" and not ordering and not isinstance(value, ast.Boolean):
+            return
+        if kind == "id":
+            reason = f"{name} is an id, which the API may send as text ('5'): OData orders text as text"
+        else:
+            reason = f"{name} holds {kind} values: OData compares them with a number as never equal"
+        raise self.refuse(node, reason + ", the condition language converts numeric text to a number")
+
     # -------------------------------------------------------------- predicates
 
     def compare(self, node: ast.Node, negate: bool) -> o.Expr:
@@ -406,12 +478,19 @@ class _Lifting:
             call = o.Call(op.value, (subject, ast.String(folded)))
             # A shared text test is unknown on null, as the OData function is: `not` agrees.
             return o.Unary(o.UnaryOp.NOT, call) if negate else call
+        forms = self.equal_forms(node, value) if op is ast.Op.EQ else (value,)
+        if len(forms) > 1:
+            if not negate:
+                return _logical(o.BinaryOp.OR, [o.Binary(o.BinaryOp.EQ, field, form) for form in forms])
+            return _logical(o.BinaryOp.AND, [_not_null(field), *(o.Binary(o.BinaryOp.NE, field, f) for f in forms)])
         if isinstance(value, ast.String):
             if op is not ast.Op.EQ:
                 raise self.refuse(node, "the condition language orders text after folding case, OData by code point")
             subject, text = self.text_subject(node, field, value.value, substring=False)
             test = o.Binary(o.BinaryOp.EQ, subject, ast.String(text))
         else:
+            if op is not ast.Op.EQ and isinstance(value, (ast.Integer, ast.Decimal, ast.Boolean)):
+                self.check_number(node, value, ordering=True)
             test = o.Binary(_FROM_OP[op], field, value)
         if not negate:
             return test
@@ -447,13 +526,18 @@ class _Lifting:
         return self.compare(ast.Compare(node.field, op, ast.String(text), node.span), negate)
 
     def in_values(self, node: ast.InList) -> tuple[o.Expr, tuple[o.ODataLiteral, ...]]:
-        texts = [v.value for v in node.values if isinstance(v, ast.String)]
+        values: list[ast.Literal] = []
+        for value in node.values:
+            for form in (value,) if isinstance(value, ast.Null) else self.equal_forms(node, value):
+                if form not in values:
+                    values.append(form)
+        texts = [v.value for v in values if isinstance(v, ast.String)]
         if not any(_has_ascii_letter(t) for t in texts):
-            return node.field, node.values
-        if len(texts) != len(node.values) - sum(isinstance(v, ast.Null) for v in node.values):
+            return node.field, tuple(values)
+        if len(texts) != len(values) - sum(isinstance(v, ast.Null) for v in values):
             raise self.refuse(node, "a list mixing text with letters and other values has no exact OData form")
         folded: list[o.ODataLiteral] = []
-        for value in node.values:
+        for value in values:
             if isinstance(value, ast.String):
                 _, text = self.text_subject(node, node.field, value.value, substring=False)
                 folded.append(ast.String(text))

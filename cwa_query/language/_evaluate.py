@@ -75,7 +75,7 @@ from ..errors import ConditionError
 from . import ast
 from ._parser import parse
 from ._render import as_node
-from .literals import DATE_RE, match_text, parse_datetime
+from .literals import DATE_RE, match_text, parse_datetime, text_number
 from .paths import MISSING, ascii_lower, lookup
 
 if TYPE_CHECKING:
@@ -104,7 +104,6 @@ _UTC = _dt.UTC
 MAX_EVALUATE_DEPTH = 400
 """Trees deeper than this many logical levels are refused by the evaluator and `to_sql`."""
 _INSTANT_TEXT_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}\+00:00")
-_NUMBER_TEXT_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _INSTANT_TEXT_LEN = 32
 
 
@@ -133,13 +132,6 @@ def _instant(value: _dt.date | _dt.datetime) -> _dt.datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         return value.replace(tzinfo=_UTC)
     return value.astimezone(_UTC)
-
-
-def text_number(text: str) -> _decimal.Decimal | None:
-    """The number a text stands for, if it is a plain decimal (`-?[0-9]+(.[0-9]+)?`), else `None`."""
-    if _NUMBER_TEXT_RE.fullmatch(text) is None:
-        return None
-    return _decimal.Decimal(text)
 
 
 def text_instant(text: str) -> _dt.datetime | None:

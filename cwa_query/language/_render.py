@@ -91,7 +91,8 @@ def render(
     `automate` when a string holds both quote kinds, unless `escape_quotes=True`. A rewrite
     the dialect needs that is exact only for some fields (automate's `not (a < 1)` as
     `a >= 1`) asks `schema`/`endpoint` and warns with a
-    [`TranslationWarning`][cwa_query.errors.TranslationWarning] when they cannot say.
+    [`TranslationWarning`][cwa_query.errors.TranslationWarning] when they cannot say (so
+    does OData's number against a field that may hold text: an `id` is `Id eq 5 or Id eq '5'`).
 
     >>> from cwa_query import F, render
     >>> cond = (F.Status == "Online") & ~F.Name.startswith("SRV_")

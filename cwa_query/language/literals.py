@@ -34,6 +34,7 @@ __all__ = [
     "match_text",
     "parse_datetime",
     "parse_number",
+    "text_number",
     "quote_either",
 ]
 
@@ -121,6 +122,21 @@ def parse_number(text: str) -> int | _decimal.Decimal:
     return int(text)
 
 
+_NUMBER_TEXT_RE = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def text_number(text: str) -> _decimal.Decimal | None:
+    """The number a text stands for, if it is a plain decimal (`-?[0-9]+(.[0-9]+)?`), else `None`
+    (how the condition language converts text compared with a number).
+
+    >>> text_number("05"), text_number("5.0"), text_number(" 5")
+    (Decimal('5'), Decimal('5.0'), None)
+    """
+    if _NUMBER_TEXT_RE.fullmatch(text) is None:
+        return None
+    return _decimal.Decimal(text)
+
+
 def integer_text(value: int) -> str:
     """The decimal text of an integer; [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError]
     (a `ValueError`) past MAX_INTEGER_DIGITS digits.
@@ -179,9 +195,7 @@ def check_text(value: str) -> str:
     return value
 
 
-_ISO_TEXT_RE = re.compile(
-    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?"
-)
+_ISO_TEXT_RE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:[Zz]|[+-]\d{2}:?\d{2})?)?")
 
 
 def quote_either(value: str, first: str, *, escape_quotes: bool, refusal: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 
 import pytest
@@ -47,15 +48,25 @@ def test_parse_render_round_trip_many(tree: o.Expr) -> None:
     assert parse_filter(render_odata(tree)) == tree
 
 
+def _round_trip(tree: ast.Node) -> None:
+    """`parse(render(t, odata), odata) == t`. Without a schema the warnings allowed are the ones
+    about numbers meeting text (OData compares a number with numbers only, text with text)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TranslationWarning)
+        text = render(tree, "odata")
+        again = parse(text, dialect="odata")
+        assert render(again, "odata") == text
+    assert all(re.search("exact only if .* holds (JSON numbers|text)", str(w.message)) for w in caught), [
+        str(w.message) for w in caught
+    ]
+    assert again == tree
+
+
 @given(conditions(dialect="odata", max_leaves=5))
 def test_shared_trees_round_trip_through_odata_text(tree: ast.Node) -> None:
-    """`parse(render(t, odata), odata) == t` for the shared trees the odata dialect draws."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", TranslationWarning)
-        assert parse(render(tree, "odata"), dialect="odata") == tree
+    _round_trip(tree)
 
 
 @given(condition_strings(dialect="odata", max_leaves=5))
 def test_drawn_condition_strings_parse_in_the_dialect(text: str) -> None:
-    tree = parse(text, dialect="odata")
-    assert parse(render(tree, "odata"), dialect="odata") == tree
+    _round_trip(parse(text, dialect="odata"))

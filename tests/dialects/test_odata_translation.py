@@ -158,6 +158,7 @@ TYPED = load_schema(
                     "f": "boolean",
                     "t": "datetime",
                     "c.d": "string",
+                    "i": "id",  # a number or its digits as text ('5'), as the Automate API sends ids
                 }
             }
         },
@@ -244,23 +245,85 @@ def test_kelvin_sign_warns() -> None:
 
 LIFT: list[tuple[str, str]] = [
     ("Status = 'Online'", "tolower(Status) eq 'online'"),
-    ("Id = 5", "Id eq 5"),
-    ("Id != 5", "Id ne null and Id ne 5"),
-    ("not (Id < 5)", "Id ge 5"),
+    ("Count = 5", "Count eq 5"),
+    ("Count != 5", "Count ne null and Count ne 5"),
+    ("not (Count < 5)", "Count ge 5"),
     ("Name like 'SRV\\_%'", "startswith(tolower(Name),'srv_')"),
     ("Name not like '%-01'", "not endswith(Name,'-01')"),
     ("Name contains '50%'", "contains(Name,'50%')"),
-    ("Id in (1, 2)", "Id in (1,2)"),
-    ("Id not in (1, 2)", "Id ne null and not Id in (1,2)"),
-    ("Client.Id = 5 or not (Name = 'x')", "Client/Id eq 5 or Name ne null and not (tolower(Name) eq 'x')"),
+    ("Count in (1, 2)", "Count in (1,2)"),
+    ("Count not in (1, 2)", "Count ne null and not Count in (1,2)"),
+    ("Count = 5 or not (Name = 'x')", "Count eq 5 or Name ne null and not (tolower(Name) eq 'x')"),
     ("D >= 2024-01-15T10:30:00", "D ge 2024-01-15T10:30:00Z"),
+    # An id may come as text ('5', as the Automate document types ids): both spellings.
+    ("Id = 5", "Id eq 5 or Id eq '5'"),
+    ("Client.Id = '5'", "Client/Id eq 5 or Client/Id eq '5'"),
+    ("Id != 5", "Id ne null and Id ne 5 and Id ne '5'"),
+    ("Id in (1, 2)", "Id in (1,'1',2,'2')"),
+    ("Id not in (1, 2)", "Id ne null and not Id in (1,'1',2,'2')"),
+    ("Name = '5'", "Name eq '5'"),
 ]
+LIFT_SCHEMA = load_schema(
+    {
+        "endpoints": {
+            "Things": {
+                "fields": {
+                    "Id": "id",
+                    "Count": "integer",
+                    "Name": "string",
+                    "Status": "string",
+                    "D": "datetime",
+                    "Client": "object",
+                    "Client.Id": "id",
+                }
+            }
+        }
+    }
+)
 
 
 @pytest.mark.parametrize(("condition", "odata"), LIFT)
 def test_lifting_rows(condition: str, odata: str) -> None:
-    assert render(parse(condition), "odata") == odata
+    assert render(parse(condition), "odata", schema=LIFT_SCHEMA, endpoint="Things") == odata
     parse_odata(odata)
+
+
+@pytest.mark.parametrize(
+    ("condition", "words"),
+    [
+        ("Id > 5", "Id is an id"),
+        ("Id = '05'", "its digits"),
+        ("Name = 5", "Name holds string values"),
+        ("Count = '5'", "write 5 unquoted"),
+        ("D = 5", "holds datetime"),
+    ],
+)
+def test_numbers_against_fields_that_may_hold_text_are_refused(condition: str, words: str) -> None:
+    with pytest.raises(UntranslatableError, match=words):
+        render(parse(condition), "odata", schema=LIFT_SCHEMA, endpoint="Things")
+
+
+def test_numbers_without_a_schema_warn() -> None:
+    # Regression: `Id = 1` became `Id eq 1`, false in OData for the text '1' the API sends.
+    with pytest.warns(TranslationWarning, match="exact only if Id holds JSON numbers"):
+        text = render(parse("Id = 1"), "odata")
+    assert text == "Id eq 1"
+    assert evaluate_odata(parse_odata(text), {"Id": "1"}) is False
+    assert evaluate(parse("Id = 1"), {"Id": "1"}) is True
+    with pytest.warns(TranslationWarning):
+        translate("Id > 1", "automate", "odata")
+    with pytest.warns(TranslationWarning, match="exact only if Id holds text"):
+        assert render(parse("Id = '1'"), "odata") == "Id eq '1'"
+
+
+def test_an_id_sent_as_text_keeps_the_meaning_in_both_evaluators() -> None:
+    for condition in ("Id = 1", "Id != 1", "Id in (1, 3)", "not (Id in (1, 3))", "Id = '1'", "Id != '3'"):
+        text = render(translate(condition, "automate", "odata", schema=LIFT_SCHEMA, endpoint="Things"), "odata",
+                      schema=LIFT_SCHEMA, endpoint="Things")  # fmt: skip
+        # An id's text is its canonical digits ('01' is no id: that one record the two read apart).
+        for record in ({"Id": "1"}, {"Id": 1}, {"Id": "2"}, {"Id": 2}, {}, {"Id": None}):
+            expected = evaluate(parse(condition), record)
+            assert evaluate_odata(parse_odata(text), record) == expected, (condition, text, record)
 
 
 @pytest.mark.parametrize(
@@ -277,9 +340,10 @@ def test_translation_through_the_shared_tree() -> None:
     assert render(tree, "automate") == "Name like 'srv\\_%' and Client.Id = 5"
     with pytest.raises(UntranslatableError):  # OData's `not in` holds for a null Id: automate has no null
         render(parse("not (Id in (1, 2))", dialect="odata"), "automate")
-    assert render(F.Name.startswith("TEST_") & ~(F.Price > decimal.Decimal("2.5")), "odata") == (
-        "startswith(tolower(Name),'test_') and Price le 2.5"
-    )
+    prices = load_schema({"endpoints": {"Things": {"fields": {"Name": "string", "Price": "decimal"}}}})
+    assert render(
+        F.Name.startswith("TEST_") & ~(F.Price > decimal.Decimal("2.5")), "odata", schema=prices, endpoint="Things"
+    ) == ("startswith(tolower(Name),'test_') and Price le 2.5")
 
 
 # ------------------------------------------------------------------ through translate()
@@ -306,7 +370,7 @@ def test_translate_to_odata_keeps_the_meaning(source: str, data: st.DataObject) 
     result = _quietly(lambda: translate(tree, source, "odata", schema=TYPED, endpoint="Things"))
     if result is None:
         return
-    text = render(result, "odata")
+    text = render(result, "odata", schema=TYPED, endpoint="Things")
     sent = parse_odata(text)
     for record in batch:
         expected = evaluate(tree, record)
