@@ -11,16 +11,17 @@ every canonical function and literal), evaluated with OData's own rules.
 "Tags/any(t:t eq 'vip') and Price mul 2 gt 10"
 >>> evaluate_odata(tree, {"Tags": ["vip"], "Price": 6})
 True
->>> from cwa_query import F
->>> filter_param(F.Name.startswith("SRV") & (F.Client.Id == 5))
-{'$filter': "startswith(tolower(Name),'srv') and Client/Id eq 5"}
+>>> from cwa_query import F, load_schema
+>>> automate = load_schema(dialect="automate")
+>>> filter_param(F.Name.startswith("SRV") & (F.Client.Id == 5), schema=automate, endpoint="Computers")
+{'$filter': "startswith(tolower(Name),'srv') and (Client/Id eq 5 or Client/Id eq '5')"}
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .dialects import get_dialect
+from .dialects import Schemas, get_dialect
 from .dialects.odata import OData, parse_expression, parse_odata, render_odata
 from .language import ast
 from .language import odata_ast as nodes
@@ -41,16 +42,21 @@ __all__ = [
 ]
 
 
-def filter_param(cond: Any, *, key: str = "$filter") -> dict[str, str]:
+def filter_param(
+    cond: Any, *, key: str = "$filter", schema: Schemas = None, endpoint: str | None = None
+) -> dict[str, str]:
     """The query parameter for a condition (a builder expression, shared tree, or OData tree).
 
     The text is not URL-encoded: hand the mapping to an HTTP client as its query
-    parameters. A shared tree is lifted with its meaning kept (see the `odata` dialect).
+    parameters. A shared tree is lifted with its meaning kept (see the `odata` dialect);
+    `schema`/`endpoint` say what its fields hold (an `id` compared with a number is
+    written `Id eq 5 or Id eq '5'`; without them a number is written as it is, with a
+    `TranslationWarning`).
     """
     if isinstance(cond, str):
         parse_odata(cond)  # refuse text that is no $filter, with the position
         return {key: cond}
     node = getattr(cond, "node", cond)
     if isinstance(node, ast.Compare | ast.InList | ast.And | ast.Or | ast.Not):
-        return {key: get_dialect("odata").render(node)}
+        return {key: get_dialect("odata").render(node, schema=schema, endpoint=endpoint)}
     return {key: render_odata(node)}

@@ -63,8 +63,14 @@ def to_dialect(
     `like` and prefix `not` is pushed inward (De Morgan; `not (a < 1)` is `a >= 1`,
     `not (a in (...))` is `a not in (...)`).
 
-    >>> from cwa_query import F, render
-    >>> render(to_dialect(~((F.a < 1) | F.Name.startswith("x")), "automate"), "automate")
+    `not (a < 1)` and `a >= 1` differ when `a` holds a list (`[0, 5]`), so the rewrite asks
+    `schema`/`endpoint`; without them it is made with a
+    [`TranslationWarning`][cwa_query.errors.TranslationWarning].
+
+    >>> from cwa_query import F, load_schema, render
+    >>> schema = load_schema({"endpoints": {"Things": {"fields": {"a": "integer", "Name": "string"}}}})
+    >>> tree = to_dialect(~((F.a < 1) | F.Name.startswith("x")), "automate", schema=schema, endpoint="Things")
+    >>> render(tree, "automate")
     "a >= 1 and Name not like 'x%'"
     """
     node = as_node(expr)

@@ -172,10 +172,15 @@ def test_evaluate_answers_every_generated_pair(tree: ast.Node, record: dict[str,
     assert negated is (None if answer is None else not answer)
 
 
+SEED_SCHEMA = load_schema(dialect="seed")
+
+
 @given(conditions(dialect="seed", endpoint="Computers"), records(dialect="seed", endpoint="Computers"))
 def test_pushing_not_inward_keeps_the_answer(tree: ast.Node, record: dict[str, Any]) -> None:
     # to_dialect(automate) rewrites prefix not and startswith/endswith: exact under 3-valued logic
-    assert truth(to_dialect(tree, "automate"), record) is truth(tree, record)
+    # (the seed catalogue's Computers has no list field, so no rewrite warns or is refused)
+    spelled = to_dialect(tree, "automate", schema=SEED_SCHEMA, endpoint="Computers")
+    assert truth(spelled, record) is truth(tree, record)
     assert evaluate(tree, record) is evaluate(render(tree), record)
 
 
