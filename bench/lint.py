@@ -3,12 +3,14 @@
     python bench/lint.py [--small N] [--factor K]
 
 For each shape, lints an input of about N characters (default 40,000) and one K times
-longer (default 10: 400,000), in this one process (best of three runs each; one run for a
-large input over ten seconds), and prints the time per character of each and the ratio of
-the two times. Linear cost gives a ratio close to K; the quadratic costs this guards
-against (a line and column counted from the start of the text for each finding, a long
+longer (default 10: 400,000), in this one process (best of five runs for the small input,
+of three for the large one, or one run if it takes over ten seconds; a garbage collection
+before each), and prints the time per character of each and the ratio of the two times.
+On a shared machine the ratios move by a few units from run to run; linear cost keeps
+them near K (the quadratic costs this guards
+against, a line and column counted from the start of the text for each finding, a long
 path re-split once per dot, a whole corrected copy of the text per finding, the whole line
-printed under each finding) gave ratios of 30 to 100, or ran out of memory.
+printed under each finding, gave ratios of 30 to 100, or ran out of memory).
 
 Shapes:
 
@@ -28,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import io
 import os
 import sys
@@ -81,6 +84,7 @@ def _lint_files(folder: Path) -> Callable[[int], Callable[[], object]]:
 
 
 def timed(run: Callable[[], object]) -> float:
+    gc.collect()
     start = time.perf_counter()
     run()
     return time.perf_counter() - start
@@ -103,7 +107,7 @@ def main() -> int:
         for name, prepare in shapes.items():
             prepare(2_000)()  # warm up: imports, the schema, caches
             small_run, large_run = prepare(small), prepare(large)
-            t_small = min(timed(small_run) for _ in range(3))
+            t_small = min(timed(small_run) for _ in range(5))
             repeats = 3 if t_small * args.factor < 10 else 1  # the long ones once
             t_large = min(timed(large_run) for _ in range(repeats))
             per_small, per_large = t_small / small * 1e6, t_large / large * 1e6
