@@ -7,10 +7,10 @@ longer (default 10: 400,000), in this one process (best of five runs for the sma
 of three for the large one, or one run if it takes over ten seconds; a garbage collection
 before each), and prints the time per character of each and the ratio of the two times.
 On a shared machine the ratios move by a few units from run to run; linear cost keeps
-them near K (the quadratic costs this guards
-against, a line and column counted from the start of the text for each finding, a long
-path re-split once per dot, a whole corrected copy of the text per finding, the whole line
-printed under each finding, gave ratios of 30 to 100, or ran out of memory).
+them near K. The quadratic costs this guards against (a line and column counted from the
+start of the text for each finding, a long path re-split once per dot, a whole corrected
+copy of the text per finding, the whole line printed under each finding) gave ratios of
+30 to 100, or ran out of memory.
 
 Shapes:
 
