@@ -16,7 +16,6 @@ cwa_query.client._answers.JsonTooDeepError: JSON nested deeper than 100 levels
 
 from __future__ import annotations
 
-import functools
 import http
 import json
 import re
@@ -58,16 +57,11 @@ MAX_JSON_DEPTH = 100
 #: characters of a non-JSON error body kept in the error message
 MAX_ERROR_TEXT = 500
 
-# what the depth check keeps of a body: quotes and brackets (escapes are removed first)
+# what the depth check keeps of a body: quotes and brackets, `{` `}` as `[` `]` (escapes are removed first)
 _NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
+_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
 _ESCAPE = re.compile(rb"\\.", re.DOTALL)
 _STRING = re.compile(rb'"[^"]*"')
-_INNERMOST = re.compile(rb"[\[{][\]}]")
-
-
-@functools.cache
-def _run_of_openers(count: int) -> re.Pattern[bytes]:
-    return re.compile(rb"[\[{]{%d}" % count)
 
 
 class JsonTooDeepError(ValueError):
@@ -78,24 +72,29 @@ def _too_deep(content: bytes, limit: int) -> bool:
     """Whether `content` nests deeper than `limit`, in a few passes over the bytes at C speed.
 
     Escapes go first (so that every quote left delimits a string), then everything but quotes
-    and brackets; adjacent quotes go next (an empty string, or two strings with nothing
-    between them: either way no bracket outside a string moves), then what strings are left;
-    each pass after that removes the innermost level of brackets.
+    and brackets, objects' braces becoming square brackets (a mismatched pair is the decoder's
+    to refuse); adjacent quotes go next (an empty string, or two strings with nothing between
+    them: either way no bracket outside a string moves), then what strings are left. Each pass
+    after that removes every adjacent `[]`, the innermost level (the leaves of the tree), so
+    the nesting is one level shallower after each.
     """
     if len(content) <= 2 * limit:  # each level takes two bytes at least
         return False
     if b"\\" in content:
         content = _ESCAPE.sub(b"", content)
-    brackets = _STRING.sub(b"", content.translate(None, _NOT_STRUCTURE).replace(b'""', b""))
-    if _run_of_openers(limit + 1).search(brackets):  # the usual attack, `[[[[...`, in one pass
+    brackets = content.translate(_AS_SQUARE, _NOT_STRUCTURE)
+    if b'"' in brackets:
+        brackets = brackets.replace(b'""', b"")
+        if b'"' in brackets:
+            brackets = _STRING.sub(b"", brackets)
+    if b"[" * (limit + 1) in brackets:  # the usual attack, `[[[[...`, in one pass
         return True
     for _ in range(limit):
-        if not brackets:
+        shallower = brackets.replace(b"[]", b"")
+        if len(shallower) == len(brackets):  # none left (or unbalanced: the decoder says what is wrong)
             return False
-        brackets, removed = _INNERMOST.subn(b"", brackets)
-        if not removed:  # unbalanced: the decoder says what is wrong
-            return False
-    return _INNERMOST.search(brackets) is not None  # a level more is left (else: unbalanced, or none)
+        brackets = shallower
+    return b"[]" in brackets  # a level more is left (else: unbalanced, or none)
 
 
 def loads(content: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
