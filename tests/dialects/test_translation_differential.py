@@ -51,12 +51,13 @@ SCHEMA = load_schema(
                     "Users.Name": "string",
                     "Client": "object",
                     "Client.Id": "id",
+                    "Id": "id",
                 }
             }
         }
     }
 )
-FIELDS = ["Name", "Count", "Ratio", "Flag", "At", "Tags", "Ports", "Users.Name", "Client.Id"]
+FIELDS = ["Name", "Count", "Ratio", "Flag", "At", "Tags", "Ports", "Users.Name", "Client.Id", "Id"]
 UTC = dt.UTC
 INSTANTS = st.datetimes(dt.datetime(2023, 12, 30), dt.datetime(2024, 1, 2), timezones=st.just(UTC))
 TEXTS = st.text("aAbZ _%'\"\u00e9-:T0123", max_size=4)
@@ -77,14 +78,16 @@ def _scalar(field: str) -> st.SearchStrategy[Any]:
         "Ratio": NUMBERS,
         "Flag": st.booleans(),
         "At": st.one_of(INSTANTS, ISO_TEXTS),
+        # An id is a number or its digits as text (the Automate API sends ids as JSON strings).
         "Client.Id": st.one_of(st.integers(1, 5), st.integers(1, 5).map(str)),
+        "Id": st.one_of(st.integers(1, 5), st.integers(1, 5).map(str)),
     }[field]
 
 
 @st.composite
 def records(draw: st.DrawFn) -> dict[str, Any]:
     record: dict[str, Any] = {}
-    for field in ("Name", "Count", "Ratio", "Flag", "At"):
+    for field in ("Name", "Count", "Ratio", "Flag", "At", "Id"):
         choice = draw(st.integers(0, 6))
         if choice:
             record[field] = None if choice == 1 else draw(_scalar(field))
