@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
                     report_error(args, index, exc)
                     failed = True
                     tree = source.lower(source.read(text))
-                output = target.render(tree, escape_quotes=args.escape_quotes)
+                output = target.render(tree, escape_quotes=args.escape_quotes, schema=schemas, endpoint=args.endpoint)
             except ConditionError as exc:
                 if not failed:  # an untranslatable construct is reported once, above
                     report_error(args, index, exc)

@@ -50,3 +50,20 @@ def test_translate_from_odata(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 1
     assert out.splitlines() == ["Name like 'srv\\_%'"]
     assert "condition #1" in err and "arithmetic" in err
+
+
+def test_translate_to_odata_with_an_endpoint_spells_ids_both_ways_and_warns_not(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The Automate API sends ids as text ('1'): with the catalogue's types the id is compared
+    # with both, and the output is rendered with the same schema (no warning about it).
+    code, out, err = run(
+        capsys, "translate", "--from", "automate", "--to", "odata", "--endpoint", "Computers",
+        "Id = 1 and ComputerName = '5'",
+    )  # fmt: skip
+    assert code == 0, err
+    assert out.splitlines() == ["(Id eq 1 or Id eq '1') and ComputerName eq '5'"]
+    assert "warning" not in err
+    code, out, err = run(capsys, "translate", "--from", "automate", "--to", "odata", "Id = 1")
+    assert code == 0 and out.splitlines() == ["Id eq 1"]
+    assert "condition #0: warning: Id = 1: exact only if Id holds JSON numbers" in err
