@@ -84,7 +84,8 @@ class TokenAuth(httpx.Auth):
     Args:
         base_url: the API root, e.g. `https://host/cwa/api/v1/` (login paths are relative to it).
         profile: `"seed"`, `"automate"` or a `Profile`.
-        username, password: the integrator's or user's credentials.
+        username: the integrator's or user's name.
+        password: its password (never logged, never shown in a repr).
         two_factor_code: the user's two-factor code, if the account has two-factor.
         client_id: the integration's `ClientId` (automate; sent on every request).
         refresh_margin: renew this many seconds before expiry (at most half the token's lifetime).

@@ -432,7 +432,7 @@ class ConditionDialect(Dialect):
 
     def string_patterns(self, tree: ast.Node) -> ast.Node:
         """The tree with the value of every `startswith`/`endswith`/`like`/`not like` a
-        string, as the grammar wants (see [`patterns_as_strings`][cwa_query.dialects.patterns_as_strings])."""
+        string, as the grammar wants (see `cwa_query.dialects._base.patterns_as_strings`)."""
         return patterns_as_strings(tree)
 
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:

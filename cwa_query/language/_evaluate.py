@@ -44,7 +44,7 @@ Semantics (the SQL of [`to_sql`][cwa_query.to_sql] follows exactly the same rule
   a fetched record holds ISO-8601 text (`"2023-06-01T10:00:00"`, with or without `Z`, an
   offset `+02:00` up to 14 hours, or a fraction); such text compared with a date-time
   *literal* (`2024-01-01`, `2024-01-01T00:00:00Z`) compares as an instant (see
-  [`record_instant`][cwa_query.language._evaluate.record_instant]). Compared with a string
+  `record_instant`). Compared with a string
   literal, text stays text; a field the schema types as date-time turns quoted ISO dates
   into date-time literals (`evaluate(..., schema=...)`, and translation from `seed`).
 * **Conversions.** A string literal against a number converts when it is a plain decimal

@@ -28,7 +28,7 @@ over generated conditions and records).
   APIs write date-times in JSON) stays text, and compared with a date-time literal it is
   turned into the normal form in SQL (`strftime` for the offset, the fraction cut or padded
   to six digits), exactly where
-  [`record_instant`][cwa_query.language._evaluate.record_instant] accepts it.
+  `record_instant` accepts it.
 
 **What is supported.** Scalar columns only: a list-valued field cannot be a column, and
 `sql_row` refuses it with [`UnsupportedValueError`][cwa_query.errors.UnsupportedValueError].
