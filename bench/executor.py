@@ -200,8 +200,8 @@ def ours(sandbox: Sandbox) -> tuple[float, int]:
     with Client(sandbox.url, **client_options(sandbox)) as client:
         client.get("Computers", {"page": 1, "pageSize": 1})  # log in before the clock starts
         started = time.perf_counter()
-        count = len(client.get_all("Computers"))
-        return time.perf_counter() - started, count
+        records = client.get_all("Computers")
+        return time.perf_counter() - started, len(records)  # freed after the clock stops, as the oracle's
 
 
 def ours_async(sandbox: Sandbox) -> tuple[float, int]:
@@ -211,8 +211,8 @@ def ours_async(sandbox: Sandbox) -> tuple[float, int]:
         async with AsyncClient(sandbox.url, **client_options(sandbox)) as client:
             await client.get("Computers", {"page": 1, "pageSize": 1})
             started = time.perf_counter()
-            count = len(await client.get_all("Computers"))
-            return time.perf_counter() - started, count
+            records = await client.get_all("Computers")
+            return time.perf_counter() - started, len(records)  # freed after the clock stops, as the oracle's
 
     return asyncio.run(run())
 
