@@ -82,9 +82,10 @@ class AsyncClient(ClientBase):
         """`GET path` (relative to the API root); returns the JSON answer."""
         return await self.request("GET", path, params=params)
 
-    def _fetch_page(self, query: ListQuery) -> Callable[[int], Awaitable[Page]]:
-        async def fetch(number: int) -> Page:
-            return self._page(await self._send("GET", query.url(number)), number, query.page_size)
+    def _fetch_page(self, query: ListQuery) -> Callable[[int], Awaitable[Callable[[], Page]]]:
+        async def fetch(number: int) -> Callable[[], Page]:
+            response = await self._send("GET", query.url(number))
+            return lambda: self._page(response, number, query.page_size)
 
         return fetch
 
