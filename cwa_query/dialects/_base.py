@@ -24,6 +24,7 @@ __all__ = [
     "DialectLike",
     "Feature",
     "Note",
+    "caller_level",
     "check_depth",
     "features_used",
     "registered",
@@ -262,6 +263,15 @@ class Dialect:
             f"{self.title or self.name} has no {feature.value}", text=text, pos=start, end_pos=end
         )
 
+    def read_shared(self, text: str, fields: FieldTypes, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+        """`text` read and lowered to the shared tree with what `fields` says of the fields
+        (what `translate` does with text: `lower(read(text))` by default; a dialect whose
+        own tree is not the shared one, such as OData, lowers while reading).
+        """
+        tree = self.read(text, limits)
+        check_depth(tree)
+        return self.lower(tree, fields)
+
     def lower(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree for a tree as this dialect reads it (identity by default).
 
@@ -342,7 +352,7 @@ class Dialect:
         where = f" (line {span.line}, column {span.column})" if span is not None else ""
         warnings.warn(
             TranslationWarning(f"`{self.describe(node)}`{where} in {self.name}: {message}"),
-            stacklevel=_caller_level(),
+            stacklevel=caller_level(),
         )
 
     def untranslatable(self, node: ast.Node | ast.Literal, reason: str) -> UntranslatableError:
@@ -403,8 +413,9 @@ class Dialect:
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
-def _caller_level() -> int:
-    """The `stacklevel` that points a warning at the first frame outside cwa_query."""
+def caller_level() -> int:
+    """The `stacklevel` that points a warning issued by the calling frame at the first frame
+    outside cwa_query (`warnings.warn(..., stacklevel=caller_level())`)."""
     frame = sys._getframe(1)
     level = 1
     while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):

@@ -58,10 +58,13 @@ def translate(
     src = None if source is None else get_dialect(source)
     dst = get_dialect(target)
     fields = NO_FIELDS if schema is None else FieldTypes(schema, endpoint)
-    tree = _read(cond, src)
-    check_depth(tree)
-    if src is not None:
-        tree = _renamed(src.lower(tree, fields), src.field_names(endpoint), fields)
+    if isinstance(cond, str) and src is not None:
+        tree = _renamed(src.read_shared(cond, fields), src.field_names(endpoint), fields)
+    else:
+        tree = _read(cond, src)
+        check_depth(tree)
+        if src is not None:
+            tree = _renamed(src.lower(tree, fields), src.field_names(endpoint), fields)
     result = dst.lower(dst.lift(tree, fields), fields)
     return _renamed(result, {path: name for name, path in dst.field_names(endpoint).items()}, fields)
 
@@ -71,9 +74,7 @@ def _renamed(tree: ast.Node, renames: dict[str, str], fields: FieldTypes) -> ast
     schemas (if any) know the new name: a schema of your own that names the field as the
     source does keeps it."""
     names = {
-        ascii_lower(name): path
-        for name, path in renames.items()
-        if not fields.known or fields.info(path) is not None
+        ascii_lower(name): path for name, path in renames.items() if not fields.known or fields.info(path) is not None
     }
     if not names:
         return tree
@@ -92,11 +93,9 @@ def _renamed(tree: ast.Node, renames: dict[str, str], fields: FieldTypes) -> ast
 
 
 def _read(cond: Any, source: Dialect | None) -> ast.Node:
-    if isinstance(cond, str):
-        if source is None:
-            tree: ast.Node = CONDITION.parse(cond)
-            return tree
-        return source.read(cond)
+    if isinstance(cond, str):  # text of a source dialect is read by `Dialect.read_shared`
+        tree: ast.Node = CONDITION.parse(cond)
+        return tree
     node = getattr(cond, "node", cond)
     if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
         raise TypeError(f"expected a condition (node, builder expression or str), not {type(cond).__name__}")

@@ -48,7 +48,7 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, quote_odata, render_odata
 from ..language.literals import DATE_RE, text_number
-from ._base import Dialect, Feature, check_depth
+from ._base import Dialect, Feature, caller_level, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
 
@@ -98,10 +98,13 @@ def _has_other_cased(text: str) -> bool:
 class _Lowering:
     """OData tree -> shared tree, keeping acceptance exact (see the module docstring)."""
 
-    def __init__(self, dialect: OData, text: str | None, fields: FieldTypes) -> None:
+    def __init__(self, dialect: OData, text: str | None, fields: FieldTypes | None) -> None:
         self.dialect = dialect
         self.text = text
-        self.fields = fields
+        self.fields = fields if fields is not None else NO_FIELDS
+        self.typed = fields is not None  # None: records taken as well-typed (`parse`), no checks
+        self.paired: set[int] = set()  # ids of comparisons exact as one of a number/digits pair
+        self.dropped: set[int] = set()  # ids of the digit-text halves of such pairs
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
         span = node.span
@@ -125,7 +128,7 @@ class _Lowering:
     def positive(self, node: o.Expr) -> ast.Node:
         """A shared node true exactly where `node` is true."""
         if isinstance(node, o.Logical):
-            items = [self.positive(item) for item in node.items]
+            items = [self.positive(item) for item in self.pair(node)]
             return _known(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.negative(node.operand)
@@ -134,11 +137,160 @@ class _Lowering:
     def negative(self, node: o.Expr) -> ast.Node:
         """A shared node true exactly where `node` is false."""
         if isinstance(node, o.Logical):
-            items = [self.negative(item) for item in node.items]
+            items = [self.negative(item) for item in self.pair(node)]
             return ast.any_of(items) if node.op is o.BinaryOp.AND else _known(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.positive(node.operand)
         return self.leaf(node, negate=True)
+
+    # -------------------------------------------------------------- JSON types
+
+    def pair(self, node: o.Logical) -> list[o.Expr]:
+        """The items of `node`, each `F eq 5` joined by `or` with `F eq '5'` (`ne` joined by
+        `and`) marked as one comparison and its digit-text half dropped: on a field holding
+        numbers or an id (a number or its digits as text) the pair is exactly the shared
+        `F = 5`, which converts (what `render(..., "odata")` writes for an id)."""
+        if not self.typed:
+            return list(node.items)
+        want = o.BinaryOp.EQ if node.op is o.BinaryOp.OR else o.BinaryOp.NE
+        numbers: dict[tuple[str, int], o.Binary] = {}
+        texts: dict[tuple[str, str], o.Binary] = {}
+        for item in node.items:
+            if not (isinstance(item, o.Binary) and item.op is want and isinstance(item.left, ast.Field)):
+                continue
+            value = item.right
+            if isinstance(value, (ast.Integer, ast.Decimal)):
+                if value.value == int(value.value):
+                    numbers.setdefault((item.left.name, int(value.value)), item)
+            elif isinstance(value, ast.String):
+                texts.setdefault((item.left.name, value.value), item)
+        for (name, number), item in numbers.items():
+            partner = texts.get((name, str(number)))
+            if partner is None or not self.pairable(item, ast.Field(name)):
+                continue
+            self.paired.add(id(item))
+            self.dropped.add(id(partner))
+        return [item for item in node.items if id(item) not in self.dropped]
+
+    def pairable(self, node: o.Expr, field: ast.Field) -> bool:
+        """Whether a number/digits pair on `field` is one shared comparison (warned about
+        when nothing is known of the field)."""
+        kind = self.fields.type(field)
+        if kind in ("id", "integer", "decimal"):
+            return True
+        if kind is None:
+            self.warn(
+                node,
+                f"a number and its digits as text are taken for one comparison: exact only if {field.name} holds "
+                "numbers or their canonical digits (an id), not other text",
+            )
+            return True
+        return False
+
+    def warn(self, node: o.Expr, message: str) -> None:
+        span = node.span
+        where = f" (line {span.line}, column {span.column})" if span is not None else ""
+        warnings.warn(
+            TranslationWarning(
+                f"`{render_odata(node)}`{where} in odata: {message} (pass a schema to translate exactly)"
+            ),
+            stacklevel=caller_level(),
+        )
+
+    def check_type(self, field: ast.Field, literal: ast.Literal, node: o.Expr, *, ordering: bool) -> None:
+        """Refuse (or, knowing nothing of the field, warn about) a literal whose OData
+        comparison with `field` differs from the shared one on the field's JSON values:
+        OData compares numbers with numbers and text with text only, the shared tree
+        converts numeric text (`'05'`, `'5.0'`) to a number. Exact: a number against a field
+        of numbers (`integer`, `decimal`, `boolean`), numeric text against text (`string`,
+        `datetime`, `boolean`); anything against text with no number in it."""
+        if not self.typed or id(node) in self.paired:
+            return
+        name = field.name
+        if isinstance(literal, (ast.Integer, ast.Decimal)):
+            kind = self.fields.type(field)
+            if kind in ("integer", "decimal", "boolean"):
+                return
+            if kind is None:
+                self.warn(
+                    node,
+                    f"exact only if {name} holds JSON numbers; OData compares a number with numbers only, "
+                    "the condition language also with numeric text ('5', which the Automate API sends for ids)",
+                )
+                return
+            if kind == "id":
+                if not ordering and literal.value != int(literal.value):
+                    return  # no id, as a number or as its digits, equals it in either language
+                hint = (
+                    "OData orders the text '10' before '9'"
+                    if ordering
+                    else f"write `{name} eq {int(literal.value)} or {name} eq '{int(literal.value)}'`"
+                )
+                raise self.refuse(node, f"{name} is an id, which the API may send as text: {hint}")
+            raise self.refuse(
+                node,
+                f"{name} holds {kind} values: OData never finds a number equal to them, the condition "
+                "language converts numeric text to a number",
+            )
+        if isinstance(literal, ast.String) and text_number(literal.value) is not None:
+            kind = self.fields.type(field)
+            if kind in ("string", "datetime", "boolean"):
+                return
+            if kind is None:
+                self.warn(
+                    node,
+                    f"exact only if {name} holds text; OData compares text with text only, the condition "
+                    f"language also with numbers ({literal.value!r} equals {text_number(literal.value)})",
+                )
+                return
+            hint = (
+                f"write `{name} eq {literal.value} or {name} eq '{literal.value}'`"
+                if kind == "id"
+                else (f"write {literal.value} unquoted")
+            )
+            raise self.refuse(
+                node,
+                f"{name} holds {'ids' if kind == 'id' else kind + ' values'}: OData compares numbers with "
+                f"text as never equal, the condition language converts {literal.value!r} to a number; {hint}",
+            )
+
+    def check_list_types(self, field: ast.Field, values: list[ast.Literal], node: o.In, folded: bool) -> None:
+        """`check_type` for each value of an `in` list, a number listed with its digits as
+        text (`Id in (1,'1')`) taken as one shared value (see `pair`)."""
+        if not self.typed:
+            return
+        texts = {value.value for value in values if isinstance(value, ast.String)}
+        numbers = {
+            str(int(value.value))
+            for value in values
+            if isinstance(value, (ast.Integer, ast.Decimal)) and value.value == int(value.value)
+        }
+        both = texts & numbers
+        if both and not folded and not self.pairable(node, field):
+            both = set()
+        for value in values:
+            if isinstance(value, ast.String) and value.value in both:
+                continue
+            if (
+                isinstance(value, (ast.Integer, ast.Decimal))
+                and value.value == int(value.value)
+                and str(int(value.value)) in both
+            ):
+                continue
+            self.check_type(field, value, node, ordering=False)
+
+    def check_text_function(self, field: ast.Field, node: o.Expr) -> None:
+        """Refuse a text function on a field of numbers: OData's is null there, the shared
+        one reads the number's digits."""
+        if not self.typed:
+            return
+        kind = self.fields.type(field)
+        if kind in ("integer", "decimal", "boolean", "id"):
+            raise self.refuse(
+                node,
+                f"{field.name} holds {kind} values: OData's text functions take text only, the "
+                "condition language's read a number's digits",
+            )
 
     # -------------------------------------------------------------- leaves
 
@@ -152,6 +304,7 @@ class _Lowering:
             subject, value = node.args
             field, folded = self.subject(subject, node)
             literal = self.text_literal(value, node, folded, substring=True)
+            self.check_text_function(field, node)
             compare = ast.Compare(field, _TEXT_FUNCTIONS[node.name], literal, span)
             # A function of null is null: `not` keeps it unknown, as the shared `not` does.
             return ast.Not(compare, span) if negate else compare
@@ -253,6 +406,7 @@ class _Lowering:
             self.check_case(literal.value, node, folded, substring=False)
         elif folded:
             raise self.refuse(node, "tolower() of a path is compared with text only")
+        self.check_type(field, literal, node, ordering=op not in (o.BinaryOp.EQ, o.BinaryOp.NE))
         # In OData a comparison is true or false, never unknown: true where the shared
         # comparison is true; false where it is false or the path is null.
         if op is o.BinaryOp.NE:
@@ -280,6 +434,7 @@ class _Lowering:
             elif folded:
                 raise self.refuse(node, "tolower() of a path is compared with text only")
             values.append(literal)
+        self.check_list_types(field, values, node, folded)
         span = node.span
         if not values and not has_null:
             raise self.refuse(node, "an empty 'in' list is always false; the condition language has no constant")
@@ -622,14 +777,26 @@ class OData(Dialect):
             raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
         return self.read(text, limits)
 
-    def lower_odata(self, tree: o.Expr, text: str | None = None, fields: FieldTypes = NO_FIELDS) -> ast.Node:
-        """The shared tree for an OData tree, or `UntranslatableError` at the construct."""
+    def lower_odata(self, tree: o.Expr, text: str | None = None, fields: FieldTypes | None = None) -> ast.Node:
+        """The shared tree for an OData tree, or `UntranslatableError` at the construct.
+
+        `fields` says what is known of the fields' JSON types: OData compares a number with
+        numbers only, the shared tree also with numeric text, so `Id eq 1` is refused on an
+        id (which the API may send as `'1'`; write `Id eq 1 or Id eq '1'`), made silently on
+        an `integer` field, and made with a `TranslationWarning` when nothing is known
+        (`NO_FIELDS`). `None` (what `parse` does) takes the records as well-typed for the
+        literals (a number compared with a number) and checks nothing.
+        """
         return _Lowering(self, text, fields).positive(tree)
 
     def lift_odata(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> o.Expr:
         """The OData tree for a shared tree, or `UntranslatableError` at the construct."""
         check_depth(tree)
         return _Lifting(self, fields).positive(tree)
+
+    def read_shared(self, text: str, fields: FieldTypes, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+        """The filter lowered with what `fields` says of the JSON types (see `lower_odata`)."""
+        return self.lower_odata(parse_filter(text, limits=limits), text, fields)
 
     def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree as OData reads the rendering of `tree` (what `translate` returns)."""
