@@ -628,6 +628,12 @@ class _Lifting:
         if op is ast.Op.LIKE:
             return self.like(node, negate)
         if op in (ast.Op.CONTAINS, ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+            kind = self.fields.type(field)
+            if kind in ("integer", "decimal", "boolean", "id"):
+                raise self.refuse(
+                    node, f"{field.name} holds {kind} values: OData's text functions take text only, the "
+                    "condition language's read a number's digits",
+                )  # fmt: skip
             text = value.value if isinstance(value, ast.String) else self.dialect.literal_text(value)
             subject, folded = self.text_subject(node, field, text, substring=True)
             call = o.Call(op.value, (subject, ast.String(folded)))
