@@ -297,6 +297,8 @@ def test_lifting_rows(condition: str, odata: str) -> None:
         ("Name = 5", "Name holds string values"),
         ("Count = '5'", "write 5 unquoted"),
         ("D = 5", "holds datetime"),
+        ("Id contains 5", "text functions take text only"),  # contains(15,'5') is null in OData
+        ("Count like '%5%'", "text functions take text only"),
     ],
 )
 def test_numbers_against_fields_that_may_hold_text_are_refused(condition: str, words: str) -> None:
