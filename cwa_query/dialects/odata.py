@@ -203,7 +203,8 @@ class _Lowering:
         OData compares numbers with numbers and text with text only, the shared tree
         converts numeric text (`'05'`, `'5.0'`) to a number. Exact: a number against a field
         of numbers (`integer`, `decimal`, `boolean`), numeric text against text (`string`,
-        `datetime`, `boolean`); anything against text with no number in it."""
+        `datetime`, `boolean`), other text against anything but numbers and ids (OData finds
+        no number equal to text, so its `ne` holds where the shared comparison is unknown)."""
         if not self.typed or id(node) in self.paired:
             return
         name = field.name
@@ -232,7 +233,15 @@ class _Lowering:
                 f"{name} holds {kind} values: OData never finds a number equal to them, the condition "
                 "language converts numeric text to a number",
             )
-        if isinstance(literal, ast.String) and text_number(literal.value) is not None:
+        if isinstance(literal, ast.String) and text_number(literal.value) is None:
+            kind = self.fields.type(field)
+            if kind in ("integer", "decimal", "boolean", "id"):
+                raise self.refuse(
+                    node, f"{name} holds {kind} values: OData finds no number equal to text ({literal.value!r}), "
+                    "so its `ne` and `not` are true there, where the condition language's comparison is unknown",
+                )  # fmt: skip
+            return
+        if isinstance(literal, ast.String):
             kind = self.fields.type(field)
             if kind in ("string", "datetime", "boolean"):
                 return
