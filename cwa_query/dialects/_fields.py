@@ -36,12 +36,19 @@ class FieldTypes:
     __slots__ = ("_cache", "endpoint", "schemas")
 
     def __init__(self, schema: Schemas = None, endpoint: str | None = None) -> None:
+        given: object = schema  # checked at run time: callers outside mypy pass names too
         if schema is None:
             self.schemas: tuple[Schema, ...] = ()
-        elif isinstance(schema, Sequence):
-            self.schemas = tuple(schema)
+        elif isinstance(given, Sequence) and not isinstance(given, (str, bytes)):
+            self.schemas = tuple(given)
         else:
-            self.schemas = (schema,)
+            self.schemas = (schema,)  # type: ignore[assignment]  # a lone Schema, or refused below
+        for each in self.schemas:
+            if not callable(getattr(each, "lookup", None)):
+                raise TypeError(
+                    f"schema= takes a Schema or a sequence of them, not {each!r}: "
+                    "load one with cwa_query.load_schema(...), e.g. load_schema(dialect='automate')"
+                )
         self.endpoint = endpoint
         self._cache: dict[str, FieldInfo | None] = {}
 

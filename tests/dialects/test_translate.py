@@ -166,3 +166,11 @@ def test_render_and_encode_ask_a_schema_too() -> None:
         render(~(F.Ports < 10), "automate", schema=SCHEMA, endpoint="Things")
     with pytest.warns(TranslationWarning):
         assert render(~(F.Ports < 10), "automate") == "Ports >= 10"
+
+
+@pytest.mark.parametrize("bad", ["automate", b"automate", 5, ["automate"]])
+def test_a_schema_argument_that_is_no_schema_is_a_type_error_saying_how_to_load_one(bad: object) -> None:
+    with pytest.raises(TypeError, match=r"load_schema"):
+        render(parse("Name = 'x'"), "odata", schema=bad)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=r"load_schema"):
+        translate("Name = 'x'", "automate", "odata", schema=bad)  # type: ignore[arg-type]
