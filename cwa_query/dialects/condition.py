@@ -9,7 +9,6 @@ unterminated strings); `parse(text)` without a dialect reads the union with it.
 
 from __future__ import annotations
 
-import decimal as _decimal
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -113,6 +112,24 @@ class _Chain(list[ast.Node]):
         self.end = end
 
 
+def number_literal(raw: str, span: ast.Span, text: str, start: int, end: int) -> ast.Integer | ast.Decimal:
+    """The literal of a NUMBER token, or a `ConditionSyntaxError` at it when it is too long.
+
+    Every grammar that reads the condition language's numbers (condition, manage) builds
+    them here, so the length limit of [`parse_number`][cwa_query.language.literals.parse_number]
+    holds alike everywhere (`-` plus 4,300 digits is a number, not something else).
+    """
+    if "." not in raw and len(raw) <= MAX_INTEGER_DIGITS:
+        return ast.Integer(int(raw), span)  # the common case, without the digit count
+    try:
+        number = parse_number(raw)
+    except ValueError as exc:
+        raise ConditionSyntaxError(
+            f"number too long: {exc}", text=text, pos=start, end_pos=end, hint="compare with a shorter number"
+        ) from None
+    return ast.Integer(number, span) if isinstance(number, int) else ast.Decimal(number, span)
+
+
 def _literal(token: Token, text: str, spanner: Callable[[int, int], ast.Span]) -> ast.Literal:
     kind, raw, start, end = token
     span = spanner(start, end)
@@ -122,16 +139,7 @@ def _literal(token: Token, text: str, spanner: Callable[[int, int], ast.Span]) -
             _check_string(raw, text, start)
         return ast.String(raw[1:-1].replace(quote + quote, quote), span)
     if kind == "NUMBER":
-        if "." in raw:
-            return ast.Decimal(_decimal.Decimal(raw), span)
-        if len(raw) <= MAX_INTEGER_DIGITS:
-            return ast.Integer(int(raw), span)
-        try:
-            parse_number(raw)
-        except ValueError as exc:
-            raise ConditionSyntaxError(
-                f"number too long: {exc}", text=text, pos=start, end_pos=end, hint="compare with a shorter number"
-            ) from None
+        return number_literal(raw, span, text, start, end)
     if kind == "DATETIME":
         try:
             return ast.DateTime(parse_datetime(raw), span)

@@ -46,12 +46,11 @@ from ..language.literals import (
     integer_text,
     match_text,
     parse_datetime,
-    parse_number,
     quote_either,
 )
 from ._base import Dialect, Feature, Note, patterns_as_strings
 from ._fields import NO_FIELDS, FieldTypes
-from .condition import CANONICAL, CONDITION
+from .condition import CANONICAL, CONDITION, number_literal
 
 __all__ = [
     "GRAMMAR",
@@ -204,11 +203,7 @@ def _value(token: Token, text: str, spanner: Spanner, *, like: bool = False) -> 
                 raise ConditionSyntaxError(str(exc), text=text, pos=start, end_pos=end) from None
         return ast.String(like_from_manage(inner) if like else inner, span)
     if kind == "NUMBER":
-        try:
-            number = parse_number(raw)
-        except ValueError as exc:
-            raise ConditionSyntaxError(f"number too long: {exc}", text=text, pos=start, end_pos=end) from None
-        return ast.Integer(number, span) if isinstance(number, int) else ast.Decimal(number, span)
+        return number_literal(raw, span, text, start, end)
     if kind == "DATETIME":
         try:
             return ast.DateTime(_datetime_value(raw), span)

@@ -16,6 +16,7 @@ from cwa_query import (
     parse,
     render,
 )
+from cwa_query.language.literals import MAX_INTEGER_DIGITS
 
 HUGE = "9" * 4301
 
@@ -75,3 +76,12 @@ def test_render_and_encode_refuse_a_tree_built_by_hand(node: ast.Literal, dialec
 def test_evaluate_does_not_need_the_text_of_a_huge_integer() -> None:
     tree = ast.Compare(ast.Field("a"), ast.Op.GT, ast.Integer(10**5000))
     assert evaluate(tree, {"a": 10**5001}) is True
+
+
+@pytest.mark.parametrize("dialect", ["seed", "automate", "manage"])
+@pytest.mark.parametrize("digits", [MAX_INTEGER_DIGITS - 1, MAX_INTEGER_DIGITS])
+def test_a_negative_integer_at_the_digit_limit_is_that_integer(dialect: str, digits: int) -> None:
+    # `-` plus 4,300 digits is within the limit (the sign is no digit); it once parsed as `false`
+    tree = parse("a = -" + "9" * digits, dialect=dialect)
+    assert isinstance(tree, ast.Compare)
+    assert tree.value == ast.Integer(-int("9" * digits))
