@@ -74,6 +74,8 @@ _EXPORTS: dict[str, str] = {
     "Schema": ".schema",
     "load_schema": ".schema",
     "lint": ".linter",
+    "fix": ".linter",
+    "FixResult": ".linter",
     "Diagnostic": ".linter",
     # evaluation and SQL
     "evaluate": ".language._evaluate",
@@ -118,6 +120,7 @@ __all__ = [
     "DialectLike",
     "F",
     "Feature",
+    "FixResult",
     "FieldRef",
     "LimitTransport",
     "NotFoundError",
@@ -148,6 +151,7 @@ __all__ = [
     "encode",
     "escape_like",
     "evaluate",
+    "fix",
     "format_datetime",
     "get_dialect",
     "lint",
@@ -211,7 +215,7 @@ if TYPE_CHECKING:
     from .language._sql import to_sql
     from .language.builder import Condition, F, FieldRef, and_, literal, not_, or_
     from .language.literals import escape_like, format_datetime
-    from .linter import Diagnostic, lint
+    from .linter import Diagnostic, FixResult, fix, lint
     from .schema import Schema, load_schema
 
 

@@ -38,8 +38,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description=(
             "Lint conditions: syntax, fields, types and values against a field schema, and what the "
             "dialect supports. With '-' or no CONDITION, one condition a line is read from standard input "
-            "(blank lines and lines starting with '#' are skipped). Exit status: 0 when no error is found "
-            "(warnings allowed), 1 when one is (or a condition is not UTF-8), 2 on a usage error."
+            "(blank lines and lines starting with '#' are skipped). With --fix, every available fix is applied "
+            "(lint again, repeat until nothing changes): fixed conditions are printed, one a line (what could not be "
+            "fixed goes to standard error), and --files are rewritten in place (--diff shows the change instead). "
+            "Exit status: 0 when no error is found or left (warnings allowed), 1 when one is (or a condition is "
+            "not UTF-8; with --diff, also when a file would change), 2 on a usage error."
         ),
     )
     add_conditions_argument(parser)
@@ -66,6 +69,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--select", metavar="RULES", help="comma-separated rule codes or names to run only")
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rule codes or names to skip")
+    parser.add_argument(
+        "--fix",
+        action="store_true",
+        help="apply every available fix and lint again until nothing changes; print the fixed conditions "
+        "(--files: rewrite the files); what remains is reported",
+    )
+    parser.add_argument(
+        "--diff",
+        action="store_true",
+        help="with --fix (implied): write nothing, print a unified diff of what would change (exit 1 if any)",
+    )
     parser.add_argument("--list-rules", action="store_true", help="list the rules and exit")
     parser.set_defaults(run=run, command_name="lint")
 
@@ -78,20 +92,30 @@ def _rule_list(value: str | None) -> list[str] | None:
 
 def _read_files(paths: list[str]) -> tuple[list[str | None], list[Origin]]:
     """The conditions of `paths`, one a line, with where each one starts."""
-    from ..linter.formats import Origin
-
     conditions: list[str | None] = []
     origins: list[Origin] = []
     for path in paths:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:  # bad bytes: check_utf8
             text = handle.read()
-        offset = 0
-        for number, line in enumerate(text.splitlines(keepends=True), start=1):
-            body = line.rstrip("\r\n")
-            if is_condition_line(body):
-                conditions.append(body)
-                origins.append(Origin(path, number, offset))
-            offset += len(line)
+        found, where = _conditions_in(path, text)
+        conditions.extend(found)
+        origins.extend(where)
+    return conditions, origins
+
+
+def _conditions_in(path: str, text: str) -> tuple[list[str | None], list[Origin]]:
+    """The conditions of one file's text, one a line, with where each one starts."""
+    from ..linter.formats import Origin
+
+    conditions: list[str | None] = []
+    origins: list[Origin] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        body = line.rstrip("\r\n")
+        if is_condition_line(body):
+            conditions.append(body)
+            origins.append(Origin(path, number, offset))
+        offset += len(line)
     return conditions, origins
 
 
@@ -105,6 +129,10 @@ def run(args: argparse.Namespace) -> int:
         for info in list_rules():
             print(f"{info.code}  {info.name:<24} {info.severity:<8} {info.summary}")
         return EXIT_OK
+    if args.fix or args.diff:
+        from ._lint_fix import run_fix
+
+        return run_fix(args, _rule_list(args.select), _rule_list(args.ignore) or ())
     origins: list[Origin] | None = None
     if args.files:
         if not args.conditions:

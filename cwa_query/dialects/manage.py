@@ -358,7 +358,10 @@ def _diagnose(exc: ConditionSyntaxError) -> ConditionSyntaxError:
     if char == "*" or (char == "%" and exc.description.startswith("unexpected character")):
         found = re.match(r"[^\s()]+", text[pos:])
         shown = found.group() if found else char
-        hint = f'like takes a quoted pattern: `like "{shown}"`'
+        quote = "'" if '"' in shown else '"'
+        hint = f"like takes a quoted pattern: `like {quote}{shown}{quote}`"
+        if "'" in shown and '"' in shown:
+            hint = "like takes a quoted pattern, and no source shows how Manage escapes a quote: keep one kind"
         return _reworded(exc, f"unquoted pattern {shown}", hint, pos, pos + len(shown))
     if exc.description.startswith("malformed number"):
         hint = (
@@ -431,7 +434,7 @@ class Manage(Dialect):
 
     def repairs(self, text: str, error: ConditionSyntaxError) -> Iterator[str]:
         """An unbracketed date-time bracketed, a `.` path joined with `/`, `eq` as `=`, an
-        unquoted `like` pattern quoted."""
+        unquoted `like` pattern quoted (unless it holds both quote characters)."""
         pos, end = error.pos, error.end_pos
         if error.description.startswith("unbracketed date-time"):
             bare = text[pos:end].replace(" ", "T")
@@ -447,7 +450,11 @@ class Manage(Dialect):
         elif error.description == "unexpected eq":
             yield text[:pos] + "=" + text[end:]
         elif error.description.startswith("unquoted pattern"):
-            yield text[:pos] + self.quote(text[pos:end]) + text[end:]
+            try:
+                quoted = self.quote(text[pos:end])
+            except UnrepresentableConditionError:
+                return  # both quote characters in the pattern: Manage has no safe spelling, no repair
+            yield text[:pos] + quoted + text[end:]
 
     def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
         """A prefix `not` or `not contains`: no source shows Manage accepting them."""

@@ -8,6 +8,14 @@ CWQ104 unknown-value 1 32 ComputerNme = 'x' and Status = 'Online'
 >>> [d.fix for d in lint("computernme like '%DC%'", dialect="automate", endpoint="Computers")]
 ["ComputerName like '%DC%'"]
 
+[`fix`][cwa_query.linter.fix] applies every fix at once, lints again and repeats until
+nothing changes:
+
+>>> from cwa_query import fix
+>>> result = fix("Nmae = 'SRV01' and Status = 'Onlien'", dialect="seed", endpoint="Computers")
+>>> result.text, result.complete, [d.code for d in result.applied]
+("Name = 'SRV01' and Status = 'Online'", True, ['CWQ102', 'CWQ104'])
+
 Rules are small classes registered in one place (`cwa_query.linter.rules`); each has a
 stable code, a kebab-case name, a severity, a summary and an example
 ([`list_rules`][cwa_query.linter.list_rules] lists them for the docs). Output formats
@@ -26,6 +34,7 @@ import bisect
 import os
 import warnings
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from ..dialects import Dialect, DialectLike, get_dialect
@@ -40,11 +49,14 @@ __all__ = [
     "MAX_CHECKED_FIXES",
     "Diagnostic",
     "Example",
+    "MAX_FIX_ROUNDS",
     "Finding",
+    "FixResult",
     "Rule",
     "RuleInfo",
     "Severity",
     "Splice",
+    "fix",
     "lint",
     "list_rules",
     "register",
@@ -59,6 +71,9 @@ the Automate API) and many proxies accept by default.
 
 MAX_CHECKED_FIXES = 32
 """How many distinct fixes one `lint` call checks (and so offers) at most."""
+
+MAX_FIX_ROUNDS = 16
+"""How many rounds of lint-and-apply `fix` runs at most before it returns what it has."""
 
 SchemaArg = Schema | Mapping[str, Any] | str | os.PathLike[str] | None
 
@@ -123,6 +138,145 @@ def lint(
         diagnostics.append(_diagnostic(lines, rule, finding, fix))
     diagnostics.sort(key=lambda d: (d.line, d.column, d.code))
     return diagnostics
+
+
+@dataclass(frozen=True, slots=True)
+class FixResult:
+    """What [`fix`][cwa_query.linter.fix] made of a condition.
+
+    * `text`: the condition after every fix that applied (the input itself when none did);
+    * `applied`: the findings whose fix was applied, each as it was reported on the text of
+      its round (its line and column point into that text, not always into the input);
+    * `remaining`: the findings of `text`, the ones no fix could remove;
+    * `complete`: `True` when no error-level finding remains (warnings may).
+    """
+
+    text: str
+    applied: tuple[Diagnostic, ...]
+    remaining: tuple[Diagnostic, ...]
+
+    @property
+    def complete(self) -> bool:
+        """`True` when no error-level finding remains in `text`."""
+        return not any(d.severity == "error" for d in self.remaining)
+
+    @property
+    def changed(self) -> bool:
+        """`True` when at least one fix was applied."""
+        return bool(self.applied)
+
+
+def fix(
+    condition: str,
+    *,
+    dialect: DialectLike = "seed",
+    endpoint: str | None = None,
+    schema: SchemaArg = None,
+    url_budget: int = DEFAULT_URL_BUDGET,
+    select: Collection[str] | None = None,
+    ignore: Collection[str] = (),
+    parameter: str | None = None,
+) -> FixResult:
+    """Apply every available fix of [`lint`][cwa_query.linter.lint] to `condition`, lint the
+    result again and repeat until nothing changes (at most `MAX_FIX_ROUNDS` rounds).
+
+    The arguments are `lint`'s. In one round the fixes that touch separate parts of the text
+    are applied together; if together they lint worse than before (more errors, or not fewer
+    findings), only the first is applied. Every fix was checked by `lint` (it parses and
+    lints cleaner), so each round makes progress; a text seen before ends the loop.
+
+    >>> r = fix("Status == 'Online' && Name like 'SRV%'", dialect="seed")
+    >>> r.text, r.complete
+    ("Status = 'Online' and Name startswith 'SRV'", True)
+    >>> r = fix("Nmae = 'x'", dialect="automate", endpoint="Computers")
+    >>> r.text == "Nmae = 'x'", r.complete, [d.code for d in r.remaining]
+    (True, False, ['CWQ102'])
+    """
+
+    dialect = get_dialect(dialect)
+    loaded = load_schema(schema, dialect=dialect)
+
+    def run(text: str) -> list[Diagnostic]:
+        return lint(
+            text,
+            dialect=dialect,
+            endpoint=endpoint,
+            schema=loaded,
+            url_budget=url_budget,
+            select=select,
+            ignore=ignore,
+            parameter=parameter,
+        )
+
+    text = condition
+    found = run(text)
+    applied: list[Diagnostic] = []
+    seen = {text}
+    for _ in range(MAX_FIX_ROUNDS):
+        edits = _edits(text, found)
+        if not edits:
+            break
+        first_text = edits[0][1].apply(text)
+        together = _apply_all(text, [splice for _, splice in edits])
+        next_text, next_found, used = first_text, None, edits[:1]
+        if len(edits) > 1 and together not in seen:
+            candidate = run(together)
+            if _better(candidate, found):
+                next_text, next_found, used = together, candidate, edits
+        if next_text in seen:
+            break
+        seen.add(next_text)
+        fixed_now = {splice for _, splice in used}
+        applied.extend(d for d in found if d.fix is not None and _splice_of(text, d.fix) in fixed_now)
+        text = next_text
+        found = next_found if next_found is not None else run(text)
+    return FixResult(text, tuple(applied), tuple(found))
+
+
+def _splice_of(text: str, fixed: str) -> Splice:
+    """The smallest edit that turns `text` into `fixed` (common prefix and suffix kept)."""
+    limit = min(len(text), len(fixed))
+    start = 0
+    while start < limit and text[start] == fixed[start]:
+        start += 1
+    end = 0
+    while end < limit - start and text[len(text) - 1 - end] == fixed[len(fixed) - 1 - end]:
+        end += 1
+    return Splice(start, len(text) - end, fixed[start : len(fixed) - end])
+
+
+def _edits(text: str, found: list[Diagnostic]) -> list[tuple[Diagnostic, Splice]]:
+    """The distinct edits of the findings' fixes that do not overlap, in text order."""
+    edits: list[tuple[Diagnostic, Splice]] = []
+    for diagnostic in found:
+        if diagnostic.fix is not None and diagnostic.fix != text:
+            edits.append((diagnostic, _splice_of(text, diagnostic.fix)))
+    edits.sort(key=lambda edit: (edit[1].start, edit[1].end))
+    chosen: list[tuple[Diagnostic, Splice]] = []
+    for diagnostic, splice in edits:
+        if chosen:
+            last = chosen[-1][1]
+            if splice == last:
+                continue
+            touching = splice.start == last.end and (last.start == last.end or splice.start == splice.end)
+            if splice.start < last.end or touching:
+                continue
+        chosen.append((diagnostic, splice))
+    return chosen
+
+
+def _apply_all(text: str, splices: list[Splice]) -> str:
+    """`text` with every splice applied (they do not overlap and are in text order)."""
+    for splice in reversed(splices):
+        text = splice.apply(text)
+    return text
+
+
+def _better(after: list[Diagnostic], before: list[Diagnostic]) -> bool:
+    """Fewer findings and no more errors."""
+    errors_after = sum(1 for d in after if d.severity == "error")
+    errors_before = sum(1 for d in before if d.severity == "error")
+    return errors_after <= errors_before and len(after) < len(before)
 
 
 def _changes_nothing(text: str, fix: str | Splice) -> bool:

@@ -8,7 +8,7 @@ import warnings
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from cwa_query import (
@@ -203,6 +203,7 @@ def _only_typed_errors(text: str) -> None:
 
 @FEW
 @given(_SOUP)
+@example("%'\"")  # an unquoted pattern holding both quotes: its repair raised
 def test_any_text_gets_a_typed_error_or_a_tree(text: str) -> None:
     _only_typed_errors(text)
 
@@ -213,6 +214,7 @@ def test_any_text_gets_a_typed_error_or_a_tree(text: str) -> None:
 @pytest.mark.slow
 @MANY
 @given(_SOUP)
+@example("%'\"")  # an unquoted pattern holding both quotes: its repair raised
 def test_any_text_gets_a_typed_error_or_a_tree_many(text: str) -> None:
     _only_typed_errors(text)
 
