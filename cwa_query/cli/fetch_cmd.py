@@ -32,6 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..client import Client
 
+from .._defaults import DEFAULT_PROFILE, PROFILE_NAMES
 from ..language.paths import get_path
 from ._args import EXIT_FAILED, check_utf8, positive_int, utf8_text
 
@@ -78,8 +79,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     where.add_argument("--server", metavar="URL", help="the server's host name or URL")
     parser.add_argument(
         "--profile",
-        choices=("seed", "automate"),
-        help="the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else seed)",
+        choices=PROFILE_NAMES,
+        help=f"the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else {DEFAULT_PROFILE})",
     )
     parser.add_argument("--page-size", type=positive_int, metavar="N", help="records per page (1-1000, default 250)")
     parser.add_argument("--limit", type=positive_int, metavar="N", help="stop after N records")
@@ -136,9 +137,9 @@ def run(args: argparse.Namespace) -> int:
     fields = [part.strip() for part in args.fields.split(",") if part.strip()] if args.fields else None
     if args.fields is not None and not fields:
         return _error("--fields is empty", 2)
-    profile = args.profile or os.environ.get("CONNECTWISE_AUTOMATE_PROFILE") or "seed"
-    if profile not in ("seed", "automate"):
-        return _error(f"CONNECTWISE_AUTOMATE_PROFILE must be seed or automate, not {profile!r}", 2)
+    profile = args.profile or os.environ.get("CONNECTWISE_AUTOMATE_PROFILE") or DEFAULT_PROFILE
+    if profile not in PROFILE_NAMES:
+        return _error(f"CONNECTWISE_AUTOMATE_PROFILE must be one of {', '.join(PROFILE_NAMES)}, not {profile!r}", 2)
     if not args.sandbox and not args.server and not os.environ.get("CONNECTWISE_AUTOMATE_SERVER"):
         return _error(_NO_SERVER, 2)
     if fields and args.validate != "off":
@@ -284,7 +285,7 @@ def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
     if args.sandbox:
         from ..sandbox import Sandbox
 
-        with Sandbox(profile, records=args.records) as sandbox:  # type: ignore[arg-type]
+        with Sandbox(profile, records=args.records) as sandbox:
             creds = sandbox.credentials
             with Client(
                 sandbox.url,
@@ -305,7 +306,7 @@ def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
 def _records(
     client: Client, args: argparse.Namespace, where: Any, fields: list[str] | None, profile: str
 ) -> Generator[dict[str, Any], None, None]:
-    include = fields if fields and profile == "automate" else None
+    include = fields if fields and client.profile.include_fields else None
     pages = client.iter_pages(args.endpoint, where, order_by=args.order_by, include_fields=include, limit=args.limit)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
+from .._defaults import DEFAULT_PROFILE, PROFILE_NAMES
 from ._args import non_negative_float, positive_int
 
 __all__ = ["register", "run"]
@@ -33,7 +34,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed first)")
-    parser.add_argument("--profile", choices=("seed", "automate"), default="seed", help="API profile (default seed)")
+    parser.add_argument(
+        "--profile", choices=PROFILE_NAMES, default=DEFAULT_PROFILE, help=f"API profile (default {DEFAULT_PROFILE})"
+    )
     parser.add_argument("--records", type=positive_int, default=1000, help="number of computers (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
     parser.add_argument("--latency-ms", type=non_negative_float, default=0.0, help="added to every answer")
@@ -135,7 +138,7 @@ def _announce(sandbox: Sandbox) -> None:
         f"log in as {credentials.username!r} (password as given"
         + (", two-factor code required" if credentials.two_factor_code else "")
         + ")"
-        + (f"; send the header ClientId: {credentials.client_id}" if config.profile == "automate" else ""),
+        + (f"; send the header ClientId: {credentials.client_id}" if config.api.requires_client_id else ""),
         f"faults: {config.faults.describe()}; fault seed {config.fault_seed}; stats at {sandbox.url}/_sandbox/stats",
     ]
     for line in lines:

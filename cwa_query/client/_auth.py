@@ -44,7 +44,7 @@ import httpx
 
 from ..errors import ApiError, AuthenticationError, TwoFactorRequiredError
 from ._answers import api_error, loads, retyped
-from ._profiles import Profile, TokenGrant, get_profile
+from ._profiles import DEFAULT_PROFILE, Profile, TokenGrant, get_profile
 from ._retry import IDEMPOTENT_EXTENSION
 
 __all__ = ["DEFAULT_REFRESH_MARGIN", "LOGIN_EXTENSION", "MAX_RESENDS_ON_401", "MAX_UNUSED_TOKENS", "TokenAuth"]
@@ -83,7 +83,7 @@ class TokenAuth(httpx.Auth):
 
     Args:
         base_url: the API root, e.g. `https://host/cwa/api/v1/` (login paths are relative to it).
-        profile: `"seed"`, `"automate"` or a `Profile`.
+        profile: a profile's name (`"seed"`, `"automate"`) or a `Profile`.
         username: the integrator's or user's name.
         password: its password (never logged, never shown in a repr).
         two_factor_code: the user's two-factor code, if the account has two-factor.
@@ -101,7 +101,7 @@ class TokenAuth(httpx.Auth):
     def __init__(
         self,
         base_url: str | httpx.URL,
-        profile: str | Profile = "seed",
+        profile: str | Profile = DEFAULT_PROFILE,
         *,
         username: str,
         password: str,

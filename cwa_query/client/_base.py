@@ -19,7 +19,7 @@ from ._auth import DEFAULT_REFRESH_MARGIN, TokenAuth
 from ._headers import paging_from_headers
 from ._limits import DEFAULT_MAX_IN_FLIGHT, DEFAULT_WINDOW, RateLimiter
 from ._pagination import Page, PagePlan
-from ._profiles import Profile, get_profile
+from ._profiles import DEFAULT_PROFILE, Profile, get_profile
 from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
 from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, VALIDATIONS, Validation, Where, api_base_url
@@ -41,7 +41,7 @@ class ClientBase:
         password: str | None = None,
         two_factor_code: str | None = None,
         client_id: str | None = None,
-        profile: str | Profile = "seed",
+        profile: str | Profile = DEFAULT_PROFILE,
         timeout: float | httpx.Timeout | None = 30.0,
         allow_insecure: bool = False,
         page_size: int = DEFAULT_PAGE_SIZE,

@@ -17,11 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .._defaults import DEFAULT_PROFILE
 from ..dialects import Dialect, get_dialect
 from ..errors import ConfigurationError
 from ._answers import get_key
 
-__all__ = ["PROFILES", "Profile", "ProfileName", "TokenGrant", "get_profile", "parse_expiration"]
+__all__ = ["DEFAULT_PROFILE", "PROFILES", "Profile", "ProfileName", "TokenGrant", "get_profile", "parse_expiration"]
 
 ProfileName = Literal["seed", "automate"]
 
@@ -66,6 +67,8 @@ class Profile:
     # (the real server); a refresh sends the refresh token (seed) or the current token
     expires_in_seconds: bool = False
     refresh_with_refresh_token: bool = False
+    # the server documents `includeFields` (so `cwa-query fetch --fields` can ask it to cut records)
+    include_fields: bool = False
 
     def script_request(
         self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None
@@ -193,15 +196,17 @@ PROFILES: dict[str, Profile] = {
         paging_headers=False,
         default_rate_per_minute=None,
         batch_scripts=True,
+        include_fields=True,
     ),
 }
 
 
 def get_profile(name: str | Profile) -> Profile:
-    """The profile called `name` (`"seed"` or `"automate"`); a `Profile` is returned as is."""
+    """The profile called `name` (one of `PROFILES`); a `Profile` is returned as is."""
     if isinstance(name, Profile):
         return name
     try:
         return PROFILES[name]
-    except KeyError:
-        raise ConfigurationError(f"unknown profile {name!r}: choose 'seed' or 'automate'") from None
+    except (KeyError, TypeError):
+        choices = ", ".join(repr(known) for known in PROFILES)
+        raise ConfigurationError(f"unknown profile {name!r}: choose one of {choices}") from None

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from ._app import SandboxApp, SandboxConfig, SandboxRequest, SandboxResponse
 from ._automate import AutomateDataset
-from ._data import COLLECTIONS, Dataset, dataset
+from ._data import COLLECTIONS, Dataset
 from ._faults import FAULT_KINDS, FaultPlan
+from ._profiles import SANDBOX_PROFILES, SandboxProfile, dataset, sandbox_profile
 from ._sandbox import DEFAULT_CLIENT_ID, Sandbox, SandboxCredentials
 from ._server import AsyncSandboxTransport, SandboxTransport
 
@@ -18,6 +19,7 @@ __all__ = [
     "COLLECTIONS",
     "DEFAULT_CLIENT_ID",
     "FAULT_KINDS",
+    "SANDBOX_PROFILES",
     "AsyncSandboxTransport",
     "AutomateDataset",
     "Dataset",
@@ -26,8 +28,10 @@ __all__ = [
     "SandboxApp",
     "SandboxConfig",
     "SandboxCredentials",
+    "SandboxProfile",
     "SandboxRequest",
     "SandboxResponse",
     "SandboxTransport",
     "dataset",
+    "sandbox_profile",
 ]

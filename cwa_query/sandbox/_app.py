@@ -28,11 +28,11 @@ from typing import Any, Final
 
 from ._config import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UNLIMITED, SandboxConfig
 from ._faults import FaultInjector
-from ._http import ERROR_CODES, HttpError, SandboxRequest, SandboxResponse, json_response
+from ._http import HttpError, SandboxRequest, SandboxResponse, json_response
 from ._limits import RateWindow
 from ._query import parse_query
 from ._resources import Resources
-from ._routes import Route, Router
+from ._routes import Router
 from ._sessions import Sessions
 from ._stats import Stats
 
@@ -75,35 +75,21 @@ class SandboxApp:
         self._clock = clock
         self._lock = threading.Lock()
         self._stats = Stats()
-        self._automate = self.config.profile == "automate"
+        self.api = self.config.api
         self._faults = FaultInjector(self.config.faults, self.config.fault_seed)
         self._rate = RateWindow(self.config, clock)
         self.sessions = Sessions(self.config, clock, self._count_token)
         self.resources = Resources(self.config)
-        self._router = Router(self._routes(), case_insensitive=self._automate)
+        self._router = Router(
+            [*self.api.login_routes(self.sessions), *self.resources.routes()],
+            case_insensitive=self.api.case_insensitive,
+            prefix=self.api.api_prefix,
+        )
 
     @property
     def data(self) -> Any:
         """The generated records (a `Dataset`, or the automate profile's lazy `AutomateDataset`)."""
         return self.resources.data
-
-    def _routes(self) -> list[Route]:
-        s = self.sessions
-
-        def auth(handler: Callable[[SandboxRequest], SandboxResponse]) -> Any:
-            return lambda request, ids, query: handler(request)
-
-        if self._automate:
-            logins = [
-                Route("/apitoken", ("POST",), "apitoken", auth(s.automate_login), auth=True),
-                Route("/apitoken/refresh", ("POST",), "apitoken/refresh", auth(s.automate_refresh), auth=True),
-            ]
-        else:
-            logins = [
-                Route("/APICredentials", ("POST",), "APICredentials", auth(s.seed_login), auth=True),
-                Route("/APICredentials/Refresh", ("POST",), "APICredentials/Refresh", auth(s.seed_refresh), auth=True),
-            ]
-        return [*logins, *self.resources.routes()]
 
     def _count_token(self) -> None:
         with self._lock:
@@ -212,8 +198,7 @@ class SandboxApp:
         route_name = "<unmatched>"
         fault: str | None = None
         try:
-            if self._automate:
-                self.sessions.check_client_id(request)
+            self.api.check_request(self.sessions, request)
             route, ids = self._router.route(request, path)
             route_name = route.name
             query = parse_query(request.target)
@@ -228,7 +213,7 @@ class SandboxApp:
                     self._stats.faults[fault] += 1
             answer = self._fault_answer(fault, request)
             if answer is None:
-                self.sessions.authenticate(request)
+                self.api.authenticate(self.sessions, request)
                 answer = route.handler(request, ids, query)
             answer = self._decorate(answer, rate_headers)
         except HttpError as err:
@@ -238,7 +223,7 @@ class SandboxApp:
         return answer, route_name
 
     def _decorate(self, answer: SandboxResponse, rate_headers: list[tuple[str, str]] | None = None) -> SandboxResponse:
-        if not self._automate:
+        if self.api.rate_headers:
             answer.headers.extend(rate_headers if rate_headers is not None else self._rate.headers(count=False)[0])
         return answer
 
@@ -290,10 +275,4 @@ class SandboxApp:
     # ----------------------------------------------------------------- errors
 
     def _error(self, err: HttpError) -> SandboxResponse:
-        if self._automate:
-            body: dict[str, Any] = {"Message": err.message}
-        else:
-            body = {
-                "error": {"code": ERROR_CODES.get(err.status, "Error"), "message": err.message, "details": err.details}
-            }
-        return json_response(err.status, body, err.headers)
+        return json_response(err.status, self.api.error_body(err.status, err.message, err.details), err.headers)

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Final
 
 from ..errors import ConfigurationError
-from ._data import DEFAULT_RECORDS, Profile
+from ._data import DEFAULT_RECORDS
 from ._faults import FaultPlan
+from ._profiles import DEFAULT_PROFILE, SandboxProfile, sandbox_profile
 
 __all__ = [
     "API_PREFIX",
@@ -17,7 +18,6 @@ __all__ = [
     "DEFAULT_RATE_WINDOW",
     "DEFAULT_RECORDS",
     "DEFAULT_SLOW_MS",
-    "DEFAULT_TTL",
     "MAX_PAGE_SIZE",
     "UNLIMITED",
     "SandboxConfig",
@@ -31,8 +31,6 @@ MAX_PAGE_SIZE: Final = 1000
 DEFAULT_PAGE_SIZE: Final = 50
 #: Unlimited rate limits are reported with this `X-RateLimit-Limit` (the seed profile sends the headers always).
 UNLIMITED: Final = 1_000_000_000
-#: Token lifetimes in seconds: about 4 hours (seed document), up to about an hour (real server).
-DEFAULT_TTL: Final = {"seed": 4 * 3600.0, "automate": 3600.0}
 #: Seconds of one rate-limit window.
 DEFAULT_RATE_WINDOW: Final = 60.0
 #: Milliseconds a `slow` fault delays an answer (plus `SLOW_MARGIN`).
@@ -51,7 +49,7 @@ class SandboxConfig:
     3600.0
     """
 
-    profile: Profile = "seed"
+    profile: str = DEFAULT_PROFILE
     records: int = DEFAULT_RECORDS
     seed: int = 0
     latency_ms: float = 0.0
@@ -74,8 +72,7 @@ class SandboxConfig:
         def bad(message: str) -> ConfigurationError:
             return ConfigurationError(f"sandbox: {message}")
 
-        if self.profile not in ("seed", "automate"):
-            raise bad(f"unknown profile {self.profile!r}; expected 'seed' or 'automate'")
+        sandbox_profile(self.profile)  # a ConfigurationError naming the profiles
         if isinstance(self.records, bool) or not isinstance(self.records, int) or self.records < 1:
             raise bad(f"records must be a positive integer, got {self.records!r}")
         for name in ("latency_ms", "slow_ms", "rate_window"):
@@ -96,6 +93,13 @@ class SandboxConfig:
             raise bad(f"max_body_bytes must be a positive integer, got {self.max_body_bytes!r}")
 
     @property
+    def api(self) -> SandboxProfile:
+        """The profile object: what the served API is."""
+        return sandbox_profile(self.profile)
+
+    @property
     def ttl(self) -> float:
         """The token lifetime in seconds (the profile's default unless `token_ttl` is set)."""
-        return self.token_ttl if self.token_ttl is not None else DEFAULT_TTL[self.profile]
+        if self.token_ttl is not None:
+            return self.token_ttl
+        return self.api.default_ttl or 0.0

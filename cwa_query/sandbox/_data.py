@@ -3,33 +3,28 @@
 The `seed` profile uses the seed document's field names (`ComputerID`, `Name`, `Status`,
 `ClientID`, `OS`, `TotalMemory`, `LastContact`, `DiskFreePercent`, ...). The `automate`
 profile's records come from the catalogue generated from the OpenAPI document (see
-`_automate.py`); `dataset("automate", ...)` returns that lazy dataset.
+`_automate.py`); `dataset(profile, records, seed)` (in `_profiles`) returns either.
 
 Values vary enough that typical filters select a real subset, and some text holds quotes,
 `%`, `_`, backslashes and non-ASCII letters. Datasets are cached per
 (profile, records, seed), so repeated sandboxes share one:
 
->>> data = dataset("seed", 20, seed=1)
->>> len(data.collection("Computers")), data is dataset("seed", 20, seed=1)
+>>> data = seed_dataset(20, seed=1)
+>>> len(data.collection("Computers")), data is seed_dataset(20, seed=1)
 (20, True)
 >>> sorted(data.collection("Computers")[0])[:4]
 ['ClientID', 'Comment', 'ComputerID', 'DiskFreePercent']
->>> dataset("automate", 20, seed=1).collection("Computers")[0]["Client"].keys()
-dict_keys(['Id', 'Name'])
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import gc
 import random
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
-from ..errors import ConfigurationError
-from ._automate import AutomateDataset, automate_dataset
 from ._words import (
     ALERT_MESSAGES,
     ALERT_SOURCES,
@@ -54,36 +49,14 @@ from ._words import (
     stamp,
 )
 
-__all__ = ["COLLECTIONS", "Dataset", "Profile", "dataset", "field_paths", "json_default"]
+__all__ = ["COLLECTIONS", "DEFAULT_RECORDS", "Dataset", "field_paths", "seed_dataset"]
 
-Profile = Literal["seed", "automate"]
 Record = dict[str, Any]
 
 #: Computers when nothing else is said.
 DEFAULT_RECORDS = 1000
 #: The seed profile's list endpoints, by their path segment.
 COLLECTIONS: tuple[str, ...] = ("Computers", "Clients", "Alerts", "Scripts")
-
-
-def json_default(profile: Profile) -> Callable[[Any], Any]:
-    """The `default=` for `json.dumps` that writes the profile's date-times.
-
-    Records hold date-times as naive UTC `datetime` objects, so conditions compare them as
-    instants; on the wire the seed profile writes `2024-02-14T08:30:00Z`, the automate
-    profile `2024-02-14T08:30:00` (no offset, as the real server).
-
-    >>> import datetime, json
-    >>> json.dumps({"At": datetime.datetime(2024, 3, 1)}, default=json_default("automate"))
-    '{"At": "2024-03-01T00:00:00"}'
-    """
-    suffix = "Z" if profile == "seed" else ""
-
-    def default(value: Any) -> Any:
-        if isinstance(value, _dt.datetime):
-            return value.isoformat(timespec="seconds") + suffix
-        raise TypeError(f"cannot serialise {type(value).__name__}")
-
-    return default
 
 
 @dataclass(frozen=True)
@@ -232,7 +205,7 @@ def field_paths(records: list[Record], *, sample: int = 500) -> dict[str, str]:
 class Dataset:
     """The seed profile's generated records, per collection, plus their field catalogues."""
 
-    profile: Profile
+    profile: str
     records: int
     seed: int
     collections: dict[str, list[Record]]
@@ -249,7 +222,7 @@ class Dataset:
 
 
 @functools.lru_cache(maxsize=8)
-def _seed_dataset(records: int, seed: int) -> Dataset:
+def seed_dataset(records: int, seed: int) -> Dataset:
     rng = random.Random(f"cwa-query-sandbox:seed:{records}:{seed}")
     # Millions of fresh containers would trigger the cyclic collector over and over (none are cyclic).
     collecting = gc.isenabled()
@@ -270,17 +243,3 @@ def _seed_dataset(records: int, seed: int) -> Dataset:
         collections=collections,
         fields={name: field_paths(items) for name, items in collections.items()},
     )
-
-
-def dataset(profile: Profile, records: int = DEFAULT_RECORDS, seed: int = 0) -> Dataset | AutomateDataset:
-    """The dataset for (profile, records, seed); equal arguments give the same object.
-
-    The seed profile's is made at once; the automate profile's per endpoint on first use.
-    """
-    if profile not in ("seed", "automate"):
-        raise ConfigurationError(f"unknown sandbox profile {profile!r}; expected 'seed' or 'automate'")
-    if isinstance(records, bool) or not isinstance(records, int) or records < 1:
-        raise ConfigurationError(f"records must be at least 1, got {records}")
-    if profile == "automate":
-        return automate_dataset(records, seed)
-    return _seed_dataset(records, seed)

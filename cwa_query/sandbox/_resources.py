@@ -18,9 +18,9 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ._automate import AutomateDataset, automate_dataset
+from ._automate import AutomateDataset
 from ._config import SandboxConfig
-from ._data import Dataset, dataset, json_default
+from ._data import Dataset
 from ._http import HttpError, SandboxRequest, SandboxResponse, json_response, read_json_body
 from ._query import Lister, ListQuery
 from ._routes import Handler, Route
@@ -47,13 +47,9 @@ class Resources:
 
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
-        self.automate = config.profile == "automate"
-        self.data: Dataset | AutomateDataset = (
-            automate_dataset(config.records, config.seed)
-            if self.automate
-            else dataset("seed", config.records, config.seed)
-        )
-        self.json_default = json_default(config.profile)
+        self.api = config.api
+        self.data: Dataset | AutomateDataset = self.api.make_data(config.records, config.seed)
+        self.json_default = self.api.json_default()
         self._lock = threading.Lock()
         self._executions = 0
         # JSON of each list record, made once: pages are then joined, not re-encoded (keyed by
@@ -144,7 +140,7 @@ class Resources:
                 ):
                     extra.extend(names)
         return ListQuery.read(
-            query, options=self.automate, extra=extra, ignore_unknown=self.config.ignore_unknown_parameters
+            query, options=self.api.option_parameters, extra=extra, ignore_unknown=self.config.ignore_unknown_parameters
         )
 
     def _lister(self, endpoint: str) -> Handler:
@@ -188,7 +184,7 @@ class Resources:
         items = matched[(query.page - 1) * size : query.page * size]
         projected = self.lister.project(endpoint, items, query)
         paging: list[tuple[str, str]] = []
-        if not self.automate:
+        if self.api.paging_headers:
             total = len(matched)
             paging = [
                 ("X-Total-Count", str(total)),

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ._config import API_PREFIX
 from ._http import HttpError, SandboxRequest, SandboxResponse
 
 __all__ = ["Handler", "Route", "Router"]
@@ -26,6 +25,7 @@ class Route:
     template: str  # after the API prefix, e.g. "Computers/{computerId}/Software"
     handler: Handler
     auth: bool = False  # an authentication endpoint (not rate-limited, not faulted, no bearer)
+    absolute: bool = False  # the template is the whole path, not one under the API prefix
     segments: tuple[str | None, ...] = field(init=False)  # literal segments, `None` for a value
 
     def __post_init__(self) -> None:
@@ -36,40 +36,44 @@ class Router:
     """Finds the route of a path: literal segments before values (`Computers/Chassis` before
     `Computers/{id}`), names compared ignoring case when `case_insensitive`."""
 
-    def __init__(self, routes: Iterable[Route], *, case_insensitive: bool) -> None:
-        self.routes = sorted(routes, key=lambda r: [s is None for s in r.segments])
+    def __init__(self, routes: Iterable[Route], *, case_insensitive: bool, prefix: str) -> None:
+        ordered = sorted(routes, key=lambda r: [s is None for s in r.segments])
+        self.routes = [route for route in ordered if not route.absolute]
+        self.absolute = [route for route in ordered if route.absolute]
         self.case_insensitive = case_insensitive
-        self._prefix = API_PREFIX.split("/")
+        self._prefix = prefix.rstrip("/").split("/")
 
     def route(self, request: SandboxRequest, path: str) -> tuple[Route, list[str]]:
         """The route and path values of `path`; 404 when none matches, 405 for another method."""
         segments = path.split("/")
         head = segments[: len(self._prefix)]
         fold = self.case_insensitive
-        matches_prefix = [s.lower() for s in head] == self._prefix if fold else head == self._prefix
+        prefix = [s.lower() for s in self._prefix] if fold else self._prefix
+        matches_prefix = [s.lower() for s in head] == prefix if fold else head == prefix
+        allowed: list[str] = []
+        candidates = [(route, segments[1:]) for route in self.absolute]
         if matches_prefix:
-            rest = segments[len(self._prefix) :]
-            allowed: list[str] = []
-            for route in self.routes:
-                if len(route.segments) != len(rest):
-                    continue
-                values: list[str] = []
-                for want, got in zip(route.segments, rest, strict=True):
-                    if want is None:
-                        if not got:
-                            break
-                        values.append(got)
-                    elif (want.lower() != got.lower()) if fold else (want != got):
+            candidates += [(route, segments[len(self._prefix) :]) for route in self.routes]
+        for route, rest in candidates:
+            if len(route.segments) != len(rest):
+                continue
+            values: list[str] = []
+            for want, got in zip(route.segments, rest, strict=True):
+                if want is None:
+                    if not got:
                         break
-                else:
-                    if request.method in route.methods:
-                        return route, values
-                    allowed.extend(m for m in route.methods if m not in allowed)
-            if allowed:
-                raise HttpError(
-                    405,
-                    f"Method {request.method} is not allowed on {path[:_QUOTED_PATH]}; use {', '.join(allowed)}",
-                    {"allowed": allowed},
-                    [("Allow", ", ".join(allowed))],
-                )
+                    values.append(got)
+                elif (want.lower() != got.lower()) if fold else (want != got):
+                    break
+            else:
+                if request.method in route.methods:
+                    return route, values
+                allowed.extend(m for m in route.methods if m not in allowed)
+        if allowed:
+            raise HttpError(
+                405,
+                f"Method {request.method} is not allowed on {path[:_QUOTED_PATH]}; use {', '.join(allowed)}",
+                {"allowed": allowed},
+                [("Allow", ", ".join(allowed))],
+            )
         raise HttpError(404, f"No such endpoint: {request.method} {path[:_QUOTED_PATH]}", {"path": path[:_QUOTED_PATH]})

@@ -14,8 +14,9 @@ from typing import Any, Final
 from ..errors import ConfigurationError
 from ._app import SandboxApp
 from ._config import SandboxConfig
-from ._data import DEFAULT_RECORDS, Profile
+from ._data import DEFAULT_RECORDS
 from ._faults import FaultPlan
+from ._profiles import DEFAULT_PROFILE
 from ._server import AsyncSandboxTransport, SandboxTransport, ThreadRunner, bind, serve_socket
 
 __all__ = ["DEFAULT_CLIENT_ID", "Sandbox", "SandboxCredentials"]
@@ -125,7 +126,7 @@ class Sandbox:
 
     def __init__(
         self,
-        profile: Profile = "seed",
+        profile: str = DEFAULT_PROFILE,
         records: int = DEFAULT_RECORDS,
         seed: int = 0,
         *,

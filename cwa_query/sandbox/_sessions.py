@@ -117,11 +117,11 @@ class Sessions:
         body = read_json_body(request, self.config.max_body_bytes)
         if not isinstance(body, dict):
             raise HttpError(400, f"The body must be a JSON object, got {type(body).__name__}")
-        automate = self.config.profile == "automate"
-        lookup = {str(k).lower(): v for k, v in body.items()} if automate else body
+        fold = self.config.api.case_insensitive
+        lookup = {str(k).lower(): v for k, v in body.items()} if fold else body
         out: dict[str, str | None] = {}
         for key, name in names.items():
-            value = lookup.get(name.lower() if automate else name)
+            value = lookup.get(name.lower() if fold else name)
             if value is not None and not isinstance(value, str):
                 raise HttpError(400, f"The {name} field must be a string", {"field": name})
             out[key] = value

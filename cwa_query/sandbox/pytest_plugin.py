@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .._defaults import DEFAULT_PROFILE
+
 if TYPE_CHECKING:
     from . import Sandbox
 
@@ -63,7 +65,7 @@ __all__ = [
 ]
 
 #: The options `cwa_sandbox` uses when no marker says otherwise.
-DEFAULTS: dict[str, Any] = {"profile": "seed", "records": 100}
+DEFAULTS: dict[str, Any] = {"profile": DEFAULT_PROFILE, "records": 100}
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -2,9 +2,9 @@
 
 Every comparison (`==`, `!=`, `in`, `not in`) in the package is found in the syntax tree;
 one whose side is a string literal naming a registered dialect (or a tuple/list/set of
-them) fails, unless the other side is a *profile* (`profile`, `config.profile`): the API
-profiles of the executor and the sandbox share the names `seed` and `automate`, and what
-they decide (paths, auth, paging, data shapes) are API facts, which stay in the profiles.
+them) fails. The API profiles share those names, and no exemption is made for them: what a
+profile decides (paths, auth, paging, data shapes) its profile object owns, and nothing tests
+its name (`tests/test_no_profile_names.py` says the same of profile names).
 """
 
 from __future__ import annotations
@@ -26,10 +26,6 @@ def _names_in(node: ast.expr) -> set[str]:
     return set()
 
 
-def _is_profile(node: ast.expr) -> bool:
-    return "profile" in ast.unparse(node).lower()
-
-
 def dialect_name_tests(root: Path = PACKAGE) -> list[str]:
     """`file:line: source` of every comparison with a dialect name outside `dialects/`."""
     found = []
@@ -45,8 +41,8 @@ def dialect_name_tests(root: Path = PACKAGE) -> list[str]:
             for left, op, right in zip(operands, node.ops, operands[1:], strict=False):
                 if not isinstance(op, (ast.Eq, ast.NotEq, ast.In, ast.NotIn)):
                     continue
-                for side, other in ((left, right), (right, left)):
-                    if _names_in(side) and not _is_profile(other):
+                for side in (left, right):
+                    if _names_in(side):
                         found.append(f"{relative}:{node.lineno}: {ast.unparse(node)}")
     return found
 
@@ -67,4 +63,5 @@ def test_the_scan_finds_a_name_test(tmp_path: Path) -> None:
         "module.py:1: dialect == 'automate'",
         "module.py:3: 'seed' != target.name",
         "module.py:4: kind in ('seed', 'other')",
+        "module.py:5: config.profile == 'automate'",
     ]

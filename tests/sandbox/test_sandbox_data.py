@@ -12,7 +12,8 @@ from cwa_query.errors import ConfigurationError
 from cwa_query.sandbox import COLLECTIONS, dataset
 from cwa_query.sandbox._automate import AutomateDataset
 from cwa_query.sandbox._curated import CURATORS
-from cwa_query.sandbox._data import _seed_dataset, field_paths, json_default
+from cwa_query.sandbox._data import field_paths, seed_dataset
+from cwa_query.sandbox._profiles import json_default
 from cwa_query.schema import builtin_schema
 
 
@@ -20,7 +21,7 @@ def generate(profile: str, records: int, seed: int) -> Any:
     """An uncached dataset."""
     if profile == "automate":
         return AutomateDataset(records, seed)
-    return _seed_dataset.__wrapped__(records, seed)
+    return seed_dataset.__wrapped__(records, seed)
 
 
 @pytest.mark.parametrize("profile", ["seed", "automate"])

@@ -1,0 +1,181 @@
+"""The sandbox's API profiles as objects: each owns the facts of the server it stands in for.
+
+A profile says where its API lives, how its routes match (case or not), which headers it
+writes (rate limits, paging), how its error bodies look, how a request is authenticated and
+which login endpoints it has, how its date-times are written and which data it serves. The
+app, the sessions and the resources ask the profile; nothing outside this module tests a
+profile's name.
+
+>>> sandbox_profile("automate").error_body(404, "No such endpoint", None)
+{'Message': 'No such endpoint'}
+>>> sandbox_profile("seed").api_prefix, sandbox_profile("seed").rate_headers
+('/cwa/api/v1', True)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Final
+
+from .._defaults import DEFAULT_PROFILE
+from ..errors import ConfigurationError
+from ._automate import AutomateDataset, automate_dataset
+from ._data import DEFAULT_RECORDS, Dataset, seed_dataset
+from ._http import ERROR_CODES, SandboxRequest, SandboxResponse
+from ._routes import Route
+
+if TYPE_CHECKING:
+    from ._sessions import Sessions
+
+__all__ = ["DEFAULT_PROFILE", "SANDBOX_PROFILES", "SandboxProfile", "dataset", "json_default", "sandbox_profile"]
+
+Record = dict[str, Any]
+
+
+class SandboxProfile:
+    """What one API profile of the sandbox is (the defaults are the seed document's).
+
+    Subclasses set the class attributes and override the methods where their server differs.
+    """
+
+    name: ClassVar[str] = ""
+    #: where the API's paths start
+    api_prefix: ClassVar[str] = "/cwa/api/v1"
+    #: route names (and login body keys) match ignoring case
+    case_insensitive: ClassVar[bool] = False
+    #: `X-RateLimit-*` on every answer
+    rate_headers: ClassVar[bool] = True
+    #: `X-Total-Count`, `X-Page`, `X-Page-Size`, `X-Total-Pages` on list answers
+    paging_headers: ClassVar[bool] = True
+    #: list endpoints read the OpenAPI document's `options.*` parameter names too
+    option_parameters: ClassVar[bool] = False
+    #: what follows a date-time's seconds on the wire (`Z`, or nothing)
+    datetime_suffix: ClassVar[str] = "Z"
+    #: token lifetime in seconds when none is configured (`None`: the profile has no tokens)
+    default_ttl: ClassVar[float | None] = 4 * 3600.0
+    #: a `ClientId` header is required on every API call
+    requires_client_id: ClassVar[bool] = False
+    #: what the records count (for `--records` and the start-up line)
+    records_noun: ClassVar[str] = "computers"
+
+    def __repr__(self) -> str:
+        return f"<SandboxProfile {self.name}>"
+
+    # ------------------------------------------------------------ data
+
+    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset:
+        """The records this profile serves (cached per arguments)."""
+        return seed_dataset(records, seed)
+
+    def json_default(self) -> Callable[[Any], Any]:
+        """The `default=` of `json.dumps` that writes this profile's date-times (records hold naive UTC)."""
+        suffix = self.datetime_suffix
+
+        def default(value: Any) -> Any:
+            if isinstance(value, _dt.datetime):
+                return value.isoformat(timespec="seconds") + suffix
+            raise TypeError(f"cannot serialise {type(value).__name__}")
+
+        return default
+
+    # ------------------------------------------------------------ answers
+
+    def error_body(self, status: int, message: str, details: Mapping[str, Any] | None) -> Any:
+        """The JSON body of an error answer."""
+        return {"error": {"code": ERROR_CODES.get(status, "Error"), "message": message, "details": details}}
+
+    # ------------------------------------------------------------ authentication
+
+    def login_routes(self, sessions: Sessions) -> list[Route]:
+        """The endpoints that issue tokens (never rate-limited nor faulted)."""
+        return [
+            Route("/APICredentials", ("POST",), "APICredentials", _plain(sessions.seed_login), auth=True),
+            Route(
+                "/APICredentials/Refresh", ("POST",), "APICredentials/Refresh", _plain(sessions.seed_refresh), auth=True
+            ),
+        ]
+
+    def check_request(self, sessions: Sessions, request: SandboxRequest) -> None:
+        """Checks every request passes before routing (the automate profile's `ClientId`)."""
+        if self.requires_client_id:
+            sessions.check_client_id(request)
+
+    def authenticate(self, sessions: Sessions, request: SandboxRequest) -> None:
+        """Refuse (an `HttpError`) a data request without valid credentials."""
+        sessions.authenticate(request)
+
+
+class _Seed(SandboxProfile):
+    name = "seed"
+
+
+class _Automate(SandboxProfile):
+    name = "automate"
+    case_insensitive = True
+    rate_headers = False
+    paging_headers = False
+    option_parameters = True
+    datetime_suffix = ""
+    default_ttl = 3600.0
+    requires_client_id = True
+
+    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset:
+        return automate_dataset(records, seed)
+
+    def error_body(self, status: int, message: str, details: Mapping[str, Any] | None) -> Any:
+        return {"Message": message}
+
+    def login_routes(self, sessions: Sessions) -> list[Route]:
+        return [
+            Route("/apitoken", ("POST",), "apitoken", _plain(sessions.automate_login), auth=True),
+            Route("/apitoken/refresh", ("POST",), "apitoken/refresh", _plain(sessions.automate_refresh), auth=True),
+        ]
+
+
+def _plain(handler: Callable[[SandboxRequest], SandboxResponse]) -> Any:
+    """A route handler of `handler`, which reads only the request."""
+    return lambda request, ids, query: handler(request)
+
+
+#: Every profile, by name.
+SANDBOX_PROFILES: Final[Mapping[str, SandboxProfile]] = {p.name: p for p in (_Seed(), _Automate())}
+
+
+def sandbox_profile(profile: str | SandboxProfile) -> SandboxProfile:
+    """The profile called `profile` (a `SandboxProfile` is returned as is); a `ConfigurationError` else."""
+    if isinstance(profile, SandboxProfile):
+        return profile
+    found = SANDBOX_PROFILES.get(profile) if isinstance(profile, str) else None
+    if found is None:
+        names = ", ".join(repr(name) for name in SANDBOX_PROFILES)
+        raise ConfigurationError(f"sandbox: unknown profile {profile!r}; expected one of {names}")
+    return found
+
+
+def dataset(
+    profile: str | SandboxProfile = DEFAULT_PROFILE, records: int = DEFAULT_RECORDS, seed: int = 0
+) -> Dataset | AutomateDataset:
+    """The dataset a sandbox of `profile` serves for (records, seed); equal arguments give the same object.
+
+    >>> len(dataset("seed", 20, seed=1).collection("Computers"))
+    20
+    """
+    chosen = sandbox_profile(profile)
+    if isinstance(records, bool) or not isinstance(records, int) or records < 1:
+        raise ConfigurationError(f"records must be at least 1, got {records}")
+    return chosen.make_data(records, seed)
+
+
+def json_default(profile: str | SandboxProfile) -> Callable[[Any], Any]:
+    """The `default=` for `json.dumps` that writes the profile's date-times.
+
+    Records hold date-times as naive UTC `datetime` objects, so conditions compare them as
+    instants; on the wire the seed profile writes `2024-02-14T08:30:00Z`, the automate
+    profile `2024-02-14T08:30:00` (no offset, as the real server).
+
+    >>> import datetime, json
+    >>> json.dumps({"At": datetime.datetime(2024, 3, 1)}, default=json_default("automate"))
+    '{"At": "2024-03-01T00:00:00"}'
+    """
+    return sandbox_profile(profile).json_default()
