@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
+from ._json import loads
 from .dialects import DialectLike, get_dialect
 from .dialects.condition import CONDITION
 from .errors import SchemaError
@@ -64,6 +65,8 @@ from .errors import SchemaError
 __all__ = ["FIELD_TYPES", "FieldInfo", "Schema", "builtin_schema", "load_schema"]
 
 FIELD_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "object", "any")
+#: the deepest nesting a schema file may have (the built-in catalogues nest 8 levels)
+MAX_SCHEMA_DEPTH = 32
 _DATA = Path(__file__).resolve().parent / "data"
 _API_PREFIX = re.compile(r"^/?(?:cwa/)?(?:api/v1/)?", re.IGNORECASE)
 
@@ -464,9 +467,11 @@ def _load_file(path: Path, *, trusted: bool = False) -> Schema:
     except (OSError, UnicodeDecodeError) as exc:
         raise SchemaError(f"cannot read schema file {str(path)!r}: {exc}") from exc
     try:
-        data = json.loads(text)
+        data = loads(text, max_depth=MAX_SCHEMA_DEPTH)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             f"schema file {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
+    except ValueError as exc:  # nested too deep, an integer too long, a lone surrogate
+        raise SchemaError(f"schema file {str(path)!r} cannot be read: {exc}") from exc
     return Schema.from_dict(data, source=f"schema file {path.name}", trusted=trusted)

@@ -1,8 +1,9 @@
 """Reading the server's answers: JSON with a bounded depth, error bodies, the typed errors.
 
-Every body the executor reads goes through `loads`, which refuses
+Every body the executor reads goes through `loads` (`cwa_query._json`), which refuses
 JSON nested deeper than `MAX_JSON_DEPTH` before decoding it (a hostile or broken server's
-`[[[[...` never reaches Python's recursion limit); `decode_json` turns that, or any malformed
+`[[[[...` never reaches Python's recursion limit) and integers of more than
+`MAX_INT_DIGITS` digits; `decode_json` turns that, or any malformed
 body, into a [`DecodeError`][cwa_query.DecodeError] naming the request. `api_error` maps an
 error status to its class in the error tree.
 
@@ -11,20 +12,19 @@ error status to its class in the error tree.
 >>> loads(b"[" * 50_000)
 Traceback (most recent call last):
 ...
-cwa_query.client._answers.JsonTooDeepError: JSON nested deeper than 100 levels
+cwa_query._json.JsonTooDeepError: JSON nested deeper than 100 levels
 """
 
 from __future__ import annotations
 
 import http
-import json
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
 
+from .._json import MAX_INT_DIGITS, MAX_JSON_DEPTH, JsonNumberTooLongError, JsonTooDeepError, loads
 from ..errors import (
     ApiError,
     AuthenticationError,
@@ -40,8 +40,10 @@ from ._headers import retry_after
 __all__ = [
     "ERROR_CLASSES",
     "MAX_ERROR_TEXT",
+    "MAX_INT_DIGITS",
     "MAX_JSON_DEPTH",
     "ErrorBody",
+    "JsonNumberTooLongError",
     "JsonTooDeepError",
     "api_error",
     "decode_error",
@@ -52,64 +54,8 @@ __all__ = [
     "retyped",
 ]
 
-#: the deepest nesting of arrays and objects decoded (records nest a handful of levels)
-MAX_JSON_DEPTH = 100
 #: characters of a non-JSON error body kept in the error message
 MAX_ERROR_TEXT = 500
-
-# what the depth check keeps of a body: quotes and brackets, `{` `}` as `[` `]` (escapes are removed first)
-_NOT_STRUCTURE = bytes(byte for byte in range(256) if byte not in b'"[]{}')
-_AS_SQUARE = bytes.maketrans(b"{}", b"[]")
-_ESCAPE = re.compile(rb"\\.", re.DOTALL)
-_STRING = re.compile(rb'"[^"]*"')
-
-
-class JsonTooDeepError(ValueError):
-    """A JSON text nests arrays and objects deeper than the limit."""
-
-
-def _too_deep(content: bytes, limit: int) -> bool:
-    """Whether `content` nests deeper than `limit`, in a few passes over the bytes at C speed.
-
-    Escapes go first (so that every quote left delimits a string), then everything but quotes
-    and brackets, objects' braces becoming square brackets (a mismatched pair is the decoder's
-    to refuse); adjacent quotes go next (an empty string, or two strings with nothing between
-    them: either way no bracket outside a string moves), then what strings are left. Each pass
-    after that removes every adjacent `[]`, the innermost level (the leaves of the tree), so
-    the nesting is one level shallower after each.
-    """
-    if len(content) <= 2 * limit:  # each level takes two bytes at least
-        return False
-    if b"\\" in content:
-        content = _ESCAPE.sub(b"", content)
-    brackets = content.translate(_AS_SQUARE, _NOT_STRUCTURE)
-    if b'"' in brackets:
-        brackets = brackets.replace(b'""', b"")
-        if b'"' in brackets:
-            brackets = _STRING.sub(b"", brackets)
-    if b"[" * (limit + 1) in brackets:  # the usual attack, `[[[[...`, in one pass
-        return True
-    for _ in range(limit):
-        shallower = brackets.replace(b"[]", b"")
-        if len(shallower) == len(brackets):  # none left (or unbalanced: the decoder says what is wrong)
-            return False
-        brackets = shallower
-    return b"[]" in brackets  # a level more is left (else: unbalanced, or none)
-
-
-def loads(content: bytes | str, *, max_depth: int = MAX_JSON_DEPTH) -> Any:
-    """`json.loads` that refuses nesting deeper than `max_depth` (`JsonTooDeepError`, a `ValueError`).
-
-    Malformed text raises `ValueError` (`json.JSONDecodeError`, `UnicodeDecodeError`), never
-    `RecursionError`.
-    """
-    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
-    if _too_deep(raw, max_depth):
-        raise JsonTooDeepError(f"JSON nested deeper than {max_depth} levels")
-    try:
-        return json.loads(raw)
-    except RecursionError:  # unbalanced input that the depth check left to the decoder
-        raise JsonTooDeepError(f"JSON nested deeper than {max_depth} levels") from None
 
 
 def decode_json(response: httpx.Response) -> Any:
@@ -119,7 +65,7 @@ def decode_json(response: httpx.Response) -> Any:
     try:
         return loads(response.content)
     except ValueError as exc:
-        reason = str(exc) if isinstance(exc, JsonTooDeepError) else f"not valid JSON ({exc})"
+        reason = str(exc) if isinstance(exc, (JsonTooDeepError, JsonNumberTooLongError)) else f"not valid JSON ({exc})"
         raise decode_error(response, f"the answer cannot be read: {reason}", "InvalidJson") from None
 
 

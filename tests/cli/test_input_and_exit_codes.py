@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -212,3 +213,32 @@ def test_a_real_process_with_strict_utf8_streams_refuses_cleanly() -> None:
         assert b"\xe9" not in result.stdout + result.stderr
         err = result.stderr.decode("utf-8")
         assert "Traceback" not in err and "byte 0xe9 is not valid UTF-8 at line 1, column 12" in err
+
+
+# --------------------------------------------------------------------------- hostile schema files
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("[" * 100_000, "nested deeper than 32 levels"),  # issue 21, red team 10: was a RecursionError, exit 1
+        (
+            '{"endpoints": {"Computers": {"fields": {"Id": {"type": "integer", "values": [' + "9" * 5000 + "]}}}}}",
+            "integer of 5000 digits",
+        ),
+    ],
+    ids=["nested", "long-integer"],
+)
+@pytest.mark.parametrize(
+    "argv",
+    [["fields", "Computers"], ["lint", "Id = 1"], ["translate", "--to", "odata", "Id = 1"]],
+    ids=lambda argv: argv[0],
+)
+def test_a_hostile_schema_file_exits_2_with_a_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, content: str, says: str, argv: list[str]
+) -> None:
+    schema = tmp_path / "hostile.json"
+    schema.write_text(content, encoding="utf-8")
+    code, _, err = run(capsys, argv[0], "--schema", str(schema), *argv[1:])
+    assert code == 2
+    assert says in err and "Traceback" not in err and "RecursionError" not in err

@@ -209,3 +209,14 @@ def test_load_schema_refuses_other_types() -> None:
         load_schema(42)  # type: ignore[arg-type]
     schema = load_schema()
     assert load_schema(schema) is schema
+
+
+def test_a_schema_file_nested_too_deep_is_a_schema_error_not_a_recursion_error(tmp_path: Path) -> None:
+    # issue 21, red team 10: 100k nested `[` gave a RecursionError traceback from load_schema
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    with pytest.raises(SchemaError, match="cannot be read: JSON nested deeper than 32 levels"):
+        load_schema(deep)
+    deep.write_text('{"endpoints": {"A": {"fields": {"x": "integer"}}}, "n": ' + "7" * 4400 + "}", encoding="utf-8")
+    with pytest.raises(SchemaError, match="integer of 4400 digits"):
+        load_schema(deep)
