@@ -13,6 +13,7 @@ CwaQueryError
 ├── ConfigurationError (ValueError)          bad client or server settings (e.g. remote http://)
 │   └── UnknownDialectError                  a dialect name that is not registered
 ├── TransportError                           no HTTP response: connection refused/reset, timeout
+│   └── DeadlineExceededError                the whole request took longer than its deadline
 └── ApiError                                 the server answered with an error status
     ├── BadRequestError                      400
     ├── AuthenticationError                  401, and a refused login
@@ -22,6 +23,8 @@ CwaQueryError
     ├── RateLimitedError                     429, after the retry budget
     ├── ServerError                          5xx, after the retry budget
     └── DecodeError                          an answer that cannot be read (not JSON, nested too deep)
+        ├── PaginationError                  pages that do not add up (repeated, overlapping, too large)
+        └── ResponseTooLargeError            an answer larger than the client reads (`max_response_bytes`)
 ```
 
 Exceptions of the libraries below (lark, httpx) never reach the caller untranslated:
@@ -48,10 +51,13 @@ __all__ = [
     "ConditionWarning",
     "ConfigurationError",
     "CwaQueryError",
+    "DeadlineExceededError",
     "DecodeError",
     "NotFoundError",
+    "PaginationError",
     "PermissionDeniedError",
     "RateLimitedError",
+    "ResponseTooLargeError",
     "SchemaError",
     "ServerError",
     "TransportError",
@@ -315,6 +321,16 @@ class TransportError(CwaQueryError):
         super().__init__(message)
 
 
+class DeadlineExceededError(TransportError):
+    """A request's whole exchange (sending, waiting, reading the answer) outlasted its deadline
+    (`Client(deadline=...)`), e.g. a server that drips its answer a few bytes at a time, each
+    read within the per-read timeout. `deadline` is the limit in seconds."""
+
+    def __init__(self, message: str, *, deadline: float, method: str | None = None, path: str | None = None) -> None:
+        self.deadline = deadline
+        super().__init__(message, method=method, path=path)
+
+
 class ApiError(CwaQueryError):
     """The server answered with an error status.
 
@@ -381,3 +397,23 @@ class DecodeError(ApiError):
 
     `status` is the answer's status (often 200), `method` and `path` name the request.
     """
+
+
+class PaginationError(DecodeError):
+    """Pages that do not add up, so reading on would never end or would repeat records: a page
+    identical to the one before or holding records already handed over (a server that ignores
+    `page`), a page larger than the `pageSize` asked for, or an empty page before the last page
+    the server announced. `page` is the number of the page at fault."""
+
+    def __init__(self, message: str, *, page: int, **kwargs: Any) -> None:
+        self.page = page
+        super().__init__(message, **kwargs)
+
+
+class ResponseTooLargeError(DecodeError):
+    """An answer larger than the client reads (`Client(max_response_bytes=...)`); the rest of
+    it is not read. `limit` is the bound in bytes."""
+
+    def __init__(self, message: str, *, limit: int, **kwargs: Any) -> None:
+        self.limit = limit
+        super().__init__(message, **kwargs)

@@ -164,6 +164,7 @@ class ClientBase:
             prefetch=self._prefetch(size),
             paging_headers=self.profile.paging_headers,
             first_window=self.first_window,
+            path=api_path(self.base_url, path),
         )
         return ListQuery(path, condition, "&".join(parts), size), plan
 

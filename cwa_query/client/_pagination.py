@@ -10,6 +10,13 @@ one that knew the count in advance. Then
 * without (automate): the first page shorter than the page size (or empty) ends the result,
   and the pages asked for beyond it are cancelled (they lie past the end of the result).
 
+Pages that do not add up end the read with a
+[`PaginationError`][cwa_query.errors.PaginationError] rather than asking forever (a server that
+ignores `page` sends page 1 again and again): a page larger than the page size asked for, a
+page identical to the one before (unless its records are all alike), a page holding a record
+already handed over (by its `Id`), or an empty page before the last page the paging headers
+announced.
+
 `limit` bounds the pages asked for from the start; `first_window` (a client on a tight
 rate limit may want 1) bounds the pages asked for before page 1 is in. Pages are always handed over in page
 order, each once, and trimmed to `limit`. The sync and async drivers (`iter_pages_sync`,
@@ -34,6 +41,8 @@ from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, 
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..errors import PaginationError
 
 __all__ = ["Page", "PagePlan", "iter_pages_async", "iter_pages_sync", "records_of", "records_of_async"]
 
@@ -64,7 +73,14 @@ class PagePlan:
     """The pure bookkeeping of one paginated read (see the module docstring)."""
 
     def __init__(
-        self, *, page_size: int, limit: int | None, prefetch: int, paging_headers: bool, first_window: int | None = None
+        self,
+        *,
+        page_size: int,
+        limit: int | None,
+        prefetch: int,
+        paging_headers: bool,
+        first_window: int | None = None,
+        path: str | None = None,
     ) -> None:
         if page_size < 1:
             raise ValueError(f"page_size must be at least 1, not {page_size}")
@@ -85,6 +101,9 @@ class PagePlan:
         self._known_end = False
         self._next = 1  # the next page to schedule
         self._expected = 1  # the next page to accept
+        self.path = path  # for the messages of `PaginationError`
+        self._previous: list[Record] | None = None  # the last non-empty page, to catch a repeat
+        self._seen: set[int] = set()  # hashes of the ids handed over, to catch an overlap
 
     def window(self) -> int:
         """How many pages may be in flight or waiting at once: `first_window` until page 1 is
@@ -104,6 +123,7 @@ class PagePlan:
         if page.number != self._expected:
             raise ValueError(f"page {page.number} accepted out of order (expected {self._expected})")
         self._expected += 1
+        self._check(page)
         if page.number == 1:
             self.total_count = page.total_count
             if self.paging_headers and page.total_pages is not None:
@@ -120,6 +140,48 @@ class PagePlan:
         if self._last_page is not None and page.number >= self._last_page:
             self.done = True
         return records
+
+
+    def _check(self, page: Page) -> None:
+        """Raise `PaginationError` when `page` does not follow from the pages before it."""
+        records = page.records
+        if len(records) > self.page_size:
+            self._fault(page, f"holds {len(records)} records, more than the {self.page_size} asked for")
+        if not records:
+            if page.number > 1 and self._known_end and self._last_page is not None and page.number < self._last_page:
+                self._fault(page, f"is empty, but the server announced {self._last_page} pages")
+            return
+        # (pages of records all alike may repeat: a projection to one field, `Status`, say)
+        if records == self._previous and any(record != records[0] for record in records):
+            self._fault(page, f"repeats page {page.number - 1}: the server seems to ignore the page parameter")
+        self._previous = records
+        seen = self._seen
+        for record in records:
+            identity = _identity(record)
+            if identity is None:
+                continue
+            key = hash(identity)
+            if key in seen:
+                self._fault(page, f"holds the record with id {identity!r} again: pages overlap")
+            seen.add(key)
+
+    def _fault(self, page: Page, what: str) -> None:
+        raise PaginationError(
+            f"page {page.number} {what}; stopped reading rather than repeat records or ask forever",
+            page=page.number,
+            status=200,
+            code="Pagination",
+            method="GET",
+            path=self.path,
+        )
+
+
+def _identity(record: Record) -> str | int | None:
+    """The id of a record (`Id`, or `id` as Manage spells it), when it has one to compare."""
+    value = record.get("Id", record.get("id"))
+    if isinstance(value, str | int) and not isinstance(value, bool):
+        return value
+    return None
 
 
 def iter_pages_sync(
