@@ -20,6 +20,8 @@ automate-api-facts.md "Types") and `any`; a `[]` suffix marks an array (`integer
 Beside `endpoints` (what the linter and the strategies read) it writes `resources`, what the
 sandbox serves beyond the list endpoints: `objects` (a `GET` whose answer is one object, in
 the same field shape; an empty shape when the document says only `"type": "object"`),
+`values` (a `GET` whose answer is one plain value or an array of them, as its type: the
+permission lists `Permissions/Users` and `Permissions/Clients/{clientId}` are `string[]`),
 `actions` (the `POST` endpoints the sandbox implements, their request and response shapes)
 and `parameters` (the document's query parameters of list endpoints, and the extra ones of
 particular endpoints).
@@ -44,6 +46,8 @@ TESTS_TARGET = ROOT / "tests" / "compat" / "data" / "automate_openapi_subset.jso
 ACTIONS = ("POST Batch/ScriptExecute", "POST Computers/{computerId}/CommandExecute")
 MAX_DEPTH = 3
 PREFIX = "/api/v1/"
+#: JSON types of an answer that is one plain value (`GET DatabaseServerTime`: a date-time)
+SCALARS = ("string", "integer", "number", "boolean")
 REF = "#/components/schemas/"
 
 
@@ -129,6 +133,7 @@ def generate(document: dict[str, Any]) -> dict[str, Any]:
     schemas = document["components"]["schemas"]
     endpoints: dict[str, Any] = {}
     objects: dict[str, Any] = {}
+    values: dict[str, str] = {}
     common: list[str] = []
     extra: dict[str, list[str]] = {}
     for path, item in sorted(document["paths"].items()):
@@ -148,6 +153,10 @@ def generate(document: dict[str, Any]) -> dict[str, Any]:
         if ref is None:
             if "$ref" in schema or schema.get("type") == "object":
                 objects[name] = _shape(schemas, schema)
+            elif schema.get("type") == "array":
+                values[name] = scalar_type(schema.get("items", {}), "") + "[]"
+            elif schema.get("type") in SCALARS:
+                values[name] = scalar_type(schema, "")
             continue
         endpoints[name] = _shape(schemas, schema["items"])
     actions: dict[str, Any] = {}
@@ -170,6 +179,7 @@ def generate(document: dict[str, Any]) -> dict[str, Any]:
         "endpoints": endpoints,
         "resources": {
             "objects": objects,
+            "values": values,
             "actions": actions,
             "parameters": {"list": common, "extra": extra},
         },
@@ -198,7 +208,8 @@ def _reached(schemas: dict[str, Any], roots: list[Any]) -> dict[str, Any]:
 def test_subset(document: dict[str, Any], catalogue: dict[str, Any]) -> dict[str, Any]:
     """The response schemas of what the sandbox serves, with the component schemas they reach."""
     responses: dict[str, Any] = {}
-    served = [*catalogue["endpoints"], *catalogue["resources"]["objects"]]
+    resources = catalogue["resources"]
+    served = [*catalogue["endpoints"], *resources["objects"], *resources["values"]]
     for name in served:
         responses[f"GET {name}"] = _media_schema(document["paths"][PREFIX + name]["get"], document)
     for action in ACTIONS:

@@ -62,6 +62,8 @@ MAX_CHILDREN: Final = 4
 OBJECT_ARRAY_CHANCE: Final = 0.25
 #: The most elements a generated array holds.
 MAX_ARRAY: Final = 3
+#: Digits of the longest id the sandbox reads as a number (longer ids name no record).
+MAX_ID_DIGITS: Final = 18
 #: Sub-collections and single objects kept per parent before the oldest are dropped.
 CACHED_PARENTS: Final = 256
 
@@ -149,6 +151,7 @@ class AutomateDataset:
         self._by_singular = {_singular(name).lower(): name for name in self.lists if "/" not in name}
         resources = self.schema.resources
         self._objects: dict[str, Any] = dict(resources.get("objects", {}))
+        self._values: dict[str, str] = dict(resources.get("values", {}))
         self._object_schema = (
             Schema.from_dict({"endpoints": self._objects}, source="resources.objects", trusted=True)
             if self._objects
@@ -213,7 +216,7 @@ class AutomateDataset:
                 return found
             rng = random.Random(f"cwa-query-sandbox:automate:{template}:{'/'.join(ids)}:{self.seed}")
             count = 1 + rng.randrange(MAX_CHILDREN)
-            offset = (int(ids[0]) if ids and ids[0].isdigit() else 0) * MAX_CHILDREN
+            offset = ((_small_int(ids[0]) if ids else None) or 0) * MAX_CHILDREN
             # pools from a generator of the template's own: the same whichever parent comes first
             pools = random.Random(f"cwa-query-sandbox:automate:pools:{template}:{self.seed}")
             made = self._generate(template, rng, count, offset=offset, pools=pools)
@@ -226,6 +229,39 @@ class AutomateDataset:
     def objects(self) -> tuple[str, ...]:
         """The one-object `GET` endpoints of the catalogue (templates)."""
         return tuple(self._objects)
+
+    def values(self) -> tuple[str, ...]:
+        """The `GET` endpoints whose answer is one plain value or an array of them (templates)."""
+        return tuple(self._values)
+
+    def value(self, template: str, ids: tuple[str, ...]) -> Any:
+        """The answer of a `values()` endpoint for `ids` (the same every time).
+
+        Every `string[]` answer of the document is a list of permission names
+        (`Permissions/Users`, `Permissions/Clients/{clientId}`): a sorted subset of the
+        permissions a user class has in the catalogue (`UserClasses`' `Permissions.*`).
+        A scalar answer (`DatabaseServerTime`) is one value of its type.
+        """
+        kind = self._values[template]
+        rng = random.Random(f"cwa-query-sandbox:automate:{template}:{'/'.join(ids)}:{self.seed}")
+        if kind == "string[]":
+            names = self._permission_names
+            return sorted(rng.sample(names, k=1 + rng.randrange(len(names)))) if names else []
+        info = FieldInfo(template, kind.removesuffix("[]"))
+        pool = scalar_pool(info, template, rng, "Value") or (None,)
+        draw = pick(pool)
+        return (
+            [draw(rng.random) for _ in range(1 + rng.randrange(MAX_ARRAY))] if kind.endswith("[]") else draw(rng.random)
+        )
+
+    @functools.cached_property
+    def _permission_names(self) -> tuple[str, ...]:
+        """The names of the permissions a user class may hold, from the catalogue."""
+        if "UserClasses" not in self.schema.endpoint_names:
+            return ()
+        prefix = "permissions."
+        fields = self.schema.fields("UserClasses")
+        return tuple(path[len(prefix) :] for path in fields if path.lower().startswith(prefix) and path.count(".") == 1)
 
     def single(self, template: str, ids: tuple[str, ...]) -> Record:
         """The one-object answer of `template` for `ids` (the same every time)."""
@@ -240,10 +276,11 @@ class AutomateDataset:
 
     def find(self, endpoint: str, raw_id: str) -> Record | None:
         """The record of list endpoint `endpoint` whose id is `raw_id`, or `None`."""
-        if not raw_id.isdigit():
+        number = _small_int(raw_id)
+        if number is None:
             return None
         records = self.collection(endpoint)
-        index = int(raw_id) - 1
+        index = number - 1
         if 0 <= index < len(records) and str(records[index][self.id_field[endpoint]]) == raw_id.lstrip("0"):
             return records[index]
         return None
@@ -412,7 +449,7 @@ class AutomateDataset:
             if not _PARAM.fullmatch(segment):
                 continue
             value = ids[sum(1 for p in parts[:index] if _PARAM.fullmatch(p))]
-            if not value.isdigit():
+            if _small_int(value) is None:
                 continue
             field = segment.strip("{}")
             field = field[:1].upper() + field[1:]  # computerId -> ComputerId
@@ -443,9 +480,22 @@ def _link(record: Record, owner: str, values: Mapping[str, Any]) -> None:
 
 
 def _same_type(old: Any, new: Any) -> Any:
-    if isinstance(old, int) and not isinstance(old, bool) and str(new).isdigit():
-        return int(new)
+    number = _small_int(str(new))
+    if isinstance(old, int) and not isinstance(old, bool) and number is not None:
+        return number
     return str(new) if isinstance(old, str) else new
+
+
+def _small_int(text: str) -> int | None:
+    """`text` as an integer when it is all digits and no longer than an int64's 18 safe digits
+    (an id in a path may be 5,000 digits long; Python refuses to convert past 4,300), else `None`.
+
+    >>> _small_int("0042"), _small_int("9" * 5000), _small_int("-1")
+    (42, None, None)
+    """
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > MAX_ID_DIGITS:
+        return None
+    return int(text)
 
 
 @functools.lru_cache(maxsize=8)

@@ -6,7 +6,8 @@ send (`condition`, `page`, `pageSize` (PowerShell sends `pagesize`), `orderBy=Na
 OpenAPI document's `options.*` names (`options.condition`, `options.pageSize`,
 `options.orderBy.name` with `options.orderBy.type=Descending`, `options.includedFields`
 repeated, ...). A name neither knows gets a 400 naming it, unless the sandbox is told to
-ignore unknown parameters as the real server does.
+ignore unknown parameters as the real server does. A parameter that takes one value
+(`page`, `condition`, ...) given twice, in either spelling, is a 400 (see `SINGLE_VALUED`).
 """
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ OPTION_PARAMETERS: Final = {
     "options.expands": "expand",
     "options.timeout": "timeout",
 }
+#: Parameters that take one value (lower-cased, plain names): given twice, which one counts is
+#: a guess (ASP.NET's model binding takes the first, most other servers the last), so the
+#: sandbox refuses the request with a 400 naming the parameter rather than pick one silently.
+#: `includeFields`, `excludeFields`, `ids` and `expand` may repeat (their values add up).
+SINGLE_VALUED: Final = ("condition", "page", "pagesize", "orderby", "orderby.type", "timeout")
+_SPELLED: Final = {"pagesize": "pageSize", "orderby": "orderBy", "orderby.type": "options.orderBy.type"}
 _DIRECTIONS: Final = {"undefined": "asc", "ascending": "asc", "descending": "desc", "asc": "asc", "desc": "desc"}
 
 #: `(endpoint, path) -> canonical path or None`: how a profile names its fields.
@@ -122,6 +129,14 @@ class ListQuery:
                     {"field": key[:80]},
                 )
             plain.setdefault(name, []).extend(values)
+        for name in SINGLE_VALUED:
+            if len(plain.get(name, ())) > 1:
+                spelled = _SPELLED.get(name, name)
+                raise HttpError(
+                    400,
+                    f"The {spelled} parameter is given {len(plain[name])} times; give it once",
+                    {"field": spelled},
+                )
         page = parse_integer("page", plain["page"][-1]) if "page" in plain else 1
         size = parse_integer("pageSize", plain["pagesize"][-1]) if "pagesize" in plain else DEFAULT_PAGE_SIZE
         if page < 1:
@@ -182,7 +197,7 @@ def _sort_key(value: Any) -> tuple[int, Any]:
     if isinstance(value, bool | int | float):
         return (0, value)
     if isinstance(value, str):
-        if value.isdigit() and len(value) < 19:  # an id the document types as a string
+        if value.isascii() and value.isdigit() and len(value) < 19:  # an id the document types as a string
             return (0, int(value))
         return (1, value.lower())
     return (2, json.dumps(value, sort_keys=True, default=str))
@@ -355,6 +370,6 @@ class Lister:
 def _as_int(value: Any) -> int | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) < 19:
         return int(value)
     return None

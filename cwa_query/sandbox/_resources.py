@@ -6,7 +6,8 @@
 * `automate`: every list endpoint of the catalogue generated from the OpenAPI document
   (bare arrays, no paging headers), `/{Endpoint}/{id}` for each top-level one, the
   `Computers/{id}/...` (and other `{parent}/...`) sub-collections whose parent must exist,
-  every one-object `GET`, and the actions `POST Batch/ScriptExecute` and
+  every one-object `GET`, the `GET`s whose answer is a plain value or a list of them
+  (`Permissions/Users`: permission names), and the actions `POST Batch/ScriptExecute` and
   `POST Computers/{id}/CommandExecute` with the document's request and response bodies.
 """
 
@@ -114,6 +115,8 @@ class Resources:
             if head.lower() in items and rest.startswith("{") and "/" not in rest:
                 continue  # an item of a list endpoint, served above
             routes.append(Route(f"/{template}", ("GET",), template, self._single(template)))
+        for template in data.values():
+            routes.append(Route(f"/{template}", ("GET",), template, self._single(template, data.value)))
         routes.append(Route("/Batch/ScriptExecute", ("POST",), "Batch/ScriptExecute", self._script_execute))
         routes.append(
             Route(
@@ -218,7 +221,7 @@ class Resources:
         return found
 
     def _seed_one(self, endpoint: str, raw_id: str) -> dict[str, Any] | None:
-        if not raw_id.isdigit() or len(raw_id) > _QUOTED_ID:
+        if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > _QUOTED_ID:
             return None
         records = self.data.collection(endpoint)
         index = int(raw_id) - 1
@@ -235,12 +238,16 @@ class Resources:
 
         return handler
 
-    def _single(self, template: str) -> Handler:
+    def _single(self, template: str, answer: Callable[[str, tuple[str, ...]], Any] | None = None) -> Handler:
+        """A one-answer `GET`: an object (`AutomateDataset.single`), or what `answer` gives."""
+
         def handler(request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
-            assert isinstance(self.data, AutomateDataset)
+            data = self.data
+            assert isinstance(data, AutomateDataset)
             self._check_parents(template, ids)
             self._query(query, template)  # unknown parameters are refused here too
-            return json_response(200, self.data.single(template, tuple(ids)), default=self.json_default)
+            made = (answer or data.single)(template, tuple(ids))
+            return json_response(200, made, default=self.json_default)
 
         return handler
 
@@ -335,10 +342,9 @@ class Resources:
 
 
 def _not_found(endpoint: str, raw_id: str) -> HttpError:
-    shown = raw_id if raw_id.isdigit() and len(raw_id) <= _QUOTED_ID else repr(raw_id[:_QUOTED_ID])
-    details: dict[str, Any] = {
-        "id": int(raw_id) if raw_id.isdigit() and len(raw_id) <= _QUOTED_ID else raw_id[:_QUOTED_ID]
-    }
+    number = raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= _QUOTED_ID
+    shown = raw_id if number else repr(raw_id[:_QUOTED_ID])
+    details: dict[str, Any] = {"id": int(raw_id) if number else raw_id[:_QUOTED_ID]}
     return HttpError(404, f"No {endpoint.removesuffix('s').lower()} with id {shown}", details)
 
 

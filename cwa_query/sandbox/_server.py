@@ -90,7 +90,7 @@ class _Connection:
                     self._log(request, "RESET", started)
                     self._reset()
                     return
-                await self._send(answer)
+                await self._send(answer, head=request.method == "HEAD")
                 self._log(request, str(answer.status), started)
                 if self.conn.our_state is h11.MUST_CLOSE or self.conn.their_state is not h11.DONE:
                     return
@@ -154,11 +154,13 @@ class _Connection:
             self.writer.write(data)
             await self.writer.drain()
 
-    async def _send(self, answer: SandboxResponse) -> None:
+    async def _send(self, answer: SandboxResponse, *, head: bool = False) -> None:
+        """Write `answer`; to a `HEAD` request, its status and headers only (as HTTP requires)."""
         headers = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in _wire_headers(answer)]
         response = h11.Response(status_code=answer.status, headers=headers, reason=answer.reason.encode())
         data = self.conn.send(response) or b""
-        data += self.conn.send(h11.Data(data=answer.body)) or b""
+        if not head:
+            data += self.conn.send(h11.Data(data=answer.body)) or b""
         data += self.conn.send(h11.EndOfMessage()) or b""
         await self._write(data)
 
@@ -273,7 +275,8 @@ def _core_request(request: httpx.Request, body: bytes) -> SandboxRequest:
 def _httpx_response(answer: SandboxResponse, request: httpx.Request) -> httpx.Response:
     if answer.reset:
         raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
-    return httpx.Response(answer.status, headers=_wire_headers(answer), content=answer.body, request=request)
+    body = b"" if request.method == "HEAD" else answer.body
+    return httpx.Response(answer.status, headers=_wire_headers(answer), content=body, request=request)
 
 
 class SandboxTransport(httpx.BaseTransport):

@@ -62,6 +62,8 @@ def test_each_get_is_reachable_and_validates(client: httpx.Client, endpoint: str
     assert not errors, f"{endpoint}: {errors[0].message} at {list(errors[0].absolute_path)}"
     if schema.get("type") == "array":
         assert body, f"{endpoint}: no records"
+        if "$ref" not in schema.get("items", {}):  # a list of plain values (`Permissions/Users`: strings)
+            return
         for record in body:
             assert set(record) == properties(schema), endpoint
 
