@@ -421,7 +421,7 @@ _builtin: dict[str, Schema] = {}
 def builtin_schema(dialect: DialectLike) -> Schema:
     """The built-in catalogue of `dialect` (its `schema_file`), loaded once.
 
-    A dialect without one (`manage`: no public catalogue of its fields) gets an empty
+    A dialect without one gets an empty
     schema, which knows no endpoint, so the linter checks no field against it. Raises
     [`UnknownDialectError`][cwa_query.UnknownDialectError] for an unknown name.
     """

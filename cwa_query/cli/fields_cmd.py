@@ -41,7 +41,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "endpoint", metavar="ENDPOINT", help="an endpoint, e.g. Computers or Computers/{computerId}/Software"
     )
     parser.add_argument(
-        "--dialect", choices=("seed", "automate"), default="seed", help="whose catalogue (default: seed)"
+        "--dialect", choices=("seed", "automate", "manage"), default="seed", help="whose catalogue (default: seed)"
     )
     parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")

@@ -409,6 +409,7 @@ class Manage(Dialect):
 
     name = "manage"
     title = "ConnectWise Manage"
+    schema_file = "manage_schema.json"
     parameters = ("conditions", "childConditions", "customFieldConditions")
     own_field_parameters = frozenset({"customFieldConditions"})
     features = frozenset(

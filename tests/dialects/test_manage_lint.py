@@ -1,4 +1,4 @@
-"""Linting Manage conditions: without a catalogue, with a user's schema file, and the
+"""Linting Manage conditions: with the built-in catalogue, with a user's schema file, and the
 warnings about what no source shows."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from cwa_query import lint
+from cwa_query.schema import Schema
 
 SCHEMA = {
     "name": "my-manage",
@@ -26,12 +27,19 @@ SCHEMA = {
 }
 
 
+#: a schema that knows no endpoint: the field rules stay quiet (the tests below are about other rules)
+NO_CATALOGUE = Schema({}, name="no catalogue")
+
+
 def codes(text: str, **options: object) -> list[tuple[str, int]]:
     return [(d.code, d.column) for d in lint(text, dialect="manage", **options)]  # type: ignore[arg-type]
 
 
-def test_without_a_catalogue_no_field_is_unknown() -> None:
-    assert codes('whatever/field = "x" and closedFlag = false') == []
+def test_the_builtin_catalogue_knows_manage_fields() -> None:
+    # cwa_query/data/manage_schema.json, generated from pyconnectwise's Manage models
+    assert codes('whatever/field = "x" and closedFlag = false') == [("CWQ102", 1)]
+    assert codes('closedFlag = false and company/identifier = "x"', endpoint="service/tickets") == []
+    assert codes('closedFlag = false and compny/identifier = "x"', endpoint="service/tickets") == [("CWQ102", 24)]
 
 
 def test_syntax_errors_carry_manage_hints() -> None:
@@ -42,7 +50,7 @@ def test_syntax_errors_carry_manage_hints() -> None:
 
 def test_prefix_not_and_not_contains_are_reported_with_the_manage_spelling_as_fix() -> None:
     text = 'not (a < 1) and b not contains "x" and not (c = 1 and d = 2)'
-    found = lint(text, dialect="manage")
+    found = lint(text, dialect="manage", schema=NO_CATALOGUE)
     assert [(d.code, d.column) for d in found] == [("CWQ201", 1), ("CWQ201", 19), ("CWQ201", 40)]
     # without a schema, a < 1 and b may be lists: pushing the not in is not sure to keep the meaning
     assert [d.fix for d in found] == [None, None, 'not (a < 1) and b not contains "x" and (c != 1 or d != 2)']
@@ -56,7 +64,7 @@ def test_prefix_not_and_not_contains_are_reported_with_the_manage_spelling_as_fi
 
 
 def test_unknown_meanings_are_warnings() -> None:
-    found = lint('lastUpdated > [2024-01-01T00:00:00] and n like "a_b"', dialect="manage")
+    found = lint('lastUpdated > [2024-01-01T00:00:00] and n like "a_b"', dialect="manage", schema=NO_CATALOGUE)
     assert [(d.code, d.severity, d.column) for d in found] == [
         ("CWQ203", "warning", 15),
         ("CWQ203", "warning", 48),
