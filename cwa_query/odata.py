@@ -57,6 +57,6 @@ def filter_param(
         parse_odata(cond)  # refuse text that is no $filter, with the position
         return {key: cond}
     node = getattr(cond, "node", cond)
-    if isinstance(node, ast.Compare | ast.InList | ast.And | ast.Or | ast.Not):
+    if isinstance(node, ast.NODE_TYPES):
         return {key: get_dialect("odata").render(node, schema=schema, endpoint=endpoint)}
     return {key: render_odata(node)}

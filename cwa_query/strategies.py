@@ -501,7 +501,11 @@ _SEEDS = st.integers(0, 2**32 - 1)
 
 def _tokens(node: ast.Node, style: _Style, out: list[_Token], parent: int = 0) -> None:
     """Tokens of `node`; `parent` is the precedence around it (or 1, and 2, not 3)."""
-    mine = 4 if isinstance(node, (ast.Compare, ast.InList)) else {ast.Or: 1, ast.And: 2, ast.Not: 3}[type(node)]
+    mine = (
+        4
+        if isinstance(node, (ast.Compare, ast.InList, ast.Expression))
+        else {ast.Or: 1, ast.And: 2, ast.Not: 3}[type(node)]
+    )
     wrap = mine < parent or style.chance(10)
     if wrap:
         out.append(("symbol", "("))
@@ -530,6 +534,8 @@ def _tokens(node: ast.Node, style: _Style, out: list[_Token], parent: int = 0) -
         out.append(("symbol", "("))
         _tokens(node.operand, style, out)
         out.append(("symbol", ")"))
+    elif isinstance(node, ast.Expression):
+        out.append(("word", get_dialect(style.dialect).describe(node)))
     else:
         joiner = "and" if isinstance(node, ast.And) else "or"
         for index, item in enumerate(node.items):

@@ -80,6 +80,15 @@ def tree_to_json(node: ast.Node) -> dict[str, Any]:
         }
     if isinstance(node, ast.Not):
         return {"type": "not", "operand": tree_to_json(node.operand)}
+    if isinstance(node, ast.Expression):
+        from ..language._odata_render import render_odata
+
+        meaning = node.meaning
+        return {
+            "type": "expression",
+            "odata": render_odata(node.expr),
+            "meaning": {"text": meaning.text, "null": meaning.null, "lists": meaning.lists, "typing": meaning.typing},
+        }
     return {"type": "and" if isinstance(node, ast.And) else "or", "items": [tree_to_json(item) for item in node.items]}
 
 
@@ -112,6 +121,8 @@ def tree_text(node: ast.Node) -> str:
         elif isinstance(current, ast.Not):
             lines.append(f"{indent}not")
             stack.append((current.operand, level + 1))
+        elif isinstance(current, ast.Expression):
+            lines.append(f"{indent}expression {CANONICAL.describe(current)} (text {current.meaning.text})")
         else:
             lines.append(indent + ("and" if isinstance(current, ast.And) else "or"))
             stack.extend((item, level + 1) for item in reversed(current.items))

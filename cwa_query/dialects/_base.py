@@ -56,6 +56,7 @@ class Feature(enum.Enum):
     QUOTED_NUMBERS = "numbers written as quoted strings"
     EQ_KEYWORD = "the `eq` keyword"
     DOUBLE_QUOTES = "double-quoted strings"
+    EXPRESSIONS = "OData expressions (text compared exactly, arithmetic, functions, lambdas)"
 
 
 _OP_FEATURES = {
@@ -113,7 +114,9 @@ def features_used(tree: ast.Node) -> Iterator[tuple[Feature, ast.Node | ast.Lite
     ['PREFIX_NOT', 'LIKE', 'IN', 'BOOLEANS']
     """
     for node in ast.walk(tree):
-        if isinstance(node, ast.Not):
+        if isinstance(node, ast.Expression):
+            yield Feature.EXPRESSIONS, node
+        elif isinstance(node, ast.Not):
             yield Feature.PREFIX_NOT, node
         elif isinstance(node, ast.Compare):
             op_feature = _OP_FEATURES.get(node.op)
@@ -296,6 +299,25 @@ class Dialect:
             raise self.untranslatable(node, f"{self.title or self.name} has no {feature.value}")
         return tree
 
+    def check_expressions(self, tree: ast.Node) -> None:
+        """Refuse an [`Expression`][cwa_query.language.ast.Expression] (a test with OData's
+        meaning that the condition language cannot say) unless the dialect has them: a
+        reader keeps one only where no `Compare`/`InList` means the same."""
+        if self.supports(Feature.EXPRESSIONS):
+            return
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Expression):
+                raise self.expression_error(node)
+
+    def expression_error(self, node: ast.Expression) -> UntranslatableError:
+        """The refusal of an `Expression` by a dialect that has none."""
+        return self.untranslatable(
+            node,
+            f"{self.title or self.name} has no counterpart: it compares with OData's meaning "
+            "(text exactly, a missing value as unequal, no list fan-out) or uses arithmetic, "
+            "functions or lambdas",
+        )
+
     def field_names(self, endpoint: str | None) -> dict[str, str]:
         """This dialect's field names that the real server calls otherwise, for `endpoint`
         (this dialect's name -> the server's path); empty without an endpoint (the same
@@ -406,6 +428,7 @@ class Dialect:
     ) -> str:
         """The text of a shared tree in this dialect: `generate(spell(tree))`."""
         check_depth(tree)
+        self.check_expressions(tree)
         fields = FieldTypes(schema, endpoint)
         return self.generate(self.spell(tree, fields), escape_quotes=escape_quotes)
 

@@ -65,6 +65,7 @@ def translate(
         check_depth(tree)
         if src is not None:
             tree = _renamed(src.lower(tree, fields), src.field_names(endpoint), fields)
+    dst.check_expressions(tree)
     result = dst.lower(dst.lift(tree, fields), fields)
     return _renamed(result, {path: name for name, path in dst.field_names(endpoint).items()}, fields)
 
@@ -80,6 +81,8 @@ def _renamed(tree: ast.Node, renames: dict[str, str], fields: FieldTypes) -> ast
         return tree
 
     def rename(node: ast.Node) -> ast.Node:
+        if isinstance(node, ast.Expression):
+            return node  # an OData expression names fields in OData, as the server does
         assert isinstance(node, (ast.Compare, ast.InList))
         path = names.get(ascii_lower(node.field.name))
         if path is None:
@@ -97,6 +100,6 @@ def _read(cond: Any, source: Dialect | None) -> ast.Node:
         tree: ast.Node = CONDITION.parse(cond)
         return tree
     node = getattr(cond, "node", cond)
-    if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+    if not isinstance(node, (ast.Compare, ast.InList, ast.Expression, ast.And, ast.Or, ast.Not)):
         raise TypeError(f"expected a condition (node, builder expression or str), not {type(cond).__name__}")
     return node

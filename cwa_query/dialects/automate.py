@@ -92,6 +92,8 @@ class Automate(ConditionDialect):
             return node
         if isinstance(node, ast.Not):
             return self._negative(node.operand, fields)
+        if isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         if isinstance(node, ast.And):
             return ast.all_of([self._positive(item, fields) for item in node.items])
         return ast.any_of([self._positive(item, fields) for item in node.items])
@@ -100,6 +102,8 @@ class Automate(ConditionDialect):
         """`not node` without a prefix `not`."""
         if isinstance(node, ast.Not):
             return self._positive(node.operand, fields)
+        if isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         if isinstance(node, ast.Compare):
             if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
                 return _like_for(node, negate=True)
@@ -120,4 +124,3 @@ def _like_for(node: ast.Compare, negate: bool) -> ast.Compare:
     pattern = text + "%" if node.op is ast.Op.STARTSWITH else "%" + text
     op = ast.Op.NOT_LIKE if negate else ast.Op.LIKE
     return ast.Compare(node.field, op, ast.String(pattern), node.span)
-

@@ -25,6 +25,7 @@ from ..language._diagnose import (
 )
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits
 from ..language._lalr import Tables
+from ..language._odata_render import render_odata
 from ..language.literals import (
     MAX_INTEGER_DIGITS,
     check_text,
@@ -465,7 +466,9 @@ class ConditionDialect(Dialect):
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """The node in the canonical spelling of the condition language."""
-        if isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+        if isinstance(node, ast.Expression):
+            return render_odata(node.expr)
+        if isinstance(node, ast.NODE_TYPES):
             return CANONICAL.generate(node)
         if isinstance(node, ast.Null):
             return "null"
@@ -495,6 +498,8 @@ class ConditionDialect(Dialect):
             out.append("not (")
             self._text(node.operand, escape_quotes, out)
             out.append(")")
+        elif isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         else:
             joiner = " and " if isinstance(node, ast.And) else " or "
             mine = _PRECEDENCE[type(node)]

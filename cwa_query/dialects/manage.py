@@ -539,6 +539,8 @@ class Manage(Dialect):
             return self._in_list(node, negate=False)
         if isinstance(node, ast.Not):
             return self._negative(node.operand, fields)
+        if isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         items = [self._positive(item, fields) for item in node.items]
         return ast.all_of(items) if isinstance(node, ast.And) else ast.any_of(items)
 
@@ -549,6 +551,8 @@ class Manage(Dialect):
             return self._in_list(node, negate=True)
         if isinstance(node, ast.Not):
             return self._positive(node.operand, fields)
+        if isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         items = [self._negative(item, fields) for item in node.items]
         return ast.any_of(items) if isinstance(node, ast.And) else ast.all_of(items)
 
@@ -647,6 +651,8 @@ class Manage(Dialect):
             out.append(")")
         elif isinstance(node, ast.Not):
             raise UnrepresentableConditionError("Manage has no prefix not: render through lift")
+        elif isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         else:
             joiner = " and " if isinstance(node, ast.And) else " or "
             mine = _PRECEDENCE[type(node)]

@@ -75,6 +75,16 @@ _TO_OP = {
 _FROM_OP = {shared: odata for odata, shared in _TO_OP.items()}
 _TEXT_FUNCTIONS = {"contains": ast.Op.CONTAINS, "startswith": ast.Op.STARTSWITH, "endswith": ast.Op.ENDSWITH}
 _SHARED_LITERALS = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)
+_ODATA_LITERALS = (
+    *_SHARED_LITERALS,
+    ast.SpecialNumber,
+    ast.TimeOfDay,
+    ast.Duration,
+    ast.Guid,
+    ast.EnumValue,
+    ast.BinaryData,
+    ast.Geo,
+)
 
 
 def parse_odata(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
@@ -98,8 +108,9 @@ def _has_other_cased(text: str) -> bool:
 class _Lowering:
     """OData tree -> shared tree, keeping acceptance exact (see the module docstring)."""
 
-    def __init__(self, dialect: OData, text: str | None, fields: FieldTypes | None) -> None:
+    def __init__(self, dialect: OData, text: str | None, fields: FieldTypes | None, *, keep: bool = False) -> None:
         self.dialect = dialect
+        self.keep = keep  # keep what has no exact shared form as an `ast.Expression`, not refuse
         self.text = text
         self.fields = fields if fields is not None else NO_FIELDS
         self.typed = fields is not None  # None: records taken as well-typed (`parse`), no checks
@@ -132,7 +143,7 @@ class _Lowering:
             return _known(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.negative(node.operand)
-        return self.leaf(node, negate=False)
+        return self.kept_leaf(node, negate=False)
 
     def negative(self, node: o.Expr) -> ast.Node:
         """A shared node true exactly where `node` is false."""
@@ -141,7 +152,7 @@ class _Lowering:
             return ast.any_of(items) if node.op is o.BinaryOp.AND else _known(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.positive(node.operand)
-        return self.leaf(node, negate=True)
+        return self.kept_leaf(node, negate=True)
 
     # -------------------------------------------------------------- JSON types
 
@@ -303,6 +314,16 @@ class _Lowering:
 
     # -------------------------------------------------------------- leaves
 
+    def kept_leaf(self, node: o.Expr, negate: bool) -> ast.Node:
+        """`leaf`, or (keeping) the OData test itself where the shared tree cannot say it."""
+        if not self.keep:
+            return self.leaf(node, negate)
+        try:
+            return self.leaf(node, negate)
+        except UntranslatableError:
+            # OData's `not` is Kleene's, so `not x` is true exactly where `x` is false.
+            return ast.Expression(o.Unary(o.UnaryOp.NOT, node, node.span) if negate else node, span=node.span)
+
     def leaf(self, node: o.Expr, negate: bool) -> ast.Node:
         span = node.span
         if isinstance(node, ast.Field):
@@ -395,6 +416,8 @@ class _Lowering:
     def literal(self, value: o.Expr, parent: o.Expr) -> ast.Literal:
         if isinstance(value, _SHARED_LITERALS):
             return value
+        if not isinstance(value, _ODATA_LITERALS):
+            raise self.refuse(parent, "the condition language compares a path with a literal only")
         raise self.refuse(parent, f"the literal {odata_literal(value)} has no counterpart in the condition language")
 
     def comparison(self, node: o.Binary, negate: bool) -> ast.Node:
@@ -505,6 +528,8 @@ class _Lifting:
             return _logical(o.BinaryOp.OR, [self.positive(item) for item in node.items])
         if isinstance(node, ast.Not):
             return self.negative(node.operand)
+        if isinstance(node, ast.Expression):
+            return node.expr
         if isinstance(node, ast.InList):
             self.single(node)
             return self.negative_in(node) if node.negated else self.positive_in(node)
@@ -519,6 +544,8 @@ class _Lifting:
             return _logical(o.BinaryOp.AND, [self.negative(item) for item in node.items])
         if isinstance(node, ast.Not):
             return self.positive(node.operand)
+        if isinstance(node, ast.Expression):  # Kleene's `not`: true exactly where it is false
+            return o.Unary(o.UnaryOp.NOT, node.expr)
         if isinstance(node, ast.InList):
             self.single(node)
             return self.positive_in(node) if node.negated else self.negative_in(node)
@@ -774,25 +801,32 @@ class OData(Dialect):
             Feature.NULL,
             Feature.BOOLEANS,
             Feature.DATE_LITERALS,
+            Feature.EXPRESSIONS,
         }
     )
 
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
-        """The filter lowered to the shared tree (OData has its own tree: see `parse_odata`)."""
-        return self.lower_odata(parse_filter(text, limits=limits), text)
+        """The filter as a condition tree: `Compare`/`InList` where one means the same on
+        every (well-typed) record, an [`Expression`][cwa_query.language.ast.Expression] with
+        OData's meaning elsewhere (see `parse_odata` for the OData expression alone)."""
+        return self.lower_odata(parse_filter(text, limits=limits), text, keep=True)
 
     def parse(self, text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The shared tree with the filter's meaning on every (well-typed) record.
 
         Raises [`ConditionSyntaxError`][cwa_query.ConditionSyntaxError] for text that is no
-        `$filter`, and [`UntranslatableError`][cwa_query.UntranslatableError] at the first
-        construct the condition language cannot say with the same meaning.
+        `$filter`, and nothing else: what the condition language cannot say with the same
+        meaning (text compared exactly, arithmetic, lambdas, ...) is kept as an
+        [`Expression`][cwa_query.language.ast.Expression], which rendering in another
+        dialect refuses.
         """
         if not isinstance(text, str):
             raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
         return self.read(text, limits)
 
-    def lower_odata(self, tree: o.Expr, text: str | None = None, fields: FieldTypes | None = None) -> ast.Node:
+    def lower_odata(
+        self, tree: o.Expr, text: str | None = None, fields: FieldTypes | None = None, *, keep: bool = False
+    ) -> ast.Node:
         """The shared tree for an OData tree, or `UntranslatableError` at the construct.
 
         `fields` says what is known of the fields' JSON types: OData compares a number with
@@ -800,9 +834,10 @@ class OData(Dialect):
         id (which the API may send as `'1'`; write `Id eq 1 or Id eq '1'`), made silently on
         an `integer` field, and made with a `TranslationWarning` when nothing is known
         (`NO_FIELDS`). `None` (what `parse` does) takes the records as well-typed for the
-        literals (a number compared with a number) and checks nothing.
+        literals (a number compared with a number) and checks nothing. With `keep`, a test
+        with no exact shared form is kept as an `ast.Expression` instead of refused.
         """
-        return _Lowering(self, text, fields).positive(tree)
+        return _Lowering(self, text, fields, keep=keep).positive(tree)
 
     def lift_odata(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> o.Expr:
         """The OData tree for a shared tree, or `UntranslatableError` at the construct."""
@@ -818,7 +853,11 @@ class OData(Dialect):
         lifted = self.lift_odata(tree, fields)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TranslationWarning)  # said once, by lift_odata
-            return self.lower_odata(lifted, None, fields)
+            return self.lower_odata(lifted, None, fields, keep=True)
+
+    def spell_field(self, path: str) -> str:
+        """A dotted path as OData writes it: `Client/Id`."""
+        return path.replace(".", "/")
 
     def quote(self, value: str, *, escape_quotes: bool = False) -> str:
         """Single quotes, a quote inside doubled (`escape_quotes` changes nothing: OData always doubles)."""
@@ -834,6 +873,8 @@ class OData(Dialect):
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """The node in the condition language's canonical spelling (messages about shared trees)."""
+        if isinstance(node, ast.Expression):
+            return render_odata(node.expr)
         return CANONICAL.describe(node)
 
     def generate(self, tree: ast.Node, *, escape_quotes: bool = False) -> str:

@@ -108,6 +108,8 @@ class Seed(ConditionDialect):
         return ast.map_predicates(self.string_patterns(tree), lambda node: self._predicate(node, fields))
 
     def _predicate(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
+        if isinstance(node, ast.Expression):
+            raise self.expression_error(node)
         if isinstance(node, ast.InList):
             values = tuple(self._value(node, node.field, value, fields) for value in node.values)
             positive = ast.InList(node.field, values, False, node.span)

@@ -75,7 +75,7 @@ from ..errors import ConditionError
 from . import ast
 from ._parser import parse
 from ._render import as_node
-from .literals import DATE_RE, match_text, parse_datetime, text_number
+from .literals import instant_text, match_text, record_instant, text_instant, text_number, utc_instant
 from .paths import MISSING, ascii_lower, lookup
 
 if TYPE_CHECKING:
@@ -110,70 +110,6 @@ _INSTANT_TEXT_LEN = 32
 # --------------------------------------------------------------------------- conversions
 
 
-def instant_text(value: _dt.date | _dt.datetime) -> str:
-    """The storage normal form of a date-time: UTC, microseconds, `+00:00` (32 characters).
-
-    Text order of normal forms is time order. Naive date-times are UTC; a date is its
-    midnight UTC. Raises `OverflowError` when the instant in UTC falls outside years 1-9999.
-
-    >>> import datetime as dt
-    >>> instant_text(dt.datetime(2024, 2, 14, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))))
-    '2024-02-14T08:30:00.000000+00:00'
-    >>> instant_text(dt.date(2024, 2, 14))
-    '2024-02-14T00:00:00.000000+00:00'
-    """
-    return _instant(value).isoformat(timespec="microseconds")
-
-
-def _instant(value: _dt.date | _dt.datetime) -> _dt.datetime:
-    """An aware UTC date-time (raises OverflowError out of range)."""
-    if not isinstance(value, _dt.datetime):
-        return _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC)
-    if value.tzinfo is None or value.utcoffset() is None:
-        return value.replace(tzinfo=_UTC)
-    return value.astimezone(_UTC)
-
-
-def text_instant(text: str) -> _dt.datetime | None:
-    """The instant (aware, UTC) a text stands for, if it is an ISO date as the language writes one."""
-    if DATE_RE.fullmatch(text) is None:
-        return None
-    try:
-        return _instant(parse_datetime(text))
-    except (ValueError, OverflowError):
-        return None
-
-
-_RECORD_ISO_RE = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-]([0-9]{2}):([0-9]{2}))?)?"
-)
-
-
-def record_instant(text: str) -> _dt.datetime | None:
-    """The instant (aware, UTC) an ISO-8601 text in a record stands for, or `None`.
-
-    Accepted: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with an optional fraction of 1-9
-    digits and an optional `Z` or `+HH:MM`/`-HH:MM` offset of at most 14 hours (what JSON
-    APIs write); a real calendar date and time whose instant falls in years 1-9999 in UTC.
-    Naive text is UTC.
-
-    >>> record_instant("2023-06-01T10:00:00+02:00")
-    datetime.datetime(2023, 6, 1, 8, 0, tzinfo=datetime.timezone.utc)
-    >>> record_instant("2023-02-29"), record_instant("2023-06-01 10:00")
-    (None, None)
-    """
-    match = _RECORD_ISO_RE.fullmatch(text)
-    if match is None:
-        return None
-    hours, minutes = match.groups()
-    if hours is not None and (hours > "14" or minutes > "59"):
-        return None
-    try:
-        return _instant(parse_datetime(text))
-    except (ValueError, OverflowError):
-        return None
-
-
 def _float_number(value: float) -> _decimal.Decimal:
     return _decimal.Decimal(repr(value))
 
@@ -204,7 +140,7 @@ def literal_view(literal: ast.Literal) -> LiteralView:
         return LiteralView(ascii_lower(value), text_number(value), instant, itext, value)
     if isinstance(literal, ast.DateTime):
         try:
-            instant = _instant(literal.value)
+            instant = utc_instant(literal.value)
         except OverflowError:
             raise ConditionError(
                 f"the date-time {literal.value.isoformat()} falls outside years 1-9999 in UTC and cannot be compared"
@@ -264,7 +200,7 @@ def _scalar_subclass(value: Any) -> tuple[int, Any] | None:
     if isinstance(value, _decimal.Decimal):
         return _scalar(_decimal.Decimal(value))
     if isinstance(value, _dt.datetime):
-        return (_INSTANT, _instant(value))
+        return (_INSTANT, utc_instant(value))
     if isinstance(value, _dt.date):
         return _scalar(_dt.date(value.year, value.month, value.day))
     return None
@@ -645,6 +581,15 @@ def _compile_compare(node: ast.Compare) -> TruthFunction:
     return _negated(function) if op is not node.op else function
 
 
+def _compile_expression(node: ast.Expression) -> TruthFunction:
+    """An `Expression` compiled with its meaning (resolved here, once: the closure does not branch)."""
+    if node.meaning != ast.ODATA_MEANING:
+        raise ConditionError(f"no evaluator for an expression with the meaning {node.meaning}")
+    from ._odata_evaluate import compile_odata  # it builds on this module's instants
+
+    return compile_odata(node.expr)
+
+
 def _compile(node: ast.Node) -> TruthFunction:
     if isinstance(node, ast.Compare):
         return _compile_compare(node)
@@ -656,6 +601,8 @@ def _compile(node: ast.Node) -> TruthFunction:
             nulls = _null_test(node.field)
             function = _any_of((function, nulls)) if values else nulls
         return _negated(function) if node.negated else function
+    if isinstance(node, ast.Expression):
+        return _compile_expression(node)
     if isinstance(node, ast.Not):
         return _negated(_compile(node.operand))
     parts = tuple(_compile(item) for item in node.items)

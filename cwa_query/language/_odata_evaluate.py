@@ -42,7 +42,7 @@ from typing import Any
 from ..errors import ConditionError
 from . import ast
 from . import odata_ast as o
-from ._evaluate import text_instant
+from .literals import text_instant
 from .paths import get_path
 
 __all__ = ["compile_odata", "evaluate_odata", "truth_odata"]

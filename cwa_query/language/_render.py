@@ -37,7 +37,7 @@ def as_node(expr: Renderable) -> ast.Node:
     if isinstance(expr, str):
         return parse(expr)
     node = getattr(expr, "node", expr)
-    if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+    if not isinstance(node, ast.NODE_TYPES):
         raise TypeError(f"expected a condition (node, builder expression or str), not {type(expr).__name__}")
     return node
 

@@ -1,11 +1,22 @@
-"""The condition tree: one frozen, slotted dataclass per kind of node.
+"""The condition tree of every dialect: one frozen, slotted dataclass per kind of node.
 
 A condition is a tree of [`Node`][cwa_query.language.ast.Node] values:
 
-* predicates: [`Compare`][cwa_query.language.ast.Compare] (`Field op value`) and
-  [`InList`][cwa_query.language.ast.InList] (`Field [not] in (v, ...)`);
+* predicates: [`Compare`][cwa_query.language.ast.Compare] (`Field op value`),
+  [`InList`][cwa_query.language.ast.InList] (`Field [not] in (v, ...)`), the common shape
+  that the builder `F` makes and every dialect can say, and
+  [`Expression`][cwa_query.language.ast.Expression], a Boolean expression of values
+  (OData's arithmetic, functions, lambdas, paths compared with paths) with its dialect's
+  [`Meaning`][cwa_query.language.ast.Meaning];
 * logic: [`And`][cwa_query.language.ast.And] and [`Or`][cwa_query.language.ast.Or] (n-ary, never
   directly nesting their own kind) and [`Not`][cwa_query.language.ast.Not].
+
+The value expressions ([`Binary`][cwa_query.language.ast.Binary],
+[`Connective`][cwa_query.language.ast.Connective], [`Unary`][cwa_query.language.ast.Unary],
+[`Call`][cwa_query.language.ast.Call], [`Lambda`][cwa_query.language.ast.Lambda], ...) and
+OData's literal kinds live here too: the tree is the union of what every dialect can say.
+What differs between dialects that spell alike is the meaning, and it is part of the node
+(`Compare.meaning`, `Expression.meaning`), so two trees are equal only if they mean the same.
 
 Literals keep their kind and exact value: [`String`][cwa_query.language.ast.String],
 [`Integer`][cwa_query.language.ast.Integer], [`Decimal`][cwa_query.language.ast.Decimal] (a
@@ -26,11 +37,52 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import enum
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import ClassVar
+from typing import Literal as _Literal
 
 __all__ = [
+    "CONDITION_MEANING",
+    "ODATA_MEANING",
+    "Alias",
     "And",
+    "Argument",
+    "Array",
+    "Binary",
+    "BinaryData",
+    "BinaryOp",
+    "Call",
+    "CasePair",
+    "Cast",
+    "Connective",
+    "Count",
+    "Duration",
+    "EnumValue",
+    "Expr",
+    "Filtered",
+    "Geo",
+    "Guid",
+    "In",
+    "IsOf",
+    "Lambda",
+    "ListValue",
+    "Meaning",
+    "NODE_TYPES",
+    "Member",
+    "NamedArgument",
+    "ODataLiteral",
+    "Object",
+    "SpecialNumber",
+    "Expression",
+    "TimeOfDay",
+    "Unary",
+    "UnaryOp",
+    "Variable",
+    "children",
+    "walk_expression",
+    "expression_depth",
     "Boolean",
     "Compare",
     "DateTime",
@@ -192,6 +244,43 @@ Literal = String | Integer | Decimal | Boolean | DateTime | Null
 
 
 @dataclass(frozen=True, slots=True)
+class Meaning:
+    """What a dialect means by the words of a comparison, stamped on the nodes it reads.
+
+    Dialects spell alike and mean differently; a tree says which meaning it holds, so two
+    trees are equal only if they mean the same:
+
+    * `text`: `"folded"`, text compares ignoring ASCII case (the Automate server), or
+      `"exact"`, by code point (OData);
+    * `null`: `"unknown"`, a comparison with a missing value is unknown, so `not` keeps
+      it unknown (the condition language), or `"false"`, it is false and `ne` true (OData);
+    * `lists`: `"some"`, a comparison over a list holds when some element does, or
+      `"whole"`, a list compares with nothing (OData: use `any`/`all`);
+    * `typing`: `"loose"`, numeric text equals its number (`'5' = 5`), or `"strict"`,
+      numbers compare with numbers and text with text only.
+
+    [`CONDITION_MEANING`][cwa_query.language.ast.CONDITION_MEANING] is the meaning of
+    [`Compare`][cwa_query.language.ast.Compare] and [`InList`][cwa_query.language.ast.InList];
+    [`ODATA_MEANING`][cwa_query.language.ast.ODATA_MEANING] that of a
+    [`Expression`][cwa_query.language.ast.Expression] read from OData.
+
+    >>> CONDITION_MEANING
+    Meaning(text='folded', null='unknown', lists='some', typing='loose')
+    """
+
+    text: _Literal["folded", "exact"]
+    null: _Literal["unknown", "false"]
+    lists: _Literal["some", "whole"]
+    typing: _Literal["loose", "strict"]
+
+
+CONDITION_MEANING = Meaning("folded", "unknown", "some", "loose")
+"""The condition language's (and the Automate server's) meaning."""
+ODATA_MEANING = Meaning("exact", "false", "whole", "strict")
+"""OData's meaning (URL Conventions 5.1.1)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Compare:
     """`field op value`, e.g. `Status = 'Online'` or `Name contains 'DC'`."""
 
@@ -199,6 +288,9 @@ class Compare:
     op: Op
     value: Literal
     span: Span | None = _SPAN
+
+    meaning: ClassVar[Meaning] = CONDITION_MEANING
+    """The condition language's meaning (ignoring case, `null` unknown, some element of a list)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,6 +301,9 @@ class InList:
     values: tuple[Literal, ...]
     negated: bool = False
     span: Span | None = _SPAN
+
+    meaning: ClassVar[Meaning] = CONDITION_MEANING
+    """The condition language's meaning, as for `Compare`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,10 +330,383 @@ class Not:
     span: Span | None = _SPAN
 
 
-Predicate = Compare | InList
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A test written as a Boolean expression of values, held as read with the `meaning`
+    its dialect gives the words: OData's `Name eq 'O''Neil'` (compared exactly),
+    `Price mul 2 gt 10`, `Tags/any(t: t eq 'vip')`.
+
+    A dialect's reader writes a test as a `Compare` or `InList` where one means the same
+    on every record, and as an `Expression` where none does; rendering into a dialect that cannot
+    say it is refused (or warned about) there, never reading.
+
+    >>> from cwa_query import parse
+    >>> parse("Name eq 'O''Neil'", dialect="odata")  # doctest: +ELLIPSIS
+    Expression(expr=Binary(op=<BinaryOp.EQ: 'eq'>, left=Field(name='Name'), right=String(value="O'Neil")), meaning=...)
+    """
+
+    expr: Expr
+    meaning: Meaning = ODATA_MEANING
+    span: Span | None = _SPAN
+
+
+# --------------------------------------------------------------------------- value expressions
+# The nodes of OData's `$filter` expressions (URL Conventions 5.1.1): both sides of every
+# operator are expressions, so operators are `Binary` nodes; an `Expression` holds one.
+
+
+class BinaryOp(enum.Enum):
+    """An infix operator; the value is its canonical (lower-case) spelling."""
+
+    OR = "or"
+    AND = "and"
+    EQ = "eq"
+    NE = "ne"
+    GT = "gt"
+    GE = "ge"
+    LT = "lt"
+    LE = "le"
+    HAS = "has"
+    ADD = "add"
+    SUB = "sub"
+    MUL = "mul"
+    DIV = "div"
+    DIVBY = "divby"
+    MOD = "mod"
+
+    @property
+    def precedence(self) -> int:
+        """Binding strength: higher binds tighter (OData 4.01 URL Conventions 5.1.1.15)."""
+        return _PRECEDENCE[self]
+
+    @property
+    def is_comparison(self) -> bool:
+        """`eq ne gt ge lt le`."""
+        return _PRECEDENCE[self] in (3, 4)
+
+    @property
+    def is_arithmetic(self) -> bool:
+        """`add sub mul div divby mod`."""
+        return _PRECEDENCE[self] in (5, 6)
+
+
+_PRECEDENCE = {
+    BinaryOp.OR: 1,
+    BinaryOp.AND: 2,
+    BinaryOp.EQ: 3,
+    BinaryOp.NE: 3,
+    BinaryOp.GT: 4,
+    BinaryOp.GE: 4,
+    BinaryOp.LT: 4,
+    BinaryOp.LE: 4,
+    BinaryOp.ADD: 5,
+    BinaryOp.SUB: 5,
+    BinaryOp.MUL: 6,
+    BinaryOp.DIV: 6,
+    BinaryOp.DIVBY: 6,
+    BinaryOp.MOD: 6,
+    BinaryOp.HAS: 8,
+}
+
+
+class UnaryOp(enum.Enum):
+    """A prefix operator: `not` or the negation `-`."""
+
+    NOT = "not"
+    NEG = "-"
+
+
+# --------------------------------------------------------------------------- literals
+
+
+@dataclass(frozen=True, slots=True)
+class SpecialNumber:
+    """`INF`, `-INF` or `NaN` (kept as the word, so that `NaN` equals itself)."""
+
+    word: str
+    span: Span | None = _SPAN
+
+    @property
+    def value(self) -> float:
+        """The number as a `float`."""
+        return float(self.word.replace("INF", "inf"))
+
+
+@dataclass(frozen=True, slots=True)
+class TimeOfDay:
+    """A time of day, `13:20:00` (fractions finer than a microsecond are truncated)."""
+
+    value: _dt.time
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Duration:
+    """`duration'P1DT2H'`: a day-time duration (finer than a microsecond is truncated)."""
+
+    value: _dt.timedelta
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Guid:
+    """A GUID, `01234567-89ab-cdef-0123-456789abcdef`."""
+
+    value: uuid.UUID
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValue:
+    """An enumeration literal `Sales.Pattern'Yellow'` (members, or their numbers, as written)."""
+
+    type_name: str
+    members: tuple[str, ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class BinaryData:
+    """`binary'...'`: bytes, written in base64url."""
+
+    value: bytes
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Geo:
+    """A geography or geometry literal, `geography'SRID=0;Point(1 2)'`; `text` is between the quotes."""
+
+    kind: str
+    text: str
+    span: Span | None = _SPAN
+
+
+ODataLiteral = (
+    Null
+    | Boolean
+    | Integer
+    | Decimal
+    | SpecialNumber
+    | String
+    | DateTime
+    | TimeOfDay
+    | Duration
+    | Guid
+    | EnumValue
+    | BinaryData
+    | Geo
+)
+"""Every primitive literal of the OData dialect, shared kinds included."""
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+@dataclass(frozen=True, slots=True)
+class Binary:
+    """`left op right`: a comparison, arithmetic or `has` operator (`and`/`or` are
+    [`Connective`][cwa_query.language.ast.Connective])."""
+
+    op: BinaryOp
+    left: Expr
+    right: Expr
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Connective:
+    """`and` / `or` over two or more `items` (n-ary: `a and b and c` is one node, so long
+    chains stay flat; an item is never a `Logical` of the same `op`)."""
+
+    op: BinaryOp
+    items: tuple[Expr, ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Unary:
+    """`not operand` or `-operand`."""
+
+    op: UnaryOp
+    operand: Expr
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class In:
+    """`operand in collection`: the collection a [`ListValue`][cwa_query.language.ast.ListValue],
+    an [`Array`][cwa_query.language.ast.Array], or an expression with a collection value."""
+
+    operand: Expr
+    collection: Expr
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class ListValue:
+    """`(v1, v2, ...)` of primitive literals, right of `in` only (may be empty)."""
+
+    items: tuple[ODataLiteral, ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Array:
+    """A JSON array `[...]` (4.01); JSON strings in it are [`String`][cwa_query.language.ast.String]s."""
+
+    items: tuple[Expr, ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Object:
+    """A JSON object `{"name": value, ...}` (4.01)."""
+
+    members: tuple[tuple[str, Expr], ...]
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Variable:
+    """`$it`, `$this` or `$root`."""
+
+    name: str
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """`@name`: a parameter alias, or an annotation (`@Core.Messages`) at the head of a path."""
+
+    name: str
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """`base/name` where the step is not a plain property of a plain path: a step after a
+    call, variable or alias, a type cast (`Model.Manager`), an annotation (`@Measures.Currency`).
+
+    A path of plain property names is a [`Field`][cwa_query.language.ast.Field]. `base` is
+    `None` for a type cast at the head of a path (`Model.Manager/Name`).
+    """
+
+    base: Expr | None
+    name: str
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class NamedArgument:
+    """`name=value`, an argument of a (non-canonical) function."""
+
+    name: str
+    value: Expr
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class CasePair:
+    """`condition:value`, an argument of `case(...)`."""
+
+    condition: Expr
+    value: Expr
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """`name(args)`: a canonical function (`contains`, `year`, ... spelt in canonical case),
+    a service function (`Model.Available()`), or key access (`Items(1)`); bound to `base`
+    when written after a path (`Products/Model.BestProduct()`)."""
+
+    name: str
+    args: tuple[Argument, ...]
+    base: Expr | None = None
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """`cast(operand, Type)` or `cast(Type)`."""
+
+    type_name: str
+    operand: Expr | None = None
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class IsOf:
+    """`isof(operand, Type)` or `isof(Type)`."""
+
+    type_name: str
+    operand: Expr | None = None
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Lambda:
+    """`collection/any(v: predicate)`, `collection/any()` or `collection/all(v: predicate)`."""
+
+    collection: Expr
+    kind: str
+    variable: str | None = None
+    predicate: Expr | None = None
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Count:
+    """`collection/$count`, or `collection/$count($filter=predicate)`."""
+
+    collection: Expr
+    predicate: Expr | None = None
+    span: Span | None = _SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class Filtered:
+    """`collection/$filter(predicate)`."""
+
+    collection: Expr
+    predicate: Expr
+    span: Span | None = _SPAN
+
+
+Expr = (
+    ODataLiteral
+    | Field
+    | Binary
+    | Connective
+    | Unary
+    | In
+    | ListValue
+    | Array
+    | Object
+    | Variable
+    | Alias
+    | Member
+    | Call
+    | Cast
+    | IsOf
+    | Lambda
+    | Count
+    | Filtered
+)
+"""Any node of an OData expression."""
+
+Argument = Expr | NamedArgument | CasePair
+"""An argument of a [`Call`][cwa_query.language.ast.Call]."""
+
+
+Predicate = Compare | InList | Expression
 Logical = And | Or | Not
-Node = Compare | InList | And | Or | Not
-"""Any node of a condition tree: a predicate (`Compare`, `InList`) or logic (`And`, `Or`, `Not`)."""
+Node = Compare | InList | Expression | And | Or | Not
+"""Any node of a condition tree: a predicate (`Compare`, `InList`, `Expression`) or logic (`And`, `Or`, `Not`)."""
+
+NODE_TYPES = (Compare, InList, Expression, And, Or, Not)
+"""The classes of [`Node`][cwa_query.language.ast.Node], for `isinstance`."""
 
 
 def walk(node: Node) -> list[Node]:
@@ -314,7 +782,7 @@ def map_predicates(node: Node, function: Callable[[Node], Node]) -> Node:
     done: list[Node] = []
     while stack:
         current, expanded = stack.pop()
-        if isinstance(current, (Compare, InList)):
+        if isinstance(current, (Compare, InList, Expression)):
             done.append(function(current))
         elif not expanded:
             stack.append((current, True))
@@ -331,3 +799,65 @@ def map_predicates(node: Node, function: Callable[[Node], Node]) -> Node:
                 joined = type(current)(joined.items, current.span)
             done.append(joined)
     return done[0]
+
+
+def children(node: Expr | NamedArgument | CasePair) -> tuple[Expr, ...]:
+    """The expressions directly below `node`, in source order."""
+    if isinstance(node, Binary):
+        return (node.left, node.right)
+    if isinstance(node, Connective):
+        return tuple(node.items)
+    if isinstance(node, Unary):
+        return (node.operand,)
+    if isinstance(node, In):
+        return (node.operand, node.collection)
+    if isinstance(node, (ListValue, Array)):
+        return tuple(node.items)
+    if isinstance(node, Object):
+        return tuple(value for _, value in node.members)
+    if isinstance(node, Member):
+        return () if node.base is None else (node.base,)
+    if isinstance(node, NamedArgument):
+        return (node.value,)
+    if isinstance(node, CasePair):
+        return (node.condition, node.value)
+    if isinstance(node, Call):
+        out: list[Expr] = [] if node.base is None else [node.base]
+        for arg in node.args:
+            out.extend(children(arg) if isinstance(arg, (NamedArgument, CasePair)) else (arg,))
+        return tuple(out)
+    if isinstance(node, (Cast, IsOf)):
+        return () if node.operand is None else (node.operand,)
+    if isinstance(node, Lambda):
+        return (node.collection,) if node.predicate is None else (node.collection, node.predicate)
+    if isinstance(node, Count):
+        return (node.collection,) if node.predicate is None else (node.collection, node.predicate)
+    if isinstance(node, Filtered):
+        return (node.collection, node.predicate)
+    return ()
+
+
+def walk_expression(node: Expr) -> list[Expr]:
+    """Every node of the expression, parents before children (iterative: any depth).
+
+    >>> [type(n).__name__ for n in walk_expression(Binary(BinaryOp.GT, Field("Price"), Integer(5)))]
+    ['Binary', 'Field', 'Integer']
+    """
+    out: list[Expr] = []
+    stack: list[Expr] = [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(reversed(children(current)))
+    return out
+
+
+def expression_depth(node: Expr) -> int:
+    """How deep the expression nests: a lone literal or path is 1 (iterative: any depth)."""
+    best = 0
+    stack: list[tuple[Expr, int]] = [(node, 1)]
+    while stack:
+        current, level = stack.pop()
+        best = max(best, level)
+        stack.extend((child, level + 1) for child in children(current))
+    return best

@@ -39,7 +39,6 @@ from .literals import check_integer, check_text
 __all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
 
 
-
 def literal(value: Any) -> ast.Literal:
     """Convert a Python value to a literal node.
 
@@ -110,7 +109,7 @@ class Condition:
     __slots__ = ("node",)
 
     def __init__(self, node: ast.Node) -> None:
-        if not isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+        if not isinstance(node, ast.NODE_TYPES):
             raise TypeError(f"a Condition wraps a node, not {type(node).__name__}")
         self.node: ast.Node = node
         """The condition's tree (an [`ast.Node`][cwa_query.language.ast.Node])."""
@@ -171,7 +170,7 @@ class Condition:
 def _as_condition(value: Any, op: str) -> Condition:
     if isinstance(value, Condition):
         return value
-    if isinstance(value, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not)):
+    if isinstance(value, ast.NODE_TYPES):
         return Condition(value)
     if isinstance(value, str):
         return Condition.parse(value)

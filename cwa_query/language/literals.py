@@ -23,6 +23,10 @@ from . import ast
 
 __all__ = [
     "DATE_RE",
+    "instant_text",
+    "record_instant",
+    "text_instant",
+    "utc_instant",
     "MAX_INTEGER_DIGITS",
     "check_integer",
     "check_text",
@@ -284,3 +288,70 @@ def like_pattern(pattern: str) -> tuple[ast.Op, str] | None:
     if leading:
         return ast.Op.ENDSWITH, value
     return ast.Op.EQ, value
+
+
+# --------------------------------------------------------------------------- instants
+
+
+def instant_text(value: _dt.date | _dt.datetime) -> str:
+    """The storage normal form of a date-time: UTC, microseconds, `+00:00` (32 characters).
+
+    Text order of normal forms is time order. Naive date-times are UTC; a date is its
+    midnight UTC. Raises `OverflowError` when the instant in UTC falls outside years 1-9999.
+
+    >>> import datetime as dt
+    >>> instant_text(dt.datetime(2024, 2, 14, 10, 30, tzinfo=dt.timezone(dt.timedelta(hours=2))))
+    '2024-02-14T08:30:00.000000+00:00'
+    >>> instant_text(dt.date(2024, 2, 14))
+    '2024-02-14T00:00:00.000000+00:00'
+    """
+    return utc_instant(value).isoformat(timespec="microseconds")
+
+
+def utc_instant(value: _dt.date | _dt.datetime) -> _dt.datetime:
+    """An aware UTC date-time (raises OverflowError out of range)."""
+    if not isinstance(value, _dt.datetime):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
+    if value.tzinfo is None or value.utcoffset() is None:
+        return value.replace(tzinfo=_dt.UTC)
+    return value.astimezone(_dt.UTC)
+
+
+def text_instant(text: str) -> _dt.datetime | None:
+    """The instant (aware, UTC) a text stands for, if it is an ISO date as the language writes one."""
+    if DATE_RE.fullmatch(text) is None:
+        return None
+    try:
+        return utc_instant(parse_datetime(text))
+    except (ValueError, OverflowError):
+        return None
+
+
+_RECORD_ISO_RE = re.compile(
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]{1,9})?(?:Z|[+-]([0-9]{2}):([0-9]{2}))?)?"
+)
+
+
+def record_instant(text: str) -> _dt.datetime | None:
+    """The instant (aware, UTC) an ISO-8601 text in a record stands for, or `None`.
+
+    Accepted: `YYYY-MM-DD`, or `YYYY-MM-DDTHH:MM:SS` with an optional fraction of 1-9
+    digits and an optional `Z` or `+HH:MM`/`-HH:MM` offset of at most 14 hours (what JSON
+    APIs write); a real calendar date and time whose instant falls in years 1-9999 in UTC.
+    Naive text is UTC.
+
+    >>> record_instant("2023-06-01T10:00:00+02:00")
+    datetime.datetime(2023, 6, 1, 8, 0, tzinfo=datetime.timezone.utc)
+    >>> record_instant("2023-02-29"), record_instant("2023-06-01 10:00")
+    (None, None)
+    """
+    match = _RECORD_ISO_RE.fullmatch(text)
+    if match is None:
+        return None
+    hours, minutes = match.groups()
+    if hours is not None and (hours > "14" or minutes > "59"):
+        return None
+    try:
+        return utc_instant(parse_datetime(text))
+    except (ValueError, OverflowError):
+        return None

@@ -43,6 +43,8 @@ class Context(NamedTuple):
         for node in ast.walk(self.tree):
             if isinstance(node, (ast.Compare, ast.InList)):
                 yield node
+            elif isinstance(node, ast.Expression):
+                yield from _comparisons(node.expr)
 
     def field(self, node: Predicate) -> FieldInfo | None:
         """What the schema knows of the node's field (`None`: unknown)."""
@@ -103,6 +105,61 @@ class Context(NamedTuple):
             return quote_literal(ast.String(value), dialect or self.dialect)
         except CwaQueryError:
             return None
+
+
+_COMPARISONS = {
+    ast.BinaryOp.EQ: ast.Op.EQ,
+    ast.BinaryOp.NE: ast.Op.NE,
+    ast.BinaryOp.GT: ast.Op.GT,
+    ast.BinaryOp.GE: ast.Op.GE,
+    ast.BinaryOp.LT: ast.Op.LT,
+    ast.BinaryOp.LE: ast.Op.LE,
+}
+_FLIPPED = {ast.Op.GT: ast.Op.LT, ast.Op.LT: ast.Op.GT, ast.Op.GE: ast.Op.LE, ast.Op.LE: ast.Op.GE}
+_TEXT_CALLS = {"contains": ast.Op.CONTAINS, "startswith": ast.Op.STARTSWITH, "endswith": ast.Op.ENDSWITH}
+_LITERALS = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)
+
+
+def _subject(node: ast.Expr | ast.Argument) -> ast.Field | None:
+    """The path a test is about: a path, or `tolower`/`toupper`/`trim` of one."""
+    if isinstance(node, ast.Field):
+        return node
+    if isinstance(node, ast.Call) and node.base is None and node.name in ("tolower", "toupper", "trim"):
+        return _subject(node.args[0]) if len(node.args) == 1 else None
+    return None
+
+
+def _comparisons(expr: ast.Expr) -> Iterator[Predicate]:
+    """The path-against-literal tests inside an OData expression, as the linter's tree rules
+    see them (`Compare`/`InList` views at the same spans: the field, operator and literal
+    are what the rules check; the meaning stays the expression's). Paths inside a lambda's
+    predicate name the lambda's variable, not the endpoint's fields, and are skipped."""
+    stack: list[ast.Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Binary) and node.op in _COMPARISONS:
+            op, left, right = _COMPARISONS[node.op], node.left, node.right
+            if _subject(left) is None and _subject(right) is not None:
+                op, left, right = _FLIPPED.get(op, op), right, left
+            field = _subject(left)
+            if field is not None and isinstance(right, _LITERALS):
+                yield ast.Compare(field, op, right, node.span)
+                continue
+        elif isinstance(node, ast.Call) and node.base is None and node.name in _TEXT_CALLS and len(node.args) == 2:
+            field, value = _subject(node.args[0]), node.args[1]
+            if field is not None and isinstance(value, _LITERALS):
+                yield ast.Compare(field, _TEXT_CALLS[node.name], value, node.span)
+                continue
+        elif isinstance(node, ast.In) and isinstance(node.collection, (ast.ListValue, ast.Array)):
+            field = _subject(node.operand)
+            items = node.collection.items
+            if field is not None and all(isinstance(item, _LITERALS) for item in items):
+                yield ast.InList(field, tuple(item for item in items if isinstance(item, _LITERALS)), False, node.span)
+                continue
+        elif isinstance(node, ast.Lambda):
+            stack.append(node.collection)
+            continue
+        stack.extend(reversed(ast.children(node)))
 
 
 def _span(node: ast.Node | ast.Field | ast.Literal) -> ast.Span:

@@ -146,6 +146,19 @@ def test_lowering_keeps_the_meaning(tree: o.Expr, batch: list[dict[str, Any]]) -
         assert evaluate_odata(tree, record) == evaluate(lowered, record), (tree, lowered, record)
 
 
+@given(ODATA_TREES, st.lists(well_typed_records(), min_size=1, max_size=8))
+def test_reading_never_refuses_and_keeps_the_meaning(tree: o.Expr, batch: list[dict[str, Any]]) -> None:
+    # `parse(text, dialect="odata")` writes what the condition language says alike as
+    # Compare/InList and keeps the rest as `ast.Expression`: the meaning is OData's throughout.
+    text = render_odata(tree)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TranslationWarning)
+        read = parse(text, dialect="odata")
+        for record in batch:
+            assert evaluate(read, record) == evaluate_odata(tree, record), (text, read, record)
+        assert parse_odata(render(read, "odata")) is not None
+
+
 TYPED = load_schema(
     {
         "name": "typed",
@@ -231,10 +244,19 @@ REFUSED: list[tuple[str, str]] = [
 
 @pytest.mark.parametrize(("odata", "words"), REFUSED)
 def test_refusals_name_the_construct_and_position(odata: str, words: str) -> None:
-    with pytest.raises(UntranslatableError) as info:
-        parse(odata, dialect="odata")
-    assert words in str(info.value)
-    assert info.value.line == 1 and info.value.column is not None
+    # Reading never refuses: the test is kept with OData's meaning ...
+    tree = parse(odata, dialect="odata")
+    assert any(isinstance(node, ast.Expression) for node in ast.walk(tree))
+    assert render(tree, "odata") == render_odata(parse_odata(odata))
+    # ... and translating it into the condition language is refused, saying why and where.
+    for target in ("automate", "seed", "manage"):
+        with pytest.raises(UntranslatableError) as info:
+            translate(odata, "odata", target)
+        assert words in str(info.value)
+        assert info.value.line == 1 and info.value.column is not None
+        with pytest.raises(UntranslatableError) as info:
+            render(tree, target)
+        assert info.value.line == 1 and info.value.column is not None
 
 
 def test_kelvin_sign_warns() -> None:

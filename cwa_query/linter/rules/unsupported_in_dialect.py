@@ -58,7 +58,7 @@ class UnsupportedInDialectRule(Rule):
             if feature in _LITERAL_FEATURES:
                 yield _literal_finding(ctx, dialect, feature, node)
             else:
-                assert isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not))
+                assert isinstance(node, ast.NODE_TYPES)
                 yield _node_finding(ctx, dialect, feature, node)
 
 
@@ -68,7 +68,7 @@ def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Fin
     for feature, node in dialect.unsupported(tree, ctx.text):
         error = dialect.unsupported_error(feature, node, ctx.text)
         message = error.description if isinstance(error, ConditionSyntaxError) else str(error)
-        assert isinstance(node, (ast.Compare, ast.InList, ast.And, ast.Or, ast.Not))
+        assert isinstance(node, ast.NODE_TYPES)
         start, end = _where(ctx, node)
         replacement = _translated(ctx, dialect, node)
         if replacement is None:
