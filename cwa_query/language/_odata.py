@@ -828,7 +828,7 @@ def parse_filter(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
     """Parse a `$filter` value (`boolCommonExpr`): an expression that can be a Boolean.
 
     >>> parse_filter("Client/Name eq 'Acme' and contains(Name,'SRV')")  # doctest: +ELLIPSIS
-    Logical(op=<BinaryOp.AND: 'and'>, items=(Binary(op=<BinaryOp.EQ: 'eq'>, left=Field(name='Client.Name'), ...
+    Connective(op=<BinaryOp.AND: 'and'>, items=(Binary(op=<BinaryOp.EQ: 'eq'>, left=Field(name='Client.Name'), ...
     """
     tree = _drive(text, limits)
     if not _is_boolean(tree):
