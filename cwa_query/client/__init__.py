@@ -5,7 +5,8 @@ httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal
 └── LogTransport                   one log record per HTTP exchange
     └── RetryTransport             429 waits; 5xx, drops, timeouts back off with full jitter
         └── LimitTransport         at most `max_in_flight` at once; the request rate (RateLimiter)
-            └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
+            └── BoundedTransport   a deadline per exchange; the size of an answer read
+                └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
 ```
 
 Each layer is public and replaceable: `Client(auth=..., limiter=..., retry=..., transport=...)`,
@@ -16,6 +17,7 @@ re-exported from `cwa_query`.
 from ._answers import MAX_JSON_DEPTH, api_error, loads
 from ._async_client import AsyncClient
 from ._auth import LOGIN_EXTENSION, MAX_RESENDS_ON_401, MAX_UNUSED_TOKENS, TokenAuth
+from ._bounds import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, AsyncBoundedTransport, BoundedTransport
 from ._client import Client
 from ._limits import AsyncLimitTransport, LimitTransport, RateLimiter
 from ._logging import AsyncLogTransport, LogTransport
@@ -25,6 +27,8 @@ from ._retry import IDEMPOTENT_EXTENSION, RETRIES_EXTENSION, AsyncRetryTransport
 from ._settings import ClientOptions, QueryOptions, Where, api_base_url
 
 __all__ = [
+    "DEFAULT_DEADLINE",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "IDEMPOTENT_EXTENSION",
     "LOGIN_EXTENSION",
     "MAX_JSON_DEPTH",
@@ -32,10 +36,12 @@ __all__ = [
     "MAX_UNUSED_TOKENS",
     "PROFILES",
     "RETRIES_EXTENSION",
+    "AsyncBoundedTransport",
     "AsyncClient",
     "AsyncLimitTransport",
     "AsyncLogTransport",
     "AsyncRetryTransport",
+    "BoundedTransport",
     "Client",
     "ClientOptions",
     "LimitTransport",

@@ -11,6 +11,7 @@ import httpx
 from ..errors import CwaQueryError
 from ._answers import decode_json
 from ._base import ClientBase, Record
+from ._bounds import AsyncBoundedTransport
 from ._limits import AsyncLimitTransport
 from ._logging import AsyncLogTransport
 from ._pagination import Page, iter_pages_async, records_of_async
@@ -38,7 +39,11 @@ class AsyncClient(ClientBase):
         self, server: str, *, transport: httpx.AsyncBaseTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(server, **options)
-        inner = transport or httpx.AsyncHTTPTransport(verify=True, limits=self._pool_limits())
+        inner = AsyncBoundedTransport(
+            transport or httpx.AsyncHTTPTransport(verify=True, limits=self._pool_limits()),
+            deadline=self.deadline,
+            max_response_bytes=self.max_response_bytes,
+        )
         stack = AsyncLogTransport(
             AsyncRetryTransport(
                 AsyncLimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy

@@ -16,6 +16,7 @@ from ..errors import ApiError, AuthenticationError, ConfigurationError, ServerEr
 from ..language._render import as_node, encode, render
 from ._answers import ERROR_CLASSES, api_error, decode_error, decode_json, retyped
 from ._auth import DEFAULT_REFRESH_MARGIN, TokenAuth
+from ._bounds import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, check_bounds
 from ._headers import paging_from_headers
 from ._limits import DEFAULT_MAX_IN_FLIGHT, DEFAULT_WINDOW, RateLimiter
 from ._pagination import Page, PagePlan
@@ -55,6 +56,8 @@ class ClientBase:
         auth: httpx.Auth | None = None,
         limiter: RateLimiter | None = None,
         validate: Validation = "error",
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.profile = get_profile(profile)
         self.base_url = api_base_url(server, allow_insecure=allow_insecure)
@@ -76,6 +79,12 @@ class ClientBase:
             raise ConfigurationError(f"first_window must be at least 1, not {first_window}")
         self.first_window = first_window
         self.timeout = timeout
+        try:
+            check_bounds(deadline, max_response_bytes)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+        self.deadline = deadline
+        self.max_response_bytes = max_response_bytes
         self.retry_policy = retry or RetryPolicy()
         self.limiter = limiter if limiter is not None else self._limiter(rate_limit, rate_window)
         self.auth: httpx.Auth | None = auth

@@ -7,7 +7,8 @@ httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal
 └── _LogTransport                  one log record per HTTP exchange
     └── RetryTransport             429 waits; 5xx, drops, timeouts back off with full jitter
         └── LimitTransport         at most `max_in_flight` at once; the request rate
-            └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
+            └── BoundedTransport   a deadline per exchange; the size of an answer
+                └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
 ```
 
 Concurrency: `AsyncClient` runs pages as asyncio tasks. `Client` fetches the pages ahead in a
@@ -35,6 +36,7 @@ import httpx
 from ..errors import CwaQueryError
 from ._answers import decode_json
 from ._base import ClientBase, Record
+from ._bounds import BoundedTransport
 from ._limits import LimitTransport
 from ._logging import LogTransport
 from ._pagination import Page, iter_pages_sync, records_of
@@ -57,7 +59,12 @@ class Client(ClientBase):
         two_factor_code: the user's two-factor code, when the account has two-factor.
         client_id: the integration's `ClientId` (the automate profile sends it on every request).
         profile: `"seed"` (the seed document's API) or `"automate"` (the real server).
-        timeout: seconds per request (an `httpx.Timeout` for finer control).
+        timeout: seconds per read, connect or write (an `httpx.Timeout` for finer control).
+        deadline: seconds one exchange may take, sending to the last byte of the answer
+            (default 300; `None`: no bound); past it, `DeadlineExceededError`. A server that
+            drips its answer slowly trips it where `timeout` never does.
+        max_response_bytes: the largest answer read, decoded (default 64 MiB; `None`: no
+            bound); a larger one is `ResponseTooLargeError`, not a `MemoryError`.
         allow_insecure: allow plain `http://` to a host that is not loopback.
         page_size: records per page (1..1000; default 250).
         max_in_flight: requests at once (default 10, the seed document's figure).
@@ -82,7 +89,11 @@ class Client(ClientBase):
         self, server: str, *, transport: httpx.BaseTransport | None = None, **options: Unpack[ClientOptions]
     ) -> None:
         super().__init__(server, **options)
-        inner = transport or httpx.HTTPTransport(verify=True, limits=self._pool_limits())
+        inner = BoundedTransport(
+            transport or httpx.HTTPTransport(verify=True, limits=self._pool_limits()),
+            deadline=self.deadline,
+            max_response_bytes=self.max_response_bytes,
+        )
         stack = LogTransport(
             RetryTransport(
                 LimitTransport(inner, max_in_flight=self.max_in_flight, limiter=self.limiter), self.retry_policy

@@ -159,6 +159,8 @@ class ClientOptions(TypedDict, total=False):
     auth: httpx.Auth | None
     limiter: RateLimiter | None
     validate: Validation
+    deadline: float | None
+    max_response_bytes: int | None
 
 
 class QueryOptions(TypedDict, total=False):

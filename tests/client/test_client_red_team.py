@@ -6,15 +6,20 @@ each must end in the project's own typed error, after a bounded number of reques
 
 from __future__ import annotations
 
+import asyncio
+import gzip
 import itertools
+import json
+import socket
 import threading
+import time
 from collections.abc import Callable
 
 import httpx
 import pytest
 
-from cwa_query import Client
-from cwa_query.errors import PaginationError
+from cwa_query import AsyncClient, Client, ConfigurationError, DecodeError, TransportError
+from cwa_query.errors import DeadlineExceededError, PaginationError, ResponseTooLargeError
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -107,3 +112,136 @@ def test_a_well_behaved_server_is_read_to_the_end() -> None:
     client, _ = hostile_client(handler, "automate")
     with client:
         assert [r["Id"] for r in client.iter_records("Computers")] == list(range(1, 24))
+
+
+# --------------------------------------------------------------------------- 8: slow-drip answers
+
+
+class DripServer:
+    """A socket server that answers every request with a valid head, then its body one byte at a
+    time (`drip_head`: the head too), `gap` seconds apart: every read succeeds in time."""
+
+    def __init__(self, *, gap: float, drip_head: bool = False) -> None:
+        self.gap = gap
+        self.drip_head = drip_head
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.05)  # so that `serve` sees `stop` (closing does not wake `accept`)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+
+    def __enter__(self) -> DripServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(5)
+        self.listener.close()
+
+    def serve(self) -> None:
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            threading.Thread(target=self.answer, args=(conn,), daemon=True).start()
+
+    def answer(self, conn: socket.socket) -> None:
+        body = b"[" + b",".join(b'{"Id":%d}' % i for i in range(1, 200)) + b"]"
+        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
+        with conn:
+            conn.recv(65536)
+            if not self.drip_head:
+                conn.sendall(head)
+            for byte in (head if self.drip_head else b"") + body:
+                if self.stop.is_set():
+                    return
+                try:
+                    conn.sendall(bytes([byte]))
+                except OSError:
+                    return
+                time.sleep(self.gap)
+
+
+def test_a_slow_drip_answer_ends_at_the_deadline_sync() -> None:
+    # the red team's server sent 2 bytes a second and the client waited past 40 s
+    with DripServer(gap=0.02) as server, Client(server.url, timeout=5, deadline=0.3, rate_limit=None) as client:
+        started = time.monotonic()
+        with pytest.raises(DeadlineExceededError, match=r"took longer than its deadline of 0\.3 s") as caught:
+            client.get("Computers")
+        assert time.monotonic() - started < 0.6 + 0.5  # within two deadlines, plus scheduling slack
+    assert caught.value.deadline == 0.3 and caught.value.path == "/cwa/api/v1/Computers"
+    assert isinstance(caught.value, TransportError)
+
+
+@pytest.mark.parametrize("drip_head", [False, True], ids=["body", "head"])
+def test_a_slow_drip_answer_ends_at_the_deadline_async(drip_head: bool) -> None:
+    async def main() -> None:
+        async with AsyncClient(server.url, timeout=5, deadline=0.3, rate_limit=None) as client:
+            with pytest.raises(DeadlineExceededError, match=r"deadline of 0\.3 s"):
+                await client.get("Computers")
+
+    with DripServer(gap=0.02, drip_head=drip_head) as server:
+        started = time.monotonic()
+        asyncio.run(main())
+        assert time.monotonic() - started < 0.3 + 0.5
+
+
+def test_an_answer_within_the_deadline_is_read() -> None:
+    with DripServer(gap=0.0) as server, Client(server.url, timeout=5, deadline=5, rate_limit=None) as client:
+        assert len(client.get("Computers")) == 199
+
+
+# --------------------------------------------------------------------------- 11: huge pages
+
+
+def big_page(records: int) -> bytes:
+    return json.dumps([{"Id": i, "Name": "x" * 100} for i in range(1, records + 1)]).encode()
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["content-length", "chunked"])
+def test_a_page_larger_than_max_response_bytes_is_a_typed_error(announced: bool) -> None:
+    body = big_page(20_000)  # about 2.5 MB
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if announced:
+            return httpx.Response(200, content=body)
+        return httpx.Response(200, content=iter([body[i : i + 65536] for i in range(0, len(body), 65536)]))
+
+    client, _ = hostile_client(handler, "automate", max_response_bytes=1_000_000, page_size=1000)
+    with client, pytest.raises(ResponseTooLargeError, match="max_response_bytes=1,000,000") as caught:
+        list(client.iter_records("Computers"))
+    assert caught.value.limit == 1_000_000 and isinstance(caught.value, DecodeError)
+
+
+def test_the_bound_is_on_the_decoded_answer_not_the_compressed_one() -> None:
+    body = gzip.compress(big_page(20_000))  # a few kB on the wire, 2.5 MB decoded
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    client, _ = hostile_client(
+        lambda r: httpx.Response(200, content=body, headers=headers), "automate", max_response_bytes=1_000_000
+    )
+    with client, pytest.raises(ResponseTooLargeError):
+        client.get("Computers")
+
+
+def test_answers_within_the_bound_are_read_and_the_bound_can_be_lifted() -> None:
+    body = gzip.compress(big_page(20_000))
+    headers = {"Content-Encoding": "gzip", "Content-Type": "application/json"}
+    for bound in (3_000_000, None):
+        client, _ = hostile_client(
+            lambda r: httpx.Response(200, content=body, headers=headers), "automate", max_response_bytes=bound
+        )
+        with client:
+            assert len(client.get("Computers")) == 20_000
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [({"deadline": 0}, "deadline must be"), ({"max_response_bytes": -1}, "max_response_bytes must be")],
+)
+def test_bad_bounds_are_configuration_errors(options: dict[str, object], says: str) -> None:
+    with pytest.raises(ConfigurationError, match=says):
+        Client("http://127.0.0.1:9", **options)  # type: ignore[arg-type]
