@@ -57,6 +57,11 @@ SYNTAX: list[Row] = [
     ("(Status = 'Online'", "seed", None, [("CWQ101", 19, 20, None)]),
     ("", "seed", None, [("CWQ101", 1, 2, None)]),
     ("Name = null", "seed", None, [("CWQ101", 8, 12, None)]),
+    # OData-isms: comparison words and `/` paths
+    ("Client/Id = 5", "automate", "Computers", [("CWQ101", 7, 8, "Client.Id = 5")]),
+    ("FreeMemory ge 5", "automate", "Computers", [("CWQ101", 12, 14, "FreeMemory >= 5")]),
+    ("Status ne 'Online'", "seed", None, [("CWQ101", 8, 10, "Status != 'Online'")]),
+    ("Status eq 'Online'", "seed", None, [("CWQ201", 8, 10, "Status = 'Online'")]),
 ]
 
 UNKNOWN_FIELD: list[Row] = [

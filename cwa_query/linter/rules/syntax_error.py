@@ -20,7 +20,9 @@ class SyntaxErrorRule(Rule):
     there and a hint.
 
     A fix is offered where the correction is clear, and only if the corrected text parses:
-    `==` becomes `=`, `<>` becomes `!=`, `&&` / `||` become `and` / `or`, an unquoted word
+    `==` becomes `=`, `<>` becomes `!=`, `&&` / `||` become `and` / `or`, OData's `ne`, `gt`,
+    `ge`, `lt`, `le` (and `eq` where the dialect lacks it) become `!=`, `>`, `>=`, `<`, `<=`
+    (`=`), a `/` inside a field path (OData's, Manage's `Client/Id`) becomes `.`, an unquoted word
     used as a value is quoted, and a string in quotes the language does not know
     (typographic quotes, backticks) or holding its own quote (`'O'Brien'`) is quoted for
     the dialect.
@@ -58,6 +60,10 @@ _ODD_QUOTES = {
     "`": "`",
     "\u00b4": "\u00b4",
 }
+
+
+# OData's comparison words -> the condition language's operators
+_ODATA_OPERATORS = {"eq": "=", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le": "<="}
 
 
 def repair(ctx: Context, exc: ConditionSyntaxError) -> str | None:
@@ -108,6 +114,11 @@ def _candidates(ctx: Context, text: str, exc: ConditionSyntaxError) -> Iterator[
         yield splice(pos, pos + 1, "")
     if char == ">" and before == "<":
         yield splice(pos - 1, pos + 1, "!=")
+    symbol = _ODATA_OPERATORS.get(text[pos:end].lower())
+    if symbol is not None:
+        yield splice(pos, end, symbol)
+    if char == "/" and before[-1:].isalnum() and text[pos + 1 : pos + 2].isalpha():
+        yield splice(pos, pos + 1, ".")
     for symbol, word in (("&", "and"), ("|", "or")):
         if char == symbol:
             stop = pos + (2 if text[pos : pos + 2] == symbol * 2 else 1)
