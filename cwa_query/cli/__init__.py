@@ -15,7 +15,7 @@ from collections.abc import Sequence
 __all__ = ["main"]
 
 # Subcommand modules (`<name>_cmd.py`), in the order `--help` lists them.
-_SUBCOMMANDS = ("fetch", "lint", "fmt", "translate", "parse", "fields", "sandbox")
+_SUBCOMMANDS = ("fetch", "lint", "fmt", "translate", "parse", "fields", "sandbox", "mcp")
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

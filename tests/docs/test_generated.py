@@ -75,7 +75,7 @@ def _subcommands() -> dict[str, argparse.ArgumentParser]:
 def test_every_subcommand_and_option_is_in_the_cli_reference(expanded: dict[str, str]) -> None:
     page = expanded["cli.md"]
     subcommands = _subcommands()
-    assert set(subcommands) == {"fetch", "lint", "fmt", "translate", "parse", "fields", "sandbox"}
+    assert set(subcommands) == {"fetch", "lint", "fmt", "translate", "parse", "fields", "sandbox", "mcp"}
     for name, parser in subcommands.items():
         section = page.split(f"### `cwa-query {name}`", 1)[1].split("\n### ", 1)[0]
         for action in parser._actions:

@@ -1,0 +1,182 @@
+"""The `fetch` tool's reach: the built-in sandbox, or one server fixed when the MCP server starts.
+
+Where `fetch` goes is decided by whoever starts `cwa-query mcp`, never by the model: the
+sandbox (started in this process on the first fetch), or `--server URL --profile P` with the
+credentials in the same `CONNECTWISE_AUTOMATE_*` variables `cwa-query fetch` reads. The
+tool's arguments name only an endpoint, a condition, fields and a limit; it only reads
+(`GET` of a list endpoint). Every condition is linted before it is sent (the executor's
+`validate="error"`), and the answer is cut at `MAX_RECORDS` records and `MAX_RESPONSE_BYTES`
+of JSON.
+
+Credentials stay out of everything the tool returns: the clients' errors carry no secret,
+and as a second guard every message is scrubbed of the configured secrets' text before it
+leaves (`Reach.scrub`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ConfigurationError, CwaQueryError
+from ._tools import MAX_CONDITION_CHARS, ToolInputError
+
+if TYPE_CHECKING:
+    from ..client import Client
+    from ..sandbox import Sandbox
+
+__all__ = ["DEFAULT_LIMIT", "MAX_RECORDS", "MAX_RESPONSE_BYTES", "SANDBOX_RECORDS", "Reach"]
+
+DEFAULT_LIMIT = 20
+"""Records a fetch returns when the model names no limit."""
+MAX_RECORDS = 100
+"""The most records one fetch returns, whatever the limit asked."""
+MAX_RESPONSE_BYTES = 200_000
+"""The most bytes of JSON records one fetch returns; records past it are left out."""
+SANDBOX_RECORDS = 200
+"""Computers in the built-in sandbox `fetch` reads by default."""
+
+_SECRET_VARIABLES = (
+    "CONNECTWISE_AUTOMATE_PASSWORD",
+    "CONNECTWISE_AUTOMATE_PASS",
+    "CONNECTWISE_AUTOMATE_2FA",
+    "CONNECTWISE_AUTOMATE_CLIENT_ID",
+    "CWA_QUERY_MCP_TOKEN",
+)
+
+
+class Reach:
+    """Where `fetch` reads: the sandbox (`server=None`) or one server, with its profile."""
+
+    def __init__(self, server: str | None = None, profile: str = "automate", *, sandbox_records: int = SANDBOX_RECORDS):
+        from ..client import get_profile
+
+        try:
+            self.profile = get_profile(profile)
+        except CwaQueryError as exc:
+            raise ConfigurationError(str(exc)) from exc
+        self.server = server
+        self.sandbox_records = sandbox_records
+        self._sandbox: Sandbox | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"<Reach {self.describe()}>"
+
+    def describe(self) -> str:
+        """Where fetch goes, in words (no credentials)."""
+        if self.server is None:
+            return (
+                f"the built-in sandbox ({self.profile.name} profile, {self.sandbox_records} computers, generated data)"
+            )
+        return f"{self.server} ({self.profile.name} profile, credentials from the environment)"
+
+    @property
+    def dialect(self) -> str:
+        """The dialect the condition is written in: the profile's."""
+        return self.profile.dialect.name
+
+    def close(self) -> None:
+        """Stop the sandbox, if one was started."""
+        with self._lock:
+            if self._sandbox is not None:
+                self._sandbox.stop()
+                self._sandbox = None
+
+    @contextmanager
+    def _client(self) -> Iterator[Client]:
+        from ..client import Client, RetryPolicy
+
+        options: dict[str, Any] = {
+            "profile": self.profile,
+            "retry": RetryPolicy(max_retries=2),
+            "timeout": 30.0,
+            "validate": "error",
+        }
+        if self.server is None:
+            with self._lock:
+                if self._sandbox is None:
+                    from ..sandbox import Sandbox
+
+                    self._sandbox = Sandbox(self.profile.name, records=self.sandbox_records).start()
+                sandbox = self._sandbox
+            creds = sandbox.credentials
+            with Client(
+                sandbox.url,
+                username=creds.username,
+                password=creds.password,
+                client_id=creds.client_id,
+                two_factor_code=creds.two_factor_code,
+                **options,
+            ) as client:
+                yield client
+            return
+        with Client.from_env(server=self.server, **options) as client:
+            yield client
+
+    def fetch(
+        self, endpoint: str, condition: str | None, fields: list[str] | None, limit: int | None
+    ) -> tuple[dict[str, Any], str]:
+        """`{records, count, truncated}` of one list request (pages followed up to the limit)."""
+        try:
+            return self._fetch(endpoint, condition, fields, limit)
+        except ToolInputError as exc:
+            raise ToolInputError(self.scrub(str(exc))) from None
+        except (CwaQueryError, ValueError) as exc:
+            raise ToolInputError(self.scrub(str(exc))) from None
+
+    def _fetch(
+        self, endpoint: str, condition: str | None, fields: list[str] | None, limit: int | None
+    ) -> tuple[dict[str, Any], str]:
+        from ..client._validate import check_fields
+        from ..language.paths import get_path
+
+        if limit is not None and not 1 <= limit <= MAX_RECORDS:
+            raise ToolInputError(f"limit is 1 to {MAX_RECORDS}")
+        wanted = DEFAULT_LIMIT if limit is None else limit
+        where = None
+        if condition is not None and condition.strip():
+            if len(condition) > MAX_CONDITION_CHARS:
+                raise ToolInputError(f"the condition is longer than {MAX_CONDITION_CHARS:,} characters")
+            # read in the profile's dialect: what the server would read, refused where it would be
+            where = self.profile.dialect.parse(condition)
+        names = [name.strip() for name in fields or () if name.strip()]
+        if fields is not None and not names:
+            raise ToolInputError("fields is empty; leave it out for whole records")
+        problems = check_fields(names, endpoint, self.profile) if names else []
+        if problems:
+            raise ToolInputError("; ".join(problems))
+        include = names if names and self.profile.dialect.name == "automate" else None
+        records: list[Any] = []
+        size = 2
+        truncated = False
+        with self._client() as client:
+            for record in client.iter_records(endpoint, where, include_fields=include, limit=wanted):
+                shown = {name: get_path(record, name) for name in names} if names else record
+                cost = len(json.dumps(shown, ensure_ascii=False, default=str).encode()) + 1
+                if size + cost > MAX_RESPONSE_BYTES:
+                    truncated = True
+                    break
+                size += cost
+                records.append(shown)
+        structured = {"records": records, "count": len(records), "truncated": truncated}
+        head = f"{len(records)} record{'s' if len(records) != 1 else ''} from {endpoint}"
+        if truncated:
+            head += f" (cut at {MAX_RESPONSE_BYTES:,} bytes; ask for fewer fields or a smaller limit)"
+        lines = [head, *(json.dumps(r, ensure_ascii=False, default=str) for r in records[:5])]
+        if len(records) > 5:
+            lines.append(f"... {len(records) - 5} more in the structured result")
+        return structured, "\n".join(lines)
+
+    def scrub(self, text: str) -> str:
+        """`text` with the configured secrets' values blotted out (a second guard: the
+        clients' messages name no secret)."""
+        for name in _SECRET_VARIABLES:
+            value = os.environ.get(name)
+            if value and len(value) >= 4 and value in text:
+                text = text.replace(value, "[secret]")
+        return text
