@@ -55,7 +55,8 @@ def initialize() -> float:
         stderr=subprocess.DEVNULL,
         cwd=ROOT,
     )
-    assert process.stdin is not None and process.stdout is not None
+    assert process.stdin is not None
+    assert process.stdout is not None
     process.stdin.write(json.dumps(_INITIALIZE).encode() + b"\n")
     process.stdin.flush()
     answer = json.loads(process.stdout.readline())

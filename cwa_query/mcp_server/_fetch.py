@@ -19,7 +19,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ConfigurationError, CwaQueryError
@@ -150,12 +150,12 @@ class Reach:
         problems = check_fields(names, endpoint, self.profile) if names else []
         if problems:
             raise ToolInputError("; ".join(problems))
-        include = names if names and self.profile.dialect.name == "automate" else None
+        # the fields are picked here, not with includeFields: not every profile's server reads it
         records: list[Any] = []
         size = 2
         truncated = False
-        with self._client() as client:
-            for record in client.iter_records(endpoint, where, include_fields=include, limit=wanted):
+        with self._client() as client, closing(client.iter_records(endpoint, where, limit=wanted)) as found:
+            for record in found:
                 shown = {name: get_path(record, name) for name in names} if names else record
                 cost = len(json.dumps(shown, ensure_ascii=False, default=str).encode()) + 1
                 if size + cost > MAX_RESPONSE_BYTES:
