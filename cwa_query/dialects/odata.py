@@ -877,10 +877,6 @@ class OData(Dialect):
             return render_odata(node.expr)
         return CANONICAL.describe(node)
 
-    def spell_field(self, path: str) -> str:
-        """`Client.Id` as OData writes a property path: `Client/Id`."""
-        return render_odata(ast.Field(path))
-
     def generate(self, tree: ast.Node, *, escape_quotes: bool = False) -> str:
         """The `$filter` text of a shared tree."""
         return render_odata(self.lift_odata(tree))
