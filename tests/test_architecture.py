@@ -210,3 +210,54 @@ def test_private_names_of_another_module(tmp_path: Path) -> None:
         "private: user takes _core._hidden",
         "private: other takes _core._hidden",
     }
+
+
+# layers: the tree, its literals and the parsing driver sit below every dialect
+
+FOUNDATION = (
+    "cwa_query.errors",
+    "cwa_query.language.ast",
+    "cwa_query.language.odata_ast",
+    "cwa_query.language.literals",
+    "cwa_query.language.paths",
+    "cwa_query.language._driver",
+    "cwa_query.language._lalr",
+    "cwa_query.language._diagnose",
+)
+
+
+def _reached(modules: dict[str, Module], start: str) -> set[str]:
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        for target in modules[stack.pop()].imports:
+            if target not in seen:
+                seen.add(target)
+                stack.append(target)
+    return seen
+
+
+def test_the_tree_literals_and_driver_import_no_dialect() -> None:
+    modules = _modules(PACKAGE)
+    _analyse(modules)
+    for name in FOUNDATION:
+        above = sorted(target for target in _reached(modules, name) if target.startswith("cwa_query.dialects"))
+        assert not above, f"{_short(name)} imports the dialect layer: {above}"
+
+
+def test_the_layer_check_sees_an_import_through_a_helper(tmp_path: Path) -> None:
+    files = {
+        "__init__.py": "",
+        "language/__init__.py": "",
+        "language/ast.py": "from . import _helper\n",
+        "language/_helper.py": "def f():\n    from ..dialects import odata\n",
+        "dialects/__init__.py": "",
+        "dialects/odata.py": "",
+    }
+    for relative, text in files.items():
+        path = tmp_path / "cwa_query" / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    modules = _modules(tmp_path / "cwa_query")
+    _analyse(modules)
+    assert "cwa_query.dialects.odata" in _reached(modules, "cwa_query.language.ast")

@@ -1,20 +1,37 @@
-"""The registry: every dialect module is imported here, and names resolve to one instance each.
+"""The registry: names resolve to one instance each, a built-in dialect's module imported on
+first use (the linter's command line, run per file, loads only the dialect it lints).
 
-To add a dialect, write its module (a `Dialect` subclass with a `name`) and import it below.
+To add a built-in dialect, write its module (a `Dialect` subclass with a `name`) and name it
+in `_MODULES` below; a `Dialect` subclass defined anywhere else registers itself.
 """
 
 from __future__ import annotations
 
+import importlib
+
 from ..errors import UnknownDialectError
-from . import automate, manage, odata, seed
 from ._base import Dialect, DialectLike, registered
 
 __all__ = ["all_dialects", "dialect_names", "get_dialect"]
 
-# The dialect modules, imported for their classes' registration, in the order names are listed.
-_MODULES = (seed, automate, manage, odata)
-_ORDER = {module.__name__: index for index, module in enumerate(_MODULES)}
+# name -> the module that defines it, in the order names are listed.
+_MODULES = {
+    "seed": "cwa_query.dialects.seed",
+    "automate": "cwa_query.dialects.automate",
+    "manage": "cwa_query.dialects.manage",
+    "odata": "cwa_query.dialects.odata",
+}
+_ORDER = {module: index for index, module in enumerate(_MODULES.values())}
 _INSTANCES: dict[str, Dialect] = {}
+
+
+def _dialect_class(name: str) -> type[Dialect] | None:
+    """The class registered as `name`, importing its built-in module first if need be."""
+    cls = registered().get(name)
+    if cls is None and name in _MODULES:
+        importlib.import_module(_MODULES[name])
+        cls = registered().get(name)
+    return cls
 
 
 def dialect_names() -> tuple[str, ...]:
@@ -24,7 +41,8 @@ def dialect_names() -> tuple[str, ...]:
     ('seed', 'automate')
     """
     classes = registered()
-    return tuple(sorted(classes, key=lambda name: (_ORDER.get(classes[name].__module__, len(_ORDER)), name)))
+    modules = {name: cls.__module__ for name, cls in classes.items()} | _MODULES
+    return tuple(sorted(modules, key=lambda name: (_ORDER.get(modules[name], len(_ORDER)), name)))
 
 
 def all_dialects() -> tuple[Dialect, ...]:
@@ -52,8 +70,7 @@ def get_dialect(dialect: DialectLike) -> Dialect:
     instance = _INSTANCES.get(dialect)
     if instance is not None:
         return instance
-    classes = registered()
-    cls = classes.get(dialect)
+    cls = _dialect_class(dialect)
     if cls is None:
         raise UnknownDialectError(dialect, dialect_names())
     return _INSTANCES.setdefault(dialect, cls())

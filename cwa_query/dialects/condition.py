@@ -25,7 +25,6 @@ from ..language._diagnose import (
 )
 from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits
 from ..language._lalr import Tables
-from ..language._odata_render import render_odata
 from ..language.literals import (
     MAX_INTEGER_DIGITS,
     check_text,
@@ -467,6 +466,8 @@ class ConditionDialect(Dialect):
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """The node in the canonical spelling of the condition language."""
         if isinstance(node, ast.Expression):
+            from ..language._odata_render import render_odata  # only trees read from OData hold one
+
             return render_odata(node.expr)
         if isinstance(node, ast.NODE_TYPES):
             return CANONICAL.generate(node)

@@ -465,7 +465,7 @@ def _node(value: Any, text: str, spanner: Spanner) -> o.Expr:
 
 def _apply(base: o.Expr | None, step: _Step | o.Call, span: ast.Span) -> o.Expr:
     if isinstance(step, o.Call):
-        return dataclasses.replace(step, base=base, span=span)
+        return ast.replace(step, base=base, span=span)
     if step.kind == "name":
         if isinstance(base, ast.Field) and not step.name.startswith("@"):
             return ast.Field(f"{base.name}.{step.name}", span)

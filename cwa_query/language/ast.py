@@ -1,4 +1,4 @@
-"""The condition tree of every dialect: one frozen, slotted dataclass per kind of node.
+"""The condition tree of every dialect: one immutable, slotted class per kind of node.
 
 A condition is a tree of [`Node`][cwa_query.language.ast.Node] values:
 
@@ -34,13 +34,14 @@ True
 
 from __future__ import annotations
 
-import datetime as _dt
-import decimal as _decimal
 import enum
-import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+if TYPE_CHECKING:  # in annotations only: not imported at run time
+    import datetime as _dt
+    import decimal as _decimal
+    import uuid
 from typing import Literal as _Literal
 
 __all__ = [
@@ -104,24 +105,89 @@ __all__ = [
     "any_of",
     "depth",
     "map_predicates",
+    "replace",
     "walk",
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+_set = object.__setattr__
+
+
+class _Node:
+    """What every node shares: immutable; equal, hashed and shown by the fields named in
+    `_compared` (a source span is none of them); pickled by its constructor's arguments.
+
+    Plain classes with `__slots__`, not dataclasses: creating a frozen dataclass costs about
+    ten times as much at import, and the linter's command line imports this module per file.
+    """
+
+    __slots__ = ()
+    _compared: ClassVar[tuple[str, ...]] = ()
+
+    def _key(self) -> tuple[object, ...]:
+        return tuple([getattr(self, name) for name in self._compared])
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        assert isinstance(other, _Node)
+        return self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._compared)
+        return f"{type(self).__name__}({shown})"
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r}: {type(self).__name__} is immutable")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is immutable")
+
+    def __reduce__(self) -> tuple[type[_Node], tuple[object, ...]]:
+        # Every constructor takes the compared fields in order, then the span (if any).
+        span = getattr(self, "span", _NO_SPAN)
+        return type(self), self._key() if span is _NO_SPAN else (*self._key(), span)
+
+
+_NO_SPAN = object()
+_N = TypeVar("_N", bound=_Node)
+
+
+def replace(node: _N, **changes: Any) -> _N:
+    """A copy of `node` with some fields changed (what `dataclasses.replace` did when nodes were
+    dataclasses).
+
+    >>> replace(Compare(Field("a"), Op.EQ, Integer(1)), op=Op.NE) == Compare(Field("a"), Op.NE, Integer(1))
+    True
+    """
+    names: tuple[str, ...] = node.__slots__
+    values: dict[str, Any] = {name: getattr(node, name) for name in names}
+    values.update(changes)
+    return type(node)(**values)
+
+
+class Span(_Node):
     """Where a node stands in the source text: 0-based offsets, `end` exclusive.
 
     `line` and `column` are 1-based, for the start.
     """
 
+    __slots__ = ("column", "end", "line", "start")
+    _compared: ClassVar[tuple[str, ...]] = ("start", "end", "line", "column")
+    __match_args__ = ("start", "end", "line", "column")
     start: int
     end: int
-    line: int = 1
-    column: int = 1
+    line: int
+    column: int
 
-
-_SPAN = field(default=None, compare=False, hash=False, repr=False)
+    def __init__(self, start: int, end: int, line: int = 1, column: int = 1) -> None:
+        _set(self, "start", start)
+        _set(self, "end", end)
+        _set(self, "line", line)
+        _set(self, "column", column)
 
 
 class Op(enum.Enum):
@@ -172,12 +238,18 @@ _NEGATION = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Field:
+class Field(_Node):
     """A field path as written: `Status`, `Client.Id`, `LoggedInUsers.LoggedInUserName`."""
 
+    __slots__ = ("name", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("name",)
+    __match_args__ = ("name",)
     name: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, name: str, span: Span | None = None) -> None:
+        _set(self, "name", name)
+        _set(self, "span", span)
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -185,66 +257,100 @@ class Field:
         return tuple(self.name.split("."))
 
 
-@dataclass(frozen=True, slots=True)
-class String:
+class String(_Node):
     """A string literal; `value` is the text without quotes or escapes."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: str, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Integer:
+class Integer(_Node):
     """An integer literal."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: int
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: int, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Decimal:
+class Decimal(_Node):
     """A decimal literal, exact: `Decimal(decimal.Decimal("0.1"))`."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: _decimal.Decimal
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: _decimal.Decimal, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Boolean:
+class Boolean(_Node):
     """`true` or `false`."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: bool
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: bool, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class DateTime:
+class DateTime(_Node):
     """An unquoted ISO-8601 date (`datetime.date`) or date-time (`datetime.datetime`).
 
     A date-time with an offset is aware; without one it is naive (the server reads it
     as UTC). Fractions finer than a microsecond are truncated.
     """
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: _dt.date | _dt.datetime
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: _dt.date | _dt.datetime, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Null:
+class Null(_Node):
     """The absent value: `Field = null` holds where the field is missing or null, `!=` elsewhere.
 
     Only `=` and `!=` take it (and `in` lists). The seed and automate dialects cannot
     write it (`Dialect.supports(Feature.NULL)` says which can).
     """
 
-    span: Span | None = _SPAN
+    __slots__ = ("span",)
+    _compared: ClassVar[tuple[str, ...]] = ()
+    __match_args__ = ()
+    span: Span | None
+
+    def __init__(self, span: Span | None = None) -> None:
+        _set(self, "span", span)
 
 
 Literal = String | Integer | Decimal | Boolean | DateTime | Null
 
 
-@dataclass(frozen=True, slots=True)
-class Meaning:
+class Meaning(_Node):
     """What a dialect means by the words of a comparison, stamped on the nodes it reads.
 
     Dialects spell alike and mean differently; a tree says which meaning it holds, so two
@@ -268,10 +374,25 @@ class Meaning:
     Meaning(text='folded', null='unknown', lists='some', typing='loose')
     """
 
+    __slots__ = ("lists", "null", "text", "typing")
+    _compared: ClassVar[tuple[str, ...]] = ("text", "null", "lists", "typing")
+    __match_args__ = ("text", "null", "lists", "typing")
     text: _Literal["folded", "exact"]
     null: _Literal["unknown", "false"]
     lists: _Literal["some", "whole"]
     typing: _Literal["loose", "strict"]
+
+    def __init__(
+        self,
+        text: _Literal["folded", "exact"],
+        null: _Literal["unknown", "false"],
+        lists: _Literal["some", "whole"],
+        typing: _Literal["loose", "strict"],
+    ) -> None:
+        _set(self, "text", text)
+        _set(self, "null", null)
+        _set(self, "lists", lists)
+        _set(self, "typing", typing)
 
 
 CONDITION_MEANING = Meaning("folded", "unknown", "some", "loose")
@@ -280,58 +401,97 @@ ODATA_MEANING = Meaning("exact", "false", "whole", "strict")
 """OData's meaning (URL Conventions 5.1.1)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Compare:
+class Compare(_Node):
     """`field op value`, e.g. `Status = 'Online'` or `Name contains 'DC'`."""
 
+    __slots__ = ("field", "op", "span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("field", "op", "value")
+    __match_args__ = ("field", "op", "value")
     field: Field
     op: Op
     value: Literal
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, field: Field, op: Op, value: Literal, span: Span | None = None) -> None:
+        _set(self, "field", field)
+        _set(self, "op", op)
+        _set(self, "value", value)
+        _set(self, "span", span)
 
     meaning: ClassVar[Meaning] = CONDITION_MEANING
     """The condition language's meaning (ignoring case, `null` unknown, some element of a list)."""
 
 
-@dataclass(frozen=True, slots=True)
-class InList:
+class InList(_Node):
     """`field in (v, ...)`, or `field not in (v, ...)` when `negated`."""
 
+    __slots__ = ("field", "negated", "span", "values")
+    _compared: ClassVar[tuple[str, ...]] = ("field", "values", "negated")
+    __match_args__ = ("field", "values", "negated")
     field: Field
     values: tuple[Literal, ...]
-    negated: bool = False
-    span: Span | None = _SPAN
+    negated: bool
+    span: Span | None
+
+    def __init__(
+        self,
+        field: Field,
+        values: tuple[Literal, ...],
+        negated: bool = False,
+        span: Span | None = None,
+    ) -> None:
+        _set(self, "field", field)
+        _set(self, "values", values)
+        _set(self, "negated", negated)
+        _set(self, "span", span)
 
     meaning: ClassVar[Meaning] = CONDITION_MEANING
     """The condition language's meaning, as for `Compare`."""
 
 
-@dataclass(frozen=True, slots=True)
-class And:
+class And(_Node):
     """All of `items` (two or more; none of them an `And`)."""
 
+    __slots__ = ("items", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("items",)
+    __match_args__ = ("items",)
     items: tuple[Node, ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, items: tuple[Node, ...], span: Span | None = None) -> None:
+        _set(self, "items", items)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Or:
+class Or(_Node):
     """Any of `items` (two or more; none of them an `Or`)."""
 
+    __slots__ = ("items", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("items",)
+    __match_args__ = ("items",)
     items: tuple[Node, ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, items: tuple[Node, ...], span: Span | None = None) -> None:
+        _set(self, "items", items)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Not:
+class Not(_Node):
     """The prefix `not (...)`."""
 
+    __slots__ = ("operand", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("operand",)
+    __match_args__ = ("operand",)
     operand: Node
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, operand: Node, span: Span | None = None) -> None:
+        _set(self, "operand", operand)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Expression:
+class Expression(_Node):
     """A test written as a Boolean expression of values, held as read with the `meaning`
     its dialect gives the words: OData's `Name eq 'O''Neil'` (compared exactly),
     `Price mul 2 gt 10`, `Tags/any(t: t eq 'vip')`.
@@ -345,9 +505,17 @@ class Expression:
     Expression(expr=Binary(op=<BinaryOp.EQ: 'eq'>, left=Field(name='Name'), right=String(value="O'Neil")), meaning=...)
     """
 
+    __slots__ = ("expr", "meaning", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("expr", "meaning")
+    __match_args__ = ("expr", "meaning")
     expr: Expr
-    meaning: Meaning = ODATA_MEANING
-    span: Span | None = _SPAN
+    meaning: Meaning
+    span: Span | None
+
+    def __init__(self, expr: Expr, meaning: Meaning = ODATA_MEANING, span: Span | None = None) -> None:
+        _set(self, "expr", expr)
+        _set(self, "meaning", meaning)
+        _set(self, "span", span)
 
 
 # --------------------------------------------------------------------------- value expressions
@@ -419,12 +587,18 @@ class UnaryOp(enum.Enum):
 # --------------------------------------------------------------------------- literals
 
 
-@dataclass(frozen=True, slots=True)
-class SpecialNumber:
+class SpecialNumber(_Node):
     """`INF`, `-INF` or `NaN` (kept as the word, so that `NaN` equals itself)."""
 
+    __slots__ = ("span", "word")
+    _compared: ClassVar[tuple[str, ...]] = ("word",)
+    __match_args__ = ("word",)
     word: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, word: str, span: Span | None = None) -> None:
+        _set(self, "word", word)
+        _set(self, "span", span)
 
     @property
     def value(self) -> float:
@@ -432,54 +606,92 @@ class SpecialNumber:
         return float(self.word.replace("INF", "inf"))
 
 
-@dataclass(frozen=True, slots=True)
-class TimeOfDay:
+class TimeOfDay(_Node):
     """A time of day, `13:20:00` (fractions finer than a microsecond are truncated)."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: _dt.time
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: _dt.time, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Duration:
+class Duration(_Node):
     """`duration'P1DT2H'`: a day-time duration (finer than a microsecond is truncated)."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: _dt.timedelta
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: _dt.timedelta, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Guid:
+class Guid(_Node):
     """A GUID, `01234567-89ab-cdef-0123-456789abcdef`."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: uuid.UUID
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: uuid.UUID, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class EnumValue:
+class EnumValue(_Node):
     """An enumeration literal `Sales.Pattern'Yellow'` (members, or their numbers, as written)."""
 
+    __slots__ = ("members", "span", "type_name")
+    _compared: ClassVar[tuple[str, ...]] = ("type_name", "members")
+    __match_args__ = ("type_name", "members")
     type_name: str
     members: tuple[str, ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, type_name: str, members: tuple[str, ...], span: Span | None = None) -> None:
+        _set(self, "type_name", type_name)
+        _set(self, "members", members)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class BinaryData:
+class BinaryData(_Node):
     """`binary'...'`: bytes, written in base64url."""
 
+    __slots__ = ("span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("value",)
+    __match_args__ = ("value",)
     value: bytes
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, value: bytes, span: Span | None = None) -> None:
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Geo:
+class Geo(_Node):
     """A geography or geometry literal, `geography'SRID=0;Point(1 2)'`; `text` is between the quotes."""
 
+    __slots__ = ("kind", "span", "text")
+    _compared: ClassVar[tuple[str, ...]] = ("kind", "text")
+    __match_args__ = ("kind", "text")
     kind: str
     text: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, kind: str, text: str, span: Span | None = None) -> None:
+        _set(self, "kind", kind)
+        _set(self, "text", text)
+        _set(self, "span", span)
 
 
 ODataLiteral = (
@@ -503,88 +715,146 @@ ODataLiteral = (
 # --------------------------------------------------------------------------- expressions
 
 
-@dataclass(frozen=True, slots=True)
-class Binary:
+class Binary(_Node):
     """`left op right`: a comparison, arithmetic or `has` operator (`and`/`or` are
     [`Connective`][cwa_query.language.ast.Connective])."""
 
+    __slots__ = ("left", "op", "right", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("op", "left", "right")
+    __match_args__ = ("op", "left", "right")
     op: BinaryOp
     left: Expr
     right: Expr
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, op: BinaryOp, left: Expr, right: Expr, span: Span | None = None) -> None:
+        _set(self, "op", op)
+        _set(self, "left", left)
+        _set(self, "right", right)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Connective:
+class Connective(_Node):
     """`and` / `or` over two or more `items` (n-ary: `a and b and c` is one node, so long
     chains stay flat; an item is never a `Logical` of the same `op`)."""
 
+    __slots__ = ("items", "op", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("op", "items")
+    __match_args__ = ("op", "items")
     op: BinaryOp
     items: tuple[Expr, ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, op: BinaryOp, items: tuple[Expr, ...], span: Span | None = None) -> None:
+        _set(self, "op", op)
+        _set(self, "items", items)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Unary:
+class Unary(_Node):
     """`not operand` or `-operand`."""
 
+    __slots__ = ("op", "operand", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("op", "operand")
+    __match_args__ = ("op", "operand")
     op: UnaryOp
     operand: Expr
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, op: UnaryOp, operand: Expr, span: Span | None = None) -> None:
+        _set(self, "op", op)
+        _set(self, "operand", operand)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class In:
+class In(_Node):
     """`operand in collection`: the collection a [`ListValue`][cwa_query.language.ast.ListValue],
     an [`Array`][cwa_query.language.ast.Array], or an expression with a collection value."""
 
+    __slots__ = ("collection", "operand", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("operand", "collection")
+    __match_args__ = ("operand", "collection")
     operand: Expr
     collection: Expr
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, operand: Expr, collection: Expr, span: Span | None = None) -> None:
+        _set(self, "operand", operand)
+        _set(self, "collection", collection)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class ListValue:
+class ListValue(_Node):
     """`(v1, v2, ...)` of primitive literals, right of `in` only (may be empty)."""
 
+    __slots__ = ("items", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("items",)
+    __match_args__ = ("items",)
     items: tuple[ODataLiteral, ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, items: tuple[ODataLiteral, ...], span: Span | None = None) -> None:
+        _set(self, "items", items)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Array:
+class Array(_Node):
     """A JSON array `[...]` (4.01); JSON strings in it are [`String`][cwa_query.language.ast.String]s."""
 
+    __slots__ = ("items", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("items",)
+    __match_args__ = ("items",)
     items: tuple[Expr, ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, items: tuple[Expr, ...], span: Span | None = None) -> None:
+        _set(self, "items", items)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Object:
+class Object(_Node):
     """A JSON object `{"name": value, ...}` (4.01)."""
 
+    __slots__ = ("members", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("members",)
+    __match_args__ = ("members",)
     members: tuple[tuple[str, Expr], ...]
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, members: tuple[tuple[str, Expr], ...], span: Span | None = None) -> None:
+        _set(self, "members", members)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Variable:
+class Variable(_Node):
     """`$it`, `$this` or `$root`."""
 
+    __slots__ = ("name", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("name",)
+    __match_args__ = ("name",)
     name: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, name: str, span: Span | None = None) -> None:
+        _set(self, "name", name)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Alias:
+class Alias(_Node):
     """`@name`: a parameter alias, or an annotation (`@Core.Messages`) at the head of a path."""
 
+    __slots__ = ("name", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("name",)
+    __match_args__ = ("name",)
     name: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, name: str, span: Span | None = None) -> None:
+        _set(self, "name", name)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Member:
+class Member(_Node):
     """`base/name` where the step is not a plain property of a plain path: a step after a
     call, variable or alias, a type cast (`Model.Manager`), an annotation (`@Measures.Currency`).
 
@@ -592,86 +862,166 @@ class Member:
     `None` for a type cast at the head of a path (`Model.Manager/Name`).
     """
 
+    __slots__ = ("base", "name", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("base", "name")
+    __match_args__ = ("base", "name")
     base: Expr | None
     name: str
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, base: Expr | None, name: str, span: Span | None = None) -> None:
+        _set(self, "base", base)
+        _set(self, "name", name)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class NamedArgument:
+class NamedArgument(_Node):
     """`name=value`, an argument of a (non-canonical) function."""
 
+    __slots__ = ("name", "span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("name", "value")
+    __match_args__ = ("name", "value")
     name: str
     value: Expr
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, name: str, value: Expr, span: Span | None = None) -> None:
+        _set(self, "name", name)
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class CasePair:
+class CasePair(_Node):
     """`condition:value`, an argument of `case(...)`."""
 
+    __slots__ = ("condition", "span", "value")
+    _compared: ClassVar[tuple[str, ...]] = ("condition", "value")
+    __match_args__ = ("condition", "value")
     condition: Expr
     value: Expr
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, condition: Expr, value: Expr, span: Span | None = None) -> None:
+        _set(self, "condition", condition)
+        _set(self, "value", value)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
+class Call(_Node):
     """`name(args)`: a canonical function (`contains`, `year`, ... spelt in canonical case),
     a service function (`Model.Available()`), or key access (`Items(1)`); bound to `base`
     when written after a path (`Products/Model.BestProduct()`)."""
 
+    __slots__ = ("args", "base", "name", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("name", "args", "base")
+    __match_args__ = ("name", "args", "base")
     name: str
     args: tuple[Argument, ...]
-    base: Expr | None = None
-    span: Span | None = _SPAN
+    base: Expr | None
+    span: Span | None
+
+    def __init__(
+        self,
+        name: str,
+        args: tuple[Argument, ...],
+        base: Expr | None = None,
+        span: Span | None = None,
+    ) -> None:
+        _set(self, "name", name)
+        _set(self, "args", args)
+        _set(self, "base", base)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Cast:
+class Cast(_Node):
     """`cast(operand, Type)` or `cast(Type)`."""
 
+    __slots__ = ("operand", "span", "type_name")
+    _compared: ClassVar[tuple[str, ...]] = ("type_name", "operand")
+    __match_args__ = ("type_name", "operand")
     type_name: str
-    operand: Expr | None = None
-    span: Span | None = _SPAN
+    operand: Expr | None
+    span: Span | None
+
+    def __init__(self, type_name: str, operand: Expr | None = None, span: Span | None = None) -> None:
+        _set(self, "type_name", type_name)
+        _set(self, "operand", operand)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class IsOf:
+class IsOf(_Node):
     """`isof(operand, Type)` or `isof(Type)`."""
 
+    __slots__ = ("operand", "span", "type_name")
+    _compared: ClassVar[tuple[str, ...]] = ("type_name", "operand")
+    __match_args__ = ("type_name", "operand")
     type_name: str
-    operand: Expr | None = None
-    span: Span | None = _SPAN
+    operand: Expr | None
+    span: Span | None
+
+    def __init__(self, type_name: str, operand: Expr | None = None, span: Span | None = None) -> None:
+        _set(self, "type_name", type_name)
+        _set(self, "operand", operand)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Lambda:
+class Lambda(_Node):
     """`collection/any(v: predicate)`, `collection/any()` or `collection/all(v: predicate)`."""
 
+    __slots__ = ("collection", "kind", "predicate", "span", "variable")
+    _compared: ClassVar[tuple[str, ...]] = ("collection", "kind", "variable", "predicate")
+    __match_args__ = ("collection", "kind", "variable", "predicate")
     collection: Expr
     kind: str
-    variable: str | None = None
-    predicate: Expr | None = None
-    span: Span | None = _SPAN
+    variable: str | None
+    predicate: Expr | None
+    span: Span | None
+
+    def __init__(
+        self,
+        collection: Expr,
+        kind: str,
+        variable: str | None = None,
+        predicate: Expr | None = None,
+        span: Span | None = None,
+    ) -> None:
+        _set(self, "collection", collection)
+        _set(self, "kind", kind)
+        _set(self, "variable", variable)
+        _set(self, "predicate", predicate)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Count:
+class Count(_Node):
     """`collection/$count`, or `collection/$count($filter=predicate)`."""
 
+    __slots__ = ("collection", "predicate", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("collection", "predicate")
+    __match_args__ = ("collection", "predicate")
     collection: Expr
-    predicate: Expr | None = None
-    span: Span | None = _SPAN
+    predicate: Expr | None
+    span: Span | None
+
+    def __init__(self, collection: Expr, predicate: Expr | None = None, span: Span | None = None) -> None:
+        _set(self, "collection", collection)
+        _set(self, "predicate", predicate)
+        _set(self, "span", span)
 
 
-@dataclass(frozen=True, slots=True)
-class Filtered:
+class Filtered(_Node):
     """`collection/$filter(predicate)`."""
 
+    __slots__ = ("collection", "predicate", "span")
+    _compared: ClassVar[tuple[str, ...]] = ("collection", "predicate")
+    __match_args__ = ("collection", "predicate")
     collection: Expr
     predicate: Expr
-    span: Span | None = _SPAN
+    span: Span | None
+
+    def __init__(self, collection: Expr, predicate: Expr, span: Span | None = None) -> None:
+        _set(self, "collection", collection)
+        _set(self, "predicate", predicate)
+        _set(self, "span", span)
 
 
 Expr = (

@@ -12,7 +12,6 @@ ignore unknown parameters as the real server does. A parameter that takes one va
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as _dt
 import json
 import threading
@@ -322,11 +321,11 @@ class Lister:
                 )
             if canonical == node.field.name:
                 return node
-            return dataclasses.replace(node, field=dataclasses.replace(node.field, name=canonical))
+            return ast.replace(node, field=ast.replace(node.field, name=canonical))
         if isinstance(node, ast.And | ast.Or):
-            return dataclasses.replace(node, items=tuple(self._canonical(endpoint, item) for item in node.items))
+            return ast.replace(node, items=tuple(self._canonical(endpoint, item) for item in node.items))
         assert isinstance(node, ast.Not)
-        return dataclasses.replace(node, operand=self._canonical(endpoint, node.operand))
+        return ast.replace(node, operand=self._canonical(endpoint, node.operand))
 
     def _ordered(self, endpoint: str, records: list[dict[str, Any]], order: str) -> list[dict[str, Any]]:
         keys: list[tuple[list[str], bool]] = []

@@ -165,3 +165,20 @@ def test_untranslatable_error_names_the_construct_and_position_and_pickles() -> 
         1,
         5,
     )
+
+
+def test_a_dialect_module_is_imported_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from cwa_query.dialects import dialect_names, get_dialect\n"
+        "assert dialect_names() == ('seed', 'automate', 'manage', 'odata'), dialect_names()\n"
+        "get_dialect('automate')\n"
+        "loaded = sorted(m for m in ('cwa_query.dialects.odata', 'cwa_query.dialects.manage') if m in sys.modules)\n"
+        "assert not loaded, loaded\n"
+        "assert get_dialect('odata').name == 'odata' and 'cwa_query.dialects.odata' in sys.modules\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

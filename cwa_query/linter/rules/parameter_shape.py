@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects.manage import custom_field_parts
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -35,6 +34,8 @@ class ParameterShapeRule(Rule):
         if ctx.tree is None or ctx.parameter is None:
             return
         if ctx.parameter == "customFieldConditions":
+            from ...dialects.manage import custom_field_parts  # the manage dialect's, loaded with it
+
             if custom_field_parts(ctx.tree) is None:
                 yield Finding(
                     0,
