@@ -171,12 +171,16 @@ def test_import_graph_has_only_the_known_violations() -> None:
 # the checker itself, on small packages written for the purpose
 
 
-def _check(tmp_path: Path, files: dict[str, str]) -> set[str]:
+def _write(tmp_path: Path, files: dict[str, str]) -> Path:
     for relative, text in files.items():
         path = tmp_path / "cwa_query" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-    return violations(tmp_path / "cwa_query")
+    return tmp_path / "cwa_query"
+
+
+def _check(tmp_path: Path, files: dict[str, str]) -> set[str]:
+    return violations(_write(tmp_path, files))
 
 
 def test_a_function_level_import_closing_a_loop_is_a_cycle(tmp_path: Path) -> None:
@@ -254,10 +258,6 @@ def test_the_layer_check_sees_an_import_through_a_helper(tmp_path: Path) -> None
         "dialects/__init__.py": "",
         "dialects/odata.py": "",
     }
-    for relative, text in files.items():
-        path = tmp_path / "cwa_query" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    modules = _modules(tmp_path / "cwa_query")
+    modules = _modules(_write(tmp_path, files))
     _analyse(modules)
     assert "cwa_query.dialects.odata" in _reached(modules, "cwa_query.language.ast")
