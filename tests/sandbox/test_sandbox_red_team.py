@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 
 import httpx
 import pytest
 
 from cwa_query.sandbox import Sandbox
+from cwa_query.sandbox._http import SandboxRequest, SandboxResponse
+from tests.sandbox.sandbox_helpers import automate_login, socket_client
 
 LONG_ID = "9" * 5000
 LONG_NUMBER = "9" * 4400
@@ -147,3 +150,47 @@ def test_permissions_users_is_a_list_of_permission_names(automate_client: httpx.
 def test_permissions_of_a_client_need_the_client(automate_client: httpx.Client) -> None:
     assert automate_client.get("/Permissions/Clients/2").status_code == 200
     assert automate_client.get("/Permissions/Clients/99999").status_code == 404
+
+
+# ----------------------------------------------------------------------------- red team 7: stalls
+
+
+def test_a_condition_being_evaluated_does_not_hold_up_other_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Four clients' 12 kB `or` chains made `/_sandbox/stats` wait 8.4 s: conditions were
+    evaluated on the one event loop. Here one list request is held inside its handling (as a
+    long evaluation would be) while another connection asks for the stats and for a record:
+    both are answered while it is held (before the fix, neither could be until it ended)."""
+    with Sandbox(profile="automate", records=20) as sandbox:
+        app = sandbox.app
+        entered, release = threading.Event(), threading.Event()
+        handle = app._handle
+
+        def held(request: SandboxRequest, path: str) -> tuple[SandboxResponse, str]:
+            if "HOLD" in request.target:
+                entered.set()
+                release.wait(30)
+            return handle(request, path)
+
+        monkeypatch.setattr(app, "_handle", held)
+        answers: list[int] = []
+
+        def slow_list() -> None:
+            with socket_client(sandbox) as client:
+                automate_login(client, sandbox)
+                answers.append(client.get("/Computers", params={"condition": "ComputerName = 'HOLD'"}).status_code)
+
+        worker = threading.Thread(target=slow_list)
+        worker.start()
+        try:
+            assert entered.wait(10), "the list request never reached its handling"
+            with socket_client(sandbox) as other:
+                stats = httpx.get(sandbox.url + "/_sandbox/stats", timeout=10).json()
+                automate_login(other, sandbox)
+                one = other.get("/Computers/1", params={"includeFields": "Id"})
+            assert stats["in_flight"] == 1  # the held request, still being handled
+            assert one.status_code == 200 and one.json() == {"Id": "1"}
+        finally:
+            release.set()
+            worker.join(30)
+        assert answers == [200]
+        assert sandbox.stats()["in_flight"] == 0
