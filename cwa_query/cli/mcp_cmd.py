@@ -19,6 +19,7 @@ import argparse
 import os
 import sys
 
+from .._defaults import PROFILE_NAMES
 from ._args import positive_int
 
 __all__ = ["register", "run"]
@@ -47,7 +48,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--server", metavar="URL", help="the server fetch reads (default: the built-in sandbox)")
     parser.add_argument(
         "--profile",
-        choices=("seed", "automate"),
+        choices=PROFILE_NAMES,
         help="the server's API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else automate)",
     )
     parser.add_argument(

@@ -21,7 +21,6 @@ from typing import Any, TypeVar
 
 from ..dialects import Dialect, dialect_names, get_dialect
 from ..errors import CwaQueryError
-from ..language import ast
 from ..schema import Schema, builtin_schema
 
 __all__ = [
@@ -229,12 +228,20 @@ def explain_condition(condition: str, dialect: str) -> tuple[dict[str, Any], str
     source = _dialect(dialect)
     tree = _refusing(lambda: source.parse(text))
     schema = catalogue(source)
+    nodes = list(_nodes(tree))
     lines = [f"In {source.name}, a record is kept when {_describe(tree, source, 0)}."]
-    fields = list(dict.fromkeys(_field_names(tree)))
+    variables = {v for v in (getattr(n, "variable", None) for n in nodes) if isinstance(v, str)}  # any(p: ...)
+    fields = list(
+        dict.fromkeys(
+            n.name
+            for n in nodes
+            if type(n).__name__ == "Field" and isinstance(n.name, str) and n.name.split(".")[0] not in variables
+        )
+    )
+    infos = [schema.lookup(name) for name in fields]
     if fields:
         lines.append("Fields:")
-        for name in fields:
-            info = schema.lookup(name)
+        for name, info in zip(fields, infos, strict=True):
             if info is None:
                 guess = schema.suggest(name)
                 lines.append(
@@ -245,32 +252,65 @@ def explain_condition(condition: str, dialect: str) -> tuple[dict[str, Any], str
                 kind = f"a list of {info.type}" if info.array else info.type
                 values = f"; known values: {', '.join(info.values)}" if info.values else ""
                 lines.append(f"- {source.spell_field(info.path)}: {kind}{values}")
-    ops = {str(getattr(getattr(node, "op", None), "value", "")) for node in ast.walk(tree)}
+    ops = {str(getattr(getattr(node, "op", None), "value", "")) for node in nodes}
     if ops & {"like", "not like"}:
         lines.append("Patterns: `%` matches any run of characters, `_` one character, a backslash escapes the next.")
-    lines.append(
-        "Text compares ignoring the case of ASCII letters (as the server's MySQL collation does); "
-        "numbers compare as numbers, date-times as instants (a date is its midnight UTC)."
-    )
-    if any(info is not None and info.array for info in (schema.lookup(name) for name in fields)):
-        lines.append(
-            "A list field holds several values: `=` and `contains` test membership, an ordering "
-            "(`<`, `>=`) holds when some element does, and the negated operators (`!=`, `not contains`) "
-            "mean no element does."
-        )
-    lines.append(
-        "A field a record lacks makes its comparison unknown, and a record is kept only when the "
-        "whole condition is true (so both `x = 1` and `x != 1` drop records without x)."
-    )
+    lists = any(info is not None and info.array for info in infos)
+    meanings: dict[Any, Any] = {}  # meaning -> the first node that has it
+    for node in nodes:
+        meanings.setdefault(getattr(node, "meaning", None), node)
+    meanings.pop(None, None)
+    for meaning, node in meanings.items():
+        if len(meanings) > 1:  # a tree mixing node families: say which part means what
+            lines.append(f"Where it reads like {_describe(node, source, 3)}:")
+        lines += _meaning_words(meaning, lists)
     return {"text": "\n".join(lines), "tree": tree_json(tree)}, "\n".join(lines)
 
 
-def _field_names(tree: ast.Node) -> Iterator[str]:
-    for node in ast.walk(tree):
-        field = getattr(node, "field", None)
-        name = getattr(field, "name", None)
-        if isinstance(name, str):
-            yield name
+# what each part of a node family's meaning (see `ast.Meaning`) says; `*` is any other value
+_MEANING_WORDS: dict[str, dict[str, str]] = {
+    "text": {
+        "exact": "Text compares exactly, by code point: case matters ('SRV' is not 'srv').",
+        "*": "Text compares ignoring the case of ASCII letters (as the server's MySQL collation does); "
+        "numbers compare as numbers, date-times as instants (a date is its midnight UTC).",
+    },
+    "typing": {"strict": "Numbers compare with numbers and text with text only ('5' does not equal 5)."},
+    "lists": {
+        "whole": "A list field compares with nothing directly: test its elements with any()/all().",
+        "*": "A list field holds several values: `=` and `contains` test membership, an ordering "
+        "(`<`, `>=`) holds when some element does, and the negated operators (`!=`, `not contains`) "
+        "mean no element does.",
+    },
+    "null": {
+        "false": "A comparison with a missing value is false (and `ne` true), so `not` of it is true.",
+        "*": "A field a record lacks makes its comparison unknown, and a record is kept only when the "
+        "whole condition is true (so both `x = 1` and `x != 1` drop records without x).",
+    },
+}
+
+
+def _meaning_words(meaning: Any, lists: bool) -> list[str]:
+    """What a node family's meaning says, in words (about lists only when a list field is in it)."""
+    words = []
+    for part, said in _MEANING_WORDS.items():
+        if part == "lists" and not lists:
+            continue
+        sentence = said.get(str(getattr(meaning, part, None)), said.get("*"))
+        if sentence is not None:
+            words.append(sentence)
+    return words
+
+
+def _nodes(tree: Any) -> Iterator[Any]:
+    """Every node of a tree (any dataclass in it), read from the classes' fields, parents first."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (list, tuple)):
+            stack.extend(reversed(node))
+        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            yield node
+            stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node) if f.compare]))
 
 
 def _value_text(value: Any, dialect: Dialect) -> str:
@@ -317,8 +357,10 @@ def _rendered(node: Any, dialect: Dialect) -> str:
 
 def list_fields(endpoint: str, dialect: str | None = None, search: str | None = None) -> tuple[dict[str, Any], str]:
     """`{fields}` of an endpoint, spelled as the dialect writes paths; `search` narrows them
-    (a substring, ignoring case) and, when nothing matches, suggests the nearest field."""
-    target = _dialect(dialect or DEFAULT_DIALECT)
+    (a substring, ignoring case) and, when nothing matches, suggests the nearest field.
+    Without a dialect: the real Automate server's, or the first dialect whose catalogue
+    knows the endpoint (`service/tickets` is Manage's)."""
+    target = _dialect(dialect or _dialect_knowing(endpoint))
     schema = catalogue(target)
     canonical = _endpoint(schema, endpoint)
     assert canonical is not None
@@ -356,6 +398,19 @@ def list_fields(endpoint: str, dialect: str | None = None, search: str | None = 
     if len(infos) > len(shown):
         body.append(f"... {len(infos) - len(shown)} more (narrow with search)")
     return structured, "\n".join([head, *body])
+
+
+def _dialect_knowing(endpoint: str) -> str:
+    for name in (DEFAULT_DIALECT, *dialect_names()):
+        known = get_dialect(name)
+        if known.schema_file is None:
+            continue
+        try:
+            builtin_schema(known).endpoint(endpoint)
+        except CwaQueryError:
+            continue
+        return name
+    return DEFAULT_DIALECT
 
 
 # --------------------------------------------------------------------------- build

@@ -95,3 +95,10 @@ def test_the_core_never_imports_the_sdk() -> None:
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_without_the_sdk_it_says_which_extra_to_install() -> None:
+    script = "import sys\nsys.modules['mcp'] = None\nfrom cwa_query.cli import main\nsys.exit(main(['mcp']))\n"
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "pip install 'cwa_query[mcp]'" in done.stderr

@@ -254,3 +254,25 @@ def test_explain_and_evaluate_agree_on_a_list_field() -> None:
     # the words say "some element"; the evaluator is the meaning
     assert evaluate("Ports >= 10", {"Ports": [5, 20]}) is True
     assert "holds when some element does" in explain_condition("OpenPortsTCP >= 10", "automate")[1]
+
+
+def test_explain_says_what_odata_means_by_its_words() -> None:
+    structured, text = explain_condition("OpenPortsTCP/any(p: p eq 3389) and startswith(ComputerName,'SRV')", "odata")
+    assert "case matters" in text
+    assert "missing value is false" in text
+    assert "p:" not in text.split("Fields:")[1].split("\n")[1]  # the lambda's variable is no field
+    assert "- OpenPortsTCP: a list of integer" in text
+    assert "Expression" in json.dumps(structured["tree"])
+
+
+def test_explain_of_manage_spells_its_paths() -> None:
+    _, text = explain_condition("board/id = 5 and closedDate = null", "manage")
+    assert "board/id equals 5" in text
+
+
+def test_fields_without_a_dialect_find_the_catalogue_that_knows_the_endpoint() -> None:
+    structured, _ = list_fields("service/tickets", None, "board")
+    assert structured["dialect"] == "manage"
+    assert "board/id" in [row["path"] for row in structured["fields"]]
+    with pytest.raises(ToolInputError, match="no endpoint"):
+        list_fields("nowhere/at/all")
