@@ -171,22 +171,33 @@ def translate_condition(
 # --------------------------------------------------------------------------- explain
 
 
+def _parts(node: Any) -> tuple[str, ...] | None:
+    """The names of a node's fields, read generically: a dataclass's compared fields, else the
+    class's `__match_args__` (its public positional fields), else its slots but a span; `None`
+    for a value that is no node."""
+    if node is None or isinstance(node, (type, enum.Enum, str, int, float, decimal.Decimal, _dt.date)):
+        return None
+    if dataclasses.is_dataclass(node):
+        return tuple(field.name for field in dataclasses.fields(node) if field.compare)
+    match_args = getattr(type(node), "__match_args__", None)
+    if isinstance(match_args, tuple):
+        return match_args
+    slots = getattr(type(node), "__slots__", None)
+    if slots:
+        return tuple(name for name in ([slots] if isinstance(slots, str) else slots) if name != "span")
+    return None
+
+
 def tree_json(node: Any) -> Any:
-    """A tree as JSON, read generically from the node classes' dataclass fields: each node an
-    object with its class name as `type`; fields left out of equality (source spans) are
-    left out; enums as their value, dates in ISO-8601, exact decimals as text.
+    """A tree as JSON, read generically from the node classes' fields (`_parts`): each node an
+    object with its class name as `type`; source spans left out; enums as their value, dates
+    in ISO-8601, exact decimals as text.
 
     >>> from cwa_query import parse
     >>> tree_json(parse("Client.Id = 5"))  # doctest: +NORMALIZE_WHITESPACE
     {'type': 'Compare', 'field': {'type': 'Field', 'name': 'Client.Id'}, 'op': '=',
      'value': {'type': 'Integer', 'value': 5}}
     """
-    if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        out: dict[str, Any] = {"type": type(node).__name__}
-        for field in dataclasses.fields(node):
-            if field.compare:
-                out[field.name] = tree_json(getattr(node, field.name))
-        return out
     if isinstance(node, enum.Enum):
         return tree_json(node.value)
     if isinstance(node, (list, tuple)):
@@ -197,13 +208,10 @@ def tree_json(node: Any) -> Any:
         return str(node)
     if node is None or isinstance(node, (str, int, float, bool)):
         return node
-    slots = getattr(type(node), "__slots__", None)
-    if slots:  # a slotted node class that is no dataclass
-        names = [slots] if isinstance(slots, str) else list(slots)
-        return {"type": type(node).__name__} | {
-            name: tree_json(getattr(node, name)) for name in names if name != "span" and hasattr(node, name)
-        }
-    return str(node)
+    parts = _parts(node)
+    if parts is None:
+        return str(node)
+    return {"type": type(node).__name__} | {name: tree_json(getattr(node, name)) for name in parts}
 
 
 _OP_WORDS = {
@@ -302,15 +310,17 @@ def _meaning_words(meaning: Any, lists: bool) -> list[str]:
 
 
 def _nodes(tree: Any) -> Iterator[Any]:
-    """Every node of a tree (any dataclass in it), read from the classes' fields, parents first."""
+    """Every node of a tree, read from the classes' fields (`_parts`), parents first."""
     stack = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, (list, tuple)):
             stack.extend(reversed(node))
-        elif dataclasses.is_dataclass(node) and not isinstance(node, type):
+            continue
+        parts = _parts(node)
+        if parts is not None:
             yield node
-            stack.extend(reversed([getattr(node, f.name) for f in dataclasses.fields(node) if f.compare]))
+            stack.extend(reversed([getattr(node, name) for name in parts]))
 
 
 def _value_text(value: Any, dialect: Dialect) -> str:

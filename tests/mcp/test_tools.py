@@ -276,3 +276,34 @@ def test_fields_without_a_dialect_find_the_catalogue_that_knows_the_endpoint() -
     assert "board/id" in [row["path"] for row in structured["fields"]]
     with pytest.raises(ToolInputError, match="no endpoint"):
         list_fields("nowhere/at/all")
+
+
+def test_the_tree_serialiser_reads_any_node_class_generically() -> None:
+    import dataclasses
+
+    @dataclasses.dataclass(frozen=True)
+    class Pair:
+        left: object
+        right: object
+        span: object = dataclasses.field(default=None, compare=False)
+
+    class Slotted:
+        __slots__ = ("kind", "span")
+        __match_args__ = ("kind",)
+
+        def __init__(self, kind: str) -> None:
+            self.kind = kind
+            self.span = (0, 1)
+
+    class Bare:
+        __slots__ = ("a", "span")
+
+        def __init__(self) -> None:
+            self.a = 1
+            self.span = (0, 1)
+
+    assert tree_json(Pair(Slotted("x"), [Bare()], span=(1, 2))) == {
+        "type": "Pair",
+        "left": {"type": "Slotted", "kind": "x"},
+        "right": [{"type": "Bare", "a": 1}],
+    }
