@@ -50,6 +50,7 @@ _EXPORTS: dict[str, str] = {
     # errors
     "CwaQueryError": ".errors",
     "ConditionError": ".errors",
+    "ConditionEvaluationError": ".errors",
     "ConditionSyntaxError": ".errors",
     "ConditionLimitError": ".errors",
     "ConditionRejectedError": ".errors",
@@ -108,6 +109,7 @@ __all__ = [
     "ClientOptions",
     "Condition",
     "ConditionError",
+    "ConditionEvaluationError",
     "ConditionLimitError",
     "ConditionRejectedError",
     "ConditionSyntaxError",
@@ -189,6 +191,7 @@ if TYPE_CHECKING:
         AuthenticationError,
         BadRequestError,
         ConditionError,
+        ConditionEvaluationError,
         ConditionLimitError,
         ConditionRejectedError,
         ConditionSyntaxError,

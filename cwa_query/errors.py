@@ -5,6 +5,7 @@ CwaQueryError
 ├── ConditionError (ValueError)              a condition cannot be used as given
 │   ├── ConditionSyntaxError                 the text does not parse (line, column, hint, caret)
 │   │   └── ConditionLimitError              it parses, but exceeds a configured limit
+│   ├── ConditionEvaluationError             evaluating it fails (integer div 0, an evaluation budget)
 │   ├── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
 │   │   └── UntranslatableError              ... none that keeps its meaning (construct, position)
 │   └── ConditionRejectedError               the linter finds errors the server would refuse it for
@@ -45,6 +46,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "ConditionError",
+    "ConditionEvaluationError",
     "ConditionLimitError",
     "ConditionRejectedError",
     "ConditionSyntaxError",
@@ -192,6 +194,32 @@ class ConditionLimitError(ConditionSyntaxError):
 
 def _rebuild_limit_error(description: str, text: str, pos: int, limit: str, hint: str | None) -> ConditionLimitError:
     return ConditionLimitError(description, text=text, pos=pos, limit=limit, hint=hint)
+
+
+class ConditionEvaluationError(ConditionError):
+    """Evaluating a valid condition on a record fails, as the request would on a service.
+
+    Attributes:
+        limit: the budget it ran past (`"max_steps"`, `"pattern_seconds"`), or `None` when the
+            operation itself fails (an integer `div 0` or `mod 0`, an invalid pattern).
+
+    >>> from cwa_query.odata import evaluate_odata, parse_odata
+    >>> evaluate_odata(parse_odata("Count mod 0 eq 1"), {"Count": 3})
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.ConditionEvaluationError: mod 0: the right operand is zero, so the request fails
+    """
+
+    def __init__(self, message: str, *, limit: str | None = None) -> None:
+        self.limit = limit
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_evaluation_error, (str(self), self.limit))
+
+
+def _rebuild_evaluation_error(message: str, limit: str | None) -> ConditionEvaluationError:
+    return ConditionEvaluationError(message, limit=limit)
 
 
 class UnrepresentableConditionError(ConditionError):

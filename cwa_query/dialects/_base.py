@@ -436,6 +436,18 @@ class Dialect:
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
+def brief(text: str, limit: int = 200) -> str:
+    """`text` cut to about `limit` characters for a message (a list of 5,000 values spelled in
+    each warning made translation quadratic).
+
+    >>> brief("Id in (" + ",".join(map(str, range(100))) + ")", 30)
+    'Id in (0,1,2,3,4,5,6,7,8,9,... (297 characters)'
+    """
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit - 3]}... ({len(text):,} characters)"
+
+
 def caller_level() -> int:
     """The `stacklevel` that points a warning issued by the calling frame at the first frame
     outside cwa_query (`warnings.warn(..., stacklevel=caller_level())`)."""

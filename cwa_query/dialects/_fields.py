@@ -33,7 +33,7 @@ class FieldTypes:
     True
     """
 
-    __slots__ = ("_cache", "endpoint", "schemas")
+    __slots__ = ("_cache", "_depth", "endpoint", "schemas")
 
     def __init__(self, schema: Schemas = None, endpoint: str | None = None) -> None:
         given: object = schema  # checked at run time: callers outside mypy pass names too
@@ -51,6 +51,7 @@ class FieldTypes:
                 )
         self.endpoint = endpoint
         self._cache: dict[str, FieldInfo | None] = {}
+        self._depth: int | None = None
 
     def __repr__(self) -> str:
         return f"FieldTypes({self.schemas!r}, {self.endpoint!r})"
@@ -75,6 +76,19 @@ class FieldTypes:
         self._cache[path] = found
         return found
 
+    def _deepest(self) -> int:
+        """The most parts any schema's field path has (0 without a schema)."""
+        if self._depth is None:
+            most = 0
+            for schema in self.schemas:
+                try:
+                    paths = schema.fields(self.endpoint)
+                except SchemaError:  # the endpoint is not in this schema
+                    continue
+                most = max([most, *(path.count(".") + 1 for path in paths)])
+            self._depth = most
+        return self._depth
+
     def type(self, field: ast.Field) -> str | None:
         """The field's type (`"string"`, `"datetime"`, ...), `None` when unknown or `any`."""
         info = self.info(field.name)
@@ -92,8 +106,9 @@ class FieldTypes:
     def through_list(self, field: ast.Field) -> bool | None:
         """Whether the path meets a list anywhere (then a predicate holds for *any* element)."""
         parts = field.parts
-        unknown = False
-        for end in range(1, len(parts) + 1):
+        deepest = self._deepest()
+        unknown = len(parts) > deepest  # a prefix past every schema path is unknown: not looked up one by one
+        for end in range(1, min(len(parts), deepest) + 1):
             info = self.info(".".join(parts[:end]))
             if info is None or info.type == "any":
                 unknown = True

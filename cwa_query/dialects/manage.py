@@ -269,6 +269,13 @@ _BARE_DATETIME_RE = re.compile(
 _STRING_RE = re.compile(r"'[^']*'|\"[^\"]*\"")
 _IN_LIST_RE = re.compile(r"([A-Za-z_][\w/]*)\s+(not\s+)?in\s*\([^()]*$", re.IGNORECASE)
 _NAME_BEFORE_RE = re.compile(r"([A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*$")
+_HINT_WINDOW = 256  # how far back a hint looks for a field name: a `$`-anchored search is quadratic in it
+
+
+def _search_before(pattern: re.Pattern[str], text: str, end: int) -> re.Match[str] | None:
+    """`pattern` (anchored with `$`) searched in the `_HINT_WINDOW` characters before `end`:
+    searched from 0 it would try every start, 10 s for a 10,000-letter name."""
+    return pattern.search(text, max(0, end - _HINT_WINDOW), end)
 
 
 def _inside_string(text: str, pos: int) -> bool:
@@ -319,7 +326,7 @@ def _diagnose(exc: ConditionSyntaxError) -> ConditionSyntaxError:
     word = word_match.group() if word_match else ""
     lowered = word.lower()
     char = text[pos : pos + 1]
-    before = _NAME_BEFORE_RE.search(text, 0, pos)
+    before = _search_before(_NAME_BEFORE_RE, text, pos)
     name = before.group(1) if before else "field"
     if char == "." and before is not None and re.match(r"\.[A-Za-z_]", text[pos:]):
         path = re.match(r"[A-Za-z_][\w./]*", text[before.start() :])
@@ -334,7 +341,8 @@ def _diagnose(exc: ConditionSyntaxError) -> ConditionSyntaxError:
     if lowered in ("is", "isnull") and exc.expected:
         hint = f"test for null with `{name} = null` or `{name} != null`"
         return _reworded(exc, f"unexpected {word}", hint, pos, pos + len(word))
-    in_list = _IN_LIST_RE.search(text, 0, pos)
+    paren = text.rfind("(", 0, pos)
+    in_list = None if paren < 0 or ")" in text[paren:pos] else _search_before(_IN_LIST_RE, text, paren + 1)
     if lowered == "null" and in_list is not None:
         field, negated = in_list.group(1), in_list.group(2) is not None
         written = f"{field} not in (...) and {field} != null" if negated else f"{field} in (...) or {field} = null"

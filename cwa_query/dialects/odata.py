@@ -39,6 +39,7 @@ without a schema a number is written as it is with a `TranslationWarning`.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from typing import ClassVar
 
 from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
@@ -48,7 +49,7 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, quote_odata, render_odata
 from ..language.literals import DATE_RE, text_number
-from ._base import Dialect, Feature, caller_level, check_depth
+from ._base import Dialect, Feature, brief, caller_level, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
 
@@ -116,6 +117,7 @@ class _Lowering:
         self.typed = fields is not None  # None: records taken as well-typed (`parse`), no checks
         self.paired: set[int] = set()  # ids of comparisons exact as one of a number/digits pair
         self.dropped: set[int] = set()  # ids of the digit-text halves of such pairs
+        self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
         span = node.span
@@ -192,18 +194,23 @@ class _Lowering:
         if kind is None:
             self.warn(
                 node,
-                f"a number and its digits as text are taken for one comparison: exact only if {field.name} holds "
-                "numbers or their canonical digits (an id), not other text",
+                f"a number and its digits as text are taken for one comparison: exact only if "
+                f"{brief(field.name, 120)} holds numbers or their canonical digits (an id), not other text",
+                reason="pair",
             )
             return True
         return False
 
-    def warn(self, node: o.Expr, message: str) -> None:
+    def warn(self, node: o.Expr, message: str, *, reason: str) -> None:
+        """One TranslationWarning per node and `reason` (each value of a list would repeat it)."""
+        if (id(node), reason) in self.warned:
+            return
+        self.warned.add((id(node), reason))
         span = node.span
         where = f" (line {span.line}, column {span.column})" if span is not None else ""
         warnings.warn(
             TranslationWarning(
-                f"`{render_odata(node)}`{where} in odata: {message} (pass a schema to translate exactly)"
+                f"`{brief(render_odata(node))}`{where} in odata: {message} (pass a schema to translate exactly)"
             ),
             stacklevel=caller_level(),
         )
@@ -218,7 +225,7 @@ class _Lowering:
         no number equal to text, so its `ne` holds where the shared comparison is unknown)."""
         if not self.typed or id(node) in self.paired:
             return
-        name = field.name
+        name = brief(field.name, 120)
         if isinstance(literal, (ast.Integer, ast.Decimal)):
             kind = self.fields.type(field)
             if kind in ("integer", "decimal", "boolean"):
@@ -228,6 +235,7 @@ class _Lowering:
                     node,
                     f"exact only if {name} holds JSON numbers; OData compares a number with numbers only, "
                     "the condition language also with numeric text ('5', which the Automate API sends for ids)",
+                    reason="number",
                 )
                 return
             if kind == "id":
@@ -261,6 +269,7 @@ class _Lowering:
                     node,
                     f"exact only if {name} holds text; OData compares text with text only, the condition "
                     f"language also with numbers ({literal.value!r} equals {text_number(literal.value)})",
+                    reason="numeric text",
                 )
                 return
             hint = (
@@ -509,6 +518,18 @@ class _Lifting:
     def __init__(self, dialect: OData, fields: FieldTypes) -> None:
         self.dialect = dialect
         self.fields = fields
+        self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
+
+    def warn(self, node: ast.Node, reason: str, message: Callable[[], str]) -> None:
+        """One TranslationWarning per node and `reason`, its text (which spells the node) made once."""
+        if (id(node), reason) in self.warned:
+            return
+        self.warned.add((id(node), reason))
+        shown = brief(self.dialect.describe(node))
+        warnings.warn(
+            TranslationWarning(f"{shown}: {message()} (pass a schema to translate exactly)"),
+            stacklevel=caller_level(),
+        )
 
     def single(self, node: ast.Node) -> None:
         """Refuse a predicate on a field the schema says meets a list: the shared tree tests
@@ -595,19 +616,17 @@ class _Lifting:
         known the literal is written as it is, with a `TranslationWarning`.
         """
         kind = self.fields.type(node.field)
-        name = node.field.name
+        name = brief(node.field.name, 120)
         if isinstance(value, ast.String):
             number = text_number(value.value)
             if number is None or kind in ("string", "boolean", "datetime"):
                 return (value,)
             if kind is None:
-                warnings.warn(
-                    TranslationWarning(
-                        f"{self.dialect.describe(node)}: exact only if {name} holds text; OData compares text "
-                        f"with text only, the condition language also with numbers ({value.value!r} equals "
-                        f"{number}) (pass a schema to translate exactly)"
-                    ),
-                    stacklevel=6,
+                self.warn(
+                    node,
+                    "numeric text",
+                    lambda: f"exact only if {name} holds text; OData compares text with text only, the condition "
+                    f"language also with numbers ({value.value!r} equals {number})",
                 )
                 return (value,)
             if kind != "id":
@@ -627,17 +646,15 @@ class _Lifting:
     def check_number(self, node: ast.Compare | ast.InList, value: ast.Literal, *, ordering: bool) -> None:
         """Refuse or warn about a number compared with a field that may hold text."""
         kind = self.fields.type(node.field)
-        name = node.field.name
+        name = brief(node.field.name, 120)
         if kind in ("integer", "decimal", "boolean"):
             return
         if kind is None:
-            warnings.warn(
-                TranslationWarning(
-                    f"{self.dialect.describe(node)}: exact only if {name} holds JSON numbers; OData compares "
-                    f"a number with numbers only, the condition language also with numeric text ('5'), "
-                    "which the Automate API sends for ids (pass a schema to translate exactly)"
-                ),
-                stacklevel=6,
+            self.warn(
+                node,
+                "number",
+                lambda: f"exact only if {name} holds JSON numbers; OData compares a number with numbers only, "
+                "the condition language also with numeric text ('5'), which the Automate API sends for ids",
             )
             return
         if kind == "id" and not ordering and not isinstance(value, ast.Boolean):
@@ -723,11 +740,11 @@ class _Lifting:
         return self.compare(ast.Compare(node.field, op, ast.String(text), node.span), negate)
 
     def in_values(self, node: ast.InList) -> tuple[o.Expr, tuple[o.ODataLiteral, ...]]:
-        values: list[ast.Literal] = []
+        forms: dict[ast.Literal, None] = {}  # in order, each once (a list's `in` would be quadratic)
         for value in node.values:
             for form in (value,) if isinstance(value, ast.Null) else self.equal_forms(node, value):
-                if form not in values:
-                    values.append(form)
+                forms.setdefault(form, None)
+        values = list(forms)
         texts = [v.value for v in values if isinstance(v, ast.String)]
         if not any(_has_ascii_letter(t) for t in texts):
             return node.field, tuple(values)

@@ -30,12 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConditionLimitError, ConditionSyntaxError
+from ..errors import ConditionLimitError, ConditionSyntaxError, UnrepresentableConditionError
 from . import ast
 from . import odata_ast as o
 from ._diagnose import ParseFailure, expected_terminals
 from ._driver import DEFAULT_LIMITS, Grammar, ParseLimits, make_spanner
 from ._lalr import Tables, grammar_path, grammar_text
+from .literals import MAX_INTEGER_DIGITS, check_decimal, parse_exponent_number, parse_number
 
 __all__ = [
     "CANONICAL_FUNCTIONS",
@@ -304,6 +305,20 @@ def _duration_value(raw: str) -> _dt.timedelta:
     return -value if sign else value
 
 
+def duration_text(text: str) -> _dt.timedelta | None:
+    """The duration an ISO-8601 text (`P1DT2H`, as OData's JSON writes `Edm.Duration`) stands for, else `None`.
+
+    >>> duration_text("-PT1H30M"), duration_text("1 day")
+    (datetime.timedelta(days=-1, seconds=81000), None)
+    """
+    if len(text) > 100 or _DURATION_RE.fullmatch(text) is None:
+        return None
+    try:
+        return _duration_value(f"duration'{text}'")
+    except (ValueError, OverflowError):
+        return None
+
+
 def _binary_value(raw: str) -> bytes:
     body = raw[raw.index("'") + 1 : -1].rstrip("=")
     return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
@@ -320,13 +335,11 @@ Spanner = Callable[[int, int], ast.Span]
 def _literal(token: _Token, text: str, spanner: Spanner) -> o.Expr:
     kind, raw, start, end = token
     span = spanner(start, end)
+    if kind == "NUMBER":
+        return _number_literal(raw, text, start, span)
     try:
         if kind == "STRING":
             return ast.String(_unquote(raw), span)
-        if kind == "NUMBER":
-            if any(c in raw for c in ".eE"):
-                return ast.Decimal(_decimal.Decimal(raw), span)
-            return ast.Integer(int(raw), span)
         if kind == "NULL":
             return ast.Null(span)
         if kind in ("TRUE", "FALSE"):
@@ -374,6 +387,25 @@ def _literal(token: _Token, text: str, spanner: Spanner) -> o.Expr:
             f"invalid {what} {raw[:40]}: {exc}", text=text, pos=start, end_pos=end, hint=hints.get(kind)
         ) from None
     raise AssertionError(kind)  # pragma: no cover - every literal terminal is handled
+
+
+def _number_literal(raw: str, text: str, start: int, span: ast.Span) -> ast.Integer | ast.Decimal:
+    """An exact number; one that would take more than MAX_INTEGER_DIGITS digits written plainly
+    (`1e999999999`) is a ConditionLimitError here, before anything of its size is built."""
+    try:
+        if "e" in raw or "E" in raw:
+            return ast.Decimal(parse_exponent_number(raw), span)
+        if "." in raw:
+            return ast.Decimal(check_decimal(_decimal.Decimal(raw)), span)
+        return ast.Integer(int(parse_number(raw)), span)  # no "." here: an int
+    except UnrepresentableConditionError as exc:
+        raise ConditionLimitError(
+            str(exc),
+            text=text,
+            pos=start,
+            limit="number_digits",
+            hint=f"a number may take at most {MAX_INTEGER_DIGITS:,} digits written without an exponent",
+        ) from None
 
 
 # --------------------------------------------------------------------------- builders

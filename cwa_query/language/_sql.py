@@ -91,14 +91,22 @@ _MAX_NESTING = 64  # SQLite 3.40's parser overflows at 75 (measured); keep a mar
 
 
 def _number_param(value: int | _decimal.Decimal) -> int | float:
-    if isinstance(value, _decimal.Decimal):
-        if value == value.to_integral_value():
-            value = int(value)
-        else:
-            return float(value)
-    if _INT64[0] <= value <= _INT64[1]:
+    """An integer in 64 bits as such, any other number as a double; past the doubles' range
+    (about 1.8e308) [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError]:
+    SQLite cannot hold it, and infinity would compare equal to other numbers past the range."""
+    if isinstance(value, _decimal.Decimal) and value.adjusted() < 19 and value == value.to_integral_value():
+        value = int(value)  # adjusted() first: int(Decimal("1e999999999")) would build a billion digits
+    if isinstance(value, int) and _INT64[0] <= value <= _INT64[1]:
         return int(value)
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if math.isinf(number):
+        raise UnrepresentableConditionError(
+            "a number past about ±1.8e308 cannot be compared in SQLite (its numbers are 64-bit integers and doubles)"
+        )
+    return number
 
 
 def sql_value(value: Any, *, where: str = "value") -> SqlValue:
@@ -119,14 +127,15 @@ def sql_value(value: Any, *, where: str = "value") -> SqlValue:
         return str.__str__(value)
     if isinstance(value, bool):
         return int(value)
-    if isinstance(value, int):
-        return _number_param(int(value))
+    if isinstance(value, (int, _decimal.Decimal)):
+        if isinstance(value, _decimal.Decimal) and not value.is_finite():
+            return None if value.is_nan() else float(value)
+        try:
+            return _number_param(value if isinstance(value, _decimal.Decimal) else int(value))
+        except UnrepresentableConditionError as exc:
+            raise UnsupportedValueError(f"{where}: {exc}") from None
     if isinstance(value, float):
         return None if math.isnan(value) else float(value)
-    if isinstance(value, _decimal.Decimal):
-        if value.is_nan():
-            return None
-        return float(value) if value.is_infinite() else _number_param(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         try:
             return instant_text(value)

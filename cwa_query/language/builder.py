@@ -34,7 +34,7 @@ from ..errors import ConditionError
 from . import ast
 from ._parser import parse
 from ._render import render
-from .literals import check_integer, check_text
+from .literals import check_decimal, check_integer, check_text
 
 __all__ = ["Condition", "F", "FieldRef", "and_", "literal", "not_", "or_"]
 
@@ -76,7 +76,7 @@ def literal(value: Any) -> ast.Literal:
     if isinstance(value, _decimal.Decimal):
         if not value.is_finite():
             raise ValueError(f"{value!r} cannot be written in a condition")
-        return _number(value)
+        return _number(check_decimal(value))
     if isinstance(value, _dt.datetime):
         if value.tzinfo is not None and value.utcoffset() is not None:
             try:

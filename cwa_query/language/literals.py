@@ -28,6 +28,7 @@ __all__ = [
     "text_instant",
     "utc_instant",
     "MAX_INTEGER_DIGITS",
+    "check_decimal",
     "check_integer",
     "check_text",
     "escape_like",
@@ -37,6 +38,7 @@ __all__ = [
     "like_pattern",
     "match_text",
     "parse_datetime",
+    "parse_exponent_number",
     "parse_number",
     "text_number",
     "quote_either",
@@ -180,6 +182,61 @@ def check_integer(value: int) -> int:
 
 
 _INTEGER_BOUND = 10**MAX_INTEGER_DIGITS
+
+
+def plain_digits(value: _decimal.Decimal) -> int:
+    """How many digits a finite decimal takes written plainly (`format(value, "f")`), counted
+    without writing it: `1e999999999` would take a gigabyte.
+
+    >>> plain_digits(_decimal.Decimal("1.5e3")), plain_digits(_decimal.Decimal("-2.5e-3"))
+    (4, 5)
+    """
+    digits, exponent = len(value.as_tuple().digits), value.as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN and infinities have no digits to write
+        return 0
+    return digits + exponent if exponent >= 0 else max(digits, -exponent) + (digits <= -exponent)
+
+
+def check_decimal(value: _decimal.Decimal) -> _decimal.Decimal:
+    """`value` unchanged if written plainly it takes at most MAX_INTEGER_DIGITS digits, else
+    [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError] (a `ValueError`):
+    every later step (SQL parameters, text, integer parts) writes or converts it exactly.
+
+    >>> check_decimal(_decimal.Decimal("1e999999999"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.UnrepresentableConditionError: the number 1E+999999999 takes 1,000,000,000 digits written ...
+    """
+    needed = plain_digits(value)
+    if needed <= MAX_INTEGER_DIGITS:
+        return value
+    raise UnrepresentableConditionError(
+        f"the number {value:.0E} takes {needed:,} digits written plainly (at most {MAX_INTEGER_DIGITS:,} allowed)"
+    )
+
+
+_EXPONENT_NUMBER_RE = re.compile(r"([+-]?[0-9]+(?:\.[0-9]+)?)[eE]([+-]?)([0-9]+)")
+
+
+def parse_exponent_number(text: str) -> _decimal.Decimal:
+    """The exact decimal of a number written with an exponent (`1.5e3`, OData's `doubleValue`),
+    refused with [`UnrepresentableConditionError`][cwa_query.UnrepresentableConditionError] past
+    MAX_INTEGER_DIGITS plain digits before anything that size is built.
+
+    >>> parse_exponent_number("2.5e-3")
+    Decimal('0.0025')
+    """
+    match = _EXPONENT_NUMBER_RE.fullmatch(text)
+    if match is None:
+        raise ValueError(f"not a number with an exponent: {text[:40]!r}")
+    mantissa, sign, exponent_digits = match.groups()
+    exponent_digits = exponent_digits.lstrip("0") or "0"
+    if len(exponent_digits) > len(str(MAX_INTEGER_DIGITS)) + 1:  # the exponent alone is past any bound
+        shown = text if len(text) <= 40 else text[:40] + "..."
+        raise UnrepresentableConditionError(
+            f"the number {shown} takes more than {MAX_INTEGER_DIGITS:,} digits written plainly"
+        )
+    return check_decimal(_decimal.Decimal(f"{mantissa}E{sign}{exponent_digits}"))
 
 
 def check_text(value: str) -> str:
