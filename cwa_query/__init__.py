@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 """The version of cwa_query, as in its package metadata."""
 
 # name -> module that defines it (imported on first access)

@@ -57,6 +57,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Union
 
+from ._defaults import DEFAULT_DIALECT
 from ._json import loads
 from .dialects import DialectLike, get_dialect
 from .dialects.condition import CONDITION
@@ -439,7 +440,7 @@ def builtin_schema(dialect: DialectLike) -> Schema:
 SchemaSource = Union["Schema", Mapping[str, Any], str, "os.PathLike[str]", None]
 
 
-def load_schema(source: SchemaSource = None, *, dialect: DialectLike = "seed") -> Schema:
+def load_schema(source: SchemaSource = None, *, dialect: DialectLike = DEFAULT_DIALECT) -> Schema:
     """A [`Schema`][cwa_query.Schema] from a JSON file path, a mapping, or the built-in one.
 
     With no `source`, the built-in catalogue of `dialect`. Raises

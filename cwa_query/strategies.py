@@ -87,6 +87,7 @@ except ModuleNotFoundError as _missing:
         name="hypothesis",
     ) from None
 
+from ._defaults import DEFAULT_DIALECT
 from ._manage_strategies import invalid_manage_condition_strings, manage_condition_strings, manage_conditions
 from ._odata_strategies import (
     invalid_odata_filter_strings,
@@ -304,7 +305,7 @@ def _names() -> st.SearchStrategy[str]:
 
 
 def field_paths(
-    *, dialect: DialectLike = "seed", endpoint: str | None = None, schema: Any = None, max_parts: int = 3
+    *, dialect: DialectLike = DEFAULT_DIALECT, endpoint: str | None = None, schema: Any = None, max_parts: int = 3
 ) -> st.SearchStrategy[str]:
     """Field paths: from the endpoint's schema when one is given, else dotted identifiers.
 
@@ -420,7 +421,7 @@ def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: str) -> a
 
 def conditions(
     *,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     endpoint: str | None = None,
     schema: Any = None,
     max_leaves: int = 8,
@@ -436,10 +437,11 @@ def conditions(
 
     >>> from hypothesis import find
     >>> from cwa_query import ast
-    >>> def compares_name(tree):
-    ...     return isinstance(tree, ast.Compare) and tree.field.name == "Name"
-    >>> tree = find(conditions(endpoint="Computers"), compares_name)
-    >>> isinstance(tree.value, ast.String)  # the literal fits the field: Name holds text
+    >>> def name_compare(tree):
+    ...     compares = (n for n in ast.walk(tree) if isinstance(n, ast.Compare))
+    ...     return next((n for n in compares if n.field.name == "ComputerName"), None)
+    >>> tree = find(conditions(endpoint="Computers"), lambda tree: name_compare(tree) is not None)
+    >>> isinstance(name_compare(tree).value, ast.String)  # the literal fits the field: ComputerName holds text
     True
     """
     dialect = _check_dialect(dialect)
@@ -568,7 +570,7 @@ def _condition_texts(draw: st.DrawFn, trees: st.SearchStrategy[ast.Node], dialec
 
 def condition_strings(
     *,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     endpoint: str | None = None,
     schema: Any = None,
     max_leaves: int = 8,
@@ -743,7 +745,7 @@ def _record_values(draw: st.DrawFn, tree: dict[str, _Node], prefix: str, arrays:
 
 def records(
     *,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     endpoint: str = "Computers",
     schema: Any = None,
     max_fields: int = 40,

@@ -7,6 +7,7 @@ import math
 import sys
 from collections.abc import Sequence
 
+from .._defaults import DEFAULT_DIALECT
 from ..errors import ConditionSyntaxError
 
 __all__ = [
@@ -83,7 +84,10 @@ def add_schema_options(parser: argparse.ArgumentParser, *, dialect: bool = True)
     """`--dialect`, `--endpoint` and `--schema`, shared by the subcommands that use a schema."""
     if dialect:
         parser.add_argument(
-            "--dialect", choices=dialect_choices(), default="seed", help="target dialect (default: seed)"
+            "--dialect",
+            choices=dialect_choices(),
+            default=DEFAULT_DIALECT,
+            help=f"target dialect (default: {DEFAULT_DIALECT}, the real server's; seed: the seed document's)",
         )
     parser.add_argument("--endpoint", metavar="NAME", help="endpoint the condition filters, e.g. Computers")
     parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")

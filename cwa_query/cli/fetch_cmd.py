@@ -80,7 +80,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--profile",
         choices=PROFILE_NAMES,
-        help=f"the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else {DEFAULT_PROFILE})",
+        help=f"the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else {DEFAULT_PROFILE}, the real server's; "
+        "seed: the seed document's)",
     )
     parser.add_argument("--page-size", type=positive_int, metavar="N", help="records per page (1-1000, default 250)")
     parser.add_argument("--limit", type=positive_int, metavar="N", help="stop after N records")

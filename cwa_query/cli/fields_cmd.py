@@ -20,6 +20,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from .._defaults import DEFAULT_DIALECT
 from ._args import usage_error
 
 __all__ = ["build", "register", "run"]
@@ -41,7 +42,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "endpoint", metavar="ENDPOINT", help="an endpoint, e.g. Computers or Computers/{computerId}/Software"
     )
     parser.add_argument(
-        "--dialect", choices=("seed", "automate", "manage"), default="seed", help="whose catalogue (default: seed)"
+        "--dialect",
+        choices=("seed", "automate", "manage"),
+        default=DEFAULT_DIALECT,
+        help=f"whose catalogue (default: {DEFAULT_DIALECT}, the real server's; seed: the seed document's)",
     )
     parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")

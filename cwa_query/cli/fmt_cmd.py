@@ -6,6 +6,7 @@ import argparse
 import sys
 import warnings
 
+from .._defaults import DEFAULT_DIALECT
 from ._args import EXIT_FAILED, EXIT_OK, add_conditions_argument, check_utf8, dialect_choices, read_conditions
 
 __all__ = ["register", "run"]
@@ -28,8 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--dialect",
         choices=dialect_choices(),
-        default="seed",
-        help="dialect to write (default: seed); manage conditions are read in its own syntax",
+        default=DEFAULT_DIALECT,
+        help=f"dialect to write (default: {DEFAULT_DIALECT}); manage conditions are read in its own syntax",
     )
     parser.set_defaults(run=run, command_name="fmt")
 

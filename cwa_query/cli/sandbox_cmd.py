@@ -35,7 +35,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=0, help="port (default 0: a free one, printed first)")
     parser.add_argument(
-        "--profile", choices=PROFILE_NAMES, default=DEFAULT_PROFILE, help=f"API profile (default {DEFAULT_PROFILE})"
+        "--profile",
+        choices=PROFILE_NAMES,
+        default=DEFAULT_PROFILE,
+        help=f"API profile (default {DEFAULT_PROFILE}, as the real server; seed: as the seed document)",
     )
     parser.add_argument("--records", type=positive_int, default=1000, help="number of computers (default 1000)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")

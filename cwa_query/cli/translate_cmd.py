@@ -6,6 +6,7 @@ import argparse
 import sys
 import warnings
 
+from .._defaults import DEFAULT_DIALECT
 from ._args import (
     EXIT_FAILED,
     EXIT_OK,
@@ -48,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--from",
         dest="source",
         choices=names,
-        help="dialect of the input (default: the first other dialect: seed, or automate for --to seed)",
+        help=f"dialect of the input (default: {DEFAULT_DIALECT}, or seed for --to {DEFAULT_DIALECT})",
     )
     add_schema_options(parser, dialect=False)
     parser.add_argument(
@@ -68,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
     from ..schema import Schema, load_schema
 
     target = get_dialect(args.to)
-    source = get_dialect(args.source or next(name for name in dialect_names() if name != target.name))
+    default = (
+        DEFAULT_DIALECT if target.name != DEFAULT_DIALECT else next(n for n in dialect_names() if n != target.name)
+    )
+    source = get_dialect(args.source or default)
     schemas: list[Schema] = []
     try:
         for dialect in (source, target):

@@ -58,7 +58,7 @@ class Client(ClientBase):
         username, password: an integrator's or a user's credentials.
         two_factor_code: the user's two-factor code, when the account has two-factor.
         client_id: the integration's `ClientId` (the automate profile sends it on every request).
-        profile: `"seed"` (the seed document's API) or `"automate"` (the real server).
+        profile: `"automate"` (the real server; the default) or `"seed"` (the seed document's API), or a `Profile`.
         timeout: seconds per read, connect or write (an `httpx.Timeout` for finer control).
         deadline: seconds one exchange may take, sending to the last byte of the answer
             (default 300; `None`: no bound); past it, `DeadlineExceededError`. A server that

@@ -11,6 +11,7 @@ from __future__ import annotations
 import urllib.parse
 from typing import TYPE_CHECKING, TypeAlias
 
+from .._defaults import DEFAULT_DIALECT
 from ..dialects import DialectLike, FieldTypes, Schemas, check_depth, get_dialect
 from . import ast
 from ._parser import parse
@@ -42,7 +43,7 @@ def as_node(expr: Renderable) -> ast.Node:
     return node
 
 
-def quote_literal(literal: ast.Literal, dialect: DialectLike = "seed", *, escape_quotes: bool = False) -> str:
+def quote_literal(literal: ast.Literal, dialect: DialectLike = DEFAULT_DIALECT, *, escape_quotes: bool = False) -> str:
     """The text of one literal in `dialect` (its `literal` method, where quotes are written).
 
     >>> from cwa_query import ast
@@ -55,7 +56,7 @@ def quote_literal(literal: ast.Literal, dialect: DialectLike = "seed", *, escape
 
 
 def to_dialect(
-    expr: Renderable, dialect: DialectLike = "seed", *, schema: Schemas = None, endpoint: str | None = None
+    expr: Renderable, dialect: DialectLike = DEFAULT_DIALECT, *, schema: Schemas = None, endpoint: str | None = None
 ) -> ast.Node:
     """The tree as `render` writes it in `dialect` (the dialect's `spell`).
 
@@ -81,7 +82,7 @@ def to_dialect(
 
 def render(
     expr: Renderable,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     *,
     escape_quotes: bool = False,
     schema: Schemas = None,
@@ -102,17 +103,17 @@ def render(
 
     >>> from cwa_query import F, render
     >>> cond = (F.Status == "Online") & ~F.Name.startswith("SRV_")
-    >>> render(cond)
-    "Status = 'Online' and not (Name startswith 'SRV_')"
-    >>> render(cond, "automate")
+    >>> render(cond)  # the default: automate, the real server's dialect
     "Status = 'Online' and Name not like 'SRV\\\\_%'"
+    >>> render(cond, "seed")
+    "Status = 'Online' and not (Name startswith 'SRV_')"
     """
     return get_dialect(dialect).render(as_node(expr), escape_quotes=escape_quotes, schema=schema, endpoint=endpoint)
 
 
 def encode(
     expr: Renderable,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     *,
     escape_quotes: bool = False,
     schema: Schemas = None,

@@ -6,13 +6,15 @@ references overload the comparison operators. Comparisons give a
 
 >>> from cwa_query import F, render
 >>> cond = (F.Status == "Online") & (F.Client.Id == 5) | F.Name.startswith("ACME")
->>> render(cond)
+>>> render(cond)  # the real server's dialect, automate
+"Status = 'Online' and Client.Id = 5 or Name like 'ACME%'"
+>>> render(cond, "seed")
 "Status = 'Online' and Client.Id = 5 or Name startswith 'ACME'"
 
 Values are converted to literals in one place ([`literal`][cwa_query.literal]); no value
 can change the structure of the condition, whatever it holds:
 
->>> render(F.Name == "x' or 1=1 or Name='")
+>>> render(F.Name == "x' or 1=1 or Name='", "seed")
 "Name = 'x'' or 1=1 or Name='''"
 
 `bool()` of a condition raises `TypeError`, so `a and b` and `1 < F.x < 5` fail loudly
@@ -28,6 +30,7 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
+from .._defaults import DEFAULT_DIALECT
 from ..dialects import DialectLike
 from ..dialects.condition import CONDITION
 from ..errors import ConditionError
@@ -123,7 +126,7 @@ class Condition:
         """
         return cls(parse(text))
 
-    def render(self, dialect: DialectLike = "seed", *, escape_quotes: bool = False) -> str:
+    def render(self, dialect: DialectLike = DEFAULT_DIALECT, *, escape_quotes: bool = False) -> str:
         """The condition text in `dialect` (see [`render`][cwa_query.render])."""
         return render(self.node, dialect, escape_quotes=escape_quotes)
 

@@ -1,10 +1,10 @@
 """The linter: findings about a condition, with where, what and how to fix it.
 
 >>> from cwa_query import lint
->>> for d in lint("ComputerNme = 'x' and Status = 'Onlien'", endpoint="Computers"):
+>>> for d in lint("ComputerNme = 'x' and Client.Nmae = 'Acme'", endpoint="Computers"):
 ...     print(d.code, d.name, d.line, d.column, d.fix)
-CWQ102 unknown-field 1 1 ComputerID = 'x' and Status = 'Onlien'
-CWQ104 unknown-value 1 32 ComputerNme = 'x' and Status = 'Online'
+CWQ102 unknown-field 1 1 ComputerName = 'x' and Client.Nmae = 'Acme'
+CWQ102 unknown-field 1 23 ComputerNme = 'x' and Client.Name = 'Acme'
 >>> [d.fix for d in lint("computernme like '%DC%'", dialect="automate", endpoint="Computers")]
 ["ComputerName like '%DC%'"]
 
@@ -37,6 +37,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._defaults import DEFAULT_DIALECT
 from ..dialects import Dialect, DialectLike, get_dialect
 from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..schema import Schema, load_schema
@@ -81,7 +82,7 @@ SchemaArg = Schema | Mapping[str, Any] | str | os.PathLike[str] | None
 def lint(
     text: str,
     *,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     endpoint: str | None = None,
     schema: SchemaArg = None,
     url_budget: int = DEFAULT_URL_BUDGET,
@@ -91,7 +92,8 @@ def lint(
 ) -> list[Diagnostic]:
     """Lint one condition; the findings sorted by position.
 
-    * `dialect`: the target dialect, a name (`"seed"`, `"automate"`) or a dialect object;
+    * `dialect`: the target dialect, a name (`"automate"`, the real server's and the default;
+      `"seed"`, the seed document's; `"odata"`, `"manage"`) or a dialect object;
     * `endpoint`: the endpoint the condition filters (`"Computers"`); `None` accepts a field
       of any endpoint of the schema;
     * `schema`: a [`Schema`][cwa_query.Schema], a mapping or a JSON file path (default:
@@ -169,7 +171,7 @@ class FixResult:
 def fix(
     condition: str,
     *,
-    dialect: DialectLike = "seed",
+    dialect: DialectLike = DEFAULT_DIALECT,
     endpoint: str | None = None,
     schema: SchemaArg = None,
     url_budget: int = DEFAULT_URL_BUDGET,

@@ -7,7 +7,7 @@ predicate, [`to_seed`][cwa_query.linter.convert.to_seed] of a whole tree (leavin
 faithful seed equivalent as it is):
 
 >>> from cwa_query import parse, render
->>> render(to_seed(parse("Name like 'ACME%' and OS not like 'Win%'")))
+>>> render(to_seed(parse("Name like 'ACME%' and OS not like 'Win%'")), "seed")
 "Name startswith 'ACME' and not (OS startswith 'Win')"
 >>> seed_equivalent(parse("Name like 'A_C%'")) is None
 True

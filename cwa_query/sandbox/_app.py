@@ -64,7 +64,7 @@ class SandboxApp:
     `clock` (monotonic seconds) drives token expiry and the rate-limit window, so tests can
     move time without sleeping.
 
-    >>> app = SandboxApp(SandboxConfig(records=10))
+    >>> app = SandboxApp(SandboxConfig(profile="seed", records=10))
     >>> answer = app.handle_sync(SandboxRequest("GET", "/cwa/api/v1/Computers"))
     >>> answer.status, answer.json()["error"]["code"]
     (401, 'Unauthorized')

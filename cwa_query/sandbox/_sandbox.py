@@ -67,7 +67,7 @@ class Sandbox:
 
     Options (keyword arguments):
 
-    - `profile`: `"seed"` (default) or `"automate"`.
+    - `profile`: `"automate"` (default: as the real server) or `"seed"` (as the seed document).
     - `records`, `seed`: how many computers, and the seed of the deterministic data (clients,
       locations, alerts in proportion; 25 scripts).
     - `latency_ms`: added to every API answer.

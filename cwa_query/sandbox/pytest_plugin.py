@@ -13,7 +13,7 @@ Installed with cwa_query (a `pytest11` entry point), so there is nothing to conf
       assert cwa_sandbox.stats()["responses_by_status"]["200"] > 0
   ```
 
-  Without the marker: the `seed` profile, 100 computers, no faults.
+  Without the marker: the `automate` profile (as the real server), 100 computers, no faults.
 * `cwa_sandbox_url`: the same sandbox's base URL (`http://127.0.0.1:PORT`).
 * `cwa_sandbox_module` and `cwa_sandbox_session`: one running sandbox shared by a module's
   tests, or by the whole run. Use them in hypothesis `@given` tests: a function-scoped

@@ -13,11 +13,11 @@ from cwa_query import Client
 
 def count_online(base_url: str, username: str, password: str, client_id: str) -> int:
     """The code under test: here, a tiny report over the Computers endpoint."""
-    with Client(base_url, username=username, password=password, profile="automate", client_id=client_id) as client:
+    with Client(base_url, username=username, password=password, client_id=client_id) as client:
         return sum(1 for _ in client.iter_records("Computers", "Status = 'Online'", include_fields="Id"))
 
 
-@pytest.mark.cwa_sandbox(profile="automate", records=50, faults="500=0.2,reset=0.1", fault_seed=1)
+@pytest.mark.cwa_sandbox(records=50, faults="500=0.2,reset=0.1", fault_seed=1)
 def test_report_survives_server_errors(cwa_sandbox):
     creds = cwa_sandbox.credentials
     online = count_online(cwa_sandbox.url, creds.username, creds.password, creds.client_id)
@@ -27,9 +27,9 @@ def test_report_survives_server_errors(cwa_sandbox):
 
 
 def test_stats_over_http(cwa_sandbox_url):
-    # the default sandbox: seed profile, 100 computers, no faults
+    # the default sandbox: automate profile (as the real server), 100 computers, no faults
     stats = httpx.get(f"{cwa_sandbox_url}/_sandbox/stats").json()
-    assert (stats["profile"], stats["records"], stats["requests"]) == ("seed", 100, 0)
+    assert (stats["profile"], stats["records"], stats["requests"]) == ("automate", 100, 0)
 
 
 def test_two_factor_on_both_profiles(cwa_sandbox_factory):

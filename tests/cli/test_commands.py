@@ -36,7 +36,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str | None = None
         (["lint", "Status = 'Online'"], 0),
         (["lint", "Status = 'Onlien'", "--endpoint", "Computers"], 0),  # a warning only
         (["lint", "Status == 'Online'"], 1),
-        (["lint", "Status = 'Online'", "Name like 'x%'"], 1),
+        (["lint", "--dialect", "seed", "Status = 'Online'", "Name like 'x%'"], 1),
         (["lint", "--dialect", "automate", "Name like 'x%'"], 0),
         (["lint", "--dialect", "sql", "a = 1"], 2),
         (["lint", "--format", "xml", "a = 1"], 2),
@@ -57,7 +57,7 @@ def test_lint_exit_codes(capsys: pytest.CaptureFixture[str], argv: list[str], ex
 
 
 def test_lint_usage_errors_say_what(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run(capsys, "lint", "--endpoint", "Computrs", "a = 1")
+    code, _, err = run(capsys, "lint", "--dialect", "seed", "--endpoint", "Computrs", "a = 1")
     assert code == 2
     assert err.strip() == (
         "cwa-query lint: error: the seed schema has no endpoint 'Computrs'; did you mean 'Computers'?"
@@ -66,11 +66,11 @@ def test_lint_usage_errors_say_what(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_lint_reads_standard_input(capsys: pytest.CaptureFixture[str]) -> None:
     stdin = "Status = 'Online'\n\nStatus == 'Online'\r\nName like 'x%'\n"
-    code, out, _ = run(capsys, "lint", "--format", "json", stdin=stdin)
+    code, out, _ = run(capsys, "lint", "--dialect", "seed", "--format", "json", stdin=stdin)
     assert code == 1
     rows = json.loads(out)
     assert [(row["input"], row["code"]) for row in rows] == [(2, "CWQ101"), (3, "CWQ201")]
-    code, out, _ = run(capsys, "lint", "--format", "json", "Name like 'x%'", "-", stdin="a = 1\n")
+    code, out, _ = run(capsys, "lint", "--dialect", "seed", "--format", "json", "Name like 'x%'", "-", stdin="a = 1\n")
     assert [(row["input"], row["code"]) for row in json.loads(out)] == [(0, "CWQ201"), (1, "CWQ102")]
 
 
@@ -115,7 +115,7 @@ def test_lint_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_fmt(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "fmt", "status='Online'   AND clientid=1", "NOT(a=1 OR b=2)")
+    code, out, _ = run(capsys, "fmt", "--dialect", "seed", "status='Online'   AND clientid=1", "NOT(a=1 OR b=2)")
     assert code == 0
     assert out.splitlines() == ["status = 'Online' and clientid = 1", "not (a = 1 or b = 2)"]
     code, out, _ = run(capsys, "fmt", "--dialect", "automate", "Name startswith 'x'", stdin=None)

@@ -35,13 +35,13 @@ STDIN = "# conditions of the nightly report\nStatus == 'x'\n\n  # an indented co
 
 
 def test_lint_skips_comment_and_blank_lines_and_keeps_line_numbers(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "lint", "--format", "json", stdin=STDIN)
+    code, out, _ = run(capsys, "lint", "--dialect", "seed", "--format", "json", stdin=STDIN)
     assert code == 1
     assert [row["input"] for row in json.loads(out)] == [1, 4]  # the 0-based lines of the two conditions
 
 
 def test_lint_text_counts_only_conditions(capsys: pytest.CaptureFixture[str]) -> None:
-    _, out, _ = run(capsys, "lint", stdin=STDIN)
+    _, out, _ = run(capsys, "lint", "--dialect", "seed", stdin=STDIN)
     assert out.splitlines()[0].startswith("#1:1:9: CWQ101")
     assert out.splitlines()[-1] == "2 errors, 0 warnings in 2 conditions"
 

@@ -28,7 +28,7 @@ def serve(page: bytes, *, status: int = 200, login: bytes | None = None) -> http
 
 
 def fetch(transport: httpx.MockTransport, mode: str) -> None:
-    options = {"username": "api", "password": "pw", "rate_limit": None}
+    options = {"username": "api", "password": "pw", "rate_limit": None, "profile": "seed"}
     if mode == "sync":
         with Client("http://127.0.0.1:9", transport=transport, **options) as client:  # type: ignore[arg-type]
             client.get_all("Computers")

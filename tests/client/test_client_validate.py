@@ -103,10 +103,10 @@ def fetch(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str
 
 
 def test_fetch_refuses_a_condition_with_linter_errors(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = fetch(capsys, "--where", "Nmae = 'x'")
+    code, out, err = fetch(capsys, "--profile", "seed", "--where", "Nmae = 'x'")
     assert (code, out) == (1, "")
     assert "CWQ102" in err and "fix: Name = 'x'" in err and "--validate" in err
-    code, out, err = fetch(capsys, "--where", "Nmae = 'x'", "--validate", "warn")
+    code, out, err = fetch(capsys, "--profile", "seed", "--where", "Nmae = 'x'", "--validate", "warn")
     assert code == 1 and "warning: sending a condition" in err and "HTTP 400" in err  # sent: the server refused it
 
 
@@ -116,5 +116,7 @@ def test_fetch_checks_fields_against_the_schema(capsys: pytest.CaptureFixture[st
     assert "has no field 'ComputerNme'; did you mean 'ComputerName'?" in err
     code, out, err = fetch(capsys, "--profile", "automate", "--fields", "Id,ComputerName,Client.Name", "--limit", "2")
     assert code == 0 and len(out.splitlines()) == 2 and err == ""
-    code, out, err = fetch(capsys, "--fields", "ComputerID,Nmae", "--limit", "1", "--validate", "off")
+    code, out, err = fetch(
+        capsys, "--profile", "seed", "--fields", "ComputerID,Nmae", "--limit", "1", "--validate", "off"
+    )
     assert code == 0 and '"Nmae": null' in out  # not checked: the projection fills in null

@@ -104,7 +104,8 @@ def test_fields_and_table(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_progress_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["fetch", "Computers", "--sandbox", "--limit", "300", "--page-size", "100", "--progress"])
+    argv = ["fetch", "Computers", "--sandbox", "--profile", "seed", "--limit", "300", "--page-size", "100"]
+    code = main([*argv, "--progress"])  # the seed profile says how many records there are
     out, err = capsys.readouterr()
     assert code == 0
     assert len(out.splitlines()) == 300
@@ -137,6 +138,7 @@ def test_server_from_the_environment(
     server: Sandbox, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("CONNECTWISE_AUTOMATE_SERVER", server.url)
+    monkeypatch.setenv("CONNECTWISE_AUTOMATE_PROFILE", "seed")
     monkeypatch.setenv("CONNECTWISE_AUTOMATE_USERNAME", "sandbox")
     monkeypatch.setenv("CONNECTWISE_AUTOMATE_PASSWORD", "sandbox")
     assert main(["fetch", "Computers", "--format", "json"]) == 0
@@ -156,6 +158,7 @@ def test_remote_plain_http_is_a_usage_error(capsys: pytest.CaptureFixture[str]) 
 def test_output_is_written_atomically(server: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CONNECTWISE_AUTOMATE_USERNAME", "sandbox")
     monkeypatch.setenv("CONNECTWISE_AUTOMATE_PASSWORD", "sandbox")
+    monkeypatch.setenv("CONNECTWISE_AUTOMATE_PROFILE", "seed")
     target = tmp_path / "computers.jsonl"
     assert main(["fetch", "Computers", "--server", server.url, "--output", str(target)]) == 0
     assert len(target.read_text().splitlines()) == 50
@@ -193,7 +196,7 @@ def test_a_reader_that_stops_early_ends_fetch_quietly() -> None:
         proc.stdout.close()
         err = proc.stderr.read().decode()
         code = proc.wait(timeout=60)
-    assert json.loads(first)["ComputerID"] == 1
+    assert json.loads(first)["Id"] == "1"  # the automate profile sends ids as text
     assert code == 0
     assert "Traceback" not in err
     assert "error" not in err

@@ -115,7 +115,7 @@ def test_from_env_prefers_the_integrator_and_needs_a_server(monkeypatch: pytest.
         Client.from_env()
     with Client.from_env(server="h.example") as client:
         assert client.auth is not None and client.auth.username == "integrator"
-        assert client.profile.name == "seed"
+        assert client.profile.name == "automate"  # the default: the real server
 
 
 # --------------------------------------------------------------------------- error bodies

@@ -63,7 +63,9 @@ def test_fix_applies_every_fix_and_reports_what_is_left(
 def test_complete_means_no_error_left_warnings_allowed() -> None:
     result = fix("Status = 'Onlien'", dialect="seed", endpoint="Computers", select=["syntax-error"])
     assert result.text == "Status = 'Onlien'" and result.complete and not result.remaining
-    warned = dataclasses.replace(result, remaining=tuple(lint("Status = 'Onlien'", endpoint="Computers")))
+    warned = dataclasses.replace(
+        result, remaining=tuple(lint("Status = 'Onlien'", dialect="seed", endpoint="Computers"))
+    )
     assert [d.severity for d in warned.remaining] == ["warning"] and warned.complete
 
 

@@ -14,7 +14,7 @@ CLEAN = "Status = 'Online'"
 
 
 def linted(*conditions: str) -> list[tuple[str, list[Diagnostic]]]:
-    return [(c, lint(c, endpoint="Computers")) for c in conditions]
+    return [(c, lint(c, dialect="seed", endpoint="Computers")) for c in conditions]
 
 
 def test_text_shows_where_what_and_the_fix() -> None:

@@ -48,7 +48,7 @@ def test_short_lines_are_shown_whole() -> None:
 
 def test_fixes_of_many_findings_are_built_only_for_the_checked_ones() -> None:
     text = " and ".join(["Status = 'Onlien'"] * 200)
-    found = lint(text, endpoint="Computers", select=["unknown-value"])
+    found = lint(text, dialect="seed", endpoint="Computers", select=["unknown-value"])
     assert len(found) == 200
     fixed = [d for d in found if d.fix is not None]
     assert len(fixed) == MAX_CHECKED_FIXES  # the first ones, checked; the rest unchecked, not offered

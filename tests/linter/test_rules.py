@@ -169,7 +169,7 @@ def test_every_offered_fix_parses_and_is_clean_of_its_rule(
 
 
 def test_seed_booleans_have_no_fix() -> None:
-    found = lint("Flag = true", schema={"endpoints": {"Things": {"Flag": "boolean"}}})
+    found = lint("Flag = true", dialect="seed", schema={"endpoints": {"Things": {"Flag": "boolean"}}})
     assert _shape(found) == [("CWQ201", 8, 12, None)]
 
 
@@ -191,9 +191,11 @@ def test_positions_on_later_lines() -> None:
 
 def test_select_and_ignore() -> None:
     condition = "status = 'Onlien' and Name like 'x%'"
-    assert {d.code for d in lint(condition)} == {"CWQ102", "CWQ201"}
-    assert [d.name for d in lint(condition, select=["unsupported-in-dialect"])] == ["unsupported-in-dialect"]
-    assert [d.code for d in lint(condition, ignore=["CWQ201"])] == ["CWQ102"]
+    assert {d.code for d in lint(condition, dialect="seed")} == {"CWQ102", "CWQ201"}
+    assert [d.name for d in lint(condition, dialect="seed", select=["unsupported-in-dialect"])] == [
+        "unsupported-in-dialect"
+    ]
+    assert [d.code for d in lint(condition, dialect="seed", ignore=["CWQ201"])] == ["CWQ102"]
     with pytest.raises(ValueError, match="unknown rule 'nope'"):
         lint(condition, ignore=["nope"])
 
@@ -269,3 +271,17 @@ def test_fixes_checked_per_condition_are_bounded() -> None:
     found = lint(condition, endpoint="Computers")
     assert [d.code for d in found] == ["CWQ102"] * (MAX_CHECKED_FIXES + 8)
     assert sum(d.fix is not None for d in found) == MAX_CHECKED_FIXES
+
+
+def test_an_unknown_field_that_another_dialect_knows_says_so() -> None:
+    # the seed document's `Name` is the real server's `ComputerName`: a condition typed for the
+    # seed API, linted for the real server (the default), says which dialect would accept it
+    [finding] = lint("Name = 'x'", endpoint="Computers")
+    assert finding.code == "CWQ102"
+    assert "the seed dialect's catalogue knows 'Name'" in finding.message
+    [finding] = lint("ComputerName = 'x'", dialect="seed", endpoint="Computers")
+    assert "the automate dialect's catalogue knows 'ComputerName'" in finding.message
+    # no other catalogue knows it, or the schema is the user's own: nothing to add
+    assert "catalogue knows" not in lint("Nmae = 'x'", endpoint="Computers")[0].message
+    own = {"endpoints": {"Computers": {"Id": "integer"}}}
+    assert "catalogue knows" not in lint("Name = 'x'", endpoint="Computers", schema=own)[0].message

@@ -15,7 +15,7 @@ from tests.sandbox.sandbox_helpers import seed_login, socket_client
 
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(records=10) as running:
+    with Sandbox(profile="seed", records=10) as running:
         yield running
 
 
@@ -188,7 +188,7 @@ def test_a_bug_in_a_handler_is_a_500_not_a_dropped_connection(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(Resources, "page", broken)
-    with Sandbox(records=5) as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         answer = client.get("/Computers")
         after = client.get("/Computers/1")

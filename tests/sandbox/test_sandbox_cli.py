@@ -62,7 +62,8 @@ def test_serves_logs_and_exits_0_on_signal(signum: int) -> None:
 
 
 def test_options_reach_the_server() -> None:
-    with running("--rate-limit", "7", "--faults", "503=1", "--fault-seed", "3", "--username", "op") as (process, url):
+    argv = ("--profile", "seed", "--rate-limit", "7", "--faults", "503=1", "--fault-seed", "3", "--username", "op")
+    with running(*argv) as (process, url):
         with httpx.Client(base_url=f"{url}/cwa/api/v1", trust_env=False) as client:
             login = client.post("/APICredentials", json={"Username": "op", "Password": "sandbox"})
             answer = client.get("/Scripts", headers={"Authorization": f"Bearer {login.json()['AccessToken']}"})

@@ -21,7 +21,7 @@ from tests.sandbox.sandbox_helpers import automate_login, seed_login, socket_cli
     ],
 )
 def test_status_faults_have_profile_error_bodies(kind: str, status: int, code: str) -> None:
-    with Sandbox(records=5, faults={kind: 1.0}) as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5, faults={kind: 1.0}) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)  # authentication is never faulted
         answer = client.get("/Computers")
         stats = sandbox.stats()
@@ -40,7 +40,7 @@ def test_status_fault_in_the_automate_profile() -> None:
 
 
 def test_reset_drops_the_connection_without_a_response() -> None:
-    with Sandbox(records=5, faults="reset=1") as sandbox:
+    with Sandbox(profile="seed", records=5, faults="reset=1") as sandbox:
         with socket_client(sandbox) as client:
             token = seed_login(client, sandbox)
             with pytest.raises((httpx.RemoteProtocolError, httpx.ReadError)):
@@ -61,7 +61,7 @@ def test_reset_drops_the_connection_without_a_response() -> None:
 
 
 def test_slow_delays_past_slow_ms() -> None:
-    with Sandbox(records=5, faults="slow=1", slow_ms=400) as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5, faults="slow=1", slow_ms=400) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         with pytest.raises(httpx.ReadTimeout):
             client.get("/Scripts", timeout=httpx.Timeout(5, read=0.4))
@@ -89,7 +89,7 @@ def test_spurious_401_leaves_the_token_valid() -> None:
 
 
 def statuses(fault_seed: int, n: int = 40) -> list[int]:
-    sandbox = Sandbox(records=5, faults="500=0.3,503=0.2,401=0.1", fault_seed=fault_seed)
+    sandbox = Sandbox(profile="seed", records=5, faults="500=0.3,503=0.2,401=0.1", fault_seed=fault_seed)
     with sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         return [client.get("/Scripts").status_code for _ in range(n)]

@@ -27,7 +27,10 @@ def parallel_gets(sandbox: Sandbox, token: str, n: int, path: str = "/Scripts") 
 
 
 def test_more_requests_in_flight_than_the_limit_get_429_with_retry_after() -> None:
-    with Sandbox(records=5, max_concurrent=2, latency_ms=600) as sandbox, socket_client(sandbox) as client:
+    with (
+        Sandbox(profile="seed", records=5, max_concurrent=2, latency_ms=600) as sandbox,
+        socket_client(sandbox) as client,
+    ):
         token = seed_login(client, sandbox)
         answers = parallel_gets(sandbox, token, 6)
         stats = sandbox.stats()
@@ -43,7 +46,7 @@ def test_more_requests_in_flight_than_the_limit_get_429_with_retry_after() -> No
 
 
 def test_latency_holds_requests_in_flight_together() -> None:
-    with Sandbox(records=5, latency_ms=300) as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5, latency_ms=300) as sandbox, socket_client(sandbox) as client:
         token = seed_login(client, sandbox)
         sandbox.reset_stats()
         answers = parallel_gets(sandbox, token, 5)
@@ -55,7 +58,10 @@ def test_latency_holds_requests_in_flight_together() -> None:
 
 def test_rate_limit_window_over_a_socket() -> None:
     clock = FakeClock()
-    with Sandbox(records=5, rate_limit=3, rate_window=1.5, clock=clock) as sandbox, socket_client(sandbox) as client:
+    with (
+        Sandbox(profile="seed", records=5, rate_limit=3, rate_window=1.5, clock=clock) as sandbox,
+        socket_client(sandbox) as client,
+    ):
         seed_login(client, sandbox)
         answers = [client.get("/Scripts") for _ in range(4)]
         seed_login(client, sandbox)  # authentication is never rate-limited
@@ -73,7 +79,7 @@ def test_rate_limit_window_over_a_socket() -> None:
 
 def test_fixed_windows_with_a_fake_clock() -> None:
     clock = FakeClock()
-    app = SandboxApp(SandboxConfig(records=5, rate_limit=2, rate_window=10), clock=clock)
+    app = SandboxApp(SandboxConfig(profile="seed", records=5, rate_limit=2, rate_window=10), clock=clock)
     login = app.handle_sync(
         SandboxRequest("POST", "/cwa/api/v1/APICredentials", body=b'{"Username":"sandbox","Password":"sandbox"}')
     )

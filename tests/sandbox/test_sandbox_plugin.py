@@ -31,7 +31,7 @@ def test_fixtures_in_a_fresh_pytest_run(pytester: pytest.Pytester) -> None:
             made.append(cwa_sandbox)
 
         def test_defaults(cwa_sandbox):
-            assert (cwa_sandbox.config.profile, cwa_sandbox.config.records) == ("seed", 100)
+            assert (cwa_sandbox.config.profile, cwa_sandbox.config.records) == ("automate", 100)
             made.append(cwa_sandbox)
 
         def test_factory(cwa_sandbox_factory):

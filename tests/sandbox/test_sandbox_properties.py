@@ -10,7 +10,7 @@ from cwa_query import F, evaluate, render
 from cwa_query.language.builder import Condition
 from cwa_query.sandbox import FAULT_KINDS, FaultPlan, Sandbox, dataset
 
-SANDBOX = Sandbox(records=150, seed=9)
+SANDBOX = Sandbox(profile="seed", records=150, seed=9)
 TRANSPORT = SANDBOX.transport()
 COMPUTERS = dataset("seed", 150, 9).collection("Computers")
 LOGIN = {"Username": "sandbox", "Password": "sandbox"}

@@ -57,7 +57,7 @@ def test_refresh_gives_a_new_working_token_and_uses_up_the_old_refresh_token(see
 
 
 def test_two_factor_code_is_required_up_front() -> None:
-    with Sandbox(records=5, two_factor_code="246810") as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5, two_factor_code="246810") as sandbox, socket_client(sandbox) as client:
         missing = client.post("/APICredentials", json={"Username": "sandbox", "Password": "sandbox"})
         wrong = client.post(
             "/APICredentials", json={"Username": "sandbox", "Password": "sandbox", "TwoFactorCode": "000000"}
@@ -87,7 +87,7 @@ def test_calls_without_a_valid_token_get_401(seed_sandbox: Sandbox, headers: dic
 
 def test_token_expiry() -> None:
     clock = FakeClock()
-    with Sandbox(records=5, token_ttl=60, clock=clock) as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5, token_ttl=60, clock=clock) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         fresh = client.get("/Clients")
         clock.advance(60)
@@ -263,7 +263,7 @@ def test_execute_bad_input(seed_client: httpx.Client, path: str, body: object, s
 
 
 def test_rate_limit_headers_count_down_and_auth_calls_are_not_counted() -> None:
-    with Sandbox(records=5, rate_limit=5, rate_window=60) as sandbox, socket_client(sandbox) as client:
+    with Sandbox(profile="seed", records=5, rate_limit=5, rate_window=60) as sandbox, socket_client(sandbox) as client:
         seed_login(client, sandbox)
         remaining = [client.get("/Scripts").headers["X-RateLimit-Remaining"] for _ in range(3)]
         seed_login(client, sandbox)

@@ -14,7 +14,7 @@ LOGIN = {"Username": "sandbox", "Password": "sandbox"}
 
 
 def test_sync_transport_matches_the_socket_server() -> None:
-    sandbox = Sandbox(records=40, seed=2)
+    sandbox = Sandbox(profile="seed", records=40, seed=2)
     params = {"condition": "Status = 'Online' and ClientID in (1, 2)", "pageSize": 7, "page": 2}
     with httpx.Client(transport=sandbox.transport(), base_url=sandbox.api_url) as client:
         token = client.post("/APICredentials", json=LOGIN).json()["AccessToken"]
@@ -44,7 +44,7 @@ def test_async_transport() -> None:
 
 
 def test_reset_in_process_is_a_remote_protocol_error() -> None:
-    sandbox = Sandbox(records=5, faults="reset=1")
+    sandbox = Sandbox(profile="seed", records=5, faults="reset=1")
     with httpx.Client(transport=sandbox.transport(), base_url=sandbox.api_url) as client:
         token = client.post("/APICredentials", json=LOGIN).json()["AccessToken"]
         with pytest.raises(httpx.RemoteProtocolError):
@@ -64,7 +64,7 @@ def test_stats_endpoint_and_reset(seed_sandbox: Sandbox) -> None:
 
 
 def test_url_only_while_running() -> None:
-    sandbox = Sandbox(records=5)
+    sandbox = Sandbox(profile="seed", records=5)
     assert repr(sandbox) == "<Sandbox profile='seed' records=5 not started>"
     with pytest.raises(Exception, match="not running"):
         _ = sandbox.url
@@ -77,15 +77,15 @@ def test_url_only_while_running() -> None:
 
 
 def test_credentials_repr_hides_secrets() -> None:
-    creds = Sandbox(records=5, password="hunter2", two_factor_code="999111").credentials
+    creds = Sandbox(profile="seed", records=5, password="hunter2", two_factor_code="999111").credentials
     assert "hunter2" not in repr(creds)
     assert "999111" not in repr(creds)
     assert (creds.password, creds.two_factor_code) == ("hunter2", "999111")
-    assert "hunter2" not in repr(Sandbox(records=5, password="hunter2").config)
+    assert "hunter2" not in repr(Sandbox(profile="seed", records=5, password="hunter2").config)
 
 
 def test_stop_closes_connections_with_requests_in_flight() -> None:
-    sandbox = Sandbox(records=5, faults="slow=1", slow_ms=30_000).start()
+    sandbox = Sandbox(profile="seed", records=5, faults="slow=1", slow_ms=30_000).start()
     outcome: list[object] = []
 
     def call() -> None:

@@ -93,7 +93,7 @@ def test_seed_lookups_over_all_endpoints(dialect: str, path: str, expected: str 
 
 
 def test_merged_values_are_the_union_of_the_endpoints() -> None:
-    info = load_schema().lookup("Status")
+    info = load_schema(dialect="seed").lookup("Status")
     assert info is not None and info.values is not None
     assert {"Online", "Offline", "Unknown", "New", "Active"} <= set(info.values)
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import all_dialects, get_dialect
+from ...dialects import Dialect, all_dialects, get_dialect
+from ...errors import SchemaError
+from ...schema import builtin_schema
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -21,7 +23,9 @@ class UnknownFieldRule(Rule):
     closest known field (never an object: compare one of its fields), and the fix uses it.
     Field names match without regard to case where the schema says so (the `automate`
     catalogue: the real server is loose about case), and the suggestion is then the
-    canonical spelling.
+    canonical spelling. When the condition is linted against the dialect's built-in catalogue
+    and another dialect's catalogue knows the field there (`Name` on the seed document's
+    Computers), the message says so: the condition may be meant for that dialect.
     """
 
     code = "CWQ102"
@@ -48,9 +52,32 @@ class UnknownFieldRule(Rule):
                 spelled = dialect.spell_field(suggestion)
                 message += f"; did you mean {spelled!r}?"
                 fix = ctx.replace(node.field, spelled)
+            elsewhere = _known_elsewhere(ctx, node.field.name)
+            if elsewhere is not None:
+                message += (
+                    f" (the {elsewhere.name} dialect's catalogue knows {node.field.name!r}: "
+                    f"if the condition is meant for {elsewhere.name}, choose that dialect or profile)"
+                )
             span = node.field.span
             assert span is not None
             yield Finding(span.start, span.end, message, fix)
+
+
+def _known_elsewhere(ctx: Context, name: str) -> Dialect | None:
+    """Another dialect whose built-in catalogue knows `name` at the endpoint, when the
+    condition is linted against its own dialect's built-in catalogue (a finding that would
+    vanish under that dialect)."""
+    if ctx.schema is not builtin_schema(ctx.dialect):
+        return None
+    for other in all_dialects():
+        if other.name == ctx.dialect.name or other.schema_file is None:
+            continue
+        try:
+            if builtin_schema(other).lookup(name, ctx.endpoint) is not None:
+                return other
+        except SchemaError:  # the other catalogue has no such endpoint
+            continue
+    return None
 
 
 def _renamed(ctx: Context, name: str) -> str | None:
