@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigurationError, CwaQueryError
+from ..errors import ConditionError, ConditionRejectedError, ConfigurationError, CwaQueryError
 from ._tools import MAX_CONDITION_CHARS, ToolInputError
 
 if TYPE_CHECKING:
@@ -124,10 +124,22 @@ class Reach:
         """`{records, count, truncated}` of one list request (pages followed up to the limit)."""
         try:
             return self._fetch(endpoint, condition, fields, limit)
-        except ToolInputError as exc:
-            raise ToolInputError(self.scrub(str(exc))) from None
+        except ConditionRejectedError as exc:
+            raise ToolInputError(self.scrub(self._rejected(exc))) from None
+        except ConditionError as exc:
+            hint = f"\n(the lint tool, dialect {self.dialect}, gives the fix)"
+            raise ToolInputError(self.scrub(str(exc)) + hint) from None
         except (CwaQueryError, ValueError) as exc:
             raise ToolInputError(self.scrub(str(exc))) from None
+
+    def _rejected(self, exc: ConditionRejectedError) -> str:
+        """The linter's findings, without the executor's advice to send anyway (not the agent's to take)."""
+        lines = [f"not sent: the server would refuse this condition for {exc.endpoint}:"]
+        for d in exc.findings:
+            fix = f" (fix: {d.fix})" if getattr(d, "fix", None) else ""
+            lines.append(f"  {d.code} {d.name} at column {d.column}: {d.message}{fix}")
+        lines.append(f"(the lint tool, dialect {self.dialect}, gives the text with every fix applied)")
+        return "\n".join(lines)
 
     def _fetch(
         self, endpoint: str, condition: str | None, fields: list[str] | None, limit: int | None
