@@ -23,4 +23,4 @@ DEFAULT_PROFILE: Final = DEFAULT_DIALECT
 #: The API profiles, by name: the client's (`cwa_query.client.PROFILES`) and the sandbox's
 #: (`cwa_query.sandbox.SANDBOX_PROFILES`) are these (a test checks), listed here so that the
 #: command line can offer them without importing either.
-PROFILE_NAMES: Final = ("seed", "automate")
+PROFILE_NAMES: Final = ("seed", "automate", "manage")

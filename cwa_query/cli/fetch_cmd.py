@@ -3,12 +3,16 @@
 ```
 cwa-query fetch Computers --sandbox --where "Status = 'Online'"
 cwa-query fetch Computers --server automate.example.com --profile automate --format csv --output pcs.csv
+cwa-query fetch service/tickets --profile manage --server api-na.myconnectwise.net --company acme \
+    --where 'status/name = "Open"' --order-by "id desc"
 ```
 
 The condition is parsed before anything else: a bad one prints the caret message and exits
 with status 1, without a request. `--sandbox` starts the built-in sandbox in this process
 (a loopback server on a background thread) and queries it; otherwise the server and the
-credentials come from `--server` and the `CONNECTWISE_AUTOMATE_*` variables. Records stream
+credentials come from `--server` and the profile's variables (`CONNECTWISE_AUTOMATE_*`;
+`CONNECTWISE_MANAGE_*` for manage, whose credentials the flags `--company`, `--public-key`,
+`--private-key`, `--client-id` and `--codebase` may give instead). Records stream
 to the output as pages arrive (`csv` and `table` go through a temporary file first, to learn
 every column without holding the records in memory). `--output` is written to a temporary
 file beside it and renamed into place only when everything arrived; interrupted (SIGINT,
@@ -39,10 +43,8 @@ from ._args import EXIT_FAILED, check_utf8, positive_int, utf8_text
 __all__ = ["flatten", "register", "run"]
 
 _FORMATS = ("jsonl", "json", "csv", "table")
-_NO_SERVER = (
-    "no server to query: pass --server URL (or set CONNECTWISE_AUTOMATE_SERVER with CONNECTWISE_AUTOMATE_USERNAME/"
-    "_PASSWORD, or _USER/_PASS[/_2FA], and CONNECTWISE_AUTOMATE_CLIENT_ID for automate), or try --sandbox"
-)
+#: The manage profile's credential flags (as client options); other profiles read the environment only.
+_KEY_FLAGS = ("company", "public_key", "private_key", "client_id", "codebase")
 _TABLE_CELL = 40
 # the signals that stop a fetch: each unwinds it (temporary file removed), exit 128 + signal number
 _STOP_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
@@ -83,6 +85,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help=f"the API profile (default: CONNECTWISE_AUTOMATE_PROFILE, else {DEFAULT_PROFILE}, the real server's; "
         "seed: the seed document's)",
     )
+    parser.add_argument("--company", help="manage: the company id (default: CONNECTWISE_MANAGE_COMPANY)")
+    parser.add_argument("--public-key", help="manage: the API member's public key (CONNECTWISE_MANAGE_PUBLIC_KEY)")
+    parser.add_argument(
+        "--private-key", help="manage: the API member's private key (better: CONNECTWISE_MANAGE_PRIVATE_KEY)"
+    )
+    parser.add_argument("--client-id", help="manage: the integration's clientId (CONNECTWISE_MANAGE_CLIENT_ID)")
+    parser.add_argument("--codebase", help="manage: the codebase, e.g. v2025_1/ (default: asked of the server)")
     parser.add_argument("--page-size", type=positive_int, metavar="N", help="records per page (1-1000, default 250)")
     parser.add_argument("--limit", type=positive_int, metavar="N", help="stop after N records")
     parser.add_argument("--order-by", metavar="ORDER", type=utf8_text, help='e.g. "ComputerName asc"')
@@ -113,7 +122,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "refuse on errors (default), warn and send anyway, or skip",
     )
     parser.add_argument(
-        "--records", type=positive_int, default=1000, metavar="N", help="computers in the sandbox (default 1000)"
+        "--records",
+        type=positive_int,
+        default=1000,
+        metavar="N",
+        help="computers (manage: companies) in the sandbox (default 1000)",
     )
     parser.set_defaults(run=run, command_name="fetch")
 
@@ -126,28 +139,40 @@ def _error(message: str, code: int) -> int:
 def run(args: argparse.Namespace) -> int:
     """Fetch and print; 0 on success, 1 for a bad condition or when the server or the network failed, 2 for
     usage errors."""
+    from ..client import get_profile
     from ..errors import ConditionError, ConfigurationError, CwaQueryError
-    from ..language._parser import parse
 
-    where = None
-    if args.where is not None:
-        try:
-            where = parse(check_utf8(args.where))
-        except ConditionError as exc:
-            return _error(str(exc), EXIT_FAILED)
-    fields = [part.strip() for part in args.fields.split(",") if part.strip()] if args.fields else None
-    if args.fields is not None and not fields:
-        return _error("--fields is empty", 2)
     profile = args.profile or os.environ.get("CONNECTWISE_AUTOMATE_PROFILE") or DEFAULT_PROFILE
     if profile not in PROFILE_NAMES:
         return _error(f"CONNECTWISE_AUTOMATE_PROFILE must be one of {', '.join(PROFILE_NAMES)}, not {profile!r}", 2)
-    if not args.sandbox and not args.server and not os.environ.get("CONNECTWISE_AUTOMATE_SERVER"):
-        return _error(_NO_SERVER, 2)
+    api = get_profile(profile)
+    keys = {name: getattr(args, name) for name in _KEY_FLAGS if getattr(args, name) is not None}
+    if keys and not api.api_keys:
+        flags = ", ".join("--" + name.replace("_", "-") for name in keys)
+        return _error(f"{flags}: only the manage profile takes these (this is the {profile} profile)", 2)
+    if keys and args.sandbox:
+        return _error("--sandbox makes its own credentials: leave out " + ", ".join(keys), 2)
+    where = None
+    if args.where is not None:
+        try:
+            where = api.parse_condition(check_utf8(args.where))
+        except ConditionError as exc:
+            return _error(str(exc), EXIT_FAILED)
+    # as the API names them (`company/identifier` for manage), and as dotted paths into a record
+    sent = [part.strip() for part in args.fields.split(",") if part.strip()] if args.fields else None
+    fields = [api.dotted(name) for name in sent] if sent else None
+    if args.fields is not None and not fields:
+        return _error("--fields is empty", 2)
+    if not args.sandbox and not args.server and not os.environ.get(f"{api.env_prefix}SERVER"):
+        return _error(
+            f"no server to query: pass --server URL (or set {api.env_prefix}SERVER; credentials: "
+            f"{api.credential_help}), or try --sandbox",
+            2,
+        )
     if fields and args.validate != "off":
-        from ..client import get_profile
         from ..client._validate import check_fields
 
-        problems = check_fields(fields, args.endpoint, get_profile(profile))
+        problems = check_fields(fields, args.endpoint, api)
         if problems and args.validate == "error":
             return _error("--fields: " + "; ".join(problems) + " (--validate warn or off to fetch anyway)", 1)
         for problem in problems:
@@ -155,7 +180,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         with _STOP.installed(), _warnings_as_lines(), contextlib.ExitStack() as stack:
             client = stack.enter_context(_open_client(args, profile))
-            records = _records(client, args, where, fields, profile)
+            records = _records(client, args, where, fields, sent)
             # however the writing ends, stop the pages in flight before the client (and a sandbox) closes
             stack.callback(records.close)
             with _destination(args.output) as out:
@@ -286,28 +311,23 @@ def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
     if args.sandbox:
         from ..sandbox import Sandbox
 
-        with Sandbox(profile, records=args.records) as sandbox:
-            creds = sandbox.credentials
-            with Client(
-                sandbox.url,
-                username=creds.username,
-                password=creds.password,
-                client_id=creds.client_id,
-                two_factor_code=creds.two_factor_code,
-                **options,
-            ) as client:
-                yield client
+        with (
+            Sandbox(profile, records=args.records) as sandbox,
+            Client(sandbox.url, **{**sandbox.client_options(), **options}) as client,
+        ):
+            yield client
         return
     if args.server:
         options["server"] = args.server
+    options.update({name: getattr(args, name) for name in _KEY_FLAGS if getattr(args, name) is not None})
     with Client.from_env(**options) as client:
         yield client
 
 
 def _records(
-    client: Client, args: argparse.Namespace, where: Any, fields: list[str] | None, profile: str
+    client: Client, args: argparse.Namespace, where: Any, fields: list[str] | None, sent: list[str] | None
 ) -> Generator[dict[str, Any], None, None]:
-    include = fields if fields and client.profile.include_fields else None
+    include = sent if sent and client.profile.include_fields else None
     pages = client.iter_pages(args.endpoint, where, order_by=args.order_by, include_fields=include, limit=args.limit)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
 

@@ -28,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     """Add the `sandbox` subcommand."""
     parser = subparsers.add_parser(
         "sandbox",
-        help="serve a stand-in Automate server (both profiles, fault injection)",
+        help="serve a stand-in Automate or Manage server (every profile, fault injection)",
         description="Serve a stand-in ConnectWise Automate REST API over HTTP. The first line of "
         "standard output is the base URL; requests are logged to standard error; SIGINT/SIGTERM stop it.",
     )
@@ -38,9 +38,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--profile",
         choices=PROFILE_NAMES,
         default=DEFAULT_PROFILE,
-        help=f"API profile (default {DEFAULT_PROFILE}, as the real server; seed: as the seed document)",
+        help=f"API profile (default {DEFAULT_PROFILE}, as the real server; seed: as the seed document; "
+        "manage: ConnectWise Manage)",
     )
-    parser.add_argument("--records", type=positive_int, default=1000, help="number of computers (default 1000)")
+    parser.add_argument(
+        "--records", type=positive_int, default=1000, help="number of computers (manage: companies; default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the generated data (default 0)")
     parser.add_argument("--latency-ms", type=non_negative_float, default=0.0, help="added to every answer")
     parser.add_argument("--max-concurrent", type=positive_int, help="more requests in flight get 429")
@@ -54,10 +57,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--fault-seed", type=int, default=0, help="seed of the fault schedule (default 0)")
     parser.add_argument("--slow-ms", type=non_negative_float, default=1500.0, help="delay of a 'slow' fault (1500)")
     parser.add_argument("--token-ttl", type=non_negative_float, help="token lifetime in seconds (default 4 h / 1 h)")
-    parser.add_argument("--username", default="sandbox", help="the account's name (default sandbox)")
-    parser.add_argument("--password", default="sandbox", help="the account's password (default sandbox)")
-    parser.add_argument("--client-id", help="the ClientId the automate profile requires (default: any)")
-    parser.add_argument("--two-factor-code", help="require this two-factor code at login")
+    parser.add_argument("--username", help="the account's name (default sandbox; seed, automate)")
+    parser.add_argument("--password", help="the account's password (default sandbox; seed, automate)")
+    parser.add_argument("--client-id", help="the ClientId (automate) or clientId (manage) required (default: any)")
+    parser.add_argument("--two-factor-code", help="require this two-factor code at login (seed, automate)")
+    parser.add_argument("--company", help="the company id of Basic auth (default sandbox; manage)")
+    parser.add_argument("--public-key", help="the API member's public key (default sandbox-public; manage)")
+    parser.add_argument("--private-key", help="the API member's private key (default sandbox-private; manage)")
     parser.add_argument(
         "--max-body-bytes", type=positive_int, default=1 << 20, help="larger request bodies get 413 (default 1 MiB)"
     )
@@ -69,6 +75,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--token-date-offset",
         action="store_true",
+        default=None,
         help="write the automate token's ExpirationDate with +00:00 (some clients, e.g. pyconnectwise, need it)",
     )
     parser.add_argument("--quiet", action="store_true", help="do not log requests")
@@ -78,8 +85,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     """Serve until SIGINT/SIGTERM; 0 then, 2 for bad options or a port in use."""
     from ..errors import ConfigurationError
-    from ..sandbox import Sandbox
+    from ..sandbox import Sandbox, sandbox_profile
 
+    api = sandbox_profile(args.profile)
+    given = {name: getattr(args, name) for name in _CREDENTIAL_FLAGS if getattr(args, name) is not None}
+    foreign = [name for name in given if name not in api.credential_options]
+    if foreign:
+        takes = ", ".join(_flag(name) for name in api.credential_options)
+        print(
+            f"cwa-query sandbox: error: {', '.join(map(_flag, foreign))} is not an option of the {api.name} profile "
+            f"(it takes {takes} and --client-id)",
+            file=sys.stderr,
+        )
+        return 2
     try:
         sandbox = Sandbox(
             profile=args.profile,
@@ -92,16 +110,12 @@ def run(args: argparse.Namespace) -> int:
             faults=args.faults,
             fault_seed=args.fault_seed,
             slow_ms=args.slow_ms,
-            token_ttl=args.token_ttl,
-            username=args.username,
-            password=args.password,
             client_id=args.client_id,
-            two_factor_code=args.two_factor_code,
             max_body_bytes=args.max_body_bytes,
             ignore_unknown_parameters=args.ignore_unknown_parameters,
-            token_date_offset=args.token_date_offset,
             host=args.host,
             port=args.port,
+            **given,
         )
     except ConfigurationError as exc:
         print(f"cwa-query sandbox: {exc}", file=sys.stderr)
@@ -132,16 +146,31 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+#: The credential flags (as `SandboxConfig` options); each profile takes some of them.
+_CREDENTIAL_FLAGS = (
+    "username",
+    "password",
+    "two_factor_code",
+    "token_ttl",
+    "token_date_offset",
+    "company",
+    "public_key",
+    "private_key",
+)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
 def _announce(sandbox: Sandbox) -> None:
     print(sandbox.url, flush=True)
     config = sandbox.config
-    credentials = sandbox.credentials
+    api = config.api
     lines = [
-        f"profile {config.profile}, {config.records} computers (data seed {config.seed}); API at {sandbox.api_url}",
-        f"log in as {credentials.username!r} (password as given"
-        + (", two-factor code required" if credentials.two_factor_code else "")
-        + ")"
-        + (f"; send the header ClientId: {credentials.client_id}" if config.api.requires_client_id else ""),
+        f"profile {config.profile}, {config.records} {api.records_noun} (data seed {config.seed}); "
+        f"API at {sandbox.api_url}",
+        api.describe_credentials(config, sandbox.credentials.client_id),
         f"faults: {config.faults.describe()}; fault seed {config.fault_seed}; stats at {sandbox.url}/_sandbox/stats",
     ]
     for line in lines:

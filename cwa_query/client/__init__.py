@@ -15,10 +15,12 @@ re-exported from `cwa_query`.
 """
 
 from ._answers import MAX_JSON_DEPTH, api_error, loads
+from ._api_keys import ApiKeyAuth
 from ._async_client import AsyncClient
 from ._auth import LOGIN_EXTENSION, MAX_RESENDS_ON_401, MAX_UNUSED_TOKENS, TokenAuth
 from ._bounds import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, AsyncBoundedTransport, BoundedTransport
 from ._client import Client
+from ._headers import links, pages_from_link
 from ._limits import AsyncLimitTransport, LimitTransport, RateLimiter
 from ._logging import AsyncLogTransport, LogTransport
 from ._pagination import Page, PagePlan
@@ -36,6 +38,7 @@ __all__ = [
     "MAX_UNUSED_TOKENS",
     "PROFILES",
     "RETRIES_EXTENSION",
+    "ApiKeyAuth",
     "AsyncBoundedTransport",
     "AsyncClient",
     "AsyncLimitTransport",
@@ -59,5 +62,7 @@ __all__ = [
     "api_base_url",
     "api_error",
     "get_profile",
+    "links",
     "loads",
+    "pages_from_link",
 ]

@@ -102,10 +102,13 @@ class ErrorBody:
 
 def parse_error_body(content: bytes, status: int) -> ErrorBody:
     """Read an error answer: `{"error": {"code", "message", "details"}}` (seed),
-    `{"Message": ...}` (ASP.NET, the real server), or plain text as the fallback.
+    `{"code", "message", "errors"}` (Manage), `{"Message": ...}` (ASP.NET, the real
+    Automate server), or plain text as the fallback.
 
     >>> parse_error_body(b'{"error": {"code": "BadRequest", "message": "bad", "details": {"f": 1}}}', 400)
     ErrorBody(code='BadRequest', message='bad', details={'f': 1})
+    >>> parse_error_body(b'{"code": "ApiFindCondition", "message": "typeids is not a recognized name."}', 400)
+    ErrorBody(code='ApiFindCondition', message='typeids is not a recognized name.', details=None)
     >>> parse_error_body(b'{"Message": "Invalid field"}', 400)
     ErrorBody(code=None, message='Invalid field', details=None)
     >>> parse_error_body(b'gateway down', 502)
@@ -129,6 +132,9 @@ def parse_error_body(content: bytes, status: int) -> ErrorBody:
                 get_key(inner, "details"),
             )
         message = get_key(body, "Message")
+        code = get_key(body, "code")
+        if message is not None and isinstance(code, str):
+            return ErrorBody(code, str(message), get_key(body, "errors"))
         if message is not None:
             details = {k: v for k, v in body.items() if str(k).lower() != "message"} or None
             return ErrorBody(None, str(message), details)

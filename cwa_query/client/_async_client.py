@@ -50,6 +50,7 @@ class AsyncClient(ClientBase):
             )
         )
         self._http = httpx.AsyncClient(transport=stack, **self._http_options())
+        self._codebase_lock: asyncio.Lock | None = None
 
     @classmethod
     def from_env(cls, **overrides: Any) -> AsyncClient:
@@ -67,7 +68,25 @@ class AsyncClient(ClientBase):
         """Close the connections."""
         await self._http.aclose()
 
+    async def _find_codebase(self) -> None:
+        """Ask the server where the API lives (Manage without `codebase=`), once."""
+        if self._codebase_lock is None:
+            self._codebase_lock = asyncio.Lock()
+        async with self._codebase_lock:
+            request_path = self._codebase_request
+            if request_path is None:
+                return
+            path = api_path(self.server_url, request_path)
+            try:
+                response = await self._http.send(self._http.build_request("GET", self.server_url + request_path))
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, "GET", path) from exc
+            self._codebase_found(response)
+            self._http.base_url = httpx.URL(self.base_url)
+
     async def _send(self, method: str, url: str, json: Any = None) -> httpx.Response:
+        if self._codebase_request is not None:
+            await self._find_codebase()
         path = api_path(self.base_url, url)
         try:
             request = self._http.build_request(method, url, json=json)

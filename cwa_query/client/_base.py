@@ -14,13 +14,14 @@ import httpx
 
 from ..errors import ApiError, AuthenticationError, ConfigurationError, ServerError, TransportError
 from ..language._render import as_node, encode, render
-from ._answers import ERROR_CLASSES, api_error, decode_error, decode_json, retyped
+from ._answers import ERROR_CLASSES, api_error, decode_error, decode_json, get_key, retyped
+from ._api_keys import ApiKeyAuth
 from ._auth import DEFAULT_REFRESH_MARGIN, TokenAuth
 from ._bounds import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, check_bounds
-from ._headers import paging_from_headers
+from ._headers import pages_from_link, paging_from_headers
 from ._limits import DEFAULT_MAX_IN_FLIGHT, DEFAULT_WINDOW, RateLimiter
 from ._pagination import Page, PagePlan
-from ._profiles import DEFAULT_PROFILE, Profile, get_profile
+from ._profiles import DEFAULT_PROFILE, Profile, check_codebase, get_profile
 from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
 from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, VALIDATIONS, Validation, Where, api_base_url
@@ -42,6 +43,10 @@ class ClientBase:
         password: str | None = None,
         two_factor_code: str | None = None,
         client_id: str | None = None,
+        company: str | None = None,
+        public_key: str | None = None,
+        private_key: str | None = None,
+        codebase: str | None = None,
         profile: str | Profile = DEFAULT_PROFILE,
         timeout: float | httpx.Timeout | None = 30.0,
         allow_insecure: bool = False,
@@ -60,14 +65,43 @@ class ClientBase:
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.profile = get_profile(profile)
-        self.base_url = api_base_url(server, allow_insecure=allow_insecure)
+        given = {
+            "username": username,
+            "password": password,
+            "two_factor_code": two_factor_code,
+            "company": company,
+            "public_key": public_key,
+            "private_key": private_key,
+        }
+        foreign = [
+            name for name, value in given.items() if value is not None and name not in self.profile.credential_options
+        ]
+        if foreign or (codebase is not None and self.profile.codebase_path is None):
+            names = ", ".join([*foreign, *(["codebase"] if codebase is not None and not foreign else [])])
+            raise ConfigurationError(
+                f"the {self.profile.name} profile does not take {names}: it authenticates with "
+                f"{', '.join(self.profile.credential_options)}"
+            )
+        # the server's root, and the API's below it (for Manage: once the codebase is known)
+        self.server_url = api_base_url(server, allow_insecure=allow_insecure, root="")
+        root = self.profile.api_root(codebase)
+        self.base_url = api_base_url(server, allow_insecure=allow_insecure, root=root) if root else self.server_url
+        #: the request that finds the codebase (Manage, when none is given), until it has
+        self._codebase_request: str | None = None
+        if self.profile.codebase_path is not None and codebase is None:
+            if company is None:
+                raise ConfigurationError(f"the {self.profile.name} profile needs codebase= or company= to find it")
+            self._codebase_request = self.profile.codebase_path.replace("{company}", quote(company))
         if validate not in VALIDATIONS:
             raise ConfigurationError(f"validate must be one of {', '.join(map(repr, VALIDATIONS))}, not {validate!r}")
         self.validate: Validation = validate
         if (username is None) != (password is None):
             raise ConfigurationError("pass both username and password, or neither")
-        if auth is not None and username is not None:
-            raise ConfigurationError("pass either auth= or username and password, not both")
+        keys = (company, public_key, private_key) if self.profile.api_keys else ()
+        if any(key is not None for key in keys) and not all(key is not None for key in keys):
+            raise ConfigurationError("pass company, public_key and private_key together, or none of them")
+        if auth is not None and (username is not None or public_key is not None):
+            raise ConfigurationError("pass either auth= or credentials, not both")
         if max_in_flight < 1:
             raise ConfigurationError(f"max_in_flight must be at least 1, not {max_in_flight}")
         self.page_size = check_page_size(page_size)
@@ -88,7 +122,9 @@ class ClientBase:
         self.retry_policy = retry or RetryPolicy()
         self.limiter = limiter if limiter is not None else self._limiter(rate_limit, rate_window)
         self.auth: httpx.Auth | None = auth
-        if username is not None and password is not None:
+        if self.profile.api_keys and company is not None and public_key is not None and private_key is not None:
+            self.auth = ApiKeyAuth(company, public_key, private_key, client_id=client_id)
+        elif username is not None and password is not None:
             self.auth = TokenAuth(
                 self.base_url,
                 self.profile,
@@ -98,12 +134,12 @@ class ClientBase:
                 client_id=client_id,
                 refresh_margin=refresh_margin,
             )
-        if client_id is None and isinstance(auth, TokenAuth):
+        if client_id is None and isinstance(auth, TokenAuth | ApiKeyAuth):
             client_id = auth.client_id
         self.client_id = client_id
         self._headers = {"Accept": "application/json", "User-Agent": _user_agent()}
         if self.profile.requires_client_id and client_id:
-            self._headers["ClientId"] = client_id
+            self._headers[self.profile.client_id_header] = client_id
 
     def _limiter(self, rate_limit: float | str | None, rate_window: float) -> RateLimiter:
         if rate_limit == "default":
@@ -127,9 +163,28 @@ class ClientBase:
         }
 
     def __repr__(self) -> str:
-        username = getattr(self.auth, "username", None)
-        user = f" username={username!r}" if isinstance(username, str) else ""
+        user = ""
+        for name in ("username", "company"):
+            value = getattr(self.auth, name, None)
+            if isinstance(value, str):
+                user += f" {name}={value!r}"
         return f"<{type(self).__name__} profile={self.profile.name!r} base_url={self.base_url!r}{user}>"
+
+    # ---------------------------------------------------------------- the codebase (Manage)
+
+    def _codebase_found(self, response: httpx.Response) -> None:
+        """Read the answer to the codebase request and point the client at the API it names."""
+        path = api_path(self.server_url, self._codebase_request or "")
+        if not response.is_success:
+            error = api_error(response, method="GET", path=path)
+            raise retyped(error, message=f"cannot find the codebase: {error.message} (pass codebase= to skip this)")
+        body = decode_json(response)
+        codebase = get_key(body, "Codebase") if isinstance(body, Mapping) else None
+        if not isinstance(codebase, str) or not codebase.strip("/"):
+            raise decode_error(response, "the company-info answer names no Codebase (pass codebase=)", "NoCodebase")
+        root = self.profile.api_root(check_codebase(codebase))
+        self.base_url = api_base_url(self.server_url, allow_insecure=True, root=root)
+        self._codebase_request = None
 
     # ---------------------------------------------------------------- building requests
 
@@ -144,25 +199,43 @@ class ClientBase:
         exclude_fields: str | Sequence[str] | None = None,
         expand: str | Sequence[str] | None = None,
         limit: int | None = None,
+        child_conditions: Where = None,
+        custom_field_conditions: Where = None,
     ) -> tuple[ListQuery, PagePlan]:
         """Check and encode a list request (no I/O): a bad condition or option raises here."""
         path = endpoint_path(endpoint)
         size = check_page_size(page_size) if page_size is not None else self.page_size
+        profile = self.profile
         parts: list[str] = []
         condition = None
         if where is not None:
-            node = as_node(where)
-            condition = render(node, self.profile.dialect)
+            node = self._node(where)
+            condition = render(node, profile.dialect)
             if self.validate != "off":
-                check_condition(condition, endpoint, self.profile, warn_only=self.validate == "warn")
-            parts.append("condition=" + encode(node, self.profile.dialect))
+                check_condition(condition, endpoint, profile, warn_only=self.validate == "warn")
+            parts.append(f"{profile.condition_parameter}=" + encode(node, profile.dialect))
+        for option, name, extra in (
+            ("child_conditions", profile.child_conditions_parameter, child_conditions),
+            ("custom_field_conditions", profile.custom_field_conditions_parameter, custom_field_conditions),
+        ):
+            if extra is None:
+                continue
+            if name is None:
+                raise ConfigurationError(f"the {profile.name} profile has no {option} parameter")
+            parts.append(f"{name}=" + encode(self._node(extra), profile.dialect))
         if order_by is not None:
             text = str(order_by).strip()
             if not text:
                 raise ConfigurationError("order_by is empty")
             parts.append("orderBy=" + quote(text))
-        for name, value in (("includeFields", include_fields), ("excludeFields", exclude_fields), ("expand", expand)):
-            joined = field_list(value, name)
+        for option, name, value in (
+            ("include_fields", profile.fields_parameter, include_fields),
+            ("exclude_fields", profile.exclude_fields_parameter, exclude_fields),
+            ("expand", profile.expand_parameter, expand),
+        ):
+            if value is not None and name is None:
+                raise ConfigurationError(f"the {profile.name} profile has no {option} parameter")
+            joined = field_list(value, option if name is None else name)
             if joined is not None:
                 parts.append(f"{name}={quote(joined)}")
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
@@ -171,11 +244,15 @@ class ClientBase:
             page_size=size,
             limit=limit,
             prefetch=self._prefetch(size),
-            paging_headers=self.profile.paging_headers,
+            paging_headers=self.profile.paging_headers or self.profile.link_paging,
             first_window=self.first_window,
             path=api_path(self.base_url, path),
         )
         return ListQuery(path, condition, "&".join(parts), size), plan
+
+    def _node(self, where: str | Any) -> Any:
+        """A condition as a tree: text read as the profile reads it, a builder or a tree as is."""
+        return self.profile.parse_condition(where) if isinstance(where, str) else as_node(where)
 
     def _prefetch(self, page_size: int) -> int:
         """Pages fetched ahead: as set, else `max_in_flight` but about `PREFETCH_RECORDS` records at most."""
@@ -202,10 +279,11 @@ class ClientBase:
 
     def _explain_401(self, error: ApiError) -> ApiError:
         hints = []
+        profile = self.profile
         if self.auth is None:
-            hints.append("no credentials were given (username/password, or the CONNECTWISE_AUTOMATE_* variables)")
-        if self.profile.requires_client_id and not self.client_id:
-            hints.append("the automate profile needs a ClientId: pass client_id= or set CONNECTWISE_AUTOMATE_CLIENT_ID")
+            hints.append(f"no credentials were given ({profile.credential_help})")
+        if profile.requires_client_id and not self.client_id:
+            hints.append(f"the {profile.name} profile needs a {profile.client_id_header}: {profile.client_id_help}")
         if not hints:
             return error
         return retyped(error, message=f"{error.message} ({'; '.join(hints)})")
@@ -239,7 +317,12 @@ class ClientBase:
             raise decode_error(
                 response, f"expected a JSON array of records, got {type(records).__name__}", "UnexpectedBody"
             )
-        count, pages = paging_from_headers(response.headers, page_size) if self.profile.paging_headers else (None, None)
+        count: int | None = None
+        pages: int | None = None
+        if self.profile.paging_headers:
+            count, pages = paging_from_headers(response.headers, page_size)
+        elif self.profile.link_paging:
+            pages = pages_from_link(response.headers, number)
         return Page(number, records, count, pages, response.request.extensions.get(RETRIES_EXTENSION, 0))
 
     def _transport_error(self, exc: httpx.HTTPError, method: str, path: str) -> TransportError:

@@ -27,6 +27,7 @@ only wait on sockets; the JSON of a page is parsed in the reading thread when it
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Generator, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, Unpack
@@ -100,6 +101,7 @@ class Client(ClientBase):
             )
         )
         self._http = httpx.Client(transport=stack, **self._http_options())
+        self._codebase_lock = threading.Lock()
 
     @classmethod
     def from_env(cls, **overrides: Any) -> Client:
@@ -123,7 +125,23 @@ class Client(ClientBase):
 
     # ---------------------------------------------------------------- one request
 
+    def _find_codebase(self) -> None:
+        """Ask the server where the API lives (Manage without `codebase=`), once."""
+        with self._codebase_lock:
+            request_path = self._codebase_request
+            if request_path is None:
+                return
+            path = api_path(self.server_url, request_path)
+            try:
+                response = self._http.send(self._http.build_request("GET", self.server_url + request_path))
+            except httpx.HTTPError as exc:
+                raise self._transport_error(exc, "GET", path) from exc
+            self._codebase_found(response)
+            self._http.base_url = httpx.URL(self.base_url)
+
     def _send(self, method: str, url: str, json: Any = None) -> httpx.Response:
+        if self._codebase_request is not None:
+            self._find_codebase()
         path = api_path(self.base_url, url)
         try:
             request = self._http.build_request(method, url, json=json)

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import email.utils
 import math
+import re
 import time
+import urllib.parse
 from collections.abc import Mapping
 
-__all__ = ["EPOCH_THRESHOLD", "int_header", "paging_from_headers", "reset_seconds", "retry_after"]
+__all__ = [
+    "EPOCH_THRESHOLD",
+    "int_header",
+    "links",
+    "pages_from_link",
+    "paging_from_headers",
+    "reset_seconds",
+    "retry_after",
+]
 
 #: an `X-RateLimit-Reset` above this many seconds is an epoch timestamp, not a duration
 EPOCH_THRESHOLD = 1e9
@@ -102,3 +112,38 @@ def paging_from_headers(headers: Mapping[str, str], page_size: int) -> tuple[int
     if pages is None and count is not None:
         pages = math.ceil(count / page_size) if page_size else None
     return count, pages
+
+
+_LINK = re.compile(r'<([^>]*)>\s*;\s*rel\s*=\s*"?([A-Za-z]+)"?')
+
+
+def links(headers: Mapping[str, str]) -> dict[str, str]:
+    """The URLs of a `Link` header by relation (`first`, `prev`, `next`, `last`).
+
+    >>> links({"Link": '<https://h/a?page=2&pageSize=25>; rel="next", <https://h/a?page=4&pageSize=25>; rel="last"'})
+    {'next': 'https://h/a?page=2&pageSize=25', 'last': 'https://h/a?page=4&pageSize=25'}
+    """
+    value = headers.get("Link") or headers.get("link") or ""
+    return {rel.lower(): url for url, rel in _LINK.findall(value)}
+
+
+def pages_from_link(headers: Mapping[str, str], page: int) -> int | None:
+    """The number of pages a `Link` header says there are (Manage's paging), seen on page `page`:
+    the `page` of its `rel="last"` URL; `page` itself when it has links but no `next` (this
+    is the last page); `None` when there is no `Link` header or it says neither.
+
+    >>> pages_from_link({"Link": '<https://h/a?page=4&pageSize=25>; rel="last"'}, 1)
+    4
+    >>> pages_from_link({"Link": '<https://h/a?page=1&pageSize=25>; rel="first"'}, 1), pages_from_link({}, 1)
+    (1, None)
+    """
+    found = links(headers)
+    last = found.get("last")
+    if last is not None:
+        values = urllib.parse.parse_qs(urllib.parse.urlsplit(last).query).get("page") or []
+        for value in values:
+            if value.isdigit() and len(value) < 10:
+                return max(1, int(value))
+    if found and "next" not in found:
+        return page
+    return None

@@ -1,18 +1,25 @@
-"""What differs between the two API profiles, as data.
+"""What differs between the API profiles, as data.
 
 The `seed` profile follows the seed document (`APICredentials`, `ExpiresIn`, paging and
 rate-limit headers, `{"error": {...}}` bodies); the `automate` profile follows the real
 server (`apitoken`, `ExpirationDate` without an offset, the `ClientId` header, bare arrays
-with no paging headers, `{"Message": ...}` bodies). Everything else in the executor reads
-these facts instead of testing the profile's name.
+with no paging headers, `{"Message": ...}` bodies); the `manage` profile follows the
+ConnectWise Manage REST API (Basic auth from a company id and an API member's key pair plus
+the `clientId` header, the codebase from `/login/companyinfo/<company>`, the API under
+`/<codebase>/apis/3.0/`, `conditions` in the Manage dialect, `page`/`pageSize` with a `Link`
+header, `{"code", "message", "errors"}` bodies). Everything else in the executor reads these
+facts instead of testing the profile's name.
 
 >>> PROFILES["automate"].token_path, PROFILES["seed"].token_path
 ('apitoken', 'APICredentials')
+>>> PROFILES["manage"].api_root("v2025_1/"), PROFILES["manage"].condition_parameter
+('/v2025_1/apis/3.0', 'conditions')
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -20,11 +27,22 @@ from typing import Any, Literal
 from .._defaults import DEFAULT_PROFILE
 from ..dialects import Dialect, get_dialect
 from ..errors import ConfigurationError
+from ..language import ast
+from ..language._parser import parse
 from ._answers import get_key
 
-__all__ = ["DEFAULT_PROFILE", "PROFILES", "Profile", "ProfileName", "TokenGrant", "get_profile", "parse_expiration"]
+__all__ = [
+    "DEFAULT_PROFILE",
+    "PROFILES",
+    "Profile",
+    "ProfileName",
+    "TokenGrant",
+    "check_codebase",
+    "get_profile",
+    "parse_expiration",
+]
 
-ProfileName = Literal["seed", "automate"]
+ProfileName = Literal["seed", "automate", "manage"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +85,72 @@ class Profile:
     # (the real server); a refresh sends the refresh token (seed) or the current token
     expires_in_seconds: bool = False
     refresh_with_refresh_token: bool = False
-    # the server documents `includeFields` (so `cwa-query fetch --fields` can ask it to cut records)
+    # the server documents its field-list parameter (so `cwa-query fetch --fields` can ask it to cut records)
     include_fields: bool = False
+    # where the API lives below the server (`{codebase}` is filled in for Manage)
+    api_root_template: str = "/cwa/api/v1"
+    # the request that says where the API lives, relative to the server (`{company}` filled in)
+    codebase_path: str | None = None
+    # Basic auth from company + public key + private key on every request (no login, no token)
+    api_keys: bool = False
+    client_id_header: str = "ClientId"
+    # the query parameters of a list request, by option (`None`: the profile has none)
+    condition_parameter: str = "condition"
+    fields_parameter: str = "includeFields"
+    exclude_fields_parameter: str | None = "excludeFields"
+    expand_parameter: str | None = "expand"
+    child_conditions_parameter: str | None = None
+    custom_field_conditions_parameter: str | None = None
+    # paging by the `Link` header (`rel="next"`, `rel="last"`)
+    link_paging: bool = False
+    # condition text is read in the profile's dialect (else the shared condition language)
+    reads_own_dialect: bool = False
+    # the environment variables' prefix and the credential options the profile takes
+    env_prefix: str = "CONNECTWISE_AUTOMATE_"
+    credential_options: tuple[str, ...] = ("username", "password", "two_factor_code")
+    credential_help: str = (
+        "username/password, or the CONNECTWISE_AUTOMATE_* variables (SERVER, USERNAME/PASSWORD or USER/PASS[/2FA])"
+    )
+    client_id_help: str = "pass client_id= or set CONNECTWISE_AUTOMATE_CLIENT_ID"
+
+    def dotted(self, name: str) -> str:
+        """A field as the API names it (`company/identifier` for Manage) as a dotted path into a record."""
+        return name.replace("/", ".") if self.reads_own_dialect else name
+
+    def api_root(self, codebase: str | None = None) -> str:
+        """The path of the API below the server (for Manage, `codebase` is needed: else `""`)."""
+        if "{codebase}" not in self.api_root_template:
+            return self.api_root_template
+        if not codebase:
+            return ""
+        return self.api_root_template.replace("{codebase}", check_codebase(codebase))
+
+    def parse_condition(self, text: str) -> ast.Node:
+        """Condition text as this profile reads it (its dialect, or the shared language)."""
+        return self.dialect.parse(text) if self.reads_own_dialect else parse(text)
+
+    def settings_from_env(self, env: Mapping[str, str]) -> dict[str, Any]:
+        """The server and credentials the profile's environment variables give (unset ones left out)."""
+
+        def pick(*names: str) -> str | None:
+            for name in names:
+                value = env.get(self.env_prefix + name)
+                if value:
+                    return value
+            return None
+
+        settings: dict[str, Any] = {"server": pick("SERVER"), "client_id": pick("CLIENT_ID")}
+        if self.api_keys:
+            for option in (*self.credential_options, "codebase"):
+                settings[option] = pick(option.upper())
+        elif pick("USERNAME"):
+            settings["username"] = pick("USERNAME")
+            settings["password"] = pick("PASSWORD")
+        elif pick("USER"):
+            settings["username"] = pick("USER")
+            settings["password"] = pick("PASS")
+            settings["two_factor_code"] = pick("2FA")
+        return {key: value for key, value in settings.items() if value is not None}
 
     def script_request(
         self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None
@@ -169,6 +251,20 @@ def parse_expiration(value: Any) -> float | None:
     return moment.timestamp()
 
 
+def check_codebase(codebase: str) -> str:
+    """`codebase` (`v2025_1/`, `v2025_1`) as one path segment, or a `ConfigurationError`.
+
+    >>> check_codebase("v2025_1/")
+    'v2025_1'
+    """
+    text = str(codebase).strip().strip("/")
+    if not _CODEBASE.fullmatch(text):
+        raise ConfigurationError(f"not a codebase: {codebase!r} (expected one path segment, e.g. 'v2025_1/')")
+    return text
+
+
+_CODEBASE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}")
+
 PROFILES: dict[str, Profile] = {
     "seed": Profile(
         name="seed",
@@ -197,6 +293,38 @@ PROFILES: dict[str, Profile] = {
         default_rate_per_minute=None,
         batch_scripts=True,
         include_fields=True,
+    ),
+    "manage": Profile(
+        name="manage",
+        dialect=get_dialect("manage"),
+        token_path="",
+        refresh_path="",
+        username_field="",
+        two_factor_field="",
+        two_factor_up_front=False,
+        requires_client_id=True,
+        paging_headers=False,
+        default_rate_per_minute=None,
+        include_fields=True,
+        api_root_template="/{codebase}/apis/3.0",
+        codebase_path="login/companyinfo/{company}",
+        api_keys=True,
+        client_id_header="clientId",
+        condition_parameter="conditions",
+        fields_parameter="fields",
+        exclude_fields_parameter=None,
+        expand_parameter=None,
+        child_conditions_parameter="childConditions",
+        custom_field_conditions_parameter="customFieldConditions",
+        link_paging=True,
+        reads_own_dialect=True,
+        env_prefix="CONNECTWISE_MANAGE_",
+        credential_options=("company", "public_key", "private_key"),
+        credential_help=(
+            "company/public_key/private_key, or the CONNECTWISE_MANAGE_* variables "
+            "(SERVER, COMPANY, PUBLIC_KEY, PRIVATE_KEY, CLIENT_ID)"
+        ),
+        client_id_help="pass client_id= or set CONNECTWISE_MANAGE_CLIENT_ID",
     ),
 }
 

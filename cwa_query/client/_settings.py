@@ -13,11 +13,12 @@ from typing import Any, Literal, TypeAlias, TypedDict
 
 import httpx
 
+from .._defaults import DEFAULT_PROFILE
 from ..errors import ConfigurationError
 from ..language import ast
 from ..language.builder import Condition
 from ._limits import RateLimiter
-from ._profiles import Profile
+from ._profiles import Profile, get_profile
 from ._retry import RetryPolicy
 
 __all__ = [
@@ -56,8 +57,9 @@ _ENV_HELP = (
 )
 
 
-def api_base_url(server: str, *, allow_insecure: bool = False) -> str:
-    """The API root for `server`: a host name, or a URL (`/cwa/api/v1` appended unless present).
+def api_base_url(server: str, *, allow_insecure: bool = False, root: str = API_ROOT) -> str:
+    """The API root for `server`: a host name, or a URL (`root`, `/cwa/api/v1` by default,
+    appended unless present).
 
     Plain `http://` is refused unless the host is loopback or `allow_insecure=True`.
 
@@ -92,8 +94,8 @@ tokens would cross the network unencrypted; use https://, or pass allow_insecure
             "unencrypted; use https://, or pass allow_insecure=True"
         )
     path = url.path.rstrip("/")
-    if not path.lower().endswith(API_ROOT):
-        path += API_ROOT
+    if not path.lower().endswith(root.lower()):
+        path += root
     return str(url.copy_with(path=path + "/", query=None, fragment=None))
 
 
@@ -107,34 +109,21 @@ def _is_loopback(host: str) -> bool:
 
 
 def settings_from_env(overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """The client settings the `CONNECTWISE_AUTOMATE_*` variables give, with `overrides` on top."""
+    """The client settings the profile's environment variables give, with `overrides` on top.
+
+    The profile is `overrides["profile"]`, else `CONNECTWISE_AUTOMATE_PROFILE`, else the
+    default; its variables are `CONNECTWISE_AUTOMATE_*` (seed, automate) or
+    `CONNECTWISE_MANAGE_*` (manage: `SERVER`, `COMPANY`, `PUBLIC_KEY`, `PRIVATE_KEY`,
+    `CLIENT_ID`, `CODEBASE`).
+    """
     env = os.environ
-    settings: dict[str, Any] = {}
-
-    def pick(*names: str) -> str | None:
-        for name in names:
-            value = env.get(name)
-            if value:
-                return value
-        return None
-
-    settings["server"] = pick("CONNECTWISE_AUTOMATE_SERVER")
-    integrator = pick("CONNECTWISE_AUTOMATE_USERNAME")
-    if integrator:
-        settings["username"] = integrator
-        settings["password"] = pick("CONNECTWISE_AUTOMATE_PASSWORD")
-    elif pick("CONNECTWISE_AUTOMATE_USER"):
-        settings["username"] = pick("CONNECTWISE_AUTOMATE_USER")
-        settings["password"] = pick("CONNECTWISE_AUTOMATE_PASS")
-        settings["two_factor_code"] = pick("CONNECTWISE_AUTOMATE_2FA")
-    settings["client_id"] = pick("CONNECTWISE_AUTOMATE_CLIENT_ID")
-    profile = pick("CONNECTWISE_AUTOMATE_PROFILE")
-    if profile:
-        settings["profile"] = profile
-    settings = {k: v for k, v in settings.items() if v is not None}
+    profile = get_profile(overrides.get("profile") or env.get("CONNECTWISE_AUTOMATE_PROFILE") or DEFAULT_PROFILE)
+    settings = profile.settings_from_env(env)
+    settings["profile"] = profile
     settings.update(overrides)
     if not settings.get("server"):
-        raise ConfigurationError(f"no server configured: {_ENV_HELP}, or pass server=")
+        raise ConfigurationError(f"no server configured: set {profile.env_prefix}SERVER ({profile.credential_help}), "
+                                 "or pass server=")  # fmt: skip
     return settings
 
 
@@ -145,6 +134,10 @@ class ClientOptions(TypedDict, total=False):
     password: str | None
     two_factor_code: str | None
     client_id: str | None
+    company: str | None
+    public_key: str | None
+    private_key: str | None
+    codebase: str | None
     profile: str | Profile
     timeout: float | httpx.Timeout | None
     allow_insecure: bool
@@ -168,7 +161,8 @@ class QueryOptions(TypedDict, total=False):
 
     `page_size` (1..1000, default the client's), `order_by` (`"ComputerName asc"`),
     `include_fields` / `exclude_fields` / `expand` (names, or one comma-separated string),
-    `limit` (at most this many records).
+    `limit` (at most this many records); the manage profile's `child_conditions` and
+    `custom_field_conditions` (conditions, as `where`).
     """
 
     page_size: int | None
@@ -177,3 +171,5 @@ class QueryOptions(TypedDict, total=False):
     exclude_fields: str | Sequence[str] | None
     expand: str | Sequence[str] | None
     limit: int | None
+    child_conditions: Where
+    custom_field_conditions: Where

@@ -64,6 +64,9 @@ class SandboxConfig:
     password: str = field(default="sandbox", repr=False)
     client_id: str | None = None
     two_factor_code: str | None = field(default=None, repr=False)
+    company: str = "sandbox"
+    public_key: str = field(default="sandbox-public", repr=False)
+    private_key: str = field(default="sandbox-private", repr=False)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     ignore_unknown_parameters: bool = False
     token_date_offset: bool = False
@@ -72,7 +75,11 @@ class SandboxConfig:
         def bad(message: str) -> ConfigurationError:
             return ConfigurationError(f"sandbox: {message}")
 
-        sandbox_profile(self.profile)  # a ConfigurationError naming the profiles
+        api = sandbox_profile(self.profile)  # a ConfigurationError naming the profiles
+        if api.default_ttl is None and "expire" in self.faults.probabilities:
+            raise bad(f"the {api.name} profile has no tokens to expire: use the 401 fault for refused credentials")
+        if not self.company or not self.public_key or not self.private_key:
+            raise bad("company, public_key and private_key must not be empty")
         if isinstance(self.records, bool) or not isinstance(self.records, int) or self.records < 1:
             raise bad(f"records must be a positive integer, got {self.records!r}")
         for name in ("latency_ms", "slow_ms", "rate_window"):

@@ -23,9 +23,11 @@ from ..errors import ConfigurationError
 from ._automate import AutomateDataset, automate_dataset
 from ._data import DEFAULT_RECORDS, Dataset, seed_dataset
 from ._http import ERROR_CODES, SandboxRequest, SandboxResponse
+from ._manage import CODEBASE, COMPANY_NAME, ManageDataset, manage_dataset
 from ._routes import Route
 
 if TYPE_CHECKING:
+    from ._config import SandboxConfig
     from ._sessions import Sessions
 
 __all__ = ["DEFAULT_PROFILE", "SANDBOX_PROFILES", "SandboxProfile", "dataset", "json_default", "sandbox_profile"]
@@ -58,13 +60,17 @@ class SandboxProfile:
     requires_client_id: ClassVar[bool] = False
     #: what the records count (for `--records` and the start-up line)
     records_noun: ClassVar[str] = "computers"
+    #: list answers carry a `Link` header (`first`, `prev`, `next`, `last`)
+    link_paging: ClassVar[bool] = False
+    #: the credential options of `SandboxConfig` (and `cwa-query sandbox` flags) this profile reads
+    credential_options: ClassVar[tuple[str, ...]] = ("username", "password", "two_factor_code", "token_ttl")
 
     def __repr__(self) -> str:
         return f"<SandboxProfile {self.name}>"
 
     # ------------------------------------------------------------ data
 
-    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset:
+    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset | ManageDataset:
         """The records this profile serves (cached per arguments)."""
         return seed_dataset(records, seed)
 
@@ -105,6 +111,23 @@ class SandboxProfile:
         """Refuse (an `HttpError`) a data request without valid credentials."""
         sessions.authenticate(request)
 
+    def client_credentials(self, config: SandboxConfig, client_id: str) -> dict[str, str | None]:
+        """The keyword arguments that give `Client` this sandbox's credentials."""
+        return {
+            "username": config.username,
+            "password": config.password,
+            "client_id": client_id,
+            "two_factor_code": config.two_factor_code,
+        }
+
+    def describe_credentials(self, config: SandboxConfig, client_id: str) -> str:
+        """The start-up line that says how to log in (no secret in it)."""
+        line = f"log in as {config.username!r} (password as given"
+        line += ", two-factor code required)" if config.two_factor_code else ")"
+        if self.requires_client_id:
+            line += f"; send the header ClientId: {client_id}"
+        return line
+
 
 class _Seed(SandboxProfile):
     name = "seed"
@@ -119,8 +142,9 @@ class _Automate(SandboxProfile):
     datetime_suffix = ""
     default_ttl = 3600.0
     requires_client_id = True
+    credential_options = ("username", "password", "two_factor_code", "token_ttl", "token_date_offset")
 
-    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset:
+    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset | ManageDataset:
         return automate_dataset(records, seed)
 
     def error_body(self, status: int, message: str, details: Mapping[str, Any] | None) -> Any:
@@ -133,13 +157,79 @@ class _Automate(SandboxProfile):
         ]
 
 
+class _Manage(SandboxProfile):
+    """ConnectWise Manage: Basic auth from API keys and `clientId`, the API under the codebase,
+    `{"code", "message", "errors"}` bodies, `Link` paging, no tokens, no rate headers."""
+
+    name = "manage"
+    api_prefix = "/" + CODEBASE + "apis/3.0"
+    case_insensitive = True
+    rate_headers = False
+    paging_headers = False
+    link_paging = True
+    default_ttl = None
+    records_noun = "companies"
+    credential_options = ("company", "public_key", "private_key")
+
+    def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset | ManageDataset:
+        return manage_dataset(records, seed)
+
+    def error_body(self, status: int, message: str, details: Mapping[str, Any] | None) -> Any:
+        details = details or {}
+        code = details.get("code")
+        if not isinstance(code, str):
+            code = _MANAGE_CODES.get(status, "ConnectWiseApi" if status >= 500 else "InvalidObject")
+        name = details.get("name")
+        if status == 400 and isinstance(name, str):  # an unknown field: Manage's words, Manage's spelling
+            code, message = "ApiFindCondition", f"{name.replace('.', '/')} is not a recognized name."
+        elif status == 400 and details.get("field") in _CONDITION_PARAMETERS:
+            code = "ApiFindCondition"
+        return {"code": code, "message": message, "errors": None}
+
+    def login_routes(self, sessions: Sessions) -> list[Route]:
+        def company_info(request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
+            return sessions.company_info(request, ids[0], CODEBASE, COMPANY_NAME)
+
+        return [
+            Route("login/companyinfo/{company}", ("GET",), "login/companyinfo/{company}", company_info, auth=True,
+                  absolute=True),
+        ]  # fmt: skip
+
+    def check_request(self, sessions: Sessions, request: SandboxRequest) -> None:
+        return None
+
+    def authenticate(self, sessions: Sessions, request: SandboxRequest) -> None:
+        sessions.check_api_keys(request)
+
+    def client_credentials(self, config: SandboxConfig, client_id: str) -> dict[str, str | None]:
+        return {
+            "company": config.company,
+            "public_key": config.public_key,
+            "private_key": config.private_key,
+            "client_id": client_id,
+        }
+
+    def describe_credentials(self, config: SandboxConfig, client_id: str) -> str:
+        return (
+            f"company {config.company!r}, public and private keys as given; send the header clientId: {client_id}; "
+            f"codebase {CODEBASE} (GET /login/companyinfo/{config.company})"
+        )
+
+
+#: Manage's error `code` of a status (sources: manage-api-facts.md section 8; the rest assumed)
+_MANAGE_CODES: Final = {401: "Unauthorized", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",
+                        429: "TooManyRequests"}  # fmt: skip
+_CONDITION_PARAMETERS: Final = frozenset({"condition", "conditions", "childConditions", "customFieldConditions",
+                                          "orderBy"})  # fmt: skip
+
+
 def _plain(handler: Callable[[SandboxRequest], SandboxResponse]) -> Any:
     """A route handler of `handler`, which reads only the request."""
     return lambda request, ids, query: handler(request)
 
 
 #: Every profile, by name.
-SANDBOX_PROFILES: Final[Mapping[str, SandboxProfile]] = {p.name: p for p in (_Seed(), _Automate())}
+SANDBOX_PROFILES: Final[Mapping[str, SandboxProfile]] = {p.name: p for p in (_Seed(), _Automate(), _Manage())}
 
 
 def sandbox_profile(profile: str | SandboxProfile) -> SandboxProfile:
@@ -155,7 +245,7 @@ def sandbox_profile(profile: str | SandboxProfile) -> SandboxProfile:
 
 def dataset(
     profile: str | SandboxProfile = DEFAULT_PROFILE, records: int = DEFAULT_RECORDS, seed: int = 0
-) -> Dataset | AutomateDataset:
+) -> Dataset | AutomateDataset | ManageDataset:
     """The dataset a sandbox of `profile` serves for (records, seed); equal arguments give the same object.
 
     >>> len(dataset("seed", 20, seed=1).collection("Computers"))

@@ -247,9 +247,12 @@ class Lister:
     `refuse(endpoint, text, tree)` raises what the server answers to conditions it refuses.
     """
 
-    def __init__(self, resolve: FieldResolver, refuse: Refusal | None = None) -> None:
+    def __init__(
+        self, resolve: FieldResolver, refuse: Refusal | None = None, *, reader: Callable[[str], ast.Node] = parse
+    ) -> None:
         self._resolve = resolve
         self._refuse = refuse
+        self._reader = reader  # condition text -> tree, in the profile's dialect
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
 
@@ -287,15 +290,21 @@ class Lister:
         return records
 
     def _predicate(self, endpoint: str, condition: str) -> Callable[[Mapping[str, Any]], bool]:
+        return self.predicate(endpoint, condition)
+
+    def predicate(
+        self, endpoint: str, condition: str, *, parameter: str = "condition"
+    ) -> Callable[[Mapping[str, Any]], bool]:
+        """`condition` (of query parameter `parameter`) as a test of a record; a 400 for a bad one."""
         try:
-            node = parse(condition)
+            node = self._reader(condition)
         except ConditionSyntaxError as exc:
             first_line = str(exc).splitlines()[0]
             raise HttpError(
                 400,
-                f"Invalid filter syntax in condition parameter: {first_line}",
+                f"Invalid filter syntax in {parameter} parameter: {first_line}",
                 {
-                    "field": "condition",
+                    "field": parameter,
                     "value": condition[:QUOTED_CONDITION],
                     "line": exc.line,
                     "column": exc.column,
@@ -335,7 +344,9 @@ class Lister:
                 raise HttpError(400, f"orderBy must look like 'Field asc' or 'Field desc', got {raw.strip()[:80]!r}")
             canonical = self._resolve(endpoint, words[0])
             if canonical is None:
-                raise HttpError(400, f"Invalid field '{words[0][:80]}' in orderBy", {"field": "orderBy"})
+                raise HttpError(
+                    400, f"Invalid field '{words[0][:80]}' in orderBy", {"field": "orderBy", "name": words[0][:80]}
+                )
             direction = words[1].lower() if len(words) == 2 else "asc"
             if direction not in ("asc", "desc"):
                 raise HttpError(

@@ -19,10 +19,13 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from ..dialects import get_dialect
 from ._automate import AutomateDataset
 from ._config import SandboxConfig
 from ._data import Dataset
 from ._http import HttpError, SandboxRequest, SandboxResponse, json_response, read_json_body
+from ._manage import ManageDataset
+from ._manage_api import ManageApi
 from ._query import Lister, ListQuery
 from ._routes import Handler, Route
 from ._strict import refuse_automate
@@ -49,7 +52,8 @@ class Resources:
     def __init__(self, config: SandboxConfig) -> None:
         self.config = config
         self.api = config.api
-        self.data: Dataset | AutomateDataset = self.api.make_data(config.records, config.seed)
+        self.data: Dataset | AutomateDataset | ManageDataset = self.api.make_data(config.records, config.seed)
+        self.manage: ManageApi | None = None
         self.json_default = self.api.json_default()
         self._lock = threading.Lock()
         self._executions = 0
@@ -61,6 +65,17 @@ class Resources:
             self.lister = Lister(
                 self._automate_field, lambda endpoint, text, tree: refuse_automate(schema, endpoint, text, tree)
             )
+        elif isinstance(self.data, ManageDataset):
+            manage = get_dialect("manage")  # the profile's data speaks it (its conditions, with its meaning)
+            self.lister = Lister(self._manage_field, reader=manage.parse)
+            self.manage = ManageApi(
+                self.data,
+                self.lister,
+                self.page,
+                prefix=self.api.api_prefix,
+                ignore_unknown=config.ignore_unknown_parameters,
+                default=self.json_default,
+            )
         else:
             self.lister = Lister(self._seed_field)
 
@@ -69,6 +84,9 @@ class Resources:
     def _seed_field(self, endpoint: str, path: str) -> str | None:
         assert isinstance(self.data, Dataset)
         return self.data.fields[endpoint].get(path.lower())
+
+    def _manage_field(self, endpoint: str, path: str) -> str | None:
+        return self.manage.field(endpoint, path) if self.manage is not None else None
 
     def _automate_field(self, endpoint: str, path: str) -> str | None:
         assert isinstance(self.data, AutomateDataset)
@@ -81,6 +99,9 @@ class Resources:
         """Every data endpoint of the profile."""
         if isinstance(self.data, Dataset):
             return self._seed_routes()
+        if self.manage is not None:
+            return self.manage.routes()
+        assert isinstance(self.data, AutomateDataset)
         return self._automate_routes(self.data)
 
     def _seed_routes(self) -> list[Route]:

@@ -57,7 +57,12 @@ class Sandbox:
     Profiles: `"seed"` follows the seed document (`POST /cwa/api/v1/APICredentials`, paging and
     `X-RateLimit-*` headers, `{"error": {...}}` bodies); `"automate"` follows the real server
     (`POST /cwa/api/v1/apitoken`, the `ClientId` header on every call, bare arrays, `orderBy`,
-    `includeFields`/`excludeFields`, `{"Message": ...}` bodies). The seed profile serves
+    `includeFields`/`excludeFields`, `{"Message": ...}` bodies); `"manage"` follows the
+    ConnectWise Manage REST API (`GET /login/companyinfo/<company>`, the API under
+    `/v2025_1/apis/3.0/`, Basic auth from `company`, `public_key` and `private_key` plus a
+    `clientId` header, `conditions`/`childConditions`/`customFieldConditions`/`orderBy`/`fields`,
+    `Link` paging, `{"code", "message", "errors"}` bodies; see `cwa_query.sandbox._manage_api`).
+    The seed profile serves
     `Computers`, `Clients`, `Alerts` and `Scripts` (lists and `/{id}`) and
     `POST /Computers/{id}/Scripts/{scriptId}/Execute`; the automate profile every endpoint
     of the catalogue generated from the OpenAPI document (lists, items, `Computers/{id}/...`,
@@ -233,8 +238,18 @@ class Sandbox:
 
     @property
     def api_url(self) -> str:
-        """`url + "/cwa/api/v1"` while running; `http://sandbox/cwa/api/v1` for the in-process transports."""
-        return f"{self._url or 'http://sandbox'}/cwa/api/v1"
+        """`url` + the profile's API prefix (`/cwa/api/v1`, Manage's `/v2025_1/apis/3.0`) while
+        running; `http://sandbox` + the prefix for the in-process transports."""
+        return f"{self._url or 'http://sandbox'}{self.config.api.api_prefix}"
+
+    def client_options(self) -> dict[str, str | None]:
+        """The keyword arguments that give `Client`/`AsyncClient` this sandbox's profile and credentials.
+
+        >>> Sandbox("manage", 5).client_options()["company"]
+        'sandbox'
+        """
+        c = self.config
+        return {"profile": c.profile, **c.api.client_credentials(c, c.client_id or DEFAULT_CLIENT_ID)}
 
     @property
     def credentials(self) -> SandboxCredentials:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as _dt
 import secrets
 import threading
@@ -42,6 +44,49 @@ class Sessions:
         self._refresh_tokens: dict[str, str] = {}  # seed: refresh token -> username
 
     # ------------------------------------------------------------ checks on every request
+
+    def check_api_keys(self, request: SandboxRequest) -> None:
+        """The manage profile's credentials: `Authorization: Basic base64("<company>+<public>:<private>")`
+        and a `clientId` header (equal to `client_id` when set), or a 401."""
+        value = (request.header("authorization") or "").strip()
+        scheme, _, encoded = value.partition(" ")
+        if scheme.lower() != "basic" or not encoded.strip():
+            raise HttpError(401, "Send 'Authorization: Basic base64(<company>+<public key>:<private key>)'")
+        try:
+            decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise HttpError(401, "The Authorization header is not base64 of UTF-8 text") from None
+        user, _, private = decoded.partition(":")
+        company, _, public = user.partition("+")
+        config = self.config
+        expected = f"{config.company.lower()}+{config.public_key}:{config.private_key}".encode()
+        given = f"{company.lower()}+{public}:{private}".encode()
+        if not secrets.compare_digest(given, expected):
+            raise HttpError(401, "UserNotAuthenticated", {"code": "ConnectWiseApi"})
+        client_id = (request.header("clientid") or "").strip()
+        if not client_id:
+            raise HttpError(401, "The clientId header is required", {"header": "clientId"})
+        if config.client_id is not None and client_id != config.client_id:
+            raise HttpError(401, "Unknown clientId", {"header": "clientId"})
+
+    def company_info(self, request: SandboxRequest, company: str, codebase: str, name: str) -> SandboxResponse:
+        """`GET /login/companyinfo/<company>`: where the company's API lives (404 for another company)."""
+        if company.lower() != self.config.company.lower():
+            raise HttpError(404, f"No company {company[:40]!r}", {"code": "NotFound"})
+        version = codebase.strip("/").removeprefix("v").replace("_", ".")
+        return json_response(
+            200,
+            {
+                "CompanyName": name,
+                "Codebase": codebase,
+                "VersionCode": f"v{version}",
+                "VersionNumber": f"v{version}.0",
+                "CompanyID": self.config.company,
+                "IsCloud": False,
+                "SiteUrl": request.header("host") or "127.0.0.1",
+                "AllowAnonymousAccess": False,
+            },
+        )
 
     def check_client_id(self, request: SandboxRequest) -> None:
         """The automate profile's `ClientId` header: required, and equal to `client_id` when set."""

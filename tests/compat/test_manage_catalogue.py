@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from cwa_query import load_schema
+from cwa_query.sandbox._manage import SERVED
 
 pytestmark = pytest.mark.compat
 pytest.importorskip("pyconnectwise")
@@ -39,18 +40,7 @@ def test_the_catalogue_regenerates_byte_identical() -> None:
 
 def test_the_common_endpoints_are_there_with_their_types() -> None:
     schema = load_schema(dialect="manage")
-    for endpoint in (
-        "company/companies",
-        "company/contacts",
-        "service/tickets",
-        "project/projects",
-        "time/entries",
-        "system/members",
-        "company/configurations",
-        "finance/agreements",
-        "sales/opportunities",
-        "procurement/products",
-    ):
+    for endpoint in SERVED:  # the common endpoints the sandbox serves
         assert schema.endpoint(endpoint) == endpoint
         assert schema.lookup("id", endpoint) is not None
     assert schema.lookup("company.identifier", "service/tickets").type == "string"  # type: ignore[union-attr]
