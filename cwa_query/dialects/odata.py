@@ -47,7 +47,7 @@ from ..language import ast
 from ..language import odata_ast as o
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
-from ..language._odata_render import odata_literal, quote_odata, render_odata
+from ..language._odata_render import odata_literal, odata_refusal, quote_odata, render_odata
 from ..language.literals import DATE_RE, text_number
 from ._base import Dialect, Feature, brief, caller_level, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
@@ -109,9 +109,13 @@ def _has_other_cased(text: str) -> bool:
 class _Lowering:
     """OData tree -> shared tree, keeping acceptance exact (see the module docstring)."""
 
-    def __init__(self, dialect: OData, text: str | None, fields: FieldTypes | None, *, keep: bool = False) -> None:
+    def __init__(
+        self, dialect: OData, text: str | None, fields: FieldTypes | None, *, keep: bool | frozenset[int] = False
+    ) -> None:
         self.dialect = dialect
-        self.keep = keep  # keep what has no exact shared form as an `ast.Expression`, not refuse
+        # Keep what has no exact shared form as an `ast.Expression` instead of refusing:
+        # everything (True), or only the nodes of these ids (an Expression being lifted).
+        self.keep = keep
         self.text = text
         self.fields = fields if fields is not None else NO_FIELDS
         self.typed = fields is not None  # None: records taken as well-typed (`parse`), no checks
@@ -120,21 +124,7 @@ class _Lowering:
         self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
-        span = node.span
-        construct = render_odata(node) if not isinstance(node, (o.NamedArgument, o.CasePair)) else "argument"
-        if len(construct) > 60:
-            construct = construct[:57] + "..."
-        if span is None:
-            return UntranslatableError(construct, target="the shared condition tree", reason=reason)
-        return UntranslatableError(
-            construct,
-            target="the shared condition tree",
-            reason=reason,
-            pos=span.start,
-            end_pos=span.end,
-            line=span.line,
-            column=span.column,
-        )
+        return odata_refusal(node, target="the shared condition tree", reason=reason)
 
     # -------------------------------------------------------------- logic
 
@@ -325,7 +315,7 @@ class _Lowering:
 
     def kept_leaf(self, node: o.Expr, negate: bool) -> ast.Node:
         """`leaf`, or (keeping) the OData test itself where the shared tree cannot say it."""
-        if not self.keep:
+        if not (self.keep is True or (self.keep and id(node) in self.keep)):
             return self.leaf(node, negate)
         try:
             return self.leaf(node, negate)
@@ -619,6 +609,16 @@ class _Lifting:
         name = brief(node.field.name, 120)
         if isinstance(value, ast.String):
             number = text_number(value.value)
+            if kind == "boolean":
+                raise self.refuse(
+                    node, f"{name} holds Booleans: OData finds none equal to text ({value.value!r}), so its `ne` "
+                    "is true there, where the condition language's comparison is unknown",
+                )  # fmt: skip
+            if number is None and kind in ("integer", "decimal", "id"):
+                raise self.refuse(
+                    node, f"{name} holds numbers: OData finds none equal to the text {value.value!r}, so its `ne` "
+                    "is true there, where the condition language's comparison is unknown",
+                )  # fmt: skip
             if number is None or kind in ("string", "boolean", "datetime"):
                 return (value,)
             if kind is None:
@@ -842,7 +842,12 @@ class OData(Dialect):
         return self.read(text, limits)
 
     def lower_odata(
-        self, tree: o.Expr, text: str | None = None, fields: FieldTypes | None = None, *, keep: bool = False
+        self,
+        tree: o.Expr,
+        text: str | None = None,
+        fields: FieldTypes | None = None,
+        *,
+        keep: bool | frozenset[int] = False,
     ) -> ast.Node:
         """The shared tree for an OData tree, or `UntranslatableError` at the construct.
 
@@ -868,9 +873,17 @@ class OData(Dialect):
     def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree as OData reads the rendering of `tree` (what `translate` returns)."""
         lifted = self.lift_odata(tree, fields)
+        # What came from an Expression stays one; what was lifted from Compare/InList must
+        # lower back exactly (a check on the lifting).
+        kept = frozenset(
+            id(part)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Expression)
+            for part in ast.walk_expression(node.expr)
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TranslationWarning)  # said once, by lift_odata
-            return self.lower_odata(lifted, None, fields, keep=True)
+            return self.lower_odata(lifted, None, fields, keep=kept)
 
     def spell_field(self, path: str) -> str:
         """A dotted path as OData writes it: `Client/Id`."""

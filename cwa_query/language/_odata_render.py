@@ -15,10 +15,11 @@ import base64
 import datetime as _dt
 import json
 
+from ..errors import UntranslatableError
 from . import ast
 from . import odata_ast as o
 
-__all__ = ["odata_literal", "quote_odata", "render_odata"]
+__all__ = ["odata_literal", "odata_refusal", "quote_odata", "render_odata"]
 
 _PRIMARY = 9
 _UNARY = 7
@@ -193,3 +194,23 @@ def render_odata(node: o.Expr) -> str:
     if isinstance(node, o.Filtered):
         return f"{_base(node.collection)}$filter({render_odata(node.predicate)})"
     raise TypeError(f"not an OData expression: {type(node).__name__}")
+
+
+def odata_refusal(node: o.Expr | o.Argument, *, target: str, reason: str) -> UntranslatableError:
+    """The [`UntranslatableError`][cwa_query.UntranslatableError] for an OData node that
+    `target` cannot say: the node's text (cut at 60 characters) and its position."""
+    construct = render_odata(node) if not isinstance(node, (o.NamedArgument, o.CasePair)) else "argument"
+    if len(construct) > 60:
+        construct = construct[:57] + "..."
+    span = node.span
+    if span is None:
+        return UntranslatableError(construct, target=target, reason=reason)
+    return UntranslatableError(
+        construct,
+        target=target,
+        reason=reason,
+        pos=span.start,
+        end_pos=span.end,
+        line=span.line,
+        column=span.column,
+    )

@@ -65,10 +65,10 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, Union
 
 from ..dialects import DialectLike, Schemas
-from ..errors import UnrepresentableConditionError, UnsupportedValueError, UntranslatableError
+from ..errors import UnrepresentableConditionError, UnsupportedValueError
 from . import ast
 from ._evaluate import LiteralView, condition_tree, instant_text, like_tokens, literal_view
-from ._odata_render import render_odata
+from ._odata_sql import ODataSql
 
 if TYPE_CHECKING:
     from .builder import Condition
@@ -350,7 +350,8 @@ class _Writer:
             sql, negated = self.predicate(node)
             return (f"NOT {sql}" if negated != negate else sql), "", 0
         if isinstance(node, ast.Expression):
-            raise _expression_refused(node)
+            sql = ODataSql(self.param, quote_identifier, self.is_instant).test(node.expr)
+            return (f"NOT {sql}" if negate else sql), "", 0
         joiner = "AND" if isinstance(node, ast.And) != negate else "OR"
         # Deepest item first: the parser then reduces each level before the next opens.
         # (Kleene and/or are commutative, so the order never changes the answer.)
@@ -366,19 +367,6 @@ class _Writer:
             parts = ["(" + f" {joiner} ".join(parts[i : i + _CHAIN]) + ")" for i in range(0, len(parts), _CHAIN)]
             nesting += 1
         return f" {joiner} ".join(parts), joiner, nesting
-
-
-def _expression_refused(node: ast.Expression) -> UntranslatableError:
-    span = node.span
-    return UntranslatableError(
-        render_odata(node.expr),
-        target="SQL",
-        reason="to_sql compiles Compare and InList tests; an OData expression is evaluated with `evaluate`",
-        pos=None if span is None else span.start,
-        end_pos=None if span is None else span.end,
-        line=None if span is None else span.line,
-        column=None if span is None else span.column,
-    )
 
 
 def _unique(values: Iterable[Any]) -> list[Any]:

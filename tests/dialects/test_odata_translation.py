@@ -605,3 +605,12 @@ def test_the_digit_text_differential_translates_something() -> None:
     for text in ["i eq 2 or i eq '2'", "n gt 1", "s eq '01'", "i in (1,'1')", "not (i ne 0 and i ne '0')"]:
         lowered = _quietly(functools.partial(translate, text, "odata", "manage", schema=TYPED, endpoint="Things"))
         assert lowered is not None, text
+
+
+def test_text_that_is_no_number_against_a_number_field_is_refused_not_mistranslated() -> None:
+    # Found by the translation differential: `Ratio != ''` was written `Ratio ne null and
+    # Ratio ne ''`, true for Ratio = 0 in OData, where the condition language is unknown.
+    schema = load_schema({"endpoints": {"Things": {"fields": {"Ratio": "decimal", "Id": "id", "Flag": "boolean"}}}})
+    for condition in ("Ratio != ''", "not (Ratio = 'x')", "Id != 'abc'", "Flag != ''", "Flag != '1'"):
+        with pytest.raises(UntranslatableError, match=r"holds numbers|holds Booleans"):
+            render(parse(condition), "odata", schema=schema, endpoint="Things")

@@ -125,6 +125,37 @@ def leaves(draw: st.DrawFn) -> ast.Node:
     return ast.Compare(field, op, draw(LITERALS))
 
 
+@st.composite
+def odata_leaves(draw: st.DrawFn) -> ast.Node:
+    """A test only OData says, kept as an `ast.Expression` (OData's meaning): text compared
+    exactly, arithmetic, lambdas over lists, an exact `in`."""
+    kind = draw(st.integers(0, 4))
+    text = ast.String(draw(TEXTS))
+    comparison = draw(st.sampled_from([ast.BinaryOp.EQ, ast.BinaryOp.NE, ast.BinaryOp.GT, ast.BinaryOp.LE]))
+    expr: ast.Expr
+    if kind == 0:
+        expr = ast.Binary(comparison, ast.Field("Name"), text)
+    elif kind == 1:
+        operator = draw(st.sampled_from([ast.BinaryOp.ADD, ast.BinaryOp.SUB, ast.BinaryOp.MUL]))
+        subject = ast.Field(draw(st.sampled_from(["Count", "Ratio"])))
+        number = ast.Integer(draw(st.integers(-2, 3)))
+        expr = ast.Binary(comparison, ast.Binary(operator, subject, number), ast.Integer(draw(st.integers(-3, 6))))
+    elif kind == 2:
+        quantifier = draw(st.sampled_from(["any", "all"]))
+        if draw(st.booleans()):
+            test: ast.Expr = ast.Binary(comparison, ast.Field("t"), text)
+            expr = ast.Lambda(ast.Field("Tags"), quantifier, "t", test)
+        else:
+            test = ast.Binary(comparison, ast.Field("p"), ast.Integer(draw(st.integers(-3, 12))))
+            expr = ast.Lambda(ast.Field("Ports"), quantifier, "p", test)
+    elif kind == 3:
+        expr = ast.Call(draw(st.sampled_from(["contains", "startswith", "endswith"])), (ast.Field("Name"), text))
+    else:
+        values = draw(st.lists(TEXTS.map(ast.String), min_size=1, max_size=3))
+        expr = ast.In(ast.Field("Name"), ast.ListValue(tuple(values)))
+    return ast.Expression(expr)
+
+
 CONDITIONS = st.recursive(
     leaves(),
     lambda children: st.one_of(
@@ -176,6 +207,27 @@ def _differential(tree: ast.Node, rows: list[dict[str, Any]]) -> int:
     return checked
 
 
+MIXED_CONDITIONS = st.recursive(
+    st.one_of(leaves(), odata_leaves()),
+    lambda children: st.one_of(
+        st.lists(children, min_size=2, max_size=3).map(ast.all_of),
+        st.lists(children, min_size=2, max_size=3).map(ast.any_of),
+        children.map(ast.Not),
+    ),
+    max_leaves=4,
+)
+
+
+@given(MIXED_CONDITIONS, st.lists(records(), min_size=1, max_size=8))
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_translation_of_odata_expressions_keeps_the_meaning_or_refuses(
+    tree: ast.Node, rows: list[dict[str, Any]]
+) -> None:
+    # Lambdas, arithmetic and text compared exactly: OData keeps them, every other
+    # dialect refuses them visibly (never a silent change of meaning).
+    _differential(tree, rows)
+
+
 @given(CONDITIONS, st.lists(records(), min_size=1, max_size=8))
 @settings(suppress_health_check=[HealthCheck.too_slow])
 def test_translation_keeps_the_meaning_on_every_record(tree: ast.Node, rows: list[dict[str, Any]]) -> None:
@@ -183,7 +235,7 @@ def test_translation_keeps_the_meaning_on_every_record(tree: ast.Node, rows: lis
 
 
 @pytest.mark.slow
-@given(CONDITIONS, st.lists(records(), min_size=4, max_size=16))
+@given(MIXED_CONDITIONS, st.lists(records(), min_size=4, max_size=16))
 @settings(max_examples=1500, suppress_health_check=[HealthCheck.too_slow])
 def test_translation_keeps_the_meaning_on_every_record_many(tree: ast.Node, rows: list[dict[str, Any]]) -> None:
     _differential(tree, rows)
@@ -205,3 +257,18 @@ def test_the_property_has_teeth() -> None:
     right = ast.Not(ast.Compare(ast.Field("Ports"), ast.Op.LT, ast.Integer(10)))
     with pytest.raises(AssertionError):
         _same(right, wrong, [{"Ports": [5, 20]}], "a rewrite exact only for scalars")
+
+
+def test_odata_expressions_go_to_odata_and_are_refused_elsewhere() -> None:
+    exact = ast.Expression(ast.Binary(ast.BinaryOp.EQ, ast.Field("Name"), ast.String("Ab")))
+    some = ast.Expression(
+        ast.Lambda(ast.Field("Ports"), "any", "p", ast.Binary(ast.BinaryOp.GT, ast.Field("p"), ast.Integer(10)))
+    )
+    tree = ast.all_of([exact, some, ast.Compare(ast.Field("Count"), ast.Op.GE, ast.Integer(2))])
+    rows = [{"Name": "Ab", "Ports": [3, 11], "Count": 2}, {"Name": "ab", "Ports": [11], "Count": 2}, {}]
+    assert [evaluate(tree, row) for row in rows] == [True, False, False]
+    checked = _differential(tree, rows)
+    assert checked >= 1  # shared -> odata at least; the condition dialects refuse
+    for dialect in all_dialects():
+        if dialect.name != "odata":
+            assert _quietly(translate, tree, None, dialect, schema=SCHEMA, endpoint=ENDPOINT) is None

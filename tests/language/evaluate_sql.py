@@ -19,6 +19,10 @@ def columns_for(node: ast.Node, rows: Iterable[Mapping[str, Any]]) -> list[str]:
     for item in ast.walk(node):
         if isinstance(item, (ast.Compare, ast.InList)):
             names.setdefault(item.field.name.lower(), item.field.name)
+        elif isinstance(item, ast.Expression):  # the paths of an OData expression
+            for part in ast.walk_expression(item.expr):
+                if isinstance(part, ast.Field):
+                    names.setdefault(part.name.lower(), part.name)
     return list(names.values())
 
 
