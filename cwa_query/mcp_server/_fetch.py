@@ -104,15 +104,8 @@ class Reach:
 
                     self._sandbox = Sandbox(self.profile.name, records=self.sandbox_records).start()
                 sandbox = self._sandbox
-            creds = sandbox.credentials
-            with Client(
-                sandbox.url,
-                username=creds.username,
-                password=creds.password,
-                client_id=creds.client_id,
-                two_factor_code=creds.two_factor_code,
-                **options,
-            ) as client:
+            # the sandbox's credentials in its profile's kind (a login, or Manage's API keys)
+            with Client(sandbox.url, **{**sandbox.client_options(), **options}) as client:
                 yield client
             return
         with Client.from_env(server=self.server, **options) as client:
