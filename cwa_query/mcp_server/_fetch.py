@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .._defaults import DEFAULT_PROFILE
 from ..errors import ConditionError, ConditionRejectedError, ConfigurationError, CwaQueryError
 from ._tools import MAX_CONDITION_CHARS, ToolInputError
 
@@ -52,7 +53,9 @@ _SECRET_VARIABLES = (
 class Reach:
     """Where `fetch` reads: the sandbox (`server=None`) or one server, with its profile."""
 
-    def __init__(self, server: str | None = None, profile: str = "automate", *, sandbox_records: int = SANDBOX_RECORDS):
+    def __init__(
+        self, server: str | None = None, profile: str = DEFAULT_PROFILE, *, sandbox_records: int = SANDBOX_RECORDS
+    ):
         from ..client import get_profile
 
         try:
