@@ -32,6 +32,7 @@ asyncio lock for `httpx.AsyncClient`), send the caller's request, and decide wha
 from __future__ import annotations
 
 import asyncio
+import collections
 import json
 import logging
 import threading
@@ -122,7 +123,13 @@ class TokenAuth(httpx.Auth):
         self._token: _Token | None = None
         self._generation = 0  # attempts to obtain a token completed so far (a token carries its attempt's number)
         self._failure: ApiError | None = None  # how attempt number `_generation` failed, if it did
-        self._unused = 0  # tokens obtained since a request last got through with the newest one
+        # The generations of the last tokens obtained, and the newest generation that served a
+        # request. A token counts as used once any request got through with it, whenever that
+        # answer is read: with many requests in flight, a token's successes can be read after
+        # the next token was obtained (a 401 answers faster than a page), and must not make it
+        # look unused.
+        self._recent: collections.deque[int] = collections.deque(maxlen=MAX_UNUSED_TOKENS)
+        self._served = 0
         self._thread_lock = threading.Lock()
         self._async_lock: asyncio.Lock | None = None
 
@@ -149,6 +156,10 @@ class TokenAuth(httpx.Auth):
         if token.grant.lifetime is not None:
             margin = min(margin, token.grant.lifetime / 2)
         return token if self._clock() < token.grant.expires_at - margin else None
+
+    def _unused(self) -> int:
+        """How many of the last tokens obtained no request got through with (at most `MAX_UNUSED_TOKENS`)."""
+        return sum(1 for generation in self._recent if generation > self._served)
 
     def _fresh(self, refused: _Token | None) -> _Token | None:
         """The cached token if it is usable and newer than the one a 401 refused."""
@@ -192,10 +203,10 @@ class TokenAuth(httpx.Auth):
             return token
         if self._generation != seen and self._failure is not None:
             raise retyped(self._failure)  # the login this request waited for failed: so does it
-        if self._unused >= MAX_UNUSED_TOKENS and refusal is not None:
+        if self._unused() >= MAX_UNUSED_TOKENS and refusal is not None:
             error = api_error(refusal)
             message = self._hint(
-                f"the server refused each of the last {self._unused} tokens it issued, right after issuing them "
+                f"the server refused each of the last {MAX_UNUSED_TOKENS} tokens it issued, right after issuing them "
                 f"({error.message}): the account may lack the API permission"
             )
             raise retyped(error, AuthenticationError, message)
@@ -210,7 +221,7 @@ class TokenAuth(httpx.Auth):
         self._generation += 1
         self._failure = None
         self._token = _Token(grant, self._generation)
-        self._unused += 1
+        self._recent.append(self._generation)
         return self._token
 
     def _renew(self) -> Generator[httpx.Request, httpx.Response, TokenGrant]:
@@ -275,8 +286,8 @@ class TokenAuth(httpx.Auth):
         """After the answer to `request` sent with `token`: whether to send it again."""
         status = response.status_code
         if status != 401:
-            if status < 500 and status != 429 and token.generation == self._generation:
-                self._unused = 0  # the newest token served a request
+            if status < 500 and status != 429:
+                self._served = max(self._served, token.generation)  # this token served a request
             return False
         if resends >= MAX_RESENDS_ON_401:
             return False

@@ -32,7 +32,7 @@ _DESCRIPTIONS = {
     "503": "a 503 with an error body",
     "reset": "the connection dropped with no response",
     "slow": "the response delayed past slow_ms",
-    "expire": "the presented token expired from now on (401)",
+    "expire": "the presented token, once it has served a request, expired from now on (401)",
     "401": "a spurious 401 (the token stays valid)",
 }
 

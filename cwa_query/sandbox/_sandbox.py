@@ -84,7 +84,7 @@ class Sandbox:
       mapping): each API request independently, from a generator seeded with
       `fault_seed`, gets at most one fault (`FaultPlan.schedule()` previews them).
       `reset` drops the connection with no answer; `slow` delays the answer by
-      `slow_ms` + 50 ms; `expire` expires the presented token from now on (401); `401`
+      `slow_ms` + 50 ms; `expire` expires the presented token from now on (401) once it has served a request; `401`
       is a spurious 401. Authentication calls and `/_sandbox/` are never faulted.
     - `slow_ms`: see `slow` (default 1500).
     - `token_ttl`: token lifetime in seconds (default 4 h for seed, 1 h for automate).

@@ -30,6 +30,7 @@ class Session:
     expires: float  # on the app's clock
     expires_wall: _dt.datetime  # naive UTC
     refresh_token: str | None = None
+    served: bool = False  # a request got through with this token
 
 
 class Sessions:
@@ -121,7 +122,15 @@ class Sessions:
             raise HttpError(401, "Invalid access token", headers=_INVALID_TOKEN)
         if expired:
             raise HttpError(401, "The access token has expired", headers=_INVALID_TOKEN)
+        session.served = True
         return session
+
+    def has_served(self, request: SandboxRequest) -> bool:
+        """Whether a request got through with the request's bearer token before."""
+        token = self.bearer(request)
+        with self._lock:
+            session = self._sessions.get(token) if token else None
+            return session is not None and session.served
 
     def expire(self, request: SandboxRequest) -> None:
         """Expire the request's token from now on (the `expire` fault)."""

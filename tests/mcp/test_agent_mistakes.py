@@ -62,6 +62,7 @@ def _ids(client: Client, condition: str) -> list[Any]:
     return sorted(record["Id"] for record in answer)
 
 
+@pytest.mark.slow  # a 200-record sandbox and every row linted, fixed and fetched: about 8 s
 @pytest.mark.anyio
 async def test_lint_fixes_what_agents_write_into_what_the_server_answers(strict_server: Client) -> None:
     fixed: dict[str, str | None] = {}

@@ -7,6 +7,7 @@ import pytest
 pytest_plugins = ["pytester"]  # here rather than in conftest.py: pytest refuses it in a non-root conftest
 
 
+@pytest.mark.slow  # a pytest subprocess starting several sandboxes: about 5 s
 def test_fixtures_in_a_fresh_pytest_run(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(
         """
