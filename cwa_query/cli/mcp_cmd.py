@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 
-from .._defaults import PROFILE_NAMES
+from .._defaults import DEFAULT_PROFILE, PROFILE_NAMES
 from ._args import positive_int
 
 __all__ = ["register", "run"]
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import ConfigurationError
     from ..mcp_server import Reach, serve_http, serve_stdio
 
-    profile = args.profile or os.environ.get("CONNECTWISE_AUTOMATE_PROFILE") or "automate"
+    profile = args.profile or os.environ.get("CONNECTWISE_AUTOMATE_PROFILE") or DEFAULT_PROFILE
     try:
         reach = Reach(args.server, profile, sandbox_records=args.sandbox_records)
         if args.http is None:

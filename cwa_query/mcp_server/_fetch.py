@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
 
+from .._defaults import DEFAULT_PROFILE
 from ..errors import ConditionError, ConditionRejectedError, ConfigurationError, CwaQueryError
 from ._tools import MAX_CONDITION_CHARS, ToolInputError
 
@@ -52,7 +53,9 @@ _SECRET_VARIABLES = (
 class Reach:
     """Where `fetch` reads: the sandbox (`server=None`) or one server, with its profile."""
 
-    def __init__(self, server: str | None = None, profile: str = "automate", *, sandbox_records: int = SANDBOX_RECORDS):
+    def __init__(
+        self, server: str | None = None, profile: str = DEFAULT_PROFILE, *, sandbox_records: int = SANDBOX_RECORDS
+    ):
         from ..client import get_profile
 
         try:
@@ -104,15 +107,8 @@ class Reach:
 
                     self._sandbox = Sandbox(self.profile.name, records=self.sandbox_records).start()
                 sandbox = self._sandbox
-            creds = sandbox.credentials
-            with Client(
-                sandbox.url,
-                username=creds.username,
-                password=creds.password,
-                client_id=creds.client_id,
-                two_factor_code=creds.two_factor_code,
-                **options,
-            ) as client:
+            # the sandbox's credentials in its profile's kind (a login, or Manage's API keys)
+            with Client(sandbox.url, **{**sandbox.client_options(), **options}) as client:
                 yield client
             return
         with Client.from_env(server=self.server, **options) as client:

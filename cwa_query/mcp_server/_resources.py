@@ -15,10 +15,11 @@ import sys
 import warnings
 from collections.abc import Callable
 
+from .._defaults import DEFAULT_DIALECT
 from ..dialects import Dialect, Feature, get_dialect
 from ..errors import CwaQueryError
 from ..language import ast
-from ._tools import DEFAULT_DIALECT, catalogue
+from ._tools import catalogue
 
 __all__ = ["URI_PREFIX", "dialect_guide", "guide_uri"]
 

@@ -21,11 +21,11 @@ from pydantic import Field
 from typing_extensions import TypedDict  # pydantic reads typing's only from Python 3.12
 
 from .. import __version__
+from .._defaults import DEFAULT_DIALECT
 from ..dialects import dialect_names, get_dialect
 from ._fetch import DEFAULT_LIMIT, MAX_RECORDS, MAX_RESPONSE_BYTES, Reach
 from ._resources import dialect_guide, guide_uri
 from ._tools import (
-    DEFAULT_DIALECT,
     FILTER_SCHEMA,
     MAX_CONDITION_CHARS,
     ToolInputError,

@@ -19,12 +19,12 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
+from .._defaults import DEFAULT_DIALECT
 from ..dialects import Dialect, dialect_names, get_dialect
 from ..errors import CwaQueryError
 from ..schema import Schema, builtin_schema
 
 __all__ = [
-    "DEFAULT_DIALECT",
     "MAX_CONDITION_CHARS",
     "MAX_FILTER_NODES",
     "ToolInputError",
@@ -36,8 +36,6 @@ __all__ = [
     "translate_condition",
 ]
 
-DEFAULT_DIALECT = "automate"
-"""The dialect a tool assumes when none is named: the real server's."""
 
 MAX_CONDITION_CHARS = 20_000
 """The longest condition a tool reads (the server's URL limit is about 2,000 encoded characters)."""
