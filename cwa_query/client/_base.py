@@ -222,7 +222,11 @@ class ClientBase:
                 continue
             if name is None:
                 raise ConfigurationError(f"the {profile.name} profile has no {option} parameter")
-            parts.append(f"{name}=" + encode(self._node(extra), profile.dialect))
+            node = self._node(extra)
+            if self.validate != "off":
+                text = render(node, profile.dialect)
+                check_condition(text, endpoint, profile, warn_only=self.validate == "warn", parameter=name)
+            parts.append(f"{name}=" + encode(node, profile.dialect))
         if order_by is not None:
             text = str(order_by).strip()
             if not text:

@@ -1,4 +1,4 @@
-"""`Client` and `AsyncClient`: the ConnectWise Automate REST API, either profile.
+"""`Client` and `AsyncClient`: the ConnectWise Automate REST API (and Manage's), every profile.
 
 Both are thin over `httpx`, in layers that can each be replaced:
 
@@ -51,15 +51,20 @@ T = TypeVar("T")
 
 
 class Client(ClientBase):
-    """A synchronous client for the ConnectWise Automate REST API (either profile).
+    """A synchronous client for the ConnectWise Automate REST API, or Manage's (every profile).
 
     Args:
         server: a host name (`automate.example.com` -> `https://automate.example.com/cwa/api/v1`)
-            or a URL (`/cwa/api/v1` is appended unless it is already there).
-        username, password: an integrator's or a user's credentials.
+            or a URL (`/cwa/api/v1` is appended unless it is already there; for Manage the
+            API's path comes from the codebase).
+        username, password: an integrator's or a user's credentials (seed, automate).
         two_factor_code: the user's two-factor code, when the account has two-factor.
-        client_id: the integration's `ClientId` (the automate profile sends it on every request).
-        profile: `"automate"` (the real server; the default) or `"seed"` (the seed document's API), or a `Profile`.
+        client_id: the integration's `ClientId` (automate) or `clientId` (manage), sent on every request.
+        company, public_key, private_key: the manage profile's Basic-auth credentials (a company
+            id and an API member's keys; see docs/manage-queries.md).
+        codebase: Manage's codebase (`v2025_1/`); asked of `/login/companyinfo/<company>` when not given.
+        profile: `"automate"` (the real server; the default), `"seed"` (the seed document's API),
+            `"manage"` (ConnectWise Manage), or a `Profile`.
         timeout: seconds per read, connect or write (an `httpx.Timeout` for finer control).
         deadline: seconds one exchange may take, sending to the last byte of the answer
             (default 300; `None`: no bound); past it, `DeadlineExceededError`. A server that

@@ -105,6 +105,8 @@ class Profile:
     link_paging: bool = False
     # condition text is read in the profile's dialect (else the shared condition language)
     reads_own_dialect: bool = False
+    # the API runs scripts on computers (`run_script`)
+    scripts: bool = True
     # the environment variables' prefix and the credential options the profile takes
     env_prefix: str = "CONNECTWISE_AUTOMATE_"
     credential_options: tuple[str, ...] = ("username", "password", "two_factor_code")
@@ -163,6 +165,8 @@ class Profile:
         >>> PROFILES["seed"].script_request(12, 7, None)
         ('Computers/12/Scripts/7/Execute', {'Parameters': {}})
         """
+        if not self.scripts:
+            raise ConfigurationError(f"the {self.name} profile's API runs no scripts")
         if not self.batch_scripts:
             return f"Computers/{computer_id}/Scripts/{script_id}/Execute", {"Parameters": dict(params or {})}
         body = {
@@ -318,6 +322,7 @@ PROFILES: dict[str, Profile] = {
         custom_field_conditions_parameter="customFieldConditions",
         link_paging=True,
         reads_own_dialect=True,
+        scripts=False,
         env_prefix="CONNECTWISE_MANAGE_",
         credential_options=("company", "public_key", "private_key"),
         credential_help=(

@@ -29,13 +29,17 @@ def schema_endpoint(endpoint: str, profile: Profile) -> str | None:
         return None
 
 
-def check_condition(condition: str, endpoint: str, profile: Profile, *, warn_only: bool = False) -> None:
-    """Refuse (or, `warn_only`, warn about) `condition` if the linter finds errors in it."""
+def check_condition(
+    condition: str, endpoint: str, profile: Profile, *, warn_only: bool = False, parameter: str | None = None
+) -> None:
+    """Refuse (or, `warn_only`, warn about) `condition` if the linter finds errors in it
+    (`parameter`: which of the dialect's filter parameters it is for, e.g. Manage's `childConditions`)."""
     known = schema_endpoint(endpoint, profile)
-    findings = tuple(d for d in lint(condition, dialect=profile.dialect, endpoint=known) if d.severity == "error")
+    found = lint(condition, dialect=profile.dialect, endpoint=known, parameter=parameter)
+    findings = tuple(d for d in found if d.severity == "error")
     if not findings:
         return
-    where = known or endpoint
+    where = (known or endpoint) + (f" ({parameter})" if parameter else "")
     lines = [_describe(d) for d in findings]
     if warn_only:
         warnings.warn(

@@ -270,3 +270,13 @@ def test_from_env_reads_the_manage_variables(monkeypatch: pytest.MonkeyPatch, sa
     monkeypatch.setenv("CONNECTWISE_AUTOMATE_USERNAME", "not-for-manage")
     with Client.from_env(profile="manage", page_size=PAGE_SIZE) as client:
         assert [row["id"] for row in client.iter_records(TICKETS, CONDITIONS[1])] == expected_ids(CONDITIONS[1])
+
+
+def test_child_conditions_are_validated_before_sending(sandbox: Sandbox) -> None:
+    sandbox.reset_stats()
+    with Client(sandbox.url, **options(sandbox)) as client:
+        with pytest.raises(ConditionRejectedError, match=r"company/companies \(childConditions\)"):
+            client.get_all("company/companies", child_conditions='typs/name = "Vendor"')
+        with pytest.raises(ConfigurationError, match="runs no scripts"):
+            client.run_script(1, 2)
+    assert sandbox.stats()["requests"] == 0
