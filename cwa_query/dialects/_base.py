@@ -5,10 +5,10 @@ from __future__ import annotations
 import enum
 import sys
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias, TypeVar
 
 from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
@@ -20,6 +20,8 @@ __all__ = [
     "MAX_RENDER_DEPTH",
     "op_feature",
     "patterns_as_strings",
+    "join_nodes",
+    "push_not",
     "Dialect",
     "DialectLike",
     "Feature",
@@ -433,6 +435,38 @@ class Dialect:
         return self.generate(self.spell(tree, fields), escape_quotes=escape_quotes)
 
 
+_T = TypeVar("_T")
+
+
+def push_not(
+    tree: ast.Node,
+    predicate: Callable[[ast.Predicate, bool], _T],
+    join: Callable[[bool, list[_T]], _T],
+    negate: bool = False,
+) -> _T:
+    """The tree written without a prefix `not`, which is pushed inward (De Morgan, exact in
+    three-valued logic): `predicate(node, negate)` writes a predicate (or, with `negate`,
+    its negation: true exactly where it is false), `join(all_, items)` an `and` (`all_`) or
+    an `or`. The one implementation every dialect's rewrite and the OData lifting use.
+
+    >>> from cwa_query import parse, render
+    >>> flip = lambda node, negate: ast.Not(node) if negate else node
+    >>> render(push_not(parse("not (a = 1 and not (b = 2 or c = 3))"), flip, join_nodes), "seed")
+    'not (a = 1) or b = 2 or c = 3'
+    """
+    while isinstance(tree, ast.Not):
+        tree, negate = tree.operand, not negate
+    if isinstance(tree, (ast.And, ast.Or)):
+        items = [push_not(item, predicate, join, negate) for item in tree.items]
+        return join(isinstance(tree, ast.And) != negate, items)
+    return predicate(tree, negate)
+
+
+def join_nodes(all_: bool, items: list[ast.Node]) -> ast.Node:
+    """`items` joined with `and` (`all_`) or `or`: the `join` of `push_not` for a condition tree."""
+    return ast.all_of(items) if all_ else ast.any_of(items)
+
+
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 
 
@@ -445,7 +479,7 @@ def brief(text: str, limit: int = 200) -> str:
     """
     if len(text) <= limit:
         return text
-    return f"{text[:limit - 3]}... ({len(text):,} characters)"
+    return f"{text[: limit - 3]}... ({len(text):,} characters)"
 
 
 def caller_level() -> int:

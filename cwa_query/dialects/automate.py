@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from ..language import ast
 from ..language.literals import check_text, escape_like, match_text, quote_either
-from ._base import Feature
+from ._base import Feature, join_nodes, push_not
 from ._fields import NO_FIELDS, FieldTypes
 from .condition import ConditionDialect
 
@@ -81,42 +81,25 @@ class Automate(ConditionDialect):
         for feature, node in self.unsupported(tree):
             if feature is Feature.NULL:
                 raise self.untranslatable(node, "the automate server has no `null`")
-        return self._positive(self.string_patterns(tree), fields)
+        return push_not(
+            self.string_patterns(tree), lambda node, negate: self._predicate(node, negate, fields), join_nodes
+        )
 
-    def _positive(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
-        if isinstance(node, ast.Compare):
-            if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-                return _like_for(node, negate=False)
-            return node
-        if isinstance(node, ast.InList):
-            return node
-        if isinstance(node, ast.Not):
-            return self._negative(node.operand, fields)
+    def _predicate(self, node: ast.Predicate, negate: bool, fields: FieldTypes) -> ast.Node:
+        """A predicate, or with `negate` its negation, in automate constructs."""
         if isinstance(node, ast.Expression):
             raise self.expression_error(node)
-        if isinstance(node, ast.And):
-            return ast.all_of([self._positive(item, fields) for item in node.items])
-        return ast.any_of([self._positive(item, fields) for item in node.items])
-
-    def _negative(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
-        """`not node` without a prefix `not`."""
-        if isinstance(node, ast.Not):
-            return self._positive(node.operand, fields)
-        if isinstance(node, ast.Expression):
-            raise self.expression_error(node)
-        if isinstance(node, ast.Compare):
-            if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-                return _like_for(node, negate=True)
-            if node.op.is_ordering:
-                self.require_one_value(node, fields)
-            negated = node.op.negated
-            assert negated is not None
-            return ast.Compare(node.field, negated, node.value, node.span)
         if isinstance(node, ast.InList):
-            return ast.InList(node.field, node.values, not node.negated, node.span)
-        if isinstance(node, ast.And):
-            return ast.any_of([self._negative(item, fields) for item in node.items])
-        return ast.all_of([self._negative(item, fields) for item in node.items])
+            return ast.InList(node.field, node.values, not node.negated, node.span) if negate else node
+        if node.op in (ast.Op.STARTSWITH, ast.Op.ENDSWITH):
+            return _like_for(node, negate)
+        if not negate:
+            return node
+        if node.op.is_ordering:
+            self.require_one_value(node, fields)
+        negated = node.op.negated
+        assert negated is not None
+        return ast.Compare(node.field, negated, node.value, node.span)
 
 
 def _like_for(node: ast.Compare, negate: bool) -> ast.Compare:

@@ -48,7 +48,7 @@ from ..language.literals import (
     parse_datetime,
     quote_either,
 )
-from ._base import Dialect, Feature, Note, patterns_as_strings
+from ._base import Dialect, Feature, Note, join_nodes, patterns_as_strings, push_not
 from ._fields import NO_FIELDS, FieldTypes
 from .condition import CANONICAL, CONDITION, number_literal
 
@@ -538,31 +538,16 @@ class Manage(Dialect):
           a field part that is a Manage keyword are refused;
         * a `like` value that is not a string is its text (the grammar wants a quoted pattern).
         """
-        return self._positive(patterns_as_strings(tree), fields)
+        return push_not(
+            patterns_as_strings(tree), lambda node, negate: self._predicate(node, negate, fields), join_nodes
+        )
 
-    def _positive(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
-        if isinstance(node, ast.Compare):
-            return self._compare(node, fields, negate=False)
-        if isinstance(node, ast.InList):
-            return self._in_list(node, negate=False)
-        if isinstance(node, ast.Not):
-            return self._negative(node.operand, fields)
+    def _predicate(self, node: ast.Predicate, negate: bool, fields: FieldTypes) -> ast.Node:
         if isinstance(node, ast.Expression):
             raise self.expression_error(node)
-        items = [self._positive(item, fields) for item in node.items]
-        return ast.all_of(items) if isinstance(node, ast.And) else ast.any_of(items)
-
-    def _negative(self, node: ast.Node, fields: FieldTypes) -> ast.Node:
-        if isinstance(node, ast.Compare):
-            return self._compare(node, fields, negate=True)
         if isinstance(node, ast.InList):
-            return self._in_list(node, negate=True)
-        if isinstance(node, ast.Not):
-            return self._positive(node.operand, fields)
-        if isinstance(node, ast.Expression):
-            raise self.expression_error(node)
-        items = [self._negative(item, fields) for item in node.items]
-        return ast.any_of(items) if isinstance(node, ast.And) else ast.all_of(items)
+            return self._in_list(node, negate=negate)
+        return self._compare(node, fields, negate=negate)
 
     def _check_field(self, node: ast.Compare | ast.InList) -> None:
         problem = _field_problem(node.field.name)

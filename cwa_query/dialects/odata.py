@@ -48,8 +48,8 @@ from ..language import odata_ast as o
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, odata_refusal, quote_odata, render_odata
-from ..language.literals import DATE_RE, text_number
-from ._base import Dialect, Feature, brief, caller_level, check_depth
+from ..language.literals import DATE_RE, like_pattern, text_number
+from ._base import Dialect, Feature, brief, caller_level, check_depth, push_not
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
 
@@ -531,37 +531,18 @@ class _Lifting:
     def refuse(self, node: ast.Node, reason: str) -> UntranslatableError:
         return self.dialect.untranslatable(node, reason)
 
-    def positive(self, node: ast.Node) -> o.Expr:
-        """An OData expression true exactly where the shared `node` is true."""
-        if isinstance(node, ast.And):
-            return _logical(o.BinaryOp.AND, [self.positive(item) for item in node.items])
-        if isinstance(node, ast.Or):
-            return _logical(o.BinaryOp.OR, [self.positive(item) for item in node.items])
-        if isinstance(node, ast.Not):
-            return self.negative(node.operand)
-        if isinstance(node, ast.Expression):
-            return node.expr
-        if isinstance(node, ast.InList):
-            self.single(node)
-            return self.negative_in(node) if node.negated else self.positive_in(node)
-        self.single(node)
-        return self.compare(node, negate=False)
+    def positive(self, tree: ast.Node) -> o.Expr:
+        """An OData expression true exactly where the shared `tree` is true."""
+        return push_not(tree, self.predicate, _joined)
 
-    def negative(self, node: ast.Node) -> o.Expr:
-        """An OData expression true exactly where the shared `node` is false (not unknown)."""
-        if isinstance(node, ast.And):
-            return _logical(o.BinaryOp.OR, [self.negative(item) for item in node.items])
-        if isinstance(node, ast.Or):
-            return _logical(o.BinaryOp.AND, [self.negative(item) for item in node.items])
-        if isinstance(node, ast.Not):
-            return self.positive(node.operand)
+    def predicate(self, node: ast.Predicate, negate: bool) -> o.Expr:
+        """An OData expression true exactly where `node` is true (with `negate`: false, not unknown)."""
         if isinstance(node, ast.Expression):  # Kleene's `not`: true exactly where it is false
-            return o.Unary(o.UnaryOp.NOT, node.expr)
-        if isinstance(node, ast.InList):
-            self.single(node)
-            return self.positive_in(node) if node.negated else self.negative_in(node)
+            return o.Unary(o.UnaryOp.NOT, node.expr) if negate else node.expr
         self.single(node)
-        return self.compare(node, negate=True)
+        if isinstance(node, ast.InList):
+            return self.positive_in(node) if node.negated == negate else self.negative_in(node)
+        return self.compare(node, negate=negate)
 
     # -------------------------------------------------------------- text
 
@@ -625,8 +606,10 @@ class _Lifting:
                 self.warn(
                     node,
                     "numeric text",
-                    lambda: f"exact only if {name} holds text; OData compares text with text only, the condition "
-                    f"language also with numbers ({value.value!r} equals {number})",
+                    lambda: (
+                        f"exact only if {name} holds text; OData compares text with text only, the condition "
+                        f"language also with numbers ({value.value!r} equals {number})"
+                    ),
                 )
                 return (value,)
             if kind != "id":
@@ -653,8 +636,10 @@ class _Lifting:
             self.warn(
                 node,
                 "number",
-                lambda: f"exact only if {name} holds JSON numbers; OData compares a number with numbers only, "
-                "the condition language also with numeric text ('5'), which the Automate API sends for ids",
+                lambda: (
+                    f"exact only if {name} holds JSON numbers; OData compares a number with numbers only, "
+                    "the condition language also with numeric text ('5'), which the Automate API sends for ids"
+                ),
             )
             return
         if kind == "id" and not ordering and not isinstance(value, ast.Boolean):
@@ -720,20 +705,12 @@ class _Lifting:
         value = node.value
         if not isinstance(value, ast.String):
             raise self.refuse(node, "like takes a string pattern")
-        tokens = _like_tokens(value.value)
-        if None in tokens:
-            raise self.refuse(node, "a like pattern with '_' has no OData counterpart (matchesPattern aside)")
-        starts, ends = tokens[:1] == ["%"], tokens[-1:] == ["%"]
-        body = tokens[1 if starts else 0 : len(tokens) - 1 if ends and len(tokens) > 1 else len(tokens)]
-        if "%" in body or not body:
-            raise self.refuse(node, "a like pattern with an inner or lone '%' has no OData counterpart")
-        text = "".join(t[-1] if t.startswith("\\") and len(t) == 2 else t for t in body if t is not None)
-        op = {
-            (True, True): ast.Op.CONTAINS,
-            (False, True): ast.Op.STARTSWITH,
-            (True, False): ast.Op.ENDSWITH,
-            (False, False): ast.Op.EQ,
-        }[(starts, ends)]
+        matched = like_pattern(value.value)
+        if matched is None:
+            raise self.refuse(
+                node, "a like pattern with '_', an inner or lone '%' (or a trailing backslash) has no OData counterpart"
+            )
+        op, text = matched
         if op is ast.Op.EQ:  # `like 'x'` tests text; `eq 'x'` also converts numbers and dates
             kind = self.fields.type(node.field)
             self.dialect.require(node, None if kind is None else kind == "string", f"{node.field.name} holds text")
@@ -771,24 +748,12 @@ class _Lifting:
         return _logical(o.BinaryOp.AND, [_not_null(node.field), o.Unary(o.UnaryOp.NOT, listed)])
 
 
-def _like_tokens(pattern: str) -> list[str | None]:
-    """A LIKE pattern as tokens: a character, `None` for `_`, `"%"` for `%`; a backslash makes
-    the next character literal (a trailing one is itself), as the evaluator reads it."""
-    tokens: list[str | None] = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            tokens.append("\\" + pattern[index + 1])
-            index += 2
-            continue
-        tokens.append(None if char == "_" else char)
-        index += 1
-    return tokens
-
-
 def _not_null(field: ast.Field) -> o.Expr:
     return o.Binary(o.BinaryOp.NE, field, ast.Null())
+
+
+def _joined(all_: bool, items: list[o.Expr]) -> o.Expr:
+    return _logical(o.BinaryOp.AND if all_ else o.BinaryOp.OR, items)
 
 
 def _logical(op: o.BinaryOp, items: list[o.Expr]) -> o.Expr:
