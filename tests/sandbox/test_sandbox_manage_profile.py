@@ -237,3 +237,26 @@ def test_flags_of_another_profile_are_a_usage_error(options: list[str], message:
     )
     assert (result.returncode, result.stdout) == (2, "")
     assert message in result.stderr
+
+
+@pytest.mark.parametrize("endpoint", ENDPOINTS)
+def test_every_record_has_every_field_of_the_catalogue_in_its_json_type(client: httpx.Client, endpoint: str) -> None:
+    from cwa_query.schema import builtin_schema
+
+    fields = builtin_schema("manage").fields(endpoint)
+    top = {path: info for path, info in fields.items() if "." not in path}
+    kinds = {"string": str, "integer": int, "decimal": (int, float), "boolean": bool, "datetime": str, "object": dict}
+    for record in client.get(f"/{endpoint}", params={"pageSize": 1000}).json():
+        assert set(record) == set(top)
+        for name, info in top.items():
+            value = record[name]
+            if info.type == "any":
+                continue
+            assert value is not None, (endpoint, name)
+            if info.array:
+                assert isinstance(value, list), (endpoint, name)
+                continue
+            assert isinstance(value, kinds[info.type]), (endpoint, name, value)
+            assert not (info.type in ("integer", "decimal") and isinstance(value, bool)), (endpoint, name)
+            if info.values:
+                assert value in info.values, (endpoint, name, value)
