@@ -41,13 +41,10 @@ MAX_RESPONSE_BYTES = 200_000
 SANDBOX_RECORDS = 200
 """Computers in the built-in sandbox `fetch` reads by default."""
 
-_SECRET_VARIABLES = (
-    "CONNECTWISE_AUTOMATE_PASSWORD",
-    "CONNECTWISE_AUTOMATE_PASS",
-    "CONNECTWISE_AUTOMATE_2FA",
-    "CONNECTWISE_AUTOMATE_CLIENT_ID",
-    "CWA_QUERY_MCP_TOKEN",
-)
+# the variables whose values are secrets: the token of the HTTP transport, and each
+# profile's credentials below its prefix (CONNECTWISE_AUTOMATE_*, CONNECTWISE_MANAGE_*)
+_TOKEN_VARIABLE = "CWA_QUERY_MCP_TOKEN"
+_SECRET_SUFFIXES = ("PASSWORD", "PASS", "2FA", "CLIENT_ID", "PUBLIC_KEY", "PRIVATE_KEY")
 
 
 class Reach:
@@ -74,7 +71,7 @@ class Reach:
         """Where fetch goes, in words (no credentials)."""
         if self.server is None:
             return (
-                f"the built-in sandbox ({self.profile.name} profile, {self.sandbox_records} computers, generated data)"
+                f"the built-in sandbox ({self.profile.name} profile, generated data)"
             )
         return f"{self.server} ({self.profile.name} profile, credentials from the environment)"
 
@@ -150,12 +147,15 @@ class Reach:
         if condition is not None and condition.strip():
             if len(condition) > MAX_CONDITION_CHARS:
                 raise ToolInputError(f"the condition is longer than {MAX_CONDITION_CHARS:,} characters")
-            # read in the profile's dialect: what the server would read, refused where it would be
+            # read strictly in the profile's dialect (not the executor's lenient reading of both
+            # condition dialects): the agent learns what the server reads, and lint gives the fix
             where = self.profile.dialect.parse(condition)
         names = [name.strip() for name in fields or () if name.strip()]
         if fields is not None and not names:
             raise ToolInputError("fields is empty; leave it out for whole records")
-        problems = check_fields(names, endpoint, self.profile) if names else []
+        # as the API names them (`board/id` for Manage) -> dotted paths into a record
+        paths = {name: self.profile.dotted(name) for name in names}
+        problems = check_fields(list(paths.values()), endpoint, self.profile) if names else []
         if problems:
             raise ToolInputError("; ".join(problems))
         # the fields are picked here, not with includeFields: not every profile's server reads it
@@ -164,7 +164,7 @@ class Reach:
         truncated = False
         with self._client() as client, closing(client.iter_records(endpoint, where, limit=wanted)) as found:
             for record in found:
-                shown = {name: get_path(record, name) for name in names} if names else record
+                shown = {name: get_path(record, path) for name, path in paths.items()} if names else record
                 cost = len(json.dumps(shown, ensure_ascii=False, default=str).encode()) + 1
                 if size + cost > MAX_RESPONSE_BYTES:
                     truncated = True
@@ -183,7 +183,11 @@ class Reach:
     def scrub(self, text: str) -> str:
         """`text` with the configured secrets' values blotted out (a second guard: the
         clients' messages name no secret)."""
-        for name in _SECRET_VARIABLES:
+        from ..client import PROFILES
+
+        prefixes = {profile.env_prefix for profile in PROFILES.values()}
+        names = [_TOKEN_VARIABLE, *(prefix + suffix for prefix in sorted(prefixes) for suffix in _SECRET_SUFFIXES)]
+        for name in names:
             value = os.environ.get(name)
             if value and len(value) >= 4 and value in text:
                 text = text.replace(value, "[secret]")

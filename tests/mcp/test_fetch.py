@@ -67,3 +67,22 @@ def test_where_fetch_goes_is_said_without_credentials(monkeypatch: pytest.Monkey
     reach = Reach("https://automate.example.com")
     assert "automate.example.com" in reach.describe() and "pw-visible" not in reach.describe()
     assert reach.scrub("x pw-visible-nowhere y") == "x [secret] y"
+
+
+def test_the_manage_profile_reads_manage_conditions_and_fields() -> None:
+    manage = Reach(profile="manage", sandbox_records=30)
+    try:
+        structured, _ = manage.fetch("company/companies", 'identifier like "A%"', ["id", "status/name"], 100)
+        with pytest.raises(ToolInputError, match="the lint tool, dialect manage"):
+            manage.fetch("company/companies", "identifier startswith 'A'", None, 5)
+    finally:
+        manage.close()
+    assert structured["records"]
+    assert all(set(record) == {"id", "status/name"} for record in structured["records"])
+
+
+def test_every_profiles_secrets_are_scrubbed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONNECTWISE_MANAGE_PRIVATE_KEY", "priv-key-visible-nowhere")
+    monkeypatch.setenv("CWA_QUERY_MCP_TOKEN", "token-visible-nowhere")
+    text = Reach().scrub("a priv-key-visible-nowhere b token-visible-nowhere")
+    assert text == "a [secret] b [secret]"

@@ -80,3 +80,38 @@ async def test_no_secret_in_any_output_resource_error_or_log(right_password: boo
     for secret in SECRETS:
         assert secret not in everything
     assert (PASSWORD + "-wrong") not in everything
+
+
+PUBLIC_KEY = "pub-SECRET-0c9a77"
+PRIVATE_KEY = "priv-SECRET-e21d3b"
+
+
+@pytest.mark.parametrize("right_key", [True, False], ids=["signed-in", "refused"])
+async def test_no_manage_key_in_any_output_or_log(right_key: bool) -> None:
+    options = {"company": "acme", "public_key": PUBLIC_KEY, "private_key": PRIVATE_KEY, "client_id": CLIENT_ID}
+    with Sandbox("manage", records=10, **options) as sandbox:
+        env = {
+            "CONNECTWISE_MANAGE_COMPANY": "acme",
+            "CONNECTWISE_MANAGE_PUBLIC_KEY": PUBLIC_KEY,
+            "CONNECTWISE_MANAGE_PRIVATE_KEY": PRIVATE_KEY if right_key else PRIVATE_KEY + "-wrong",
+            "CONNECTWISE_MANAGE_CLIENT_ID": CLIENT_ID,
+            "CWA_QUERY_MCP_TOKEN": TOKEN,
+        }
+        with tempfile.TemporaryFile("w+", encoding="utf-8") as log:
+            async with stdio_session("--server", sandbox.url, "--profile", "manage", env=env, errlog=log) as session:
+                seen = [(await session.list_tools()).model_dump_json()]
+                fetched = await session.call_tool(
+                    "fetch", {"endpoint": "company/companies", "condition": 'identifier like "A%"', "limit": 2}
+                )
+                seen.append(fetched.model_dump_json())
+                seen.append(
+                    (
+                        await session.call_tool("fetch", {"endpoint": "company/companies", "condition": "x ="})
+                    ).model_dump_json()
+                )
+            log.seek(0)
+            seen.append(log.read())
+    everything = "\n".join(seen)
+    assert fetched.is_error is not right_key, seen[1]
+    for secret in (PUBLIC_KEY, PRIVATE_KEY, CLIENT_ID, TOKEN):
+        assert secret not in everything
