@@ -68,6 +68,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--max-body-bytes", type=positive_int, default=1 << 20, help="larger request bodies get 413 (default 1 MiB)"
     )
     parser.add_argument(
+        "--max-query-string",
+        type=positive_int,
+        metavar="BYTES",
+        help="longer query strings get 404, as IIS answers (default: 2048 for automate, none for seed)",
+    )
+    parser.add_argument(
         "--ignore-unknown-parameters",
         action="store_true",
         help="ignore query parameters an endpoint does not read, as the real server does (default: 400)",
@@ -112,6 +118,7 @@ def run(args: argparse.Namespace) -> int:
             slow_ms=args.slow_ms,
             client_id=args.client_id,
             max_body_bytes=args.max_body_bytes,
+            max_query_string=args.max_query_string,
             ignore_unknown_parameters=args.ignore_unknown_parameters,
             host=args.host,
             port=args.port,

@@ -177,6 +177,11 @@ class SandboxApp:
         path = request.target.split("?", 1)[0]
         if _is_sandbox_path(path):
             return self._sandbox_endpoint(request, path), False
+        too_long = self._query_string_too_long(request)
+        if too_long is not None:
+            answer = self._error(too_long)
+            self._finish(request, answer, "<query string too long>")
+            return answer, False
         limit = self.config.max_concurrent
         with self._lock:
             stats = self._stats
@@ -204,6 +209,19 @@ class SandboxApp:
         answer.delay += latency
         self._finish(request, answer, route_name)
         return answer, True
+
+    def _query_string_too_long(self, request: SandboxRequest) -> HttpError | None:
+        """A 404 for a query string longer than the limit, as IIS's request filtering answers
+        (404.15) before the application sees the request: no authentication, no rate window."""
+        limit = self.config.query_string_limit
+        _, _, query = request.target.partition("?")
+        if limit is None or len(query) <= limit:
+            return None
+        message = (
+            f"The query string is too long: {len(query):,} bytes, over the server's limit of {limit:,} "
+            "(IIS request filtering, 404.15)"
+        )
+        return HttpError(404, message, {"limit": limit, "length": len(query)})
 
     def _leave(self) -> None:
         with self._lock:

@@ -70,6 +70,7 @@ class SandboxConfig:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     ignore_unknown_parameters: bool = False
     token_date_offset: bool = False
+    max_query_string: int | None = None
 
     def __post_init__(self) -> None:
         def bad(message: str) -> ConfigurationError:
@@ -96,6 +97,9 @@ class SandboxConfig:
             raise bad(f"token_ttl must be > 0 seconds, got {self.token_ttl!r}")
         if not self.username or not self.password:
             raise bad("username and password must not be empty")
+        limit = self.max_query_string
+        if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
+            raise bad(f"max_query_string must be a positive integer or None, got {limit!r}")
         if isinstance(self.max_body_bytes, bool) or not isinstance(self.max_body_bytes, int) or self.max_body_bytes < 1:
             raise bad(f"max_body_bytes must be a positive integer, got {self.max_body_bytes!r}")
 
@@ -103,6 +107,12 @@ class SandboxConfig:
     def api(self) -> SandboxProfile:
         """The profile object: what the served API is."""
         return sandbox_profile(self.profile)
+
+    @property
+    def query_string_limit(self) -> int | None:
+        """The longest query string answered: `max_query_string`, else the profile's (IIS's 2,048
+        bytes for automate; none for seed, whose 16 KiB request line is the socket layer's)."""
+        return self.max_query_string if self.max_query_string is not None else self.api.max_query_string
 
     @property
     def ttl(self) -> float:

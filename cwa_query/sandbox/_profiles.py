@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 from .._defaults import DEFAULT_PROFILE
+from .._query_budget import IIS_MAX_QUERY_STRING
 from ..errors import ConfigurationError
 from ._automate import AutomateDataset, automate_dataset
 from ._data import DEFAULT_RECORDS, Dataset, seed_dataset
@@ -64,6 +65,9 @@ class SandboxProfile:
     link_paging: ClassVar[bool] = False
     #: the credential options of `SandboxConfig` (and `cwa-query sandbox` flags) this profile reads
     credential_options: ClassVar[tuple[str, ...]] = ("username", "password", "two_factor_code", "token_ttl")
+    #: the longest query string answered, in bytes, as IIS's `maxQueryString` (`None`: only the
+    #: socket layer's 16 KiB request line bounds it)
+    max_query_string: ClassVar[int | None] = None
 
     def __repr__(self) -> str:
         return f"<SandboxProfile {self.name}>"
@@ -143,6 +147,7 @@ class _Automate(SandboxProfile):
     default_ttl = 3600.0
     requires_client_id = True
     credential_options = ("username", "password", "two_factor_code", "token_ttl", "token_date_offset")
+    max_query_string = IIS_MAX_QUERY_STRING
 
     def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset | ManageDataset:
         return automate_dataset(records, seed)
@@ -170,6 +175,7 @@ class _Manage(SandboxProfile):
     default_ttl = None
     records_noun = "companies"
     credential_options = ("company", "public_key", "private_key")
+    max_query_string = IIS_MAX_QUERY_STRING  # Manage's own limit is not published: IIS's default
 
     def make_data(self, records: int, seed: int) -> Dataset | AutomateDataset | ManageDataset:
         return manage_dataset(records, seed)

@@ -12,8 +12,6 @@ ignore unknown parameters as the real server does. A parameter that takes one va
 
 from __future__ import annotations
 
-import datetime as _dt
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -21,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
+from .._ordering import order_key
 from ..errors import ConditionSyntaxError, CwaQueryError
 from ..language import ast
 from ..language._evaluate import compile_predicate
@@ -188,20 +187,6 @@ def _get_path(record: Any, parts: Sequence[str]) -> Any:
     return value
 
 
-def _sort_key(value: Any) -> tuple[int, Any]:
-    if value is None:
-        return (4, 0)
-    if isinstance(value, _dt.datetime):
-        return (3, value)
-    if isinstance(value, bool | int | float):
-        return (0, value)
-    if isinstance(value, str):
-        if value.isascii() and value.isdigit() and len(value) < 19:  # an id the document types as a string
-            return (0, int(value))
-        return (1, value.lower())
-    return (2, json.dumps(value, sort_keys=True, default=str))
-
-
 _Tree = dict[str, "_Tree"]
 
 
@@ -355,7 +340,7 @@ class Lister:
             keys.append((canonical.split("."), direction == "desc"))
         out = list(records)
         for parts, descending in reversed(keys):
-            out.sort(key=lambda record, parts=parts: _sort_key(_get_path(record, parts)), reverse=descending)  # type: ignore[misc]
+            out.sort(key=lambda record, parts=parts: order_key(_get_path(record, parts)), reverse=descending)  # type: ignore[misc]
         return out
 
     def project(self, endpoint: str, items: list[dict[str, Any]], query: ListQuery) -> list[dict[str, Any]]:

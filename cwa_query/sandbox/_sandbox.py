@@ -94,6 +94,9 @@ class Sandbox:
       first request; automate: a first answer with `IsTwoFactorRequired: true`, then a
       second request with `TwoFactorPasscode`).
     - `max_body_bytes`: larger request bodies get 413 (default 1 MiB).
+    - `max_query_string`: a longer query string (after `?`, as sent) gets 404 "query string too
+      long", as IIS's request filtering answers (404.15); default: 2,048 bytes for automate (IIS's
+      default), none for seed (whose request line is bounded at 16 KiB, 414 past it).
     - `ignore_unknown_parameters`: ignore a query parameter the endpoint does not read, as
       the real server does (default: answer it with a 400 naming it, so a typo such as
       `conditon=` does not silently return every row).

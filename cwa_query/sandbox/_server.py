@@ -30,7 +30,7 @@ logger = logging.getLogger("cwa_query.sandbox")
 
 #: Largest request head (request line + headers) accepted; larger gets 431.
 MAX_HEAD_BYTES: Final = 64 * 1024
-#: Longest request line accepted; longer gets 414.
+#: Longest request line accepted; longer gets 414 (more when `max_query_string` is set higher).
 MAX_REQUEST_LINE: Final = 16 * 1024
 #: Connections the listening socket queues before accepting them.
 LISTEN_BACKLOG: Final = 2048
@@ -43,6 +43,8 @@ START_TIMEOUT: Final = 30.0
 STOP_TIMEOUT: Final = 10.0
 #: A connection idle this long between requests is closed.
 IDLE_TIMEOUT: Final = 120.0
+#: What a request line holds beside its query string (method, path, version), at most.
+_REQUEST_LINE_SLACK: Final = 1024
 _READ_CHUNK: Final = 65536
 #: After refusing a request, at most this much of what the client still sends is read and dropped.
 _DRAIN_LIMIT: Final = 4 << 20
@@ -74,7 +76,11 @@ class _Connection:
         self.app = app
         self.reader = reader
         self.writer = writer
-        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_HEAD_BYTES)
+        # a query-string limit raised past the request line's raises the request line's with it
+        raised = app.config.query_string_limit or 0
+        self.line_limit = max(MAX_REQUEST_LINE, raised + _REQUEST_LINE_SLACK)
+        self.head_limit = max(MAX_HEAD_BYTES, self.line_limit + MAX_HEAD_BYTES - MAX_REQUEST_LINE)
+        self.conn = h11.Connection(h11.SERVER, max_incomplete_event_size=self.head_limit)
         peer = writer.get_extra_info("peername")
         self.peer = f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else "?"
 
@@ -110,10 +116,11 @@ class _Connection:
             data = await self.reader.read(_READ_CHUNK)
         if head is not None:
             head += data
-            if len(head) > MAX_REQUEST_LINE and b"\n" not in head[:MAX_REQUEST_LINE]:
-                raise _RefusedError(414, f"The request line is longer than {MAX_REQUEST_LINE} bytes")
-            if len(head) > MAX_HEAD_BYTES:
-                raise _RefusedError(431, f"The request head (request line and headers) is over {MAX_HEAD_BYTES} bytes")
+            line, whole = self.line_limit, self.head_limit
+            if len(head) > line and b"\n" not in head[:line]:
+                raise _RefusedError(414, f"The request line is longer than {line} bytes")
+            if len(head) > whole:
+                raise _RefusedError(431, f"The request head (request line and headers) is over {whole} bytes")
         self.conn.receive_data(data)
 
     async def _read_request(self) -> SandboxRequest | None:
