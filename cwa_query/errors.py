@@ -8,7 +8,8 @@ CwaQueryError
 │   ├── ConditionEvaluationError             evaluating it fails (integer div 0, an evaluation budget)
 │   ├── UnrepresentableConditionError        a valid tree has no safe spelling in a dialect
 │   │   └── UntranslatableError              ... none that keeps its meaning (construct, position)
-│   └── ConditionRejectedError               the linter finds errors the server would refuse it for
+│   ├── ConditionRejectedError               the linter finds errors the server would refuse it for
+│   └── QueryTooLongError                    the query string passes the server's budget and cannot be split
 ├── SchemaError (ValueError)                 a field catalogue is malformed
 ├── UnsupportedValueError (ValueError)       a record value a target cannot hold (a list in an SQL row)
 ├── ConfigurationError (ValueError)          bad client or server settings (e.g. remote http://)
@@ -58,6 +59,7 @@ __all__ = [
     "NotFoundError",
     "PaginationError",
     "PermissionDeniedError",
+    "QueryTooLongError",
     "RateLimitedError",
     "ResponseTooLargeError",
     "SchemaError",
@@ -306,6 +308,31 @@ class ConditionRejectedError(ConditionError):
         self.endpoint = endpoint
         self.findings = findings
         super().__init__(message)
+
+
+class QueryTooLongError(ConditionError):
+    """A list request's query string would pass the server's budget (IIS: 2,048 bytes by
+    default) and the client cannot split it into requests that give the same records.
+
+    The client splits one `in` list that is a top-level conjunct (`A and Id in (...)`) by
+    itself; this error says why it could not (the list is under `or` or `not`, is a `not in`,
+    another part of the query is long too, or there is no list) and what to do.
+
+    Attributes: `size` (bytes of the query string), `budget`, `reason`.
+    """
+
+    def __init__(self, reason: str, *, size: int, budget: int) -> None:
+        self.reason = reason
+        self.size = size
+        self.budget = budget
+        super().__init__(f"the query string would be {size:,} bytes, over the budget of {budget:,}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_query_too_long, (self.reason, self.size, self.budget))
+
+
+def _rebuild_query_too_long(reason: str, size: int, budget: int) -> QueryTooLongError:
+    return QueryTooLongError(reason, size=size, budget=budget)
 
 
 class ConditionWarning(UserWarning):

@@ -115,6 +115,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--timeout", type=float, default=30.0, metavar="S", help="seconds per request (default 30)")
     parser.add_argument(
+        "--max-query-string",
+        type=int,
+        metavar="BYTES",
+        help="the server's query-string budget: a longer request has its top-level `in` list split into "
+        "requests under it, merged back (default: the profile's, 2048 as IIS; 0: no limit)",
+    )
+    parser.add_argument(
         "--validate",
         choices=("error", "warn", "off"),
         default="error",
@@ -306,6 +313,8 @@ def _open_client(args: argparse.Namespace, profile: str) -> Iterator[Client]:
         "timeout": args.timeout,
         "validate": args.validate,
     }
+    if args.max_query_string is not None:
+        options["max_query_string"] = args.max_query_string or None
     if args.page_size is not None:
         options["page_size"] = args.page_size
     if args.sandbox:
@@ -328,8 +337,15 @@ def _records(
     client: Client, args: argparse.Namespace, where: Any, fields: list[str] | None, sent: list[str] | None
 ) -> Generator[dict[str, Any], None, None]:
     include = sent if sent and client.profile.include_fields else None
-    pages = client.iter_pages(args.endpoint, where, order_by=args.order_by, include_fields=include, limit=args.limit)
     show = args.progress if args.progress is not None else sys.stderr.isatty()
+    pages = client.iter_pages(
+        args.endpoint,
+        where,
+        order_by=args.order_by,
+        include_fields=include,
+        limit=args.limit,
+        progress=_Progress.split if show else None,
+    )
 
     def generate() -> Generator[dict[str, Any], None, None]:
         done = 0
@@ -357,6 +373,13 @@ class _Progress:
     def show(cls, done: int, total: int | None) -> None:
         text = f"{done:,} of {total:,} records" if total is not None else f"{done:,} records"
         sys.stderr.write(f"\r\x1b[2K{text}")
+        sys.stderr.flush()
+        cls.active = True
+
+    @classmethod
+    def split(cls, done: int, total: int) -> None:
+        """The requests of a query whose `in` list was split under the query-string budget."""
+        sys.stderr.write(f"\r\x1b[2K{done:,} of {total:,} requests (the `in` list split under the URL budget)")
         sys.stderr.flush()
         cls.active = True
 

@@ -63,9 +63,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--url-budget",
         type=positive_int,
-        default=2000,
+        default=2048,
         metavar="N",
-        help="longest percent-encoded condition url-too-long accepts (default: 2000)",
+        help="longest query string (paging, parameter, encoded condition) url-too-long accepts, in bytes "
+        "(default: 2048, IIS's limit)",
     )
     parser.add_argument("--select", metavar="RULES", help="comma-separated rule codes or names to run only")
     parser.add_argument("--ignore", metavar="RULES", help="comma-separated rule codes or names to skip")

@@ -14,10 +14,11 @@ from ._base import ClientBase, Record
 from ._bounds import AsyncBoundedTransport
 from ._limits import AsyncLimitTransport
 from ._logging import AsyncLogTransport
-from ._pagination import Page, iter_pages_async, records_of_async
+from ._pagination import Page, PagePlan, iter_pages_async, records_of_async
 from ._requests import ListQuery, api_path
 from ._retry import AsyncRetryTransport
 from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
+from ._split import ListRequest
 
 __all__ = ["AsyncClient"]
 
@@ -115,8 +116,36 @@ class AsyncClient(ClientBase):
 
     def iter_pages(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> AsyncIterator[Page]:
         """Pages of `endpoint` in order (`async for`); the condition is checked at once."""
-        query, plan = self._prepare(endpoint, where, **options)
-        return iter_pages_async(self._fetch_page(query), plan)
+        request = self._prepare(endpoint, where, **options)
+        if request.split is None:
+            query, plan = request.parts[0]
+            return iter_pages_async(self._fetch_page(query), plan)
+        return self._split_pages(request)
+
+    async def _split_pages(self, request: ListRequest) -> AsyncIterator[Page]:
+        """The pages of a split request (see `Client._split_pages`)."""
+        gate = asyncio.Semaphore(self.max_in_flight)
+
+        async def read(query: ListQuery, plan: PagePlan) -> list[Record]:
+            records: list[Record] = []
+            async with gate:
+                async for page in iter_pages_async(self._fetch_page(query), plan):
+                    records.extend(page.records)
+            return records
+
+        tasks = [asyncio.ensure_future(read(query, plan)) for query, plan in request.parts]
+        try:
+            request.done(0)
+            for count, finished in enumerate(asyncio.as_completed(tasks), 1):
+                await finished
+                request.done(count)
+            streams = [task.result() for task in tasks]
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for page in request.merged(streams):
+            yield page
 
     def iter_records(
         self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]

@@ -8,11 +8,12 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Literal
 
 import httpx
 
 from ..errors import ApiError, AuthenticationError, ConfigurationError, ServerError, TransportError
+from ..language import ast
 from ..language._render import as_node, encode, render
 from ._answers import ERROR_CLASSES, api_error, decode_error, decode_json, get_key, retyped
 from ._api_keys import ApiKeyAuth
@@ -25,6 +26,7 @@ from ._profiles import DEFAULT_PROFILE, Profile, check_codebase, get_profile
 from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
 from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, VALIDATIONS, Validation, Where, api_base_url
+from ._split import ListRequest, Progress, Split, split_condition, with_merge_fields
 from ._validate import check_condition
 
 __all__ = ["ClientBase", "Record"]
@@ -63,6 +65,7 @@ class ClientBase:
         validate: Validation = "error",
         deadline: float | None = DEFAULT_DEADLINE,
         max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        max_query_string: int | Literal["default"] | None = "default",
     ) -> None:
         self.profile = get_profile(profile)
         given = {
@@ -119,6 +122,15 @@ class ClientBase:
             raise ConfigurationError(str(exc)) from None
         self.deadline = deadline
         self.max_response_bytes = max_response_bytes
+        if max_query_string == "default":
+            max_query_string = self.profile.max_query_string
+        if max_query_string is not None and (
+            isinstance(max_query_string, bool) or not isinstance(max_query_string, int) or max_query_string < 1
+        ):
+            raise ConfigurationError(
+                f"max_query_string must be a positive integer, None or 'default', not {max_query_string!r}"
+            )
+        self.max_query_string: int | None = max_query_string
         self.retry_policy = retry or RetryPolicy()
         self.limiter = limiter if limiter is not None else self._limiter(rate_limit, rate_window)
         self.auth: httpx.Auth | None = auth
@@ -201,19 +213,22 @@ class ClientBase:
         limit: int | None = None,
         child_conditions: Where = None,
         custom_field_conditions: Where = None,
-    ) -> tuple[ListQuery, PagePlan]:
-        """Check and encode a list request (no I/O): a bad condition or option raises here."""
+        progress: Progress | None = None,
+    ) -> ListRequest:
+        """Check and encode a list request (no I/O): a bad condition or option raises here, and so
+        does a query string over the budget that cannot be split (`QueryTooLongError`)."""
         path = endpoint_path(endpoint)
         size = check_page_size(page_size) if page_size is not None else self.page_size
         profile = self.profile
-        parts: list[str] = []
+        node = None
         condition = None
         if where is not None:
             node = self._node(where)
             condition = render(node, profile.dialect)
             if self.validate != "off":
                 check_condition(condition, endpoint, profile, warn_only=self.validate == "warn")
-            parts.append(f"{profile.condition_parameter}=" + encode(node, profile.dialect))
+        # the other parameters, by the name the profile gives them (never split: only `node`'s list is)
+        extras: dict[str, str | None] = {}
         for option, name, extra in (
             ("child_conditions", profile.child_conditions_parameter, child_conditions),
             ("custom_field_conditions", profile.custom_field_conditions_parameter, custom_field_conditions),
@@ -222,16 +237,17 @@ class ClientBase:
                 continue
             if name is None:
                 raise ConfigurationError(f"the {profile.name} profile has no {option} parameter")
-            node = self._node(extra)
+            extra_node = self._node(extra)
             if self.validate != "off":
-                text = render(node, profile.dialect)
+                text = render(extra_node, profile.dialect)
                 check_condition(text, endpoint, profile, warn_only=self.validate == "warn", parameter=name)
-            parts.append(f"{name}=" + encode(node, profile.dialect))
+            extras[name] = encode(extra_node, profile.dialect)
+        order = None
         if order_by is not None:
-            text = str(order_by).strip()
-            if not text:
+            order = str(order_by).strip()
+            if not order:
                 raise ConfigurationError("order_by is empty")
-            parts.append("orderBy=" + quote(text))
+        fields: dict[str, str | None] = {}
         for option, name, value in (
             ("include_fields", profile.fields_parameter, include_fields),
             ("exclude_fields", profile.exclude_fields_parameter, exclude_fields),
@@ -239,17 +255,78 @@ class ClientBase:
         ):
             if value is not None and name is None:
                 raise ConfigurationError(f"the {profile.name} profile has no {option} parameter")
-            joined = field_list(value, option if name is None else name)
-            if joined is not None:
-                parts.append(f"{name}={quote(joined)}")
+            if name is not None:
+                fields[name] = field_list(value, name)
         if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
             raise ConfigurationError(f"limit must be a non-negative integer, not {limit!r}")
+        split = None
+        if node is not None and self.max_query_string is not None:
+            split = self._split(node, self._parameters(extras, order, fields))
+        if node is None or split is None:
+            part = self._part(path, node, condition, extras, order, fields, size, limit, None)
+            return ListRequest([part], size, limit)
+        # each piece's records are merged by the order's fields and the id: the server must send them
+        fields, strip = with_merge_fields(
+            fields,
+            order,
+            profile.id_field,
+            include=profile.fields_parameter,
+            exclude=profile.exclude_fields_parameter,
+        )
+        if strip:  # asking for them lengthens the query string
+            split = self._split(node, self._parameters(extras, order, fields))
+            assert split is not None
+        parts = [
+            self._part(path, piece, render(piece, profile.dialect), extras, order, fields, size, limit, 1)
+            for piece in split.conditions
+        ]
+        return ListRequest(parts, size, limit, split, order, strip, id_field=profile.id_field, progress=progress)
+
+    def _split(self, node: ast.Node, others: str) -> Split | None:
+        """`node` cut under the budget beside the `others` parameters, or `None` if it fits whole."""
+        assert self.max_query_string is not None
+        return split_condition(
+            node,
+            self.profile.dialect,
+            budget=self.max_query_string,
+            parameter=self.profile.condition_parameter,
+            others=others,
+        )
+
+    def _parameters(
+        self, extras: Mapping[str, str | None], order: str | None, fields: Mapping[str, str | None]
+    ) -> str:
+        """The list parameters other than paging and the condition, encoded and joined."""
+        parts = [f"{name}={value}" for name, value in extras.items() if value is not None]
+        if order is not None:
+            parts.append("orderBy=" + quote(order))
+        parts.extend(f"{name}={quote(value)}" for name, value in fields.items() if value is not None)
+        return "&".join(parts)
+
+    def _part(
+        self,
+        path: str,
+        node: ast.Node | None,
+        condition: str | None,
+        extras: Mapping[str, str | None],
+        order: str | None,
+        fields: Mapping[str, str | None],
+        size: int,
+        limit: int | None,
+        first_window: int | None,
+    ) -> tuple[ListQuery, PagePlan]:
+        """The encoded query and the page plan of one request (of a split one: one piece)."""
+        profile = self.profile
+        parts = [] if node is None else [f"{profile.condition_parameter}={encode(node, profile.dialect)}"]
+        others = self._parameters(extras, order, fields)
+        if others:
+            parts.append(others)
         plan = PagePlan(
             page_size=size,
             limit=limit,
             prefetch=self._prefetch(size),
-            paging_headers=self.profile.paging_headers or self.profile.link_paging,
-            first_window=self.first_window,
+            paging_headers=profile.paging_headers or profile.link_paging,
+            first_window=first_window or self.first_window,
             path=api_path(self.base_url, path),
         )
         return ListQuery(path, condition, "&".join(parts), size), plan

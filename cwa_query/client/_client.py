@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Generator, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any, TypeVar, Unpack
 
 import httpx
@@ -40,10 +40,11 @@ from ._base import ClientBase, Record
 from ._bounds import BoundedTransport
 from ._limits import LimitTransport
 from ._logging import LogTransport
-from ._pagination import Page, iter_pages_sync, records_of
+from ._pagination import Page, PagePlan, iter_pages_sync, records_of
 from ._requests import ListQuery, api_path
 from ._retry import RetryTransport
 from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
+from ._split import ListRequest
 
 __all__ = ["Client"]
 
@@ -177,8 +178,33 @@ class Client(ClientBase):
         self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]
     ) -> Generator[Page, None, None]:
         """Pages of `endpoint` in order (see `iter_records`); the condition is checked at once."""
-        query, plan = self._prepare(endpoint, where, **options)
-        return iter_pages_sync(self._fetch_page(query), plan)
+        request = self._prepare(endpoint, where, **options)
+        if request.split is None:
+            query, plan = request.parts[0]
+            return iter_pages_sync(self._fetch_page(query), plan)
+        return self._split_pages(request)
+
+    def _split_pages(self, request: ListRequest) -> Generator[Page, None, None]:
+        """The pages of a split request: its parts read together (each wholly, at most
+        `max_in_flight` at once, all within the client's limits), then merged."""
+
+        def read(part: tuple[ListQuery, PagePlan]) -> list[Record]:
+            query, plan = part
+            records: list[Record] = []
+            for page in iter_pages_sync(self._fetch_page(query), plan):
+                records.extend(page.records)
+            return records
+
+        pool = ThreadPoolExecutor(min(self.max_in_flight, len(request.parts)))
+        try:
+            futures = [pool.submit(read, part) for part in request.parts]
+            request.done(0)
+            for count, _ in enumerate(as_completed(futures), 1):
+                request.done(count)
+            streams = [future.result() for future in futures]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        yield from request.merged(streams)
 
     def iter_records(
         self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from .._defaults import DEFAULT_PROFILE
+from .._query_budget import IIS_MAX_QUERY_STRING
 from ..dialects import Dialect, get_dialect
 from ..errors import ConfigurationError
 from ..language import ast
@@ -153,6 +154,11 @@ class Profile:
             settings["password"] = pick("PASS")
             settings["two_factor_code"] = pick("2FA")
         return {key: value for key, value in settings.items() if value is not None}
+    # the longest query string the server takes, in bytes (`None`: no known limit); a list request
+    # past it has its top-level `in` list split (IIS refuses past 2,048 bytes with 404.15)
+    max_query_string: int | None = IIS_MAX_QUERY_STRING
+    # the field that identifies a record (split requests' records are merged and kept once by it)
+    id_field: str = "Id"
 
     def script_request(
         self, computer_id: int | str, script_id: int | str, params: Mapping[str, Any] | None
@@ -315,6 +321,7 @@ PROFILES: dict[str, Profile] = {
         api_keys=True,
         client_id_header="clientId",
         condition_parameter="conditions",
+        id_field="id",
         fields_parameter="fields",
         exclude_fields_parameter=None,
         expand_parameter=None,

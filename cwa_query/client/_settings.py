@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeAlias, TypedDict
 
 import httpx
@@ -154,6 +154,7 @@ class ClientOptions(TypedDict, total=False):
     validate: Validation
     deadline: float | None
     max_response_bytes: int | None
+    max_query_string: int | Literal["default"] | None
 
 
 class QueryOptions(TypedDict, total=False):
@@ -162,7 +163,8 @@ class QueryOptions(TypedDict, total=False):
     `page_size` (1..1000, default the client's), `order_by` (`"ComputerName asc"`),
     `include_fields` / `exclude_fields` / `expand` (names, or one comma-separated string),
     `limit` (at most this many records); the manage profile's `child_conditions` and
-    `custom_field_conditions` (conditions, as `where`).
+    `custom_field_conditions` (conditions, as `where`); `progress` (`progress(done, total)` as the
+    requests of a query split under the URL budget complete; see `max_query_string`).
     """
 
     page_size: int | None
@@ -173,3 +175,4 @@ class QueryOptions(TypedDict, total=False):
     limit: int | None
     child_conditions: Where
     custom_field_conditions: Where
+    progress: Callable[[int, int], None] | None

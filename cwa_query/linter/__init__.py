@@ -38,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .._defaults import DEFAULT_DIALECT
+from .._query_budget import IIS_MAX_QUERY_STRING
 from ..dialects import Dialect, DialectLike, get_dialect
 from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..schema import Schema, load_schema
@@ -63,11 +64,11 @@ __all__ = [
     "register",
 ]
 
-DEFAULT_URL_BUDGET = 2000
-"""The default budget of `url-too-long`: characters of the percent-encoded condition.
-
-About 2,000 characters keeps the whole request line under the 2,048 that IIS (in front of
-the Automate API) and many proxies accept by default.
+DEFAULT_URL_BUDGET = IIS_MAX_QUERY_STRING
+"""The default budget of `url-too-long`: bytes of the query string a list request sends with
+the condition (paging, `condition=` and the percent-encoded condition), the quantity the
+client's budget (`Client(max_query_string=...)`) measures: 2,048, IIS's default
+`maxQueryString` (in front of the Automate API; it answers 404.15 past it).
 """
 
 MAX_CHECKED_FIXES = 32
@@ -98,7 +99,8 @@ def lint(
       of any endpoint of the schema;
     * `schema`: a [`Schema`][cwa_query.Schema], a mapping or a JSON file path (default:
       the dialect's built-in catalogue);
-    * `url_budget`: the longest percent-encoded condition `url-too-long` accepts;
+    * `url_budget`: the longest query string (paging, the parameter and the percent-encoded
+      condition, in bytes) `url-too-long` accepts;
     * `select` / `ignore`: rule codes or names to run only / to skip;
     * `parameter`: which of the dialect's filter parameters the text is for, when it has
       several (`manage`: `"conditions"`, `"childConditions"`, `"customFieldConditions"`);

@@ -285,3 +285,19 @@ def test_an_unknown_field_that_another_dialect_knows_says_so() -> None:
     assert "catalogue knows" not in lint("Nmae = 'x'", endpoint="Computers")[0].message
     own = {"endpoints": {"Computers": {"Id": "integer"}}}
     assert "catalogue knows" not in lint("Name = 'x'", endpoint="Computers", schema=own)[0].message
+
+
+def test_url_too_long_measures_what_the_client_measures() -> None:
+    # issue 20: the linter's budget speaks of the query string a list request sends, as the client's does
+    from cwa_query import encode, parse
+    from cwa_query._query_budget import IIS_MAX_QUERY_STRING, query_string_size
+    from cwa_query.client._split import split_condition
+
+    condition = "Id in (" + ", ".join(str(n) for n in range(1, 400)) + ")"
+    size = query_string_size(encode(condition, "automate"))
+    assert [d.code for d in lint(condition, dialect="automate", url_budget=size)] == []
+    assert [d.code for d in lint(condition, dialect="automate", url_budget=size - 1)] == ["CWQ301"]
+    assert f"is {size:,} bytes" in lint(condition, dialect="automate", url_budget=size - 1)[0].message
+    assert split_condition(parse(condition), "automate", budget=size) is None
+    assert split_condition(parse(condition), "automate", budget=size - 1) is not None
+    assert size > IIS_MAX_QUERY_STRING and [d.code for d in lint(condition, dialect="automate")] == ["CWQ301"]
