@@ -21,7 +21,6 @@ from cwa_query import (
     render,
     translate,
 )
-from cwa_query._manage_strategies import _respell
 from cwa_query.errors import TranslationWarning
 from cwa_query.strategies import (
     condition_strings,
@@ -30,6 +29,7 @@ from cwa_query.strategies import (
     manage_conditions,
     records,
 )
+from cwa_query.strategies._manage import _respell
 
 TYPED = load_schema(
     {

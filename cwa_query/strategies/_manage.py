@@ -15,9 +15,9 @@ from collections.abc import Callable, Sequence
 from hypothesis import strategies as st
 from hypothesis.errors import InvalidArgument
 
-from .dialects import get_dialect
-from .dialects.manage import GRAMMAR
-from .language import ast
+from ..dialects import get_dialect
+from ..dialects.manage import GRAMMAR
+from ..language import ast
 
 __all__ = ["invalid_manage_condition_strings", "manage_condition_strings", "manage_conditions"]
 

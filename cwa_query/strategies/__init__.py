@@ -87,21 +87,21 @@ except ModuleNotFoundError as _missing:
         name="hypothesis",
     ) from None
 
-from ._defaults import DEFAULT_DIALECT
-from ._manage_strategies import invalid_manage_condition_strings, manage_condition_strings, manage_conditions
-from ._odata_strategies import (
+from .._defaults import DEFAULT_DIALECT
+from ..dialects import DialectLike, Feature, dialect_names, get_dialect, op_feature
+from ..dialects.condition import CONDITION
+from ..errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
+from ..language import ast
+from ..language._render import quote_literal
+from ..language.literals import instant_text
+from ._manage import invalid_manage_condition_strings, manage_condition_strings, manage_conditions
+from ._odata import (
     invalid_odata_filter_strings,
     odata_condition_strings,
     odata_conditions,
     odata_filter_strings,
     odata_filters,
 )
-from .dialects import DialectLike, Feature, dialect_names, get_dialect, op_feature
-from .dialects.condition import CONDITION
-from .errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
-from .language import ast
-from .language._evaluate import instant_text
-from .language._render import quote_literal
 
 __all__ = [
     "condition_strings",
@@ -182,7 +182,7 @@ def _schema_fields(dialect: str, endpoint: str | None, schema: Any) -> list[_Fie
     """The typed leaf fields of `endpoint` (None: no schema in play, any field goes)."""
     if endpoint is None and schema is None:
         return None
-    from .schema import Schema, load_schema
+    from ..schema import Schema, load_schema
 
     if schema is not None and not isinstance(schema, Schema):
         raise InvalidArgument(f"schema={schema!r}: expected a cwa_query.Schema (see load_schema)")
@@ -771,7 +771,7 @@ def records(
         raise InvalidArgument(f"endpoint={endpoint!r}: expected an endpoint name such as 'Computers'")
     fields = _schema_fields(dialect, endpoint, schema)
     assert fields is not None
-    from .schema import load_schema
+    from ..schema import load_schema
 
     catalogue = schema if schema is not None else load_schema(dialect=dialect)
     arrays = {path: info.array for path, info in catalogue.fields(endpoint).items() if info.type == "object"}

@@ -12,12 +12,12 @@ from collections.abc import Callable, Sequence
 
 from hypothesis import strategies as st
 
-from .dialects.odata import OData
-from .errors import TranslationWarning, UntranslatableError
-from .language import ast
-from .language import odata_ast as o
-from .language._odata import keyword_kinds, lex_odata
-from .language._odata_render import render_odata
+from ..dialects.odata import OData
+from ..errors import TranslationWarning, UntranslatableError
+from ..language import ast
+from ..language import odata_ast as o
+from ..language._odata import keyword_kinds, lex_odata
+from ..language._odata_render import render_odata
 
 __all__ = [
     "invalid_odata_filter_strings",
