@@ -38,6 +38,7 @@ without a schema a number is written as it is with a `TranslationWarning`.
 
 from __future__ import annotations
 
+import datetime as _dt
 import warnings
 from collections.abc import Callable
 from typing import ClassVar
@@ -626,6 +627,21 @@ class _Lifting:
             return (value, ast.String(str(int(value.value))))
         return (value,)
 
+    def check_text_against_numbers(self, node: ast.Compare | ast.InList, value: ast.String) -> None:
+        """Warn about `field != 'text'` (non-numeric text) where nothing is known of the field:
+        OData finds no number equal to text, so its `ne` is true on a number, where the
+        condition language's comparison is unknown (the record is not returned). A field the
+        schema types as numbers or Booleans is refused by `equal_forms`."""
+        kind = self.fields.type(node.field)
+        name = brief(node.field.name, 120)
+        if kind is None:
+            self.warn(
+                node,
+                "text ne",
+                lambda: f"exact only if {name} holds text; on a number OData's `ne` {value.value!r} is true, "
+                "the condition language's comparison unknown (not returned)",
+            )
+
     def check_number(self, node: ast.Compare | ast.InList, value: ast.Literal, *, ordering: bool) -> None:
         """Refuse or warn about a number compared with a field that may hold text."""
         kind = self.fields.type(node.field)
@@ -677,6 +693,11 @@ class _Lifting:
             call = o.Call(op.value, (subject, ast.String(folded)))
             # A shared text test is unknown on null, as the OData function is: `not` agrees.
             return o.Unary(o.UnaryOp.NOT, call) if negate else call
+        if isinstance(value, ast.DateTime) and not isinstance(value.value, _dt.datetime):
+            value = _instant_literal(value)
+            node = ast.Compare(field, op, value, node.span)
+        if negate and op is ast.Op.EQ and isinstance(value, ast.String) and text_number(value.value) is None:
+            self.check_text_against_numbers(node, value)
         forms = self.equal_forms(node, value) if op is ast.Op.EQ else (value,)
         if len(forms) > 1:
             if not negate:
@@ -718,7 +739,8 @@ class _Lifting:
 
     def in_values(self, node: ast.InList) -> tuple[o.Expr, tuple[o.ODataLiteral, ...]]:
         forms: dict[ast.Literal, None] = {}  # in order, each once (a list's `in` would be quadratic)
-        for value in node.values:
+        for listed in node.values:
+            value = _instant_literal(listed) if isinstance(listed, ast.DateTime) else listed
             for form in (value,) if isinstance(value, ast.Null) else self.equal_forms(node, value):
                 forms.setdefault(form, None)
         values = list(forms)
@@ -741,11 +763,22 @@ class _Lifting:
         return o.In(subject, o.ListValue(values))
 
     def negative_in(self, node: ast.InList) -> o.Expr:
+        for value in node.values:
+            if isinstance(value, ast.String) and text_number(value.value) is None:
+                self.check_text_against_numbers(node, value)
         subject, values = self.in_values(node)
         listed = o.In(subject, o.ListValue(values))
         if any(isinstance(v, ast.Null) for v in values):
             return o.Unary(o.UnaryOp.NOT, listed)
         return _logical(o.BinaryOp.AND, [_not_null(node.field), o.Unary(o.UnaryOp.NOT, listed)])
+
+
+def _instant_literal(value: ast.DateTime) -> ast.DateTime:
+    """A date as the instant the shared tree compares it as (its midnight in UTC): OData's Date
+    literal against a DateTimeOffset field selects other records (7 of 60 in issue 21)."""
+    if isinstance(value.value, _dt.datetime):
+        return value
+    return ast.DateTime(_dt.datetime.combine(value.value, _dt.time(), _dt.UTC), value.span)
 
 
 def _not_null(field: ast.Field) -> o.Expr:

@@ -801,7 +801,47 @@ def _drive(text: str, limits: ParseLimits) -> o.Expr:
     # (`1 add 1 add ...`, `a/@b/@c`) can nest further, one level per chained node.
     if _CHAINS.count >= limits.max_depth:
         _check_limits(result, text, limits)
+    _check_functions(result, text)
+    if text[:1].isspace() or text[-1:].isspace():
+        at = 0 if text[:1].isspace() else len(text.rstrip())
+        raise ConditionSyntaxError(
+            f"white space {'before' if at == 0 else 'after'} the expression",
+            text=text,
+            pos=at,
+            end_pos=at + 1,
+            hint="the ABNF's commonExpr neither starts nor ends with white space (`$filter= true` is refused): "
+            "strip it",
+        )
     return result
+
+
+_KEY_VALUES = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, o.Guid, o.Duration, o.TimeOfDay,
+               o.EnumValue, o.SpecialNumber, o.BinaryData, o.Alias)  # fmt: skip
+
+
+def _check_functions(tree: o.Expr, text: str) -> None:
+    """Refuse a call with positional arguments of a name that is no canonical function: the
+    ABNF passes a service function its parameters by name (`f(p=1)`), and a key predicate
+    (`Items(1)`) holds one literal; `substringof` is OData 2's."""
+    stack: list[o.Expr] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, o.Call) and node.base is None and node.name not in CANONICAL_FUNCTIONS:
+            positional = [arg for arg in node.args if not isinstance(arg, (o.NamedArgument, o.CasePair))]
+            key_predicate = len(node.args) == 1 and isinstance(node.args[0], _KEY_VALUES)  # `Items(1)/Name`
+            if positional and not key_predicate:
+                span = node.span or ast.Span(0, len(text))
+                hint = (
+                    "OData 4 has no substringof (OData 2's): write `contains(Name,'text')`"
+                    if node.name.lower() == "substringof"
+                    else "the canonical functions are "
+                    + ", ".join(sorted(CANONICAL_FUNCTIONS)[:8])
+                    + ", ...; a service function takes its parameters by name: `Namespace.F(p=1)`"
+                )
+                raise ConditionSyntaxError(
+                    f"unknown function {node.name}()", text=text, pos=span.start, end_pos=span.end, hint=hint
+                )
+        stack.extend(o.children(node))
 
 
 def _check_limits(tree: o.Expr, text: str, limits: ParseLimits) -> None:
@@ -1061,9 +1101,15 @@ def _parse_error(
     elif kind == "QNAME" or (previous is not None and previous[0] == "QNAME" and kind != "SLASH"):
         name_token = tokens[index] if kind == "QNAME" else previous
         assert name_token is not None
-        hint = (
-            f"OData paths use '/', not '.': write `{name_token[1].replace('.', '/')}` "
-            "(a dotted name is a namespace-qualified type or function)"
+        dot = name_token[2] + name_token[1].find(".")  # the caret goes under the '.', not the next token
+        return ConditionSyntaxError(
+            "unexpected '.' in a path",
+            text=text,
+            pos=dot,
+            end_pos=dot + 1,
+            expected=("'/'",),
+            hint=f"OData paths use '/', not '.': write `{name_token[1].replace('.', '/')}` "
+            "(a dotted name is a namespace-qualified type or function)",
         )
     elif kind == "FIELD" and after_operand and previous is not None and previous[0] == "STRING" and previous[3] == pos:
         # 'O'Neil': the string closed early at the ' inside it.

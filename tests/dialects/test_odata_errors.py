@@ -24,8 +24,8 @@ HINTS: list[tuple[str, int, str]] = [
     ("Name like 'x%'", 6, "startswith(Name,'x')"),
     ("Client/Name like '%x%'", 13, "contains(Client/Name,'x')"),
     ("Name contains 'x'", 6, "contains(Name,'x')"),
-    ("Client.Name eq 'x'", 13, "`Client/Name`"),
-    ("Client.Address.City eq 'x'", 21, "`Client/Address/City`"),
+    ("Client.Name eq 'x'", 7, "`Client/Name`"),  # the caret under the '.' (issue 21)
+    ("Client.Address.City eq 'x'", 7, "`Client/Address/City`"),
     ("D gt 2024-01-01T10:00:00", 6, "2024-01-01T10:00:00Z"),
     ("(Name eq 'x'", 13, "column 1 is never closed"),
     ("Name eq 'x')", 12, "closes no '('"),

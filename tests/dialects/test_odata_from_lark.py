@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.lark import from_lark
 from lark import Lark
 
+from cwa_query import ConditionSyntaxError
 from cwa_query.language._odata import keyword_kinds, odata_grammar_text, parse_expression
 
 GRAMMAR = Lark(odata_grammar_text(), parser="lalr")
@@ -95,4 +96,11 @@ def test_explicit_strategies_cover_every_word_like_terminal() -> None:
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(from_lark(GRAMMAR, explicit=EXPLICIT))
 def test_everything_the_grammar_generates_parses_many(text: str) -> None:
-    parse_expression(text)
+    # The grammar ignores white space at the ends and takes positional arguments for any
+    # function; the parser then refuses, as the ABNF does, white space around the expression
+    # and positional arguments of a name that is no canonical function (issue 21).
+    try:
+        parse_expression(text.strip())
+    except ConditionSyntaxError as exc:
+        if not exc.description.startswith("unknown function"):
+            raise
