@@ -57,10 +57,10 @@ _Fn = Callable[[Mapping[str, Any], _Scope], Any]
 _MISSING = object()
 _UTC = _dt.UTC
 
-MAX_STEPS = 250_000
+MAX_STEPS = 100_000
 """The most lambda (`any`/`all`) members and collection items one record's evaluation may visit:
 nested lambdas multiply, so 24 nested `any` over two-item lists would take minutes unbounded."""
-PATTERN_SECONDS = 0.25
+PATTERN_SECONDS = 0.1
 """The most time one `matchesPattern` match may take (a catastrophic pattern such as `^(a+)+$`
 backtracks for ever on `'aaa...!'`); past it the evaluation fails."""
 _BUDGET = " budget"  # a scope key no lambda variable can take (variables are identifiers)
