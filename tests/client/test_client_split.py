@@ -124,12 +124,15 @@ def test_the_async_client_splits_too(sandbox: Sandbox) -> None:
 
 def test_fields_the_merge_needs_are_asked_for_and_not_handed_over(sandbox: Sandbox) -> None:
     # the merge reads the order's fields and the id; the caller asked for neither
-    if sandbox.config.profile != "automate":
-        pytest.skip("the automate profile's includeFields (seed has none; manage's fields: not here)")
-    expected = unlimited(sandbox, order_by="ComputerName desc", include_fields="Status")
+    profile = sandbox.config.profile
+    asked = {"automate": ("ComputerName desc", "Status"), "manage": ("name desc", "identifier")}.get(profile)
+    if asked is None:
+        pytest.skip("the seed document has no includeFields")
+    order, field = asked
+    expected = unlimited(sandbox, order_by=order, include_fields=field)
     with Client(sandbox.url, **options(sandbox)) as client:  # type: ignore[arg-type]
-        got = client.get_all("Computers", condition("automate"), order_by="ComputerName desc", include_fields="Status")
-    assert got == expected and set(got[0]) == {"Status"}
+        got = client.get_all(endpoint(sandbox), condition(profile), order_by=order, include_fields=field)  # type: ignore[arg-type]
+    assert got == expected and set(got[0]) == {field}
 
 
 def test_the_sandbox_refuses_a_query_string_over_2048_bytes_as_iis_does(sandbox: Sandbox) -> None:
