@@ -1,4 +1,4 @@
-"""Evaluate an OData `$filter` tree against a record in Python, with OData's semantics.
+r"""Evaluate an OData `$filter` tree against a record in Python, with OData's semantics.
 
 >>> from cwa_query.language._odata import parse_filter
 >>> tree = parse_filter("contains(Name,'SRV') and Client/Id eq 5")
@@ -21,12 +21,30 @@ language's ([`evaluate`][cwa_query.evaluate]):
   storage does); a date or date-time literal compares as an instant with a date-time value
   or ISO-8601 text (JSON has no date type); GUID, time-of-day and duration literals compare
   with values of their kind or their text. Values of other kinds do not compare: `eq` is
-  false, `ne` true, ordering false. There is no fan-out: a path through a list is null,
-  and a list compares with nothing (use `any`/`all`).
+  false, `ne` true, ordering false. `NaN` equals nothing, itself included. There is no
+  fan-out: a path through a list is null; a list equals a list of equal members in the
+  same order, an object one with the same keys and equal values (5.1.1.1.1).
+* **Collections.** `contains`, `startswith`, `endswith`, `indexof`, `substring`, `length`
+  and `concat` also take ordered collections (5.1.1.5); a negative `substring` start counts
+  from the end.
+* **Arithmetic.** Integer `div` truncates; a Double or decimal divided by zero is `INF`,
+  `-INF` or `NaN`, `divby` never fails; date-times and dates add and subtract durations,
+  date-times subtract into a duration, durations multiply and divide by numbers (5.1.1.2).
+  Date parts (`year` ... `second`) are taken in the value's own offset, ISO text included;
+  `hour`/`minute`/`second` read a time of day too.
+* **Text functions.** `trim` removes Unicode white space; `matchesPattern` reads an
+  ECMAScript pattern (`$` only at the end, `.` stops at line terminators, `\d` and `\w`
+  ASCII), bounded in time.
 * **Paths** look a key up in exact case, then ignoring ASCII case. Lambda variables and
-  `$it`/`$this` resolve as OData says. Service functions, `$root`, parameter aliases and
-  annotations depend on the service: evaluating them raises
-  [`ConditionError`][cwa_query.ConditionError].
+  `$it`/`$this` (the record being filtered, `$it/Name` too) resolve as OData says. Service
+  functions, `$root`, parameter aliases and annotations depend on the service: evaluating
+  them raises [`ConditionError`][cwa_query.ConditionError].
+* **Failures.** Where the service's request fails, evaluating raises
+  [`ConditionEvaluationError`][cwa_query.ConditionEvaluationError]: integer `div 0`, any
+  `mod 0`, a negative `substring` length, an invalid pattern; and where one record's
+  evaluation runs past [`MAX_STEPS`][cwa_query.language._odata_evaluate.MAX_STEPS]
+  collection members (nested `any` multiply) or a pattern past
+  [`PATTERN_SECONDS`][cwa_query.language._odata_evaluate.PATTERN_SECONDS].
 """
 
 from __future__ import annotations
