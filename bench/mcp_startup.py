@@ -5,7 +5,8 @@
 Runs each of these N times (default 7, interleaved) as a fresh process and prints the median and the
 best, and the ratio of `cwa-query mcp` to the SDK alone (target: at most 1.3):
 
-* `import mcp.server`: `python -c "import mcp.server"`, the floor any server on the SDK pays;
+* `import mcp.server`: `python -c "import mcp.server"`, the floor any server on the SDK pays,
+  timed until it prints that it has imported;
 * `mcp initialize`: `python -m cwa_query mcp` spawned, one JSON-RPC `initialize` written to
   its standard input, timed until its answer is read from standard output (then the process
   is closed). The spawn and interpreter start-up are in both.
@@ -39,10 +40,22 @@ _INITIALIZE = {
 
 
 def sdk_import() -> float:
-    """Seconds for `python -c "import mcp.server"`."""
+    """Seconds from spawning `python -c "import mcp.server"` until it says it has imported
+    (read from its standard output, as the answer to `initialize` is: neither counts the
+    interpreter's tear-down at exit)."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import mcp.server"], check=True, cwd=ROOT)
-    return time.perf_counter() - start
+    process = subprocess.Popen(
+        [sys.executable, "-c", "import mcp.server; print('imported', flush=True)"],
+        stdout=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    elapsed = time.perf_counter() - start
+    process.wait(timeout=30)
+    if line.strip() != b"imported":
+        raise SystemExit(f"import mcp.server failed: {line!r}")
+    return elapsed
 
 
 def initialize() -> float:

@@ -22,12 +22,12 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from .._defaults import DEFAULT_PROFILE
+from .._defaults import DEFAULT_PROFILE, PROFILE_NAMES
 from ..errors import ConditionError, ConditionRejectedError, ConfigurationError, CwaQueryError
 from ._tools import MAX_CONDITION_CHARS, ToolInputError
 
 if TYPE_CHECKING:
-    from ..client import Client
+    from ..client import Client, Profile
     from ..sandbox import Sandbox
 
 __all__ = ["DEFAULT_LIMIT", "MAX_RECORDS", "MAX_RESPONSE_BYTES", "SANDBOX_RECORDS", "Reach"]
@@ -53,12 +53,11 @@ class Reach:
     def __init__(
         self, server: str | None = None, profile: str = DEFAULT_PROFILE, *, sandbox_records: int = SANDBOX_RECORDS
     ):
-        from ..client import get_profile
-
-        try:
-            self.profile = get_profile(profile)
-        except CwaQueryError as exc:
-            raise ConfigurationError(str(exc)) from exc
+        if profile not in PROFILE_NAMES:
+            raise ConfigurationError(f"unknown profile {profile!r}: choose one of {', '.join(PROFILE_NAMES)}")
+        # the client (and httpx) load on the first fetch, not at start-up: a profile is named
+        # after its dialect, which is all that describing the tool needs
+        self.profile_name = profile
         self.server = server
         self.sandbox_records = sandbox_records
         self._sandbox: Sandbox | None = None
@@ -70,15 +69,20 @@ class Reach:
     def describe(self) -> str:
         """Where fetch goes, in words (no credentials)."""
         if self.server is None:
-            return (
-                f"the built-in sandbox ({self.profile.name} profile, generated data)"
-            )
-        return f"{self.server} ({self.profile.name} profile, credentials from the environment)"
+            return f"the built-in sandbox ({self.profile_name} profile, generated data)"
+        return f"{self.server} ({self.profile_name} profile, credentials from the environment)"
 
     @property
     def dialect(self) -> str:
-        """The dialect the condition is written in: the profile's."""
-        return self.profile.dialect.name
+        """The dialect the condition is written in: the profile's (named after it)."""
+        return self.profile_name
+
+    @property
+    def profile(self) -> Profile:
+        """The client's profile object."""
+        from ..client import get_profile
+
+        return get_profile(self.profile_name)
 
     def close(self) -> None:
         """Stop the sandbox, if one was started."""

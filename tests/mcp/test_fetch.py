@@ -86,3 +86,12 @@ def test_every_profiles_secrets_are_scrubbed(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.setenv("CWA_QUERY_MCP_TOKEN", "token-visible-nowhere")
     text = Reach().scrub("a priv-key-visible-nowhere b token-visible-nowhere")
     assert text == "a [secret] b [secret]"
+
+
+def test_each_profile_is_named_after_its_dialect() -> None:
+    """Reach describes the fetch tool by the profile's name alone (no client import at start-up)."""
+    from cwa_query._defaults import PROFILE_NAMES
+    from cwa_query.client import get_profile
+
+    for name in PROFILE_NAMES:
+        assert Reach(profile=name).dialect == get_profile(name).dialect.name == name

@@ -139,3 +139,54 @@ async def test_structured_content_is_json_the_output_schema_describes() -> None:
         finding = data["findings"][0]
         assert set(finding) == {"code", "name", "severity", "message", "position", "fix"}
         assert json.loads(json.dumps(data)) == data
+
+
+def test_garbage_on_the_wire_does_not_stop_the_server() -> None:
+    """Lines that are no JSON-RPC (text, bad UTF-8, a list, a bare object) are passed over."""
+    import subprocess
+
+    from .conftest import server_command
+
+    initialize = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {"protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "0"}},
+    }
+    call = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "tools/call",
+        "params": {"name": "build", "arguments": {"filter": {"field": "a", "op": "eq", "value": 1}}},
+    }
+    lines = [
+        b"garbage, not JSON\n",
+        b"\xff\xfe\x00\n",
+        b"[1, 2, 3]\n",
+        b'{"jsonrpc": "2.0"}\n',
+        b'{"jsonrpc": "2.0", "id": 7, "method": "no/such"}\n',
+        json.dumps(initialize).encode() + b"\n",
+        b'{"jsonrpc": "2.0", "method": "notifications/initialized"}\n',
+        json.dumps(call).encode() + b"\n",
+    ]
+    process = subprocess.Popen(
+        server_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert process.stdin is not None
+    assert process.stdout is not None
+    process.stdin.write(b"".join(lines))
+    process.stdin.flush()
+    by_id: dict[Any, Any] = {}
+    try:
+        while 2 not in by_id:  # the answers, until the tool call's (stdin stays open till then)
+            line = process.stdout.readline()
+            assert line, f"the server stopped; answers so far: {by_id}"
+            answer = json.loads(line)
+            by_id[answer.get("id")] = answer
+    finally:
+        process.stdin.close()
+        returncode = process.wait(timeout=30)
+    assert by_id[7]["error"]["code"] == -32601
+    assert by_id[1]["result"]["serverInfo"]["name"] == "cwa-query"
+    assert by_id[2]["result"]["structuredContent"] == {"condition": "a = 1", "warnings": []}
+    assert returncode == 0
