@@ -190,8 +190,8 @@ def build_server(reach: Reach | None = None) -> MCPServer[Any]:
         condition: Condition, dialect: DialectName = DEFAULT_DIALECT
     ) -> Annotated[CallToolResult, ExplainResult]:
         """Say in plain words what a condition keeps: its fields and their types, its operators,
-        how text compares (ASCII case ignored) and what a comparison on a list field means;
-        plus the parsed tree as JSON."""
+        how text compares (ASCII case ignored by Automate, exact in OData), what a comparison on
+        a list field means and what a missing field does; plus the parsed tree as JSON."""
         return _run(lambda: explain_condition(condition, dialect))
 
     def fields(
@@ -228,10 +228,14 @@ def build_server(reach: Reach | None = None) -> MCPServer[Any]:
             ),
         ] = None,
         fields: Annotated[
-            list[str] | None, Field(max_length=100, description="only these fields (dotted paths), in this order")
+            list[str] | None,
+            Field(
+                max_length=100, description="only these fields, as the API names them (Client.Id; board/id for Manage)"
+            ),
         ] = None,
         limit: Annotated[
-            int | None, Field(description=f"at most this many records (1-{MAX_RECORDS}, default {DEFAULT_LIMIT})")
+            int | None,
+            Field(ge=1, le=MAX_RECORDS, description=f"at most this many records (default {DEFAULT_LIMIT})"),
         ] = None,
     ) -> Annotated[CallToolResult, FetchResult]:
         return _run(lambda: reach.fetch(endpoint, condition, fields, limit))

@@ -29,6 +29,7 @@ async def test_lists_tools_with_schemas_and_resources_per_dialect() -> None:
             assert tool.annotations is not None and tool.annotations.read_only_hint
         assert tools["lint"].input_schema["required"] == ["condition"]
         assert set(tools["fetch"].input_schema["properties"]) == {"endpoint", "condition", "fields", "limit"}
+        assert '"maximum": 100' in json.dumps(tools["fetch"].input_schema["properties"]["limit"])
         ops = tools["build"].input_schema["$defs"]["filter"]["oneOf"][3]["properties"]["op"]["enum"]
         assert "startswith" in ops and "in" in ops
         resources = (await session.list_resources()).resources
@@ -107,7 +108,7 @@ MALFORMED: list[tuple[str, Any, str]] = [
     ("build", {"filter": {"any": [{"not": []}]}}, "filter.any[0].not: a filter is a JSON object"),
     ("fetch", {"endpoint": "Computers", "condition": "Name startswith 'x'"}, "has no `startswith`"),
     ("fetch", {"endpoint": "Computers", "condition": "ComputerNme = 'x'"}, "did you mean 'ComputerName'"),
-    ("fetch", {"endpoint": "Computers", "limit": 10_000}, "limit is 1 to 100"),
+    ("fetch", {"endpoint": "Computers", "limit": 10_000}, "less than or equal to 100"),
     ("fetch", {"endpoint": "Computers", "fields": ["Nope"]}, "has no field 'Nope'"),
     ("fetch", {"endpoint": "../../etc/passwd"}, "not an API path"),
     ("fetch", {"endpoint": "Computrs"}, "404"),
