@@ -268,10 +268,14 @@ class Dialect:
             f"{self.title or self.name} has no {feature.value}", text=text, pos=start, end_pos=end
         )
 
-    def read_shared(self, text: str, fields: FieldTypes, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
+    def read_shared(
+        self, text: str, fields: FieldTypes, limits: ParseLimits = DEFAULT_LIMITS, *, keep: bool = False
+    ) -> ast.Node:
         """`text` read and lowered to the shared tree with what `fields` says of the fields
         (what `translate` does with text: `lower(read(text))` by default; a dialect whose
-        own tree is not the shared one, such as OData, lowers while reading).
+        own tree is not the shared one, such as OData, lowers while reading). With `keep`
+        (the target can say `ast.Expression`s), what has no exact `Compare`/`InList` form is
+        kept as an Expression rather than refused.
         """
         tree = self.read(text, limits)
         check_depth(tree)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..language import ast
 from ..language.paths import ascii_lower
-from ._base import Dialect, DialectLike, check_depth
+from ._base import Dialect, DialectLike, Feature, check_depth
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from ._registry import get_dialect
 from .condition import CONDITION
@@ -59,7 +59,8 @@ def translate(
     dst = get_dialect(target)
     fields = NO_FIELDS if schema is None else FieldTypes(schema, endpoint)
     if isinstance(cond, str) and src is not None:
-        tree = _renamed(src.read_shared(cond, fields), src.field_names(endpoint), fields)
+        keep = dst.supports(Feature.EXPRESSIONS)  # a target that says them keeps them, exactly
+        tree = _renamed(src.read_shared(cond, fields, keep=keep), src.field_names(endpoint), fields)
     else:
         tree = _read(cond, src)
         check_depth(tree)

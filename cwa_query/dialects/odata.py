@@ -864,9 +864,12 @@ class OData(Dialect):
         check_depth(tree)
         return _Lifting(self, fields).positive(tree)
 
-    def read_shared(self, text: str, fields: FieldTypes, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
-        """The filter lowered with what `fields` says of the JSON types (see `lower_odata`)."""
-        return self.lower_odata(parse_filter(text, limits=limits), text, fields)
+    def read_shared(
+        self, text: str, fields: FieldTypes, limits: ParseLimits = DEFAULT_LIMITS, *, keep: bool = False
+    ) -> ast.Node:
+        """The filter lowered with what `fields` says of the JSON types (see `lower_odata`);
+        with `keep`, what has no exact shared form stays an `ast.Expression`."""
+        return self.lower_odata(parse_filter(text, limits=limits), text, fields, keep=keep)
 
     def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree as OData reads the rendering of `tree` (what `translate` returns)."""

@@ -142,3 +142,14 @@ def test_linter_tree_rules_run_on_odata_expressions() -> None:
     findings = lint("Tags/any(t: t eq 'x') and RemoteAgentLastContact gt '2024-01-01'", dialect="odata",
                     endpoint="Computers", schema=schema)  # fmt: skip
     assert [finding.code for finding in findings] == ["CWQ202"]
+
+
+def test_translating_odata_into_odata_keeps_what_only_odata_says() -> None:
+    schema = load_schema(dialect="automate")
+    text = "ComputerName eq 'X' and Client/Id eq 5 and Tags/any(t: t eq 'a')"
+    tree = translate(text, "odata", "odata", schema=schema, endpoint="Computers")
+    assert render(tree, "odata", schema=schema, endpoint="Computers") == (
+        "ComputerName eq 'X' and Client/Id eq 5 and Tags/any(t:t eq 'a')"
+    )
+    record = {"ComputerName": "X", "Client": {"Id": "5"}, "Tags": ["a"]}  # an id sent as text
+    assert evaluate(tree, record) == evaluate_odata(parse_odata(text), record) is False
