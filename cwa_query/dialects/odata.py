@@ -402,7 +402,9 @@ class _Lowering:
                 "tolower() is compared with text holding upper-case or non-ASCII letters, "
                 "which the condition language's ASCII-only case folding reads differently",
             )
-        risky = "k" in text or (substring and "i" in text)
+        # tolower('İ') is 'i' + COMBINING DOT ABOVE: a substring test meets it at any 'i', an
+        # equality only where the text holds that pair.
+        risky = "k" in text or ("i" in text and (substring or "i\u0307" in text))
         if risky:
             warnings.warn(
                 TranslationWarning(
@@ -564,7 +566,7 @@ class _Lifting:
                 "the text mixes ASCII letters (compared ignoring case) with other letters (compared exactly): "
                 "OData's tolower() folds both",
             )
-        if "k" in text.lower() or (substring and "i" in text.lower()):
+        if "k" in text.lower() or ("i" in text.lower() and (substring or "i\u0307" in text.lower())):
             warnings.warn(
                 TranslationWarning(
                     f"{self.dialect.describe(node)}: written with tolower(), which also folds KELVIN SIGN to 'k' "

@@ -259,6 +259,18 @@ def test_refusals_name_the_construct_and_position(odata: str, words: str) -> Non
         assert info.value.line == 1 and info.value.column is not None
 
 
+def test_dotted_capital_i_warns_for_equality_too() -> None:
+    # Found by test_lowering_keeps_the_meaning_many: tolower('\u0130') is 'i\u0307', so
+    # `tolower(s) eq 'i\u0307'` accepts 'İ', which ASCII-only folding does not.
+    tree = o.Binary(o.BinaryOp.EQ, o.Call("tolower", (ast.Field("s"),)), ast.String("i\u0307"))
+    assert evaluate_odata(tree, {"s": "\u0130"}) is True
+    with pytest.warns(TranslationWarning, match="DOT ABOVE"):
+        lowered = ODATA.lower_odata(tree)
+    assert evaluate(lowered, {"s": "\u0130"}) is False  # the difference the warning names
+    with pytest.warns(TranslationWarning, match="DOT ABOVE"):
+        render(F.s == "i\u0307", "odata")
+
+
 def test_kelvin_sign_warns() -> None:
     with pytest.warns(TranslationWarning, match="KELVIN"):
         parse("tolower(Name) eq 'disk'", dialect="odata")
