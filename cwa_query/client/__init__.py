@@ -6,7 +6,8 @@ httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal
     └── RetryTransport             429 waits; 5xx, drops, timeouts back off with full jitter
         └── LimitTransport         at most `max_in_flight` at once; the request rate (RateLimiter)
             └── BoundedTransport   a deadline per exchange; the size of an answer read
-                └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
+                └── httpx.HTTPTransport (TLS verified; sync: each socket wait cut at the
+                    deadline), or the `transport` you pass
 ```
 
 Each layer is public and replaceable: `Client(auth=..., limiter=..., retry=..., transport=...)`,
@@ -18,7 +19,13 @@ from ._answers import MAX_JSON_DEPTH, api_error, loads
 from ._api_keys import ApiKeyAuth
 from ._async_client import AsyncClient
 from ._auth import LOGIN_EXTENSION, MAX_RESENDS_ON_401, MAX_UNUSED_TOKENS, TokenAuth
-from ._bounds import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, AsyncBoundedTransport, BoundedTransport
+from ._bounds import (
+    DEFAULT_DEADLINE,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    AsyncBoundedTransport,
+    BoundedTransport,
+    http_transport,
+)
 from ._client import Client
 from ._headers import links, pages_from_link
 from ._limits import AsyncLimitTransport, LimitTransport, RateLimiter
@@ -62,6 +69,7 @@ __all__ = [
     "api_base_url",
     "api_error",
     "get_profile",
+    "http_transport",
     "links",
     "loads",
     "pages_from_link",

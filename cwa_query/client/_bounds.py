@@ -8,9 +8,23 @@ sit next to the network and read each answer themselves, decoded (after gzip), i
 * past `max_response_bytes` (an announced `Content-Length`, or the bytes decoded so far) the
   read stops with [`ResponseTooLargeError`][cwa_query.errors.ResponseTooLargeError];
 * past `deadline` seconds from sending the request the exchange stops with
-  [`DeadlineExceededError`][cwa_query.errors.DeadlineExceededError]. The async transport
-  enforces it exactly (`asyncio.timeout`); the sync one lowers each timeout of the request to
-  the deadline and checks the clock between reads, so it stops within two deadlines at worst.
+  [`DeadlineExceededError`][cwa_query.errors.DeadlineExceededError], whatever the server drips
+  (the status line, the headers or the body).
+
+How the deadline is kept. The async transport wraps the exchange in `asyncio.timeout`: the
+pending read is cancelled at the deadline and httpcore drops that connection. A sync read cannot
+be cancelled, and httpcore takes each timeout once per phase (one `read` timeout for all the
+reads of the headers, another for the body), so lowering the request's timeouts bounds each
+wait, not their sum. The sync clients therefore send through `http_transport()`: an
+`httpx.HTTPTransport` whose network backend gives each socket operation (connect, TLS
+handshake, write, read) `min(its own timeout, the time left)` of the exchange running in that
+thread (a context variable). The last wait ends at the deadline; httpcore maps the socket's
+timeout to its own, closes that connection (the pool keeps the others) and the transport turns
+it into `DeadlineExceededError`. No watchdog thread is needed, and none could do better: closing
+a socket from another thread does not reliably wake a blocked `recv`, and it races the pool
+handing the connection to the next request. A sync transport of your own (`transport=`) gets
+the lowered timeouts and a check between reads only. Name resolution (`getaddrinfo`) is not a
+socket operation with a timeout and is not bounded by either client.
 
 The deadline is per exchange: a retried request starts a new one (the retry layer sits above
 and keeps its own budget). Neither error is retried: the same request would meet the same
@@ -25,11 +39,14 @@ ValueError: deadline must be a positive number of seconds or None, not 0
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import math
+import ssl
 import time
-from collections.abc import Callable
-from typing import Final
+from collections.abc import Callable, Iterable
+from typing import Final, TypeVar
 
+import httpcore
 import httpx
 
 from ..errors import DeadlineExceededError, ResponseTooLargeError
@@ -40,7 +57,11 @@ __all__ = [
     "AsyncBoundedTransport",
     "BoundedTransport",
     "check_bounds",
+    "http_transport",
 ]
+
+T = TypeVar("T")
+_SocketOption = httpcore.SOCKET_OPTION
 
 #: seconds one exchange may take, sending to the last byte of the answer (aiohttp's `total`)
 DEFAULT_DEADLINE: Final = 300.0
@@ -60,6 +81,109 @@ def check_bounds(deadline: float | None, max_response_bytes: int | None) -> None
         isinstance(max_response_bytes, bool) or not isinstance(max_response_bytes, int) or max_response_bytes < 1
     ):
         raise ValueError(f"max_response_bytes must be a positive integer or None, not {max_response_bytes!r}")
+
+
+class _Due:
+    """When the exchange running in this thread must end, and whether a wait was cut short by it."""
+
+    def __init__(self, at: float, clock: Callable[[], float]) -> None:
+        self.at = at
+        self.clock = clock
+        self.cut = False
+
+    def run(self, operation: Callable[[float | None], T], timeout: float | None, late: type[Exception]) -> T:
+        """`operation(timeout)`, its timeout lowered to the time left; `late` when none is left."""
+        left = self.at - self.clock()
+        if left <= 0:
+            self.cut = True
+            raise late("the exchange's deadline has passed")
+        if timeout is not None and timeout <= left:
+            return operation(timeout)
+        try:
+            return operation(left)
+        except httpcore.TimeoutException:
+            self.cut = True
+            raise
+
+
+# the deadline of the exchange this thread is running (set by `BoundedTransport` around it)
+_DUE: contextvars.ContextVar[_Due | None] = contextvars.ContextVar("cwa_query_due", default=None)
+
+
+def _within_deadline(operation: Callable[[float | None], T], timeout: float | None, late: type[Exception]) -> T:
+    due = _DUE.get()
+    return operation(timeout) if due is None else due.run(operation, timeout, late)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A socket stream whose every wait ends by the deadline of the exchange using it."""
+
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return _within_deadline(lambda t: self._stream.read(max_bytes, t), timeout, httpcore.ReadTimeout)
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        _within_deadline(lambda t: self._stream.write(buffer, t), timeout, httpcore.WriteTimeout)
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(
+        self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
+    ) -> httpcore.NetworkStream:
+        tls = _within_deadline(
+            lambda t: self._stream.start_tls(ssl_context, server_hostname, t), timeout, httpcore.ConnectTimeout
+        )
+        return _DeadlineStream(tls)
+
+    def get_extra_info(self, info: str) -> object:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's sync backend, its streams bounded by the deadline of the exchange (`_DeadlineStream`)."""
+
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[_SocketOption] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = _within_deadline(
+            lambda t: self._backend.connect_tcp(host, port, t, local_address, socket_options),
+            timeout,
+            httpcore.ConnectTimeout,
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[_SocketOption] | None = None
+    ) -> httpcore.NetworkStream:
+        stream = _within_deadline(
+            lambda t: self._backend.connect_unix_socket(path, t, socket_options), timeout, httpcore.ConnectTimeout
+        )
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)
+
+
+def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
+    """An `httpx.HTTPTransport` (TLS verified) whose socket operations end by the deadline of the
+    exchange `BoundedTransport` runs in the calling thread; outside one, it is httpx's own."""
+    transport = httpx.HTTPTransport(verify=True, limits=limits)
+    pool = getattr(transport, "_pool", None)  # httpx has no public way to pass a network backend
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):  # else: the lowered timeouts and the clock still apply
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return transport
 
 
 class _Bounds:
@@ -87,6 +211,7 @@ class _Exchange:
         self.clock = clock
         self.started = clock()
         self.body = bytearray()
+        self.due = None if deadline is None else _Due(self.started + deadline, clock)
 
     def lower_timeouts(self) -> None:
         """No single wait of the request may be longer than the whole deadline."""
@@ -112,6 +237,10 @@ class _Exchange:
     def check_clock(self) -> None:
         if self.deadline is not None and self.clock() - self.started > self.deadline:
             raise self.late()
+
+    def timed_out(self) -> bool:
+        """Whether a timeout of the exchange was its deadline (a wait it cut short, or the clock)."""
+        return self.due is not None and (self.due.cut or self.clock() >= self.due.at)
 
     def answer(self, response: httpx.Response) -> httpx.Response:
         """The answer with its decoded body in memory, as if `response.read()` had been called."""
@@ -168,14 +297,22 @@ class BoundedTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         exchange = self._bounds.exchange(request)
         exchange.lower_timeouts()
-        response = self._transport.handle_request(request)
+        token = _DUE.set(exchange.due)
         try:
-            exchange.check_clock()
-            exchange.check_announced(response)
-            for chunk in response.iter_bytes():
-                exchange.take(chunk)
+            response = self._transport.handle_request(request)
+            try:
+                exchange.check_clock()
+                exchange.check_announced(response)
+                for chunk in response.iter_bytes():
+                    exchange.take(chunk)
+            finally:
+                response.close()
+        except httpx.TimeoutException:
+            if exchange.timed_out():
+                raise exchange.late() from None
+            raise
         finally:
-            response.close()
+            _DUE.reset(token)
         return exchange.answer(response)
 
     def close(self) -> None:

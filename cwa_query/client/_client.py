@@ -8,7 +8,8 @@ httpx.Client / httpx.AsyncClient   auth=TokenAuth (login, 2FA, ClientId, renewal
     └── RetryTransport             429 waits; 5xx, drops, timeouts back off with full jitter
         └── LimitTransport         at most `max_in_flight` at once; the request rate
             └── BoundedTransport   a deadline per exchange; the size of an answer
-                └── httpx.HTTPTransport (TLS verified), or the `transport` you pass
+                └── httpx.HTTPTransport (TLS verified; sync: each socket wait cut at the
+                    deadline), or the `transport` you pass
 ```
 
 Concurrency: `AsyncClient` runs pages as asyncio tasks. `Client` fetches the pages ahead in a
@@ -37,7 +38,7 @@ import httpx
 from ..errors import CwaQueryError
 from ._answers import decode_json
 from ._base import ClientBase, Record
-from ._bounds import BoundedTransport
+from ._bounds import BoundedTransport, http_transport
 from ._limits import LimitTransport
 from ._logging import LogTransport
 from ._pagination import Page, PagePlan, iter_pages_sync, records_of
@@ -97,7 +98,7 @@ class Client(ClientBase):
     ) -> None:
         super().__init__(server, **options)
         inner = BoundedTransport(
-            transport or httpx.HTTPTransport(verify=True, limits=self._pool_limits()),
+            transport or http_transport(self._pool_limits()),
             deadline=self.deadline,
             max_response_bytes=self.max_response_bytes,
         )

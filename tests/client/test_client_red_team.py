@@ -1,25 +1,23 @@
-"""Issue 21, red team 1 (pagination that never ends), 8 (slow-drip answers) and 11 (huge pages).
+"""Issue 21, red team 1 (pagination that never ends) and 11 (huge pages); 8 (slow-drip answers)
+is tests/client/test_client_deadline.py.
 
-Hostile servers are `httpx.MockTransport`s (items 1 and 11) or a raw socket server (item 8):
-each must end in the project's own typed error, after a bounded number of requests.
+Hostile servers are `httpx.MockTransport`s: each must end in the project's own typed error,
+after a bounded number of requests.
 """
 
 from __future__ import annotations
 
-import asyncio
 import gzip
 import itertools
 import json
-import socket
 import threading
-import time
 from collections.abc import Callable
 
 import httpx
 import pytest
 
-from cwa_query import AsyncClient, Client, ConfigurationError, DecodeError, TransportError
-from cwa_query.errors import DeadlineExceededError, PaginationError, ResponseTooLargeError
+from cwa_query import Client, ConfigurationError, DecodeError
+from cwa_query.errors import PaginationError, ResponseTooLargeError
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -114,85 +112,7 @@ def test_a_well_behaved_server_is_read_to_the_end() -> None:
         assert [r["Id"] for r in client.iter_records("Computers")] == list(range(1, 24))
 
 
-# --------------------------------------------------------------------------- 8: slow-drip answers
-
-
-class DripServer:
-    """A socket server that answers every request with a valid head, then its body one byte at a
-    time (`drip_head`: the head too), `gap` seconds apart: every read succeeds in time."""
-
-    def __init__(self, *, gap: float, drip_head: bool = False) -> None:
-        self.gap = gap
-        self.drip_head = drip_head
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.listener.settimeout(0.05)  # so that `serve` sees `stop` (closing does not wake `accept`)
-        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}"
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.serve, daemon=True)
-
-    def __enter__(self) -> DripServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop.set()
-        self.thread.join(5)
-        self.listener.close()
-
-    def serve(self) -> None:
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.listener.accept()
-            except TimeoutError:
-                continue
-            except OSError:
-                return
-            threading.Thread(target=self.answer, args=(conn,), daemon=True).start()
-
-    def answer(self, conn: socket.socket) -> None:
-        body = b"[" + b",".join(b'{"Id":%d}' % i for i in range(1, 200)) + b"]"
-        head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body)
-        with conn:
-            conn.recv(65536)
-            if not self.drip_head:
-                conn.sendall(head)
-            for byte in (head if self.drip_head else b"") + body:
-                if self.stop.is_set():
-                    return
-                try:
-                    conn.sendall(bytes([byte]))
-                except OSError:
-                    return
-                time.sleep(self.gap)
-
-
-def test_a_slow_drip_answer_ends_at_the_deadline_sync() -> None:
-    # the red team's server sent 2 bytes a second and the client waited past 40 s
-    with DripServer(gap=0.02) as server, Client(server.url, timeout=5, deadline=0.3, rate_limit=None) as client:
-        started = time.monotonic()
-        with pytest.raises(DeadlineExceededError, match=r"took longer than its deadline of 0\.3 s") as caught:
-            client.get("Computers")
-        assert time.monotonic() - started < 0.6 + 0.5  # within two deadlines, plus scheduling slack
-    assert caught.value.deadline == 0.3 and caught.value.path == "/cwa/api/v1/Computers"
-    assert isinstance(caught.value, TransportError)
-
-
-@pytest.mark.parametrize("drip_head", [False, True], ids=["body", "head"])
-def test_a_slow_drip_answer_ends_at_the_deadline_async(drip_head: bool) -> None:
-    async def main() -> None:
-        async with AsyncClient(server.url, timeout=5, deadline=0.3, rate_limit=None) as client:
-            with pytest.raises(DeadlineExceededError, match=r"deadline of 0\.3 s"):
-                await client.get("Computers")
-
-    with DripServer(gap=0.02, drip_head=drip_head) as server:
-        started = time.monotonic()
-        asyncio.run(main())
-        assert time.monotonic() - started < 0.3 + 0.5
-
-
-def test_an_answer_within_the_deadline_is_read() -> None:
-    with DripServer(gap=0.0) as server, Client(server.url, timeout=5, deadline=5, rate_limit=None) as client:
-        assert len(client.get("Computers")) == 199
+# 8 (slow-drip answers): tests/client/test_client_deadline.py
 
 
 # --------------------------------------------------------------------------- 11: huge pages
