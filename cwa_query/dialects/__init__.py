@@ -20,7 +20,18 @@ Registered: `seed` ([`cwa_query.dialects.seed`][cwa_query.dialects.seed]) and `a
 
 from __future__ import annotations
 
-from ._base import MAX_RENDER_DEPTH, Dialect, DialectLike, Feature, Note, check_depth, features_used, op_feature
+from ._base import (
+    MAX_RENDER_DEPTH,
+    Dialect,
+    DialectLike,
+    Feature,
+    Note,
+    UnsupportedLevel,
+    check_depth,
+    features_used,
+    op_feature,
+    unsupported_level,
+)
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from ._registry import all_dialects, dialect_names, get_dialect
 from ._translate import translate
@@ -34,6 +45,7 @@ __all__ = [
     "FieldTypes",
     "Note",
     "Schemas",
+    "UnsupportedLevel",
     "all_dialects",
     "check_depth",
     "dialect_names",
@@ -41,4 +53,5 @@ __all__ = [
     "get_dialect",
     "op_feature",
     "translate",
+    "unsupported_level",
 ]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, TypeAlias, TypeVar
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
 from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
@@ -22,6 +24,9 @@ __all__ = [
     "patterns_as_strings",
     "join_nodes",
     "push_not",
+    "UnsupportedLevel",
+    "inexact",
+    "unsupported_level",
     "Dialect",
     "DialectLike",
     "Feature",
@@ -376,12 +381,7 @@ class Dialect:
 
     def warn(self, node: ast.Node | ast.Literal, message: str) -> None:
         """Issue a [`TranslationWarning`][cwa_query.errors.TranslationWarning] about `node`."""
-        span = node.span
-        where = f" (line {span.line}, column {span.column})" if span is not None else ""
-        warnings.warn(
-            TranslationWarning(f"`{self.describe(node)}`{where} in {self.name}: {message}"),
-            stacklevel=caller_level(),
-        )
+        inexact(self.describe(node), self.name, message, node.span)
 
     def untranslatable(self, node: ast.Node | ast.Literal, reason: str) -> UntranslatableError:
         """An [`UntranslatableError`][cwa_query.UntranslatableError] for `node`, at its span."""
@@ -469,6 +469,66 @@ def push_not(
 def join_nodes(all_: bool, items: list[ast.Node]) -> ast.Node:
     """`items` joined with `and` (`all_`) or `or`: the `join` of `push_not` for a condition tree."""
     return ast.all_of(items) if all_ else ast.any_of(items)
+
+
+UnsupportedLevel: TypeAlias = Literal["raise", "warn", "ignore"]
+"""What a rewrite that is exact only under a condition nothing confirms does: refuse with
+[`UntranslatableError`][cwa_query.UntranslatableError], warn with a
+[`TranslationWarning`][cwa_query.errors.TranslationWarning] (the default), or go on silently."""
+
+_LEVEL: ContextVar[UnsupportedLevel] = ContextVar("cwa_query_unsupported_level", default="warn")
+
+
+@contextlib.contextmanager
+def unsupported_level(level: UnsupportedLevel | None) -> Iterator[None]:
+    """Within the block, rewrites exact only under an unconfirmed condition `level` (see
+    [`UnsupportedLevel`][cwa_query.dialects.UnsupportedLevel]); `render` and `translate` take
+    it as `unsupported=` (`None`: the level around, by default `"warn"`). What has no
+    faithful form at all is refused at every level.
+
+    >>> from cwa_query import F, render
+    >>> with unsupported_level("raise"):
+    ...     render(F.Count == 5, "odata")
+    Traceback (most recent call last):
+    ...
+    cwa_query.errors.UntranslatableError: cannot translate `Count = 5` to odata: ...
+    """
+    if level is None:
+        yield
+        return
+    if level not in ("raise", "warn", "ignore"):
+        raise ValueError(f"unsupported= takes 'raise', 'warn' or 'ignore', not {level!r}")
+    token = _LEVEL.set(level)
+    try:
+        yield
+    finally:
+        _LEVEL.reset(token)
+
+
+def inexact(construct: str, target: str, reason: str, span: ast.Span | None, message: str | None = None) -> None:
+    """The one path of a rewrite into `target` that is exact only under a condition nothing
+    confirms (`reason` says which): a `TranslationWarning` (its text `message`, by default
+    built from the construct and the reason), an `UntranslatableError`, or nothing, by the
+    caller's [`unsupported_level`][cwa_query.dialects.unsupported_level]."""
+    level = _LEVEL.get()
+    if level == "ignore":
+        return
+    if level == "raise":
+        if span is None:
+            raise UntranslatableError(construct, target=target, reason=reason)
+        raise UntranslatableError(
+            construct,
+            target=target,
+            reason=reason,
+            pos=span.start,
+            end_pos=span.end,
+            line=span.line,
+            column=span.column,
+        )
+    if message is None:
+        where = f" (line {span.line}, column {span.column})" if span is not None else ""
+        message = f"`{construct}`{where} in {target}: {reason}"
+    warnings.warn(TranslationWarning(message), stacklevel=caller_level())
 
 
 _PACKAGE = str(Path(__file__).resolve().parent.parent)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..language import ast
 from ..language.paths import ascii_lower
-from ._base import Dialect, DialectLike, Feature, check_depth
+from ._base import Dialect, DialectLike, Feature, UnsupportedLevel, check_depth, unsupported_level
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from ._registry import get_dialect
 from .condition import CONDITION
@@ -21,6 +21,7 @@ def translate(
     *,
     schema: Schemas = None,
     endpoint: str | None = None,
+    unsupported: UnsupportedLevel | None = None,
 ) -> ast.Node:
     """`cond` rewritten into the constructs of `target`, with the same meaning on every record.
 
@@ -38,7 +39,9 @@ def translate(
     is of another kind, and made with a
     [`TranslationWarning`][cwa_query.errors.TranslationWarning] when nothing is known. A
     construct with no faithful spelling in `target` (`like 'a_c'` in seed, `null` in
-    automate) is refused, naming it and its position.
+    automate) is refused, naming it and its position. `unsupported` picks what the
+    rewrites that are exact only under an unconfirmed condition do: `"warn"` (the
+    default), `"raise"` (refuse them too) or `"ignore"`.
 
     With an `endpoint`, fields a dialect names otherwise than the real server are renamed
     (the seed document's `ClientID` is `Client.Id` on Computers: see the `seed` dialect's
@@ -55,6 +58,13 @@ def translate(
     ...
     cwa_query.errors.UntranslatableError: cannot translate `OpenPortsTCP like '%44%'` at line 1, column 1 to seed: ...
     """
+    with unsupported_level(unsupported):
+        return _translate(cond, source, target, schema, endpoint)
+
+
+def _translate(
+    cond: Any, source: DialectLike | None, target: DialectLike, schema: Schemas, endpoint: str | None
+) -> ast.Node:
     src = None if source is None else get_dialect(source)
     dst = get_dialect(target)
     fields = NO_FIELDS if schema is None else FieldTypes(schema, endpoint)

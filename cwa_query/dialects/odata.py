@@ -50,7 +50,7 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, odata_refusal, quote_odata, render_odata
 from ..language.literals import DATE_RE, like_pattern, text_number
-from ._base import Dialect, Feature, brief, caller_level, check_depth, push_not
+from ._base import Dialect, Feature, brief, check_depth, inexact, push_not
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
 
@@ -199,12 +199,9 @@ class _Lowering:
         self.warned.add((id(node), reason))
         span = node.span
         where = f" (line {span.line}, column {span.column})" if span is not None else ""
-        warnings.warn(
-            TranslationWarning(
-                f"`{brief(render_odata(node))}`{where} in odata: {message} (pass a schema to translate exactly)"
-            ),
-            stacklevel=caller_level(),
-        )
+        shown = brief(render_odata(node))
+        full = f"`{shown}`{where} in odata: {message} (pass a schema to translate exactly)"
+        inexact(shown, "the shared condition tree", message, span, full)
 
     def check_type(self, field: ast.Field, literal: ast.Literal, node: o.Expr, *, ordering: bool) -> None:
         """Refuse (or, knowing nothing of the field, warn about) a literal whose OData
@@ -406,14 +403,12 @@ class _Lowering:
         # equality only where the text holds that pair.
         risky = "k" in text or ("i" in text and (substring or "i\u0307" in text))
         if risky:
-            warnings.warn(
-                TranslationWarning(
-                    f"{render_odata(parent)}: tolower() also folds KELVIN SIGN to 'k' and "
-                    "LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i', the condition language does not; "
-                    "the translation differs on text holding those characters"
-                ),
-                stacklevel=4,
+            reason = (
+                "tolower() also folds KELVIN SIGN to 'k' and LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i', "
+                "the condition language does not; the translation differs on text holding those characters"
             )
+            shown = render_odata(parent)
+            inexact(shown, "the shared condition tree", reason, parent.span, f"{shown}: {reason}")
 
     def literal(self, value: o.Expr, parent: o.Expr) -> ast.Literal:
         if isinstance(value, _SHARED_LITERALS):
@@ -519,10 +514,8 @@ class _Lifting:
             return
         self.warned.add((id(node), reason))
         shown = brief(self.dialect.describe(node))
-        warnings.warn(
-            TranslationWarning(f"{shown}: {message()} (pass a schema to translate exactly)"),
-            stacklevel=caller_level(),
-        )
+        reason = message()
+        inexact(shown, "odata", reason, node.span, f"{shown}: {reason} (pass a schema to translate exactly)")
 
     def single(self, node: ast.Node) -> None:
         """Refuse a predicate on a field the schema says meets a list: the shared tree tests
@@ -567,13 +560,12 @@ class _Lifting:
                 "OData's tolower() folds both",
             )
         if "k" in text.lower() or ("i" in text.lower() and (substring or "i\u0307" in text.lower())):
-            warnings.warn(
-                TranslationWarning(
-                    f"{self.dialect.describe(node)}: written with tolower(), which also folds KELVIN SIGN to 'k' "
-                    "and LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i'; the translation differs on text holding them"
-                ),
-                stacklevel=5,
+            reason = (
+                "written with tolower(), which also folds KELVIN SIGN to 'k' and LATIN CAPITAL LETTER I WITH "
+                "DOT ABOVE to 'i'; the translation differs on text holding them"
             )
+            shown = self.dialect.describe(node)
+            inexact(shown, "odata", reason, node.span, f"{shown}: {reason}")
         return o.Call("tolower", (field,)), text.lower()
 
     # -------------------------------------------------------------- numbers and JSON types

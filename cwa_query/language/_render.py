@@ -12,7 +12,7 @@ import urllib.parse
 from typing import TYPE_CHECKING, TypeAlias
 
 from .._defaults import DEFAULT_DIALECT
-from ..dialects import DialectLike, FieldTypes, Schemas, check_depth, get_dialect
+from ..dialects import DialectLike, FieldTypes, Schemas, UnsupportedLevel, check_depth, get_dialect, unsupported_level
 from . import ast
 from ._parser import parse
 from .literals import escape_like, format_datetime
@@ -87,6 +87,7 @@ def render(
     escape_quotes: bool = False,
     schema: Schemas = None,
     endpoint: str | None = None,
+    unsupported: UnsupportedLevel | None = None,
 ) -> str:
     """The canonical condition text of `expr` in `dialect` (a name or a dialect object).
 
@@ -99,7 +100,9 @@ def render(
     the dialect needs that is exact only for some fields (automate's `not (a < 1)` as
     `a >= 1`) asks `schema`/`endpoint` and warns with a
     [`TranslationWarning`][cwa_query.errors.TranslationWarning] when they cannot say (so
-    does OData's number against a field that may hold text: an `id` is `Id eq 5 or Id eq '5'`).
+    does OData's number against a field that may hold text: an `id` is `Id eq 5 or Id eq '5'`);
+    `unsupported="raise"` refuses such a rewrite instead, `"ignore"` makes it silently. What
+    the dialect cannot say at all is refused at every level.
 
     >>> from cwa_query import F, render
     >>> cond = (F.Status == "Online") & ~F.Name.startswith("SRV_")
@@ -108,7 +111,9 @@ def render(
     >>> render(cond, "seed")
     "Status = 'Online' and not (Name startswith 'SRV_')"
     """
-    return get_dialect(dialect).render(as_node(expr), escape_quotes=escape_quotes, schema=schema, endpoint=endpoint)
+    target, node = get_dialect(dialect), as_node(expr)
+    with unsupported_level(unsupported):
+        return target.render(node, escape_quotes=escape_quotes, schema=schema, endpoint=endpoint)
 
 
 def encode(

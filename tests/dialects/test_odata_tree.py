@@ -153,3 +153,24 @@ def test_translating_odata_into_odata_keeps_what_only_odata_says() -> None:
     )
     record = {"ComputerName": "X", "Client": {"Id": "5"}, "Tags": ["a"]}  # an id sent as text
     assert evaluate(tree, record) == evaluate_odata(parse_odata(text), record) is False
+
+
+def test_the_caller_picks_what_an_unconfirmed_rewrite_does() -> None:
+    from cwa_query import F
+
+    # `Count eq 5` is exact only if Count holds JSON numbers; nothing says so.
+    with pytest.warns(TranslationWarning, match="exact only if Count holds JSON numbers"):
+        assert render(F.Count == 5, "odata") == "Count eq 5"
+    with pytest.raises(UntranslatableError, match="exact only if Count holds JSON numbers"):
+        render(F.Count == 5, "odata", unsupported="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert render(F.Count == 5, "odata", unsupported="ignore") == "Count eq 5"
+        assert translate("not (a < 1)", "seed", "automate", unsupported="ignore") == parse("a >= 1")
+    with pytest.raises(UntranslatableError, match="holds one value"):
+        translate("not (a < 1)", "seed", "automate", unsupported="raise")
+    # What the target cannot say at all is refused at every level.
+    with pytest.raises(UntranslatableError):
+        render(parse("Name eq 'X'", dialect="odata"), "automate", unsupported="ignore")
+    with pytest.raises(ValueError, match="unsupported= takes"):
+        render(F.Count == 5, "odata", unsupported="loud")  # type: ignore[arg-type]
