@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
 from ..language._driver import DEFAULT_LIMITS, ParseLimits
+from ..language._odata_render import untranslatable
 from ..language.literals import match_text
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 
@@ -385,19 +386,7 @@ class Dialect:
 
     def untranslatable(self, node: ast.Node | ast.Literal, reason: str) -> UntranslatableError:
         """An [`UntranslatableError`][cwa_query.UntranslatableError] for `node`, at its span."""
-        span = node.span
-        construct = self.describe(node)
-        if span is None:
-            return UntranslatableError(construct, target=self.name, reason=reason)
-        return UntranslatableError(
-            construct,
-            target=self.name,
-            reason=reason,
-            pos=span.start,
-            end_pos=span.end,
-            line=span.line,
-            column=span.column,
-        )
+        return untranslatable(self.describe(node), target=self.name, reason=reason, span=node.span)
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """A short text for `node` in messages (its canonical spelling where there is one)."""
@@ -514,17 +503,7 @@ def inexact(construct: str, target: str, reason: str, span: ast.Span | None, mes
     if level == "ignore":
         return
     if level == "raise":
-        if span is None:
-            raise UntranslatableError(construct, target=target, reason=reason)
-        raise UntranslatableError(
-            construct,
-            target=target,
-            reason=reason,
-            pos=span.start,
-            end_pos=span.end,
-            line=span.line,
-            column=span.column,
-        )
+        raise untranslatable(construct, target=target, reason=reason, span=span)
     if message is None:
         where = f" (line {span.line}, column {span.column})" if span is not None else ""
         message = f"`{construct}`{where} in {target}: {reason}"

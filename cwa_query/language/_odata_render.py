@@ -19,7 +19,7 @@ from ..errors import UntranslatableError
 from . import ast
 from . import odata_ast as o
 
-__all__ = ["odata_literal", "odata_refusal", "quote_odata", "render_odata"]
+__all__ = ["odata_literal", "odata_refusal", "quote_odata", "render_odata", "untranslatable"]
 
 _PRIMARY = 9
 _UNARY = 7
@@ -196,13 +196,8 @@ def render_odata(node: o.Expr) -> str:
     raise TypeError(f"not an OData expression: {type(node).__name__}")
 
 
-def odata_refusal(node: o.Expr | o.Argument, *, target: str, reason: str) -> UntranslatableError:
-    """The [`UntranslatableError`][cwa_query.UntranslatableError] for an OData node that
-    `target` cannot say: the node's text (cut at 60 characters) and its position."""
-    construct = render_odata(node) if not isinstance(node, (o.NamedArgument, o.CasePair)) else "argument"
-    if len(construct) > 60:
-        construct = construct[:57] + "..."
-    span = node.span
+def untranslatable(construct: str, *, target: str, reason: str, span: ast.Span | None) -> UntranslatableError:
+    """An [`UntranslatableError`][cwa_query.UntranslatableError] for `construct`, at `span` when known."""
     if span is None:
         return UntranslatableError(construct, target=target, reason=reason)
     return UntranslatableError(
@@ -214,3 +209,12 @@ def odata_refusal(node: o.Expr | o.Argument, *, target: str, reason: str) -> Unt
         line=span.line,
         column=span.column,
     )
+
+
+def odata_refusal(node: o.Expr | o.Argument, *, target: str, reason: str) -> UntranslatableError:
+    """The [`UntranslatableError`][cwa_query.UntranslatableError] for an OData node that
+    `target` cannot say: the node's text (cut at 60 characters) and its position."""
+    construct = render_odata(node) if not isinstance(node, (o.NamedArgument, o.CasePair)) else "argument"
+    if len(construct) > 60:
+        construct = construct[:57] + "..."
+    return untranslatable(construct, target=target, reason=reason, span=node.span)
