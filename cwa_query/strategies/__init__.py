@@ -145,9 +145,22 @@ _WORD_ALPHABET = "abcxyzABCXYZ_0123456789"
 
 def _check_dialect(dialect: Any) -> str:
     try:
-        return get_dialect(dialect).name
+        name = get_dialect(dialect).name
     except (UnknownDialectError, TypeError):
         raise InvalidArgument(f"dialect={dialect!r}: choose one of {', '.join(map(repr, dialect_names()))}") from None
+    _prepare(name)
+    return name
+
+
+@functools.cache
+def _prepare(dialect: str) -> None:
+    """Do now, while the strategy is built, what its first draw would otherwise pay for:
+    hypothesis' health checks time the draws, and a first run in a new project has nothing
+    cached. The dialect is loaded (above), the condition grammar's keywords are read, and
+    the text strategies are built (which computes hypothesis' character map)."""
+    CONDITION.keyword_words()
+    _string_literals(dialect).validate()
+    _ANY_PATHS.validate()
 
 
 def _check_int(name: str, value: Any, minimum: int) -> int:
@@ -217,8 +230,11 @@ def _choices(items: list[_T]) -> st.SearchStrategy[_T]:
 
 
 def _texts(max_size: int = 8) -> st.SearchStrategy[str]:
+    # Every character UTF-8 can encode (all but the surrogates) except NUL. Said by category,
+    # not `codec="utf-8"`: hypothesis works out a codec's characters by encoding each one
+    # (about a second, on every first run), a category from its cached character map.
     return st.text(st.sampled_from(_TEXT_ALPHABET), max_size=max_size) | st.text(
-        st.characters(codec="utf-8", exclude_characters="\x00"), max_size=max_size
+        st.characters(exclude_categories=["Cs"], exclude_characters="\x00"), max_size=max_size
     )
 
 

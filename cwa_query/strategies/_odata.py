@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import decimal as _decimal
+import string
 import warnings
 from collections.abc import Callable, Sequence
 
@@ -32,7 +33,10 @@ _RESERVED = {"null", "INF", "NaN", "true", "false"}
 
 def _names() -> st.SearchStrategy[str]:
     keywords = {kind.lower() for kind in keyword_kinds()}
-    return st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True).filter(
+    # the alphabet named: by default hypothesis works out every character UTF-8 can encode
+    # (about a second, inside the first draw of a first run)
+    alphabet = string.ascii_letters + string.digits + "_"
+    return st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,8}", fullmatch=True, alphabet=alphabet).filter(
         lambda name: name.lower() not in keywords and name not in _RESERVED
     )
 
@@ -42,7 +46,9 @@ def _fields(names: st.SearchStrategy[str]) -> st.SearchStrategy[ast.Field]:
 
 
 def _texts() -> st.SearchStrategy[str]:
-    return st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=10)
+    # every character UTF-8 can encode: all but the surrogates (said by category: a codec's
+    # characters cost hypothesis about a second to work out on a first run)
+    return st.text(st.characters(exclude_categories=["Cs"]), max_size=10)
 
 
 def _decimals() -> st.SearchStrategy[_decimal.Decimal]:
