@@ -213,7 +213,7 @@ class _Lowering:
         no number equal to text, so its `ne` holds where the shared comparison is unknown)."""
         if not self.typed or id(node) in self.paired:
             return
-        name = brief(field.name, 120)
+        name = brief(field.name.replace(".", "/"), 120)  # as the OData filter spells it (and the hints)
         if isinstance(literal, (ast.Integer, ast.Decimal)):
             kind = self.fields.type(field)
             if kind in ("integer", "decimal", "boolean"):

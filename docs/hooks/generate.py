@@ -18,10 +18,11 @@ the line (keeping its indentation, so it works inside admonitions):
 So the rule list and the command-line reference cannot drift from the code: they are read
 from it on every build, and `mkdocs build --strict` runs in CI.
 
-Examples (`run`, `include`, `help`) are also written out in the page itself, between the
-directive and a closing `<!-- /cwa:run -->` (`<!-- /cwa:include -->`, ...), so that the Markdown reads
-whole where it is shown as it is (the repository host). The build replaces what is written
-there with a fresh run; tests/docs fails when the two differ, and
+Every directive's output is also written out in the page itself, between the directive and
+a closing `<!-- /cwa:run -->` (`<!-- /cwa:rules -->`, ...), so that the Markdown reads whole
+where it is shown as it is (the repository host): plain Markdown only, anchors that the
+repository host and the site both derive from the heading text. The build replaces what is
+written there with a fresh run; tests/docs fails when the two differ, and
 
     python docs/hooks/generate.py --write
 
@@ -45,10 +46,13 @@ from mkdocs.exceptions import PluginError
 
 ROOT = Path(__file__).resolve().parents[2]
 DIRECTIVE = re.compile(r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>[a-z-]+)(?P<args>.*?)-->[ \t]*$", re.M)
-WRITTEN_OUT = ("run", "include", "help")  # the directives whose output is also written in the page
+# the directives whose output is also written in the page (every one: the page reads whole
+# where it is shown as it is)
+WRITTEN_OUT = ("run", "include", "help", "rules-table", "rules", "cli-reference")
 # a written-out directive: the opening comment, what was generated, the closing comment
 WRITTEN = re.compile(
-    r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>run|include|help)(?P<args>[^\n]*?)-->[ \t]*\n"
+    r"^(?P<indent>[ \t]*)<!-- cwa:(?P<name>run|include|help|rules-table|rules|cli-reference)"
+    r"(?P<args>[^\n]*?)-->[ \t]*\n"
     r"(?P<body>.*?)^[ \t]*<!-- /cwa:(?P=name) -->[ \t]*$",
     re.M | re.S,
 )
@@ -175,9 +179,25 @@ def rules_table() -> str:
     for info in list_rules():
         fix = "yes" if info.example.fix is not None else "no"
         rows.append(
-            f"| [{info.code}](#{info.name}) | `{info.name}` | {info.severity} | {_cell(info.summary)} | {fix} |"
+            f"| [{info.code}](#{rule_anchor(info.code, info.name)}) | `{info.name}` | {info.severity} "
+            f"| {_cell(info.summary)} | {fix} |"
         )
     return "\n".join(rows)
+
+
+def rule_anchor(code: str, name: str) -> str:
+    """The anchor of a rule's section `### CODE `name``, as the site (Python-Markdown's toc)
+    and the repository host both derive it from the heading text: `cwq101-syntax-error`."""
+    return f"{code}-{name}".lower()
+
+
+REFERENCE_LINK = re.compile(r"\[([^\]]+)\]\[cwa_query[\w.]*\]")
+
+
+def plain_markdown(text: str) -> str:
+    """Docstring text as plain Markdown: a cross-reference `[x][cwa_query.y]` (which only
+    the site's autorefs plugin resolves) becomes its text `x`."""
+    return REFERENCE_LINK.sub(r"\1", text)
 
 
 def rules_sections() -> str:
@@ -198,11 +218,11 @@ def rules_sections() -> str:
         target = f"`--dialect {ex.dialect}`" + (f", `--endpoint {ex.endpoint}`" if ex.endpoint else "")
         target += f", `--parameter {ex.parameter}`" if ex.parameter else ""
         out += [
-            f"### {info.code} `{info.name}` {{#{info.name}}}",
+            f"### {info.code} `{info.name}`",
             "",
             f"**{info.severity}**: {info.summary}",
             "",
-            info.description,
+            plain_markdown(info.description),
             "",
             f"Example ({target}):",
             "",
@@ -260,8 +280,8 @@ def expand(markdown: str, where: str = "page") -> str:
 
 
 def write_out(markdown: str, where: str = "page") -> str:
-    """`markdown` with every `run`, `include` and `help` directive written out afresh between its
-    comments (the page as it should be kept in the repository); other directives as they are."""
+    """`markdown` with every directive written out afresh between its comments (the page as it
+    should be kept in the repository)."""
 
     def fresh(m: re.Match[str]) -> str:
         indent, name, args = m.group("indent"), m.group("name"), m.group("args")

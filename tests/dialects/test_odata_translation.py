@@ -626,3 +626,13 @@ def test_text_that_is_no_number_against_a_number_field_is_refused_not_mistransla
     for condition in ("Ratio != ''", "not (Ratio = 'x')", "Id != 'abc'", "Flag != ''", "Flag != '1'"):
         with pytest.raises(UntranslatableError, match=r"holds numbers|holds Booleans"):
             render(parse(condition), "odata", schema=schema, endpoint="Things")
+
+
+@pytest.mark.parametrize("text", ["Client/Id eq 5", "Client/Id eq '5'"])
+def test_a_refusal_suggests_a_filter_written_in_odata(text: str) -> None:
+    # issue 22: the hint said `Client.Id eq 5 or Client.Id eq '5'`, which is neither dialect
+    schema = load_schema(dialect="automate")
+    with pytest.raises(UntranslatableError) as info:
+        translate(text, "odata", "automate", schema=schema, endpoint="Computers")
+    assert "write `Client/Id eq 5 or Client/Id eq '5'`" in str(info.value)
+    assert "Client.Id" not in str(info.value)

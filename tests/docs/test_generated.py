@@ -61,9 +61,10 @@ def test_no_directive_left_after_expansion(expanded: dict[str, str]) -> None:
 def test_every_rule_is_documented_with_its_example_and_fix(expanded: dict[str, str]) -> None:
     page = expanded["linter.md"]
     for info in list_rules():
-        assert f"| [{info.code}](#{info.name}) | `{info.name}` | {info.severity} |" in page
-        assert f"### {info.code} `{info.name}` {{#{info.name}}}" in page
-        assert info.description in page
+        anchor = f"{info.code}-{info.name}".lower()  # what the site and the repository host derive
+        assert f"| [{info.code}](#{anchor}) | `{info.name}` | {info.severity} |" in page
+        assert f"### {info.code} `{info.name}`\n" in page
+        assert generate.plain_markdown(info.description) in page
         if info.example.fix is not None:
             assert f"```text\n{info.example.fix}\n```" in page
 
@@ -194,3 +195,27 @@ def test_hand_written_transcripts_match_the_command(where: str, command: str, ou
     """A console sample typed into a page (not generated) still shows what the command prints."""
     _, printed = generate.run_cli(shlex.split(command))
     assert printed == output, f"{where}: `cwa-query {command}` now prints:\n{printed}"
+
+
+# --------------------------------------------------------------------------- reading whole on the repository host
+
+FENCED = re.compile(r"^(`{3,}|~{3,}).*?^\1", re.M | re.S)
+
+
+def _prose(page: Path) -> str:
+    """A page without its fenced code blocks: what the repository host renders as Markdown."""
+    return FENCED.sub("", page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("page", [ROOT / "README.md", *PAGES], ids=["README.md", *(p.name for p in PAGES)])
+def test_pages_use_only_markdown_the_repository_host_renders(page: Path) -> None:
+    prose = _prose(page)
+    # cross-references only the site resolves (mkdocstrings' autorefs): a plain link reads everywhere
+    assert not re.findall(r"\]\[cwa_query[\w.]*\]", prose), f"{page.name}: write [x](reference/page.md#id)"
+    # admonitions (`!!!`, `???`) show as their marker followed by an indented code block
+    assert not re.findall(r"^ *(?:!!!|\?\?\?\+?) ", prose, re.M), f"{page.name}: use <details markdown> or a paragraph"
+    # `{#anchor}` attribute lists show literally: anchors come from the heading text
+    assert not re.findall(r"^#+ .*\{#[\w-]+\}\s*$", prose, re.M), f"{page.name}: drop the {{#...}} of the heading"
+    # a directive whose output is not written into the page shows nothing there
+    for name in re.findall(r"<!-- cwa:([a-z-]+)", prose):
+        assert name in generate.WRITTEN_OUT, f"{page.name}: cwa:{name} is not written out"
