@@ -39,6 +39,7 @@ without a schema a number is written as it is with a `TranslationWarning`.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import warnings
 from collections.abc import Callable
 from typing import ClassVar
@@ -98,13 +99,16 @@ def parse_odata(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
     return parse_filter(text, limits=limits)
 
 
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def _has_ascii_letter(text: str) -> bool:
-    return any("a" <= c <= "z" or "A" <= c <= "Z" for c in text)
+    return _ASCII_LETTER.search(text) is not None
 
 
 def _has_other_cased(text: str) -> bool:
     """Holds a non-ASCII character with case (which ASCII-only folding keeps apart)."""
-    return any(not c.isascii() and c.lower() != c.upper() for c in text)
+    return not text.isascii() and any(not c.isascii() and c.lower() != c.upper() for c in text)
 
 
 class _Lowering:
@@ -120,6 +124,7 @@ class _Lowering:
         self.text = text
         self.fields = fields if fields is not None else NO_FIELDS
         self.typed = fields is not None  # None: records taken as well-typed (`parse`), no checks
+        self.schemaless = not self.fields.known  # every question about a field is answered None
         self.paired: set[int] = set()  # ids of comparisons exact as one of a number/digits pair
         self.dropped: set[int] = set()  # ids of the digit-text halves of such pairs
         self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
@@ -374,6 +379,8 @@ class _Lowering:
 
     def single(self, field: ast.Field, parent: o.Expr) -> ast.Field:
         """`field`, unless the schema says it meets a list (OData compares single values only)."""
+        if self.schemaless:
+            return field
         if self.fields.holds_list(field) or self.fields.through_list(field):
             raise self.refuse(parent, f"{field.name} holds a list: OData compares it with any()/all() only")
         return field

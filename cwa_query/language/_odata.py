@@ -562,9 +562,11 @@ _CALL_EXAMPLES = {
 
 
 class _ChainCount(threading.local):
-    """How many operator and path nodes the parse in this thread has built."""
+    """How many operator and path nodes the parse in this thread has built, and how many
+    calls of a name that is no canonical function (only those need `_check_functions`)."""
 
     count = 0
+    unknown_calls = 0
 
 
 _CHAINS = _ChainCount()
@@ -685,6 +687,8 @@ def _builders() -> dict[str, Callable[..., Any]]:
                 item if isinstance(item, (o.NamedArgument, o.CasePair)) else node(item, text, spanner) for item in ch[2]
             )
         name = _canonical_call(token[1], args, token, end, text)
+        if name not in CANONICAL_FUNCTIONS:
+            _CHAINS.unknown_calls += 1
         return o.Call(name, args, None, spanner(start, end))
 
     def case_pair(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.CasePair:
@@ -795,13 +799,15 @@ def _drive(text: str, limits: ParseLimits) -> o.Expr:
     if not isinstance(text, str):
         raise TypeError(f"parse() takes the filter as str, not {type(text).__name__}")
     _CHAINS.count = 0
+    _CHAINS.unknown_calls = 0
     value = ODATA.parse(text, limits)
     result = _node(value, text, make_spanner(text))
     # Nesting symbols are bounded by the driver; only operator and path chains
     # (`1 add 1 add ...`, `a/@b/@c`) can nest further, one level per chained node.
     if _CHAINS.count >= limits.max_depth:
         _check_limits(result, text, limits)
-    _check_functions(result, text)
+    if _CHAINS.unknown_calls:  # a walk of the whole tree, for what only such a call can break
+        _check_functions(result, text)
     if text[:1].isspace() or text[-1:].isspace():
         at = 0 if text[:1].isspace() else len(text.rstrip())
         raise ConditionSyntaxError(
