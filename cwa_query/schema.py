@@ -107,6 +107,7 @@ class Schema:
     """
 
     __slots__ = (
+        "_any_endpoint",
         "_endpoint_index",
         "_endpoints",
         "_merged",
@@ -138,6 +139,7 @@ class Schema:
         self._raw: dict[str, Mapping[str, Any]] = {}
         self._endpoint_index = {endpoint.lower(): endpoint for endpoint in self._endpoints}
         self._merged: _Fields | None = None
+        self._any_endpoint: _AnyEndpoint | None = None
 
     def __repr__(self) -> str:
         return f"<Schema {self.name!r}: {len(self.endpoint_names)} endpoints>"
@@ -205,11 +207,46 @@ class Schema:
         members the catalogue does not list (the generator stops at a depth) gives a field
         of type `any`.
         """
+        if endpoint is None and self._merged is None:
+            return self._lookup_any(path, ignore_case=False)
         return self._fields(endpoint).lookup(path)
 
     def lookup_any_case(self, path: str, endpoint: str | None = None) -> FieldInfo | None:
         """Like `lookup`, but ignoring case even in a case-sensitive schema."""
+        if endpoint is None and self._merged is None:
+            return self._lookup_any(path, ignore_case=True)
         return self._fields(endpoint).lookup(path, ignore_case=True)
+
+    def _lookup_any(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
+        """A lookup over all endpoints that merges only the endpoints' entries for `path`.
+
+        Merging every endpoint (what `fields(None)` needs) parses the whole catalogue; a lint
+        without `--endpoint` that names known fields needs a handful of them. Anything the
+        index does not find directly (a path below an unlisted object, or an unknown path)
+        goes to the full merge, so the answer is the same either way.
+        """
+        index = self._any_endpoint
+        if index is None:
+            with _PARSING:
+                index = self._any_endpoint
+                if index is None:
+                    index = self._any_endpoint = _AnyEndpoint(self)
+        found = index.lookup(path, ignore_case=ignore_case)
+        if found is not None:
+            return found
+        return self._fields(None).lookup(path, ignore_case=ignore_case)
+
+    def _info(self, endpoint: str, path: str) -> FieldInfo:
+        """The entry for canonical `path` of `endpoint`, parsed or still raw."""
+        raw = self._raw.get(endpoint)  # raw first: an endpoint is parsed before its raw entry goes
+        if raw is not None:
+            return _field_info(path, raw[path], endpoint, check=False)
+        return self._endpoints[endpoint].by_path[path]
+
+    def _paths(self, endpoint: str) -> Iterable[str]:
+        """The canonical paths of `endpoint`, in the catalogue's order, without parsing it."""
+        raw = self._raw.get(endpoint)
+        return raw.keys() if raw is not None else self._endpoints[endpoint].by_path.keys()
 
     def suggest(self, path: str, endpoint: str | None = None) -> str | None:
         """The known field most like `path` ("did you mean"), or `None` if none is close."""
@@ -404,16 +441,71 @@ def _merge(endpoints: Iterable[_Fields], case_sensitive: bool) -> _Fields:
         for path, info in fields.by_path.items():
             key = path if case_sensitive else path.lower()
             seen = merged.get(key)
-            if seen is None:
-                merged[key] = info
-            elif seen != info:
-                same_type = seen.type == info.type and seen.array == info.array
-                values = None
-                if same_type and seen.values is not None and info.values is not None:
-                    values = tuple(dict.fromkeys(seen.values + info.values))
-                kind = seen.type if same_type else _ANY
-                merged[key] = FieldInfo(seen.path, kind, seen.array and same_type, values)
+            merged[key] = info if seen is None else _merge_one(seen, info)
     return _Fields({info.path: info for info in merged.values()}, case_sensitive)
+
+
+def _merge_one(seen: FieldInfo, info: FieldInfo) -> FieldInfo:
+    """One field as two endpoints describe it: `any` where they disagree on its type."""
+    if seen == info:
+        return seen
+    same_type = seen.type == info.type and seen.array == info.array
+    values = None
+    if same_type and seen.values is not None and info.values is not None:
+        values = tuple(dict.fromkeys(seen.values + info.values))
+    kind = seen.type if same_type else _ANY
+    return FieldInfo(seen.path, kind, seen.array and same_type, values)
+
+
+class _AnyEndpoint:
+    """Where each field path occurs, over all endpoints: the merged view, one path at a time.
+
+    Gives what the full merge (`_merge`) gives for a path it holds, reading only the
+    endpoints' entries for that path; built from the paths alone, without parsing an entry.
+    """
+
+    __slots__ = ("_found", "_places", "_schema")
+
+    def __init__(self, schema: Schema) -> None:
+        self._schema = schema
+        # lower-cased path -> (endpoint, canonical path) for every entry, in the merge's order
+        self._places: dict[str, list[tuple[str, str]]] = {}
+        places = self._places
+        for endpoint in schema.endpoint_names:
+            for path in schema._paths(endpoint):
+                lower = path.lower()
+                entry = places.get(lower)
+                if entry is None:
+                    places[lower] = [(endpoint, path)]
+                else:
+                    entry.append((endpoint, path))
+        self._found: dict[tuple[str, bool], FieldInfo | None] = {}
+
+    def lookup(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
+        key = (path, ignore_case)
+        if key in self._found:
+            return self._found[key]
+        found = self._merged(path, ignore_case=ignore_case)
+        if len(self._found) >= 4096:
+            self._found.clear()
+        self._found[key] = found
+        return found
+
+    def _merged(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
+        places = self._places.get(path.lower())
+        if places is None:
+            return None
+        if self._schema.case_sensitive:
+            # the merge keys exact spellings; ignoring case finds the first spelling merged
+            spelling = places[0][1] if ignore_case else path
+            places = [place for place in places if place[1] == spelling]
+            if not places:
+                return None
+        merged: FieldInfo | None = None
+        for endpoint, canonical in places:
+            info = self._schema._info(endpoint, canonical)
+            merged = info if merged is None else _merge_one(merged, info)
+        return merged
 
 
 _builtin: dict[str, Schema] = {}
@@ -468,7 +560,8 @@ def _load_file(path: Path, *, trusted: bool = False) -> Schema:
     except (OSError, UnicodeDecodeError) as exc:
         raise SchemaError(f"cannot read schema file {str(path)!r}: {exc}") from exc
     try:
-        data = loads(text, max_depth=MAX_SCHEMA_DEPTH)
+        # a built-in catalogue is ours: no bounds to check, and half a megabyte to read per lint
+        data = json.loads(text) if trusted else loads(text, max_depth=MAX_SCHEMA_DEPTH)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             f"schema file {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
