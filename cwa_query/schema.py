@@ -207,34 +207,33 @@ class Schema:
         members the catalogue does not list (the generator stops at a depth) gives a field
         of type `any`.
         """
-        if endpoint is None and self._merged is None:
-            return self._lookup_any(path, ignore_case=False)
-        return self._fields(endpoint).lookup(path)
+        return self._lookups(endpoint).lookup(path)
 
     def lookup_any_case(self, path: str, endpoint: str | None = None) -> FieldInfo | None:
         """Like `lookup`, but ignoring case even in a case-sensitive schema."""
-        if endpoint is None and self._merged is None:
-            return self._lookup_any(path, ignore_case=True)
-        return self._fields(endpoint).lookup(path, ignore_case=True)
+        return self._lookups(endpoint).lookup(path, ignore_case=True)
 
-    def _lookup_any(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
-        """A lookup over all endpoints that merges only the endpoints' entries for `path`.
+    def suggest(self, path: str, endpoint: str | None = None) -> str | None:
+        """The known field most like `path` ("did you mean"), or `None` if none is close."""
+        return self._lookups(endpoint).suggest(path)
+
+    def _lookups(self, endpoint: str | None) -> _Lookups:
+        """Where to look fields up: an endpoint's, or all endpoints' merged.
 
         Merging every endpoint (what `fields(None)` needs) parses the whole catalogue; a lint
-        without `--endpoint` that names known fields needs a handful of them. Anything the
-        index does not find directly (a path below an unlisted object, or an unknown path)
-        goes to the full merge, so the answer is the same either way.
+        without `--endpoint` names a handful of its fields. Until something asks for the whole
+        merge, lookups over all endpoints merge only the entries of the path they are asked,
+        with the same answers.
         """
+        if endpoint is not None or self._merged is not None:
+            return self._fields(endpoint)
         index = self._any_endpoint
         if index is None:
             with _PARSING:
                 index = self._any_endpoint
                 if index is None:
                     index = self._any_endpoint = _AnyEndpoint(self)
-        found = index.lookup(path, ignore_case=ignore_case)
-        if found is not None:
-            return found
-        return self._fields(None).lookup(path, ignore_case=ignore_case)
+        return index
 
     def _info(self, endpoint: str, path: str) -> FieldInfo:
         """The entry for canonical `path` of `endpoint`, parsed or still raw."""
@@ -247,10 +246,6 @@ class Schema:
         """The canonical paths of `endpoint`, in the catalogue's order, without parsing it."""
         raw = self._raw.get(endpoint)
         return raw.keys() if raw is not None else self._endpoints[endpoint].by_path.keys()
-
-    def suggest(self, path: str, endpoint: str | None = None) -> str | None:
-        """The known field most like `path` ("did you mean"), or `None` if none is close."""
-        return self._fields(endpoint).suggest(path)
 
     def _fields(self, endpoint: str | None) -> _Fields:
         if endpoint is None:
@@ -368,48 +363,53 @@ def _field_info(path: Any, spec: Any, where: str, *, check: bool = True) -> Fiel
     return FieldInfo(path, kind, array, values)
 
 
-class _Fields:
-    """The fields of one endpoint with their lookup indexes."""
+class _Lookups:
+    """Lookups and suggestions over fields; subclasses say where the fields are."""
 
-    __slots__ = ("_by_depth", "_leaf_length", "_suggestions", "by_lower", "by_path", "case_sensitive", "leaves")
+    __slots__ = ("_by_depth", "_suggestions", "case_sensitive")
 
-    def __init__(self, fields: Mapping[str, FieldInfo], case_sensitive: bool) -> None:
-        self.by_path = dict(fields)
+    def __init__(self, case_sensitive: bool) -> None:
         self.case_sensitive = case_sensitive
-        self.by_lower: dict[str, FieldInfo] = {}
-        parents: set[str] = set()
-        for path, info in self.by_path.items():
-            self.by_lower.setdefault(path.lower(), info)
-            if "." in path:
-                parents.add(path.rsplit(".", 1)[0].lower())
-        # Objects whose members are not listed: anything below them is accepted, untyped.
-        self.leaves = frozenset(
-            lower for lower, info in self.by_lower.items() if info.type == "object" and lower not in parents
-        )
-        self._leaf_length = max(map(len, self.leaves), default=0)  # no longer prefix can be a leaf
         self._by_depth: dict[int, dict[str, str]] = {}
         self._suggestions: dict[str, str | None] = {}
 
+    def direct(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
+        """The field at exactly `path` (in any case unless case-sensitive), or `None`."""
+        raise NotImplementedError
+
+    def first(self, lower: str) -> FieldInfo | None:
+        """The field whose path is `lower` ignoring case (the first spelling), or `None`."""
+        raise NotImplementedError
+
+    def leaf_bound(self) -> int:
+        """No object whose members are not listed has a longer path than this."""
+        raise NotImplementedError
+
+    def is_leaf(self, lower: str) -> bool:
+        """Whether `lower` is an object whose members are not listed."""
+        raise NotImplementedError
+
+    def candidates(self, dots: int) -> dict[str, str]:
+        """Lower-cased path -> path of every field with `dots` dots that is not an object."""
+        raise NotImplementedError
+
     def lookup(self, path: str, *, ignore_case: bool = False) -> FieldInfo | None:
-        if self.case_sensitive and not ignore_case:
-            info = self.by_path.get(path)
-        else:
-            info = self.by_lower.get(path.lower())
+        info = self.direct(path, ignore_case=ignore_case)
         if info is not None:
             return info
         # a path below a leaf object: look for its prefixes among the leaves, only as long as
         # the longest leaf (not one copy of the whole path per dot: a long path stays linear)
-        head = path[: self._leaf_length + 1].lower()
+        head = path[: self.leaf_bound() + 1].lower()
         end = head.find(".")
         while end > 0:
-            if head[:end] in self.leaves:
+            if self.is_leaf(head[:end]):
                 return FieldInfo(path, _ANY)
             end = head.find(".", end + 1)
         return None
 
     def suggest(self, path: str) -> str | None:
         lower = path.lower()
-        info = self.by_lower.get(lower)
+        info = self.first(lower)
         if info is not None:
             return info.path
         if lower in self._suggestions:  # the linter asks again when it checks its fixes
@@ -421,18 +421,53 @@ class _Fields:
         if candidates is None:
             # An object is never a suggestion: a condition compares one of its fields, and
             # `LastContact` must not become `Contact`.
-            candidates = {
-                key: info.path
-                for key, info in self.by_lower.items()
-                if key.count(".") == dots and info.type != "object"
-            }
-            self._by_depth[dots] = candidates
+            candidates = self._by_depth[dots] = self.candidates(dots)
         close = difflib.get_close_matches(lower, list(candidates), n=1, cutoff=0.75)
         found = candidates[close[0]] if close else None
         if len(self._suggestions) >= 4096:
             self._suggestions.clear()
         self._suggestions[lower] = found
         return found
+
+
+class _Fields(_Lookups):
+    """The fields of one endpoint with their lookup indexes."""
+
+    __slots__ = ("_leaf_length", "by_lower", "by_path", "leaves")
+
+    def __init__(self, fields: Mapping[str, FieldInfo], case_sensitive: bool) -> None:
+        super().__init__(case_sensitive)
+        self.by_path = dict(fields)
+        self.by_lower: dict[str, FieldInfo] = {}
+        parents: set[str] = set()
+        for path, info in self.by_path.items():
+            self.by_lower.setdefault(path.lower(), info)
+            if "." in path:
+                parents.add(path.rsplit(".", 1)[0].lower())
+        # Objects whose members are not listed: anything below them is accepted, untyped.
+        self.leaves = frozenset(
+            lower for lower, info in self.by_lower.items() if info.type == "object" and lower not in parents
+        )
+        self._leaf_length = max(map(len, self.leaves), default=0)  # no longer prefix can be a leaf
+
+    def direct(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
+        if self.case_sensitive and not ignore_case:
+            return self.by_path.get(path)
+        return self.by_lower.get(path.lower())
+
+    def first(self, lower: str) -> FieldInfo | None:
+        return self.by_lower.get(lower)
+
+    def leaf_bound(self) -> int:
+        return self._leaf_length
+
+    def is_leaf(self, lower: str) -> bool:
+        return lower in self.leaves
+
+    def candidates(self, dots: int) -> dict[str, str]:
+        return {
+            key: info.path for key, info in self.by_lower.items() if key.count(".") == dots and info.type != "object"
+        }
 
 
 def _merge(endpoints: Iterable[_Fields], case_sensitive: bool) -> _Fields:
@@ -457,16 +492,18 @@ def _merge_one(seen: FieldInfo, info: FieldInfo) -> FieldInfo:
     return FieldInfo(seen.path, kind, seen.array and same_type, values)
 
 
-class _AnyEndpoint:
-    """Where each field path occurs, over all endpoints: the merged view, one path at a time.
+class _AnyEndpoint(_Lookups):
+    """The fields of all endpoints merged (what `_merge` gives), one path at a time.
 
-    Gives what the full merge (`_merge`) gives for a path it holds, reading only the
-    endpoints' entries for that path; built from the paths alone, without parsing an entry.
+    Built from where each path occurs, without parsing an entry; a lookup merges only the
+    entries of the path it is asked (a lint without `--endpoint` asks a handful of the
+    thousands of the automate catalogue).
     """
 
-    __slots__ = ("_found", "_places", "_schema")
+    __slots__ = ("_found", "_longest", "_parents", "_places", "_schema")
 
     def __init__(self, schema: Schema) -> None:
+        super().__init__(schema.case_sensitive)
         self._schema = schema
         # lower-cased path -> (endpoint, canonical path) for every entry, in the merge's order
         self._places: dict[str, list[tuple[str, str]]] = {}
@@ -479,23 +516,48 @@ class _AnyEndpoint:
                     places[lower] = [(endpoint, path)]
                 else:
                     entry.append((endpoint, path))
+        self._longest = max(map(len, places), default=0)
+        self._parents: set[str] | None = None
         self._found: dict[tuple[str, bool], FieldInfo | None] = {}
 
-    def lookup(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
-        key = (path, ignore_case)
+    def direct(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
+        key = (path, ignore_case or not self.case_sensitive)
         if key in self._found:
             return self._found[key]
-        found = self._merged(path, ignore_case=ignore_case)
+        found = self._merged(path, ignore_case=key[1])
         if len(self._found) >= 4096:
             self._found.clear()
         self._found[key] = found
+        return found
+
+    def first(self, lower: str) -> FieldInfo | None:
+        return self.direct(lower, ignore_case=True)
+
+    def leaf_bound(self) -> int:
+        return self._longest
+
+    def is_leaf(self, lower: str) -> bool:
+        if lower not in self._places:
+            return False
+        if self._parents is None:
+            self._parents = {key.rsplit(".", 1)[0] for key in self._places if "." in key}
+        info = self.first(lower)
+        return info is not None and info.type == "object" and lower not in self._parents
+
+    def candidates(self, dots: int) -> dict[str, str]:
+        found = {}
+        for key in self._places:
+            if key.count(".") == dots:
+                info = self.first(key)
+                if info is not None and info.type != "object":
+                    found[key] = info.path
         return found
 
     def _merged(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
         places = self._places.get(path.lower())
         if places is None:
             return None
-        if self._schema.case_sensitive:
+        if self.case_sensitive:
             # the merge keys exact spellings; ignoring case finds the first spelling merged
             spelling = places[0][1] if ignore_case else path
             places = [place for place in places if place[1] == spelling]

@@ -40,7 +40,8 @@ def probes(merged: Schema) -> list[str]:
     paths = list(merged.fields())
     found = [variant for path in paths for variant in (path, path.lower(), path.upper())]
     found += [f"{path}.Below" for path in paths[:: max(1, len(paths) // 200)]]
-    return [*found, "NoSuchField", "Open.Anything", "open.anything", "Blob.Missing", ""]
+    typos = [path[:-1] + "x" for path in paths[:: max(1, len(paths) // 100)] if path]
+    return [*found, *typos, "NoSuchField", "Open.Anything", "open.anything", "Blob.Missing", "OPEN.x.y", ""]
 
 
 @pytest.mark.parametrize("name", ["automate", "seed", "mixed"])
@@ -54,10 +55,14 @@ def test_lookups_over_all_endpoints_match_the_full_merge(name: str, trusted: boo
         first = Schema.from_dict(fresh(name), trusted=trusted)
         assert first.lookup(path) == merged.lookup(path), path
         assert first.lookup_any_case(path) == merged.lookup_any_case(path), path
+        assert first.suggest(path) == merged.suggest(path), path
     lazy = Schema.from_dict(fresh(name), trusted=trusted)
     for path in probes(merged):  # and all from one schema, as a long lint asks them
         assert lazy.lookup(path) == merged.lookup(path), path
         assert lazy.lookup_any_case(path) == merged.lookup_any_case(path), path
+    for path in paths[:: max(1, len(paths) // 300)]:
+        assert lazy.suggest(path) == merged.suggest(path), path
+    assert lazy._merged is None  # all the answers above came without merging every endpoint
 
 
 def test_mixed_spellings_merge_as_documented() -> None:
@@ -68,11 +73,22 @@ def test_mixed_spellings_merge_as_documented() -> None:
     assert schema.lookup("Kind") == FieldInfo("Kind", "string", values=("x", "y"))
     assert schema.lookup("Open.Anything") == FieldInfo("Open.Anything", "any")
     assert schema.lookup("Blob.Missing") is None  # Blob lists a member in C
+    assert schema.suggest("Nme") == "Name"
+    assert schema.suggest("Kin") == "Kind"
+    assert schema.suggest("Blb") is None  # an object is never a suggestion
 
 
-def test_a_lint_without_endpoint_parses_no_endpoint_of_the_catalogue() -> None:
+@pytest.mark.parametrize(
+    ("condition", "codes"),
+    [
+        ("ComputerName = 'x' and Client.Id = 5 and OperatingSystemName like 'Win%'", []),
+        ("ComputerNme = 'x'", ["CWQ102"]),  # an unknown field, with a suggestion
+        ("OperatingSystem.Name = 'x'", ["CWQ102"]),  # below no object the catalogue has
+    ],
+)
+def test_a_lint_without_endpoint_parses_no_endpoint_of_the_catalogue(condition: str, codes: list[str]) -> None:
     schema = Schema.from_dict(fresh("automate"), trusted=True)
-    assert lint("ComputerName = 'x' and Client.Id = 5 and OperatingSystemName like 'Win%'", schema=schema) == []
+    assert [finding.code for finding in lint(condition, schema=schema)] == codes
     # the private state that says so: no endpoint parsed, no full merge built
     assert schema._merged is None
     assert len(schema._raw) == len(schema.endpoint_names)
