@@ -311,6 +311,13 @@ class Dialect:
             raise self.untranslatable(node, f"{self.title or self.name} has no {feature.value}")
         return tree
 
+    def lower_expressions(self, tree: ast.Node, fields: FieldTypes) -> ast.Node:
+        """The tree with each [`Expression`][cwa_query.language.ast.Expression] this dialect
+        read written as the shared tree where its rewrite allows (exact, or exact only under a
+        condition, by the caller's level), for a target that cannot say Expressions; refused
+        where there is none. A dialect that reads no Expression returns the tree as is."""
+        return tree
+
     def check_expressions(self, tree: ast.Node) -> None:
         """Refuse an [`Expression`][cwa_query.language.ast.Expression] (a test with OData's
         meaning that the condition language cannot say) unless the dialect has them: a

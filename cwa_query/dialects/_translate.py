@@ -76,6 +76,8 @@ def _translate(
         check_depth(tree)
         if src is not None:
             tree = _renamed(src.lower(tree, fields), src.field_names(endpoint), fields)
+    if src is not None and not dst.supports(Feature.EXPRESSIONS):
+        tree = src.lower_expressions(tree, fields)
     dst.check_expressions(tree)
     result = dst.lower(dst.lift(tree, fields), fields)
     return _renamed(result, {path: name for name, path in dst.field_names(endpoint).items()}, fields)

@@ -51,7 +51,7 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, odata_refusal, quote_odata, render_odata
 from ..language.literals import DATE_RE, like_pattern, text_number
-from ._base import Dialect, Feature, brief, check_depth, inexact, push_not
+from ._base import Dialect, Feature, brief, check_depth, inexact, push_not, unsupported_level
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
 
@@ -321,7 +321,10 @@ class _Lowering:
         if not (self.keep is True or (self.keep and id(node) in self.keep)):
             return self.leaf(node, negate)
         try:
-            return self.leaf(node, negate)
+            # Reading keeps the meaning: a shared form exact only under a condition nothing
+            # confirms (tolower() also folds KELVIN SIGN to 'k') is no shared form here.
+            with unsupported_level("raise"):
+                return self.leaf(node, negate)
         except UntranslatableError:
             # OData's `not` is Kleene's, so `not x` is true exactly where `x` is false.
             return ast.Expression(o.Unary(o.UnaryOp.NOT, node, node.span) if negate else node, span=node.span)
@@ -859,6 +862,17 @@ class OData(Dialect):
         with no exact shared form is kept as an `ast.Expression` instead of refused.
         """
         return _Lowering(self, text, fields, keep=keep).positive(tree)
+
+    def lower_expressions(self, tree: ast.Node, fields: FieldTypes) -> ast.Node:
+        """Each `Expression` lowered as `translate` lowers the filter's text: `tolower(s) eq
+        'kiosk'`, kept exact by `parse`, becomes `s = 'kiosk'` with a warning (KELVIN SIGN)."""
+
+        def lowered(node: ast.Node) -> ast.Node:
+            if isinstance(node, ast.Expression):
+                return self.lower_odata(node.expr, None, fields)
+            return node
+
+        return ast.map_predicates(tree, lowered)
 
     def lift_odata(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> o.Expr:
         """The OData tree for a shared tree, or `UntranslatableError` at the construct."""

@@ -272,8 +272,15 @@ def test_dotted_capital_i_warns_for_equality_too() -> None:
 
 
 def test_kelvin_sign_warns() -> None:
+    # Reading keeps OData's meaning (tolower() folds KELVIN SIGN to 'k'): an Expression, no
+    # warning; the rewrite into the condition language is where the meaning may differ.
+    read = parse("tolower(Name) eq 'disk'", dialect="odata")
+    assert isinstance(read, ast.Expression)
+    assert evaluate(read, {"Name": "DIS\u212a"}) is True
     with pytest.warns(TranslationWarning, match="KELVIN"):
-        parse("tolower(Name) eq 'disk'", dialect="odata")
+        assert render(translate(read, "odata", "automate"), "automate") == "Name = 'disk'"
+    with pytest.warns(TranslationWarning, match="KELVIN"):
+        translate("tolower(Name) eq 'disk'", "odata", "automate")
     with pytest.warns(TranslationWarning, match="KELVIN"):
         render(F.Name.contains("kit"), "odata")
 
