@@ -242,10 +242,10 @@ class Schema:
             return _field_info(path, raw[path], endpoint, check=False)
         return self._endpoints[endpoint].by_path[path]
 
-    def _paths(self, endpoint: str) -> Iterable[str]:
+    def _paths(self, endpoint: str) -> list[str]:
         """The canonical paths of `endpoint`, in the catalogue's order, without parsing it."""
         raw = self._raw.get(endpoint)
-        return raw.keys() if raw is not None else self._endpoints[endpoint].by_path.keys()
+        return list(raw if raw is not None else self._endpoints[endpoint].by_path)
 
     def _fields(self, endpoint: str | None) -> _Fields:
         if endpoint is None:
@@ -495,28 +495,31 @@ def _merge_one(seen: FieldInfo, info: FieldInfo) -> FieldInfo:
 class _AnyEndpoint(_Lookups):
     """The fields of all endpoints merged (what `_merge` gives), one path at a time.
 
-    Built from where each path occurs, without parsing an entry; a lookup merges only the
-    entries of the path it is asked (a lint without `--endpoint` asks a handful of the
-    thousands of the automate catalogue).
+    Built from each endpoint's paths (lower-cased at C speed), without parsing an entry; a
+    lookup merges only the entries of the path it is asked (a lint without `--endpoint` asks
+    a handful of the thousands of the automate catalogue).
     """
 
-    __slots__ = ("_found", "_longest", "_parents", "_places", "_schema")
+    __slots__ = ("_by_endpoint", "_found", "_keys", "_longest", "_parents", "_schema")
 
     def __init__(self, schema: Schema) -> None:
         super().__init__(schema.case_sensitive)
         self._schema = schema
-        # lower-cased path -> (endpoint, canonical path) for every entry, in the merge's order
-        self._places: dict[str, list[tuple[str, str]]] = {}
-        places = self._places
+        # per endpoint, in the merge's order: lower-cased path -> the first spelling, and
+        # lower-cased path -> every spelling when some paths differ only in case (else None)
+        self._by_endpoint: list[tuple[str, dict[str, str], dict[str, list[str]] | None]] = []
         for endpoint in schema.endpoint_names:
-            for path in schema._paths(endpoint):
-                lower = path.lower()
-                entry = places.get(lower)
-                if entry is None:
-                    places[lower] = [(endpoint, path)]
-                else:
-                    entry.append((endpoint, path))
-        self._longest = max(map(len, places), default=0)
+            paths = schema._paths(endpoint)
+            first = dict(zip(map(str.lower, paths), paths, strict=True))
+            every: dict[str, list[str]] | None = None
+            if len(first) < len(paths):
+                every = {}
+                for path in paths:
+                    every.setdefault(path.lower(), []).append(path)
+                first = {lower: spellings[0] for lower, spellings in every.items()}
+            self._by_endpoint.append((endpoint, first, every))
+        self._keys: dict[str, None] | None = None  # every lower-cased path, in the merge's order
+        self._longest = -1
         self._parents: set[str] | None = None
         self._found: dict[tuple[str, bool], FieldInfo | None] = {}
 
@@ -534,28 +537,50 @@ class _AnyEndpoint(_Lookups):
         return self.direct(lower, ignore_case=True)
 
     def leaf_bound(self) -> int:
+        if self._longest < 0:
+            self._longest = max(map(len, self._all_keys()), default=0)
         return self._longest
 
     def is_leaf(self, lower: str) -> bool:
-        if lower not in self._places:
+        info = self.first(lower)
+        if info is None or info.type != "object":
             return False
         if self._parents is None:
-            self._parents = {key.rsplit(".", 1)[0] for key in self._places if "." in key}
-        info = self.first(lower)
-        return info is not None and info.type == "object" and lower not in self._parents
+            self._parents = {key.rsplit(".", 1)[0] for key in self._all_keys() if "." in key}
+        return lower not in self._parents
 
     def candidates(self, dots: int) -> dict[str, str]:
         found = {}
-        for key in self._places:
+        for key in self._all_keys():
             if key.count(".") == dots:
                 info = self.first(key)
                 if info is not None and info.type != "object":
                     found[key] = info.path
         return found
 
+    def _all_keys(self) -> dict[str, None]:
+        if self._keys is None:
+            keys: dict[str, None] = {}
+            for _, first, _ in self._by_endpoint:
+                keys.update(dict.fromkeys(first))
+            self._keys = keys
+        return self._keys
+
+    def _places(self, lower: str) -> list[tuple[str, str]]:
+        """Where a path spelt `lower` in any case occurs: (endpoint, canonical path), in order."""
+        places = []
+        for endpoint, first, every in self._by_endpoint:
+            path = first.get(lower)
+            if path is not None:
+                if every is None:
+                    places.append((endpoint, path))
+                else:
+                    places.extend((endpoint, spelling) for spelling in every[lower])
+        return places
+
     def _merged(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
-        places = self._places.get(path.lower())
-        if places is None:
+        places = self._places(path.lower())
+        if not places:
             return None
         if self.case_sensitive:
             # the merge keys exact spellings; ignoring case finds the first spelling merged

@@ -31,6 +31,8 @@ MIXED = {
 def fresh(name: str) -> dict[str, object]:
     if name == "mixed":
         return MIXED
+    if name == "mixed-any-case":
+        return {**MIXED, "case_sensitive": False}
     data: dict[str, object] = json.loads((DATA / f"{name}_schema.json").read_text(encoding="utf-8"))
     return data
 
@@ -44,7 +46,7 @@ def probes(merged: Schema) -> list[str]:
     return [*found, *typos, "NoSuchField", "Open.Anything", "open.anything", "Blob.Missing", "OPEN.x.y", ""]
 
 
-@pytest.mark.parametrize("name", ["automate", "seed", "mixed"])
+@pytest.mark.parametrize("name", ["automate", "seed", "mixed", "mixed-any-case"])
 @pytest.mark.parametrize("trusted", [True, False])
 def test_lookups_over_all_endpoints_match_the_full_merge(name: str, trusted: bool) -> None:
     merged = Schema.from_dict(fresh(name), trusted=trusted)
@@ -76,6 +78,8 @@ def test_mixed_spellings_merge_as_documented() -> None:
     assert schema.suggest("Nme") == "Name"
     assert schema.suggest("Kin") == "Kind"
     assert schema.suggest("Blb") is None  # an object is never a suggestion
+    any_case = Schema.from_dict(fresh("mixed-any-case"))
+    assert any_case.lookup("NAME") == FieldInfo("Name", "any")  # A's Name and name, B's NAME, C's Name
 
 
 @pytest.mark.parametrize(
