@@ -427,17 +427,17 @@ class _OpChain(list[Any]):
         self.end = start
 
 
-_BINARY_OPS = {op.name: op for op in o.BinaryOp}
+_BINARY_OPS = {op.name: (op, op.precedence) for op in o.BinaryOp}  # by token kind, looked up once per module
 
 
 def _resolve(chain: _OpChain, text: str, spanner: Spanner) -> o.Expr:
     """The tree of `a op b op c ...` by OData's precedence, each level left-associative;
     `and`/`or` runs become one n-ary [`Logical`][cwa_query.language.odata_ast.Logical]."""
     operands: list[o.Expr] = []
-    pending: list[o.BinaryOp] = []
+    pending: list[tuple[o.BinaryOp, int]] = []
 
     def reduce() -> None:
-        op = pending.pop()
+        op = pending.pop()[0]
         right = operands.pop()
         left = operands.pop()
         start = left.span.start if left.span is not None else chain.start
@@ -459,11 +459,10 @@ def _resolve(chain: _OpChain, text: str, spanner: Spanner) -> o.Expr:
         if index % 2 == 0:
             operands.append(_node(item, text, spanner))
             continue
-        op = _BINARY_OPS[item[0]]
-        precedence = op.precedence
-        while pending and pending[-1].precedence >= precedence:
+        op, precedence = _BINARY_OPS[item[0]]
+        while pending and pending[-1][1] >= precedence:
             reduce()
-        pending.append(op)
+        pending.append((op, precedence))
     while pending:
         reduce()
     return operands[0]
