@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import os
 import sys
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
 from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
@@ -517,7 +517,7 @@ def inexact(construct: str, target: str, reason: str, span: ast.Span | None, mes
     warnings.warn(TranslationWarning(message), stacklevel=caller_level())
 
 
-_PACKAGE = str(Path(__file__).resolve().parent.parent)
+_PACKAGE = os.path.dirname(os.path.dirname(os.path.realpath(__file__)))
 
 
 def brief(text: str, limit: int = 200) -> str:

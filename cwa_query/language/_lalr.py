@@ -28,10 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "END",
@@ -48,35 +51,49 @@ __all__ = [
     "write_tables",
 ]
 
-TABLES_DIR = Path(__file__).resolve().parent / "tables"
+# os.path, not pathlib, on the way a parse takes: pathlib (with urllib.parse and ipaddress) is
+# 3 ms of `cwa-query lint`'s start-up; the functions that hand out paths import it themselves.
+_HERE = os.path.dirname(os.path.realpath(__file__))
+TABLES_DIR = os.path.join(_HERE, "tables")
 """Where the stored tables live: `tables/NAME.json` per grammar."""
 
-_PACKAGED = Path(__file__).resolve().parent.parent / "_grammar"
-_SOURCE = Path(__file__).resolve().parent.parent.parent / "grammar"
+_PACKAGED = os.path.join(os.path.dirname(_HERE), "_grammar")
+_SOURCE = os.path.join(os.path.dirname(os.path.dirname(_HERE)), "grammar")
 
 
-def _grammar_dir() -> Path:
-    return _PACKAGED if _PACKAGED.is_dir() else _SOURCE
+def _grammar_dir() -> str:
+    return _PACKAGED if os.path.isdir(_PACKAGED) else _SOURCE
 
 
 def grammar_path(name: str = "condition") -> Path:
     """The path of `NAME.lark`: inside the installed package, else the source tree."""
-    return _grammar_dir() / f"{name}.lark"
+    from pathlib import Path
+
+    return Path(_grammar_dir(), f"{name}.lark")
 
 
 def grammar_text(name: str = "condition") -> str:
     """The text of grammar `name`, the source of truth of its syntax."""
-    return grammar_path(name).read_text(encoding="utf-8")
+    with open(os.path.join(_grammar_dir(), f"{name}.lark"), encoding="utf-8") as file:
+        return file.read()
 
 
 def grammar_names() -> tuple[str, ...]:
     """The names of every grammar file, sorted."""
-    return tuple(sorted(path.stem for path in _grammar_dir().glob("*.lark")))
+    return tuple(
+        sorted(
+            name.removesuffix(".lark")
+            for name in os.listdir(_grammar_dir())
+            if name.endswith(".lark") and not name.startswith(".")
+        )
+    )
 
 
 def tables_path(name: str = "condition") -> Path:
     """Where the stored tables of grammar `name` live."""
-    return TABLES_DIR / f"{name}.json"
+    from pathlib import Path
+
+    return Path(TABLES_DIR, f"{name}.json")
 
 
 _OPTION_RE = re.compile(r"^//!\s*(identifier|nesting)\s*:\s*(.*?)\s*$", re.MULTILINE)
@@ -150,7 +167,8 @@ def load_table_data(name: str = "condition") -> dict[str, Any]:
     grammar = grammar_text(name)
     digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()
     try:
-        data: dict[str, Any] = json.loads(tables_path(name).read_text(encoding="utf-8"))
+        with open(os.path.join(TABLES_DIR, f"{name}.json"), encoding="utf-8") as file:
+            data: dict[str, Any] = json.loads(file.read())
     except (OSError, ValueError):
         data = {}
     if data.get("grammar_sha256") != digest:
@@ -161,7 +179,7 @@ def load_table_data(name: str = "condition") -> dict[str, Any]:
 def write_tables(name: str = "condition") -> Path:
     """Build the tables of grammar `name` and store them (a maintenance step)."""
     data = build_table_data(grammar_text(name))
-    TABLES_DIR.mkdir(exist_ok=True)
+    os.makedirs(TABLES_DIR, exist_ok=True)
     path = tables_path(name)
     path.write_text(json.dumps(data, separators=(",", ":"), sort_keys=True) + "\n", encoding="utf-8")
     return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def test_stored_tables_parse_like_freshly_built_ones() -> None:
 
 
 def test_a_stale_table_file_is_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_lalr, "TABLES_DIR", _lalr.TABLES_DIR / "missing")
+    monkeypatch.setattr(_lalr, "TABLES_DIR", os.path.join(_lalr.TABLES_DIR, "missing"))
     data = _lalr.load_table_data("condition")
     assert data["grammar_sha256"] == hashlib.sha256(_lalr.grammar_text("condition").encode("utf-8")).hexdigest()
     tables = _lalr.Tables(data, CONDITION.builders)
