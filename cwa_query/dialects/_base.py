@@ -28,6 +28,7 @@ __all__ = [
     "UnsupportedLevel",
     "inexact",
     "unsupported_level",
+    "LEVEL_VAR",
     "Dialect",
     "DialectLike",
     "Feature",
@@ -473,6 +474,9 @@ UnsupportedLevel: TypeAlias = Literal["raise", "warn", "ignore"]
 [`TranslationWarning`][cwa_query.errors.TranslationWarning] (the default), or go on silently."""
 
 _LEVEL: ContextVar[UnsupportedLevel] = ContextVar("cwa_query_unsupported_level", default="warn")
+LEVEL_VAR = _LEVEL
+"""The context variable `unsupported_level()` sets, for a hot loop that sets and resets it
+with a token (a generator-based context manager per item costs more than the item)."""
 
 
 @contextlib.contextmanager

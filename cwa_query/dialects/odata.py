@@ -51,7 +51,7 @@ from ..language._driver import DEFAULT_LIMITS, ParseLimits
 from ..language._odata import parse_expression, parse_filter
 from ..language._odata_render import odata_literal, odata_refusal, quote_odata, render_odata
 from ..language.literals import DATE_RE, like_pattern, text_number
-from ._base import _LEVEL, Dialect, Feature, brief, check_depth, inexact, push_not
+from ._base import LEVEL_VAR, Dialect, Feature, brief, check_depth, inexact, push_not
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 from .condition import CANONICAL
 
@@ -324,14 +324,14 @@ class _Lowering:
         # confirms (tolower() also folds KELVIN SIGN to 'k') is no shared form here. (The
         # level is set directly: `with unsupported_level()`, a generator-based context
         # manager, around each leaf made reading about 1.6 times as slow.)
-        token = _LEVEL.set("raise")
+        token = LEVEL_VAR.set("raise")
         try:
             return self.leaf(node, negate)
         except UntranslatableError:
             # OData's `not` is Kleene's, so `not x` is true exactly where `x` is false.
             return ast.Expression(o.Unary(o.UnaryOp.NOT, node, node.span) if negate else node, span=node.span)
         finally:
-            _LEVEL.reset(token)
+            LEVEL_VAR.reset(token)
 
     def leaf(self, node: o.Expr, negate: bool) -> ast.Node:
         span = node.span
