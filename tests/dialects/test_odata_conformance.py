@@ -17,7 +17,8 @@ from typing import Any
 
 import pytest
 
-from cwa_query import ConditionSyntaxError
+from cwa_query import ConditionSyntaxError, ast
+from cwa_query import parse as cwa_parse
 from cwa_query.language._odata import parse_expression, parse_filter, parse_filter_option
 
 _DATA = json.loads((Path(__file__).parent / "data" / "odata_abnf_testcases.json").read_text(encoding="utf-8"))
@@ -50,3 +51,38 @@ def test_agrees_with_the_suite(case: dict[str, Any]) -> None:
             assert info.value.pos <= case["fail_at"]
     else:
         parse(text)
+
+
+def _value(case: dict[str, Any]) -> str | None:
+    """The `$filter` value a case gives the entry point; None where the case is about the option's name."""
+    text = urllib.parse.unquote(case["input"])
+    if case["rule"] == "boolCommonExpr":
+        return text
+    name, _, value = text.partition("=")
+    return value if case["rule"] == "filter" and name in ("$filter", "filter") else None
+
+
+BOOLEAN_CASES = [c for c in CASES if _value(c) is not None]
+
+
+@pytest.mark.parametrize("case", BOOLEAN_CASES, ids=[f"{i}-{c['rule']}" for i, c in enumerate(BOOLEAN_CASES)])
+def test_the_entry_point_agrees_with_the_suite(case: dict[str, Any]) -> None:
+    """`cwa_query.parse(text, dialect="odata")` gives the full parser's verdict on every `$filter` case.
+
+    The one tree reads every valid filter (issue 18: the entry point refuses nothing the
+    OData parser accepts), and an invalid one is the same typed syntax error, never a
+    bare exception from below.
+    """
+    text = _value(case)
+    assert text is not None
+    full_pos: int | None = None
+    try:
+        parse_filter(text)
+    except ConditionSyntaxError as full:
+        full_pos = full.pos
+    if full_pos is None:
+        assert isinstance(cwa_parse(text, dialect="odata"), ast.NODE_TYPES)
+    else:
+        with pytest.raises(ConditionSyntaxError) as info:
+            cwa_parse(text, dialect="odata")
+        assert info.value.pos == full_pos
