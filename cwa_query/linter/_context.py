@@ -46,6 +46,29 @@ class Context(NamedTuple):
             elif isinstance(node, ast.Expression):
                 yield from _comparisons(node.expr)
 
+    def fields(self) -> Iterator[ast.Field]:
+        """Every field of the endpoint the condition names, in source order: each predicate's
+        field, and every path inside an OData expression (arithmetic operands, function
+        arguments, a lambda's collection), except the paths inside a lambda's, a `$count`'s
+        or a filtered collection's predicate, which name the items, not the endpoint's fields."""
+        if self.tree is None:
+            return
+        for node in ast.walk(self.tree):
+            if isinstance(node, (ast.Compare, ast.InList)):
+                yield node.field
+            elif isinstance(node, ast.Expression):
+                yield from _paths(node.expr)
+
+    def lambdas(self) -> Iterator[ast.Lambda]:
+        """The `any`/`all` tests inside OData expressions whose collection is an endpoint field."""
+        if self.tree is None:
+            return
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Expression):
+                for expr in _outer(node.expr):
+                    if isinstance(expr, ast.Lambda) and isinstance(expr.collection, ast.Field):
+                        yield expr
+
     def field(self, node: Predicate) -> FieldInfo | None:
         """What the schema knows of the node's field (`None`: unknown)."""
         return self.schema.lookup(node.field.name, self.endpoint)
@@ -160,6 +183,22 @@ def _comparisons(expr: ast.Expr) -> Iterator[Predicate]:
             stack.append(node.collection)
             continue
         stack.extend(reversed(ast.children(node)))
+
+
+def _outer(expr: ast.Expr) -> Iterator[ast.Expr]:
+    """The expressions of `expr` in source order, not descending into item predicates."""
+    stack: list[ast.Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.Lambda, ast.Count, ast.Filtered)):
+            stack.append(node.collection)
+        else:
+            stack.extend(reversed(ast.children(node)))
+
+
+def _paths(expr: ast.Expr) -> Iterator[ast.Field]:
+    return (node for node in _outer(expr) if isinstance(node, ast.Field))
 
 
 def _span(node: ast.Node | ast.Field | ast.Literal) -> ast.Span:

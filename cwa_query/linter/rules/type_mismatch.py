@@ -16,7 +16,7 @@ __all__ = ["TypeMismatchRule"]
 class TypeMismatchRule(Rule):
     """A literal that cannot be of the field's type (`TotalMemory = 'lots'`), or an operator
     that does not fit it (`like` on a number, `<` on a boolean, `>` on an array, any
-    comparison of a whole object).
+    comparison of a whole object), or an OData `any`/`all` over a field that is not a list.
 
     Fixes where the intent is clear: a quoted number on a numeric field in the `seed`
     dialect is unquoted, a bare number on a text field is quoted, a quoted `'true'` on a
@@ -32,6 +32,18 @@ class TypeMismatchRule(Rule):
     example = Example("TotalMemory >= '4096'", "TotalMemory >= 4096", endpoint="Computers")
 
     def check(self, ctx: Context) -> Iterator[Finding]:
+        for test in ctx.lambdas():
+            assert isinstance(test.collection, ast.Field)
+            info = ctx.schema.lookup(test.collection.name, ctx.endpoint)
+            if info is not None and not info.array:
+                span = test.collection.span
+                assert span is not None
+                yield Finding(
+                    span.start,
+                    span.end,
+                    f"{ctx.source(test.collection)} is not a list ({info.type_name}): "
+                    f"`{test.kind}` tests the items of a list field",
+                )
         for node, info in ctx.known_predicates():
             op = node.op if isinstance(node, ast.Compare) else None
             problem = operator_problem(info, op)

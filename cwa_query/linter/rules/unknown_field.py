@@ -41,24 +41,24 @@ class UnknownFieldRule(Rule):
             return
         dialect = get_dialect(ctx.dialect)
         where = f"the {ctx.endpoint} endpoint" if ctx.endpoint else f"any endpoint of the {ctx.schema.name} schema"
-        for node in ctx.predicates():
-            if ctx.field(node) is not None:
+        for field in ctx.fields():
+            if ctx.schema.lookup(field.name, ctx.endpoint) is not None:
                 continue
-            name = dialect.spell_field(node.field.name)
-            suggestion = _renamed(ctx, node.field.name) or ctx.schema.suggest(node.field.name, ctx.endpoint)
+            name = dialect.spell_field(field.name)
+            suggestion = _renamed(ctx, field.name) or ctx.schema.suggest(field.name, ctx.endpoint)
             message = f"unknown field {name!r}: not in {where}"
             fix = None
             if suggestion is not None:
                 spelled = dialect.spell_field(suggestion)
                 message += f"; did you mean {spelled!r}?"
-                fix = ctx.replace(node.field, spelled)
-            elsewhere = _known_elsewhere(ctx, node.field.name)
+                fix = ctx.replace(field, spelled)
+            elsewhere = _known_elsewhere(ctx, field.name)
             if elsewhere is not None:
                 message += (
-                    f" (the {elsewhere.name} dialect's catalogue knows {node.field.name!r}: "
+                    f" (the {elsewhere.name} dialect's catalogue knows {field.name!r}: "
                     f"if the condition is meant for {elsewhere.name}, choose that dialect or profile)"
                 )
-            span = node.field.span
+            span = field.span
             assert span is not None
             yield Finding(span.start, span.end, message, fix)
 
