@@ -33,8 +33,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cwa_query import compile_predicate, parse  # noqa: E402
-from cwa_query.odata import compile_odata, parse_odata  # noqa: E402
+from cwa_query import compile_predicate, parse
+from cwa_query.odata import compile_odata, parse_odata
 
 Record = Mapping[str, Any]
 
@@ -130,7 +130,9 @@ def main() -> None:
     batch = records(args.records)
     print(f"{args.records:,} records, best of {args.rounds} rounds")
     measure("condition language: compile_predicate(text)", CONDITIONS, compile_predicate, batch, args.rounds)
-    measure("OData: compile_odata(parse_odata(text))", ODATA, lambda t: compile_odata(parse_odata(t)), batch, args.rounds)
+    measure(
+        "OData: compile_odata(parse_odata(text))", ODATA, lambda t: compile_odata(parse_odata(t)), batch, args.rounds
+    )
     measure(
         'OData through the one tree: compile_predicate(parse(text, dialect="odata"))',
         ODATA,

@@ -25,8 +25,8 @@ from .dialects import Schemas, get_dialect
 from .dialects.odata import OData, parse_expression, parse_odata, render_odata
 from .language import ast
 from .language import odata_ast as nodes
+from .language._evaluate import compile_odata, evaluate_odata, truth_odata
 from .language._odata import parse_filter_option
-from .language._odata_evaluate import compile_odata, evaluate_odata, truth_odata
 
 __all__ = [
     "OData",

@@ -8,7 +8,7 @@ views, then:
 
 * the OData tree, everything the grammar reads: [`parse_odata`][cwa_query.dialects.odata.parse_odata],
   [`render_odata`][cwa_query.dialects.odata.render_odata], and
-  [`evaluate_odata`][cwa_query.language._odata_evaluate.evaluate_odata] with OData's semantics;
+  [`evaluate_odata`][cwa_query.odata.evaluate_odata] with OData's semantics;
 * the shared tree, through the dialect: `parse(text, dialect="odata")` lowers the filter to
   a condition with **the same meaning on every record** (OData's null rules included), and
   `render(tree, "odata")` lifts a condition into a filter with the same meaning. What has no
@@ -646,8 +646,10 @@ class _Lifting:
             self.warn(
                 node,
                 "text ne",
-                lambda: f"exact only if {name} holds text; on a number OData's `ne` {value.value!r} is true, "
-                "the condition language's comparison unknown (not returned)",
+                lambda: (
+                    f"exact only if {name} holds text; on a number OData's `ne` {value.value!r} is true, "
+                    "the condition language's comparison unknown (not returned)"
+                ),
             )
 
     def check_number(self, node: ast.Compare | ast.InList, value: ast.Literal, *, ordering: bool) -> None:

@@ -106,3 +106,13 @@ def test_compiled_once() -> None:
 def test_service_constructs_refuse_local_evaluation(text: str) -> None:
     with pytest.raises(ConditionError, match="cannot be evaluated locally"):
         compile_odata(parse_filter(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Big eq INF", False), ("Big lt INF", True), ("Big ge INF", False), ("Small gt -INF", True)],
+)
+def test_integers_past_the_double_range_stay_below_infinity(text: str, expected: bool) -> None:
+    # Found merging the evaluators: a number compared with INF was turned into a double
+    # first, and 10**400 became INF (so `Big eq INF` was true).
+    assert truth_odata(parse_filter(text), {"Big": 10**400, "Small": -(10**400)}) is expected
