@@ -48,7 +48,7 @@ from ._diagnose import (
     in_list_error,
     length_error,
 )
-from ._lalr import END, Tables, load_table_data
+from ._lalr import END, REDUCE, SHIFT_NESTING, UNIT, Tables, load_table_data
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -172,12 +172,10 @@ class Grammar:
         if len(text) > limits.max_length:
             raise length_error(text, limits.max_length)
         tables = self._tables or self.tables
-        states = tables.states
+        actions = tables.actions
+        kinds = tables.group_kinds
         keywords = tables.keywords
-        ignore = tables.ignore
         identifier = tables.identifier
-        nesting_kinds = tables.nesting
-        end_state = tables.end_state
 
         spanner = make_spanner(text)
         state_stack = [tables.start_state]
@@ -189,52 +187,66 @@ class Grammar:
         max_in = limits.max_in_values
         in_count = 0
 
-        for match in tables.driver_lexer.finditer(text):
-            kind = match.lastgroup
-            if kind in ignore:
-                continue
-            if kind == "_ERROR":
-                raise self.lex_error(tables, text, match.start())
-            raw = match.group()
+        # Each match is one token and the spaces after it (see `Tables.driver_lexer`).
+        for match in tables.driver_lexer.finditer(text, tables.first_token(text)):
+            index: int = match.lastindex  # type: ignore[assignment]  # every alternative is a group
+            kind = kinds[index]
+            raw = match.group(index)
             if kind == identifier:
                 kind = keywords.get(raw.lower(), identifier)
-            assert kind is not None
-            token: Token = (kind, raw, match.start(), match.end())
+            elif kind == "_ERROR":
+                raise self.lex_error(tables, text, match.start())
+            start, end = match.span(index)
+            token: Token = (kind, raw, start, end)
             # Reduce as the lookahead calls for, then shift it.
             while True:
-                action = states[state_stack[-1]].get(kind)
+                action = actions[state_stack[-1]].get(kind)
+                if action.__class__ is int:  # a plain shift, the most common action
+                    state_stack.append(action)
+                    values.append(token)
+                    starts.append(start)
+                    ends.append(end)
+                    break
                 if action is None:
                     if kind == END:
-                        if state_stack[-1] == end_state:
+                        if state_stack[-1] == tables.end_state:
                             return self.finish(values[-1], spanner)
-                        token = ("$END", "", token[2], token[3])
+                        token = ("$END", "", start, end)
                     raise self.syntax_error(ParseFailure(tables, text, token, values, state_stack))
-                if action[0]:
-                    state_stack.append(action[1])
-                    values.append(token)
-                    starts.append(token[2])
-                    ends.append(token[3])
-                    if kind in nesting_kinds:
-                        nesting += 1
-                        if nesting > max_depth:
-                            raise depth_error(text, token[2], max_depth)
-                    elif kind == "COMMA":
-                        in_count += 1
-                        if in_count >= max_in:
-                            raise in_list_error(text, token[2], max_in)
-                    break
-                builder, size, origin, released = action[1]
-                if builder is None:  # a unit rule: only the state changes
-                    state_stack[-1] = states[state_stack[-2]][origin][1]
+                tag = action[0]
+                if tag == UNIT:  # a chain of unit rules: only the top state changes
+                    below = state_stack[-2]
+                    top = action[1].get(below)
+                    state_stack[-1] = top if top is not None else tables.unit_goto(below, state_stack[-1], kind)
                     continue
-                value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
-                del state_stack[-size:]
-                state_stack.append(states[state_stack[-1]][origin][1])
-                values[-size:] = (value,)
-                if size > 1:
-                    del starts[1 - size :]
-                    del ends[-size:-1]
-                if released:
-                    nesting -= released
-                    in_count = 0
+                if tag == REDUCE:
+                    _, builder, size, origin, released = action
+                    if size == 1:
+                        values[-1] = builder(values[-1:], text, spanner, starts[-1], ends[-1])
+                        state_stack[-1] = actions[state_stack[-2]][origin]
+                    else:
+                        value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
+                        del state_stack[-size:]
+                        state_stack.append(actions[state_stack[-1]][origin])
+                        values[-size:] = (value,)
+                        del starts[1 - size :]
+                        del ends[-size:-1]
+                    if released:
+                        nesting -= released
+                        in_count = 0
+                    continue
+                # A shift that opens a nesting level, or a comma of a list.
+                state_stack.append(action[1])
+                values.append(token)
+                starts.append(start)
+                ends.append(end)
+                if tag == SHIFT_NESTING:
+                    nesting += 1
+                    if nesting > max_depth:
+                        raise depth_error(text, start, max_depth)
+                else:
+                    in_count += 1
+                    if in_count >= max_in:
+                        raise in_list_error(text, start, max_in)
+                break
         raise AssertionError("unreachable: $END always ends the loop")  # pragma: no cover

@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "END",
+    "REDUCE",
+    "SHIFT_COMMA",
+    "SHIFT_NESTING",
+    "UNIT",
     "TABLES_DIR",
     "Action",
     "Tables",
@@ -192,6 +196,12 @@ Action = tuple[bool, Any]
 """`(True, next_state)` to shift, `(False, (builder, size, origin, released))` to reduce."""
 
 
+SHIFT_NESTING = 1
+SHIFT_COMMA = 2
+UNIT = 3
+REDUCE = 4
+
+
 class Tables:
     """The LALR table, the lexer and the per-rule builders of one grammar, ready to drive.
 
@@ -207,10 +217,27 @@ class Tables:
         # `_END`, a group name), so its loop needs no second pass for the end.
         pattern = "|".join(f"(?P<{name}>{regexp})" for name, regexp in data["lexer"]) + r"|(?P<_ERROR>.)"
         self.lexer = re.compile(pattern, re.DOTALL)
-        self.driver_lexer = re.compile(pattern + f"|(?P<{END}>\\Z)", re.DOTALL)
         self.patterns: dict[str, str] = dict(data["lexer"])
         self.keywords: dict[str, str] = dict(data["keywords"])
         self.ignore = frozenset(data["ignore"])
+        # The driver's lexer takes what the grammar ignores (spaces) after each token in the
+        # same match, possessively, so that the loop sees tokens only; `skip` takes it at the
+        # start of the text. The token is the match's last group (`lastindex`; an ignored
+        # terminal is no alternative of its own there).
+        ignored = "|".join(f"(?:{self.patterns[name]})" for name in sorted(self.ignore))
+        tail = f"(?:{ignored})*+" if ignored else ""
+        kept = [(name, regexp) for name, regexp in data["lexer"] if name not in self.ignore]
+        alternatives = "|".join(f"({regexp})" for _, regexp in kept) + r"|(.)|(\Z)"
+        self.driver_lexer = re.compile(f"(?:{alternatives}){tail}", re.DOTALL)
+        self._skip = re.compile(tail or "", re.DOTALL)
+        # Group number -> terminal; a regexp's own groups (none in the grammars, but allowed)
+        # would shift the numbers, so they are counted.
+        group_kinds = [""]
+        for name, regexp in kept:
+            group_kinds.append(name)
+            group_kinds.extend([""] * re.compile(regexp).groups)
+        group_kinds.extend(["_ERROR", END])
+        self.group_kinds = tuple(group_kinds)
         self.identifier: str = data.get("identifier", "FIELD")
         self.nesting = frozenset(data.get("nesting", ("LPAR", "NOT")))
 
@@ -231,6 +258,45 @@ class Tables:
         for row in self.states.values():
             if "$END" in row:
                 row[END] = row["$END"]
+
+        # The driver's own encoding of the same table, by state number: a plain shift (and a
+        # goto) is the next state, an `int`; the rest are tuples tagged by their first item:
+        # a shift that opens a nesting level (`SHIFT_NESTING`) or counts a list value
+        # (`SHIFT_COMMA`), a reduction with a builder (`REDUCE`), and a unit rule without one
+        # (`UNIT`), which only replaces the top state. Unit rules come in chains (`value` ->
+        # `primary` -> `unary` -> `expr`) that end in the same state for the same state below
+        # and lookahead, so a `UNIT` action holds that end state by state below, filled in on
+        # first use (`unit_goto`).
+        count = max(self.states) + 1
+        self.actions: list[dict[str, Any]] = [{} for _ in range(count)]
+        for state, row in self.states.items():
+            out = self.actions[state]
+            for symbol, (is_shift, arg) in row.items():
+                if is_shift and symbol in self.nesting:
+                    out[symbol] = (SHIFT_NESTING, arg)
+                elif is_shift:
+                    out[symbol] = (SHIFT_COMMA, arg) if symbol == "COMMA" else arg
+                elif arg[0] is None:
+                    out[symbol] = (UNIT, {}, arg[2])
+                else:
+                    out[symbol] = (REDUCE, *arg)
+
+    def first_token(self, text: str) -> int:
+        """Where the first token of `text` starts (after what the grammar ignores)."""
+        match = self._skip.match(text)
+        return match.end() if match is not None else 0
+
+    def unit_goto(self, below: int, top: int, kind: str) -> int:
+        """The top state after the chain of unit rules that `kind` calls for in state `top`
+        over state `below` (stored in the `UNIT` action for the next time)."""
+        actions = self.actions
+        action = first = actions[top][kind]
+        state = top
+        while isinstance(action, tuple) and action[0] == UNIT:
+            state = actions[below][action[2]]
+            action = actions[state].get(kind)
+        first[1][below] = state
+        return state
 
     def kind(self, name: str | None, raw: str) -> str:
         """The terminal a lexer match stands for: an identifier that spells a keyword is the keyword."""

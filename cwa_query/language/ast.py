@@ -35,8 +35,9 @@ True
 from __future__ import annotations
 
 import enum
+import types
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform
 
 if TYPE_CHECKING:  # in annotations only: not imported at run time
     import datetime as _dt
@@ -110,19 +111,18 @@ __all__ = [
 ]
 
 
-_set = object.__setattr__
-
-
 class _Node:
     """What every node shares: immutable; equal, hashed and shown by the fields named in
     `_compared` (a source span is none of them); pickled by its constructor's arguments.
 
     Plain classes with `__slots__`, not dataclasses: creating a frozen dataclass costs about
     ten times as much at import, and the linter's command line imports this module per file.
+    Each class is declared as a dataclass is (see [`_node`][cwa_query.language.ast._node]).
     """
 
     __slots__ = ()
     _compared: ClassVar[tuple[str, ...]] = ()
+    _fields: ClassVar[tuple[str, ...]] = ()
 
     def _key(self) -> tuple[object, ...]:
         return tuple([getattr(self, name) for name in self._compared])
@@ -147,13 +147,89 @@ class _Node:
         raise AttributeError(f"cannot delete field {name!r}: {type(self).__name__} is immutable")
 
     def __reduce__(self) -> tuple[type[_Node], tuple[object, ...]]:
-        # Every constructor takes the compared fields in order, then the span (if any).
-        span = getattr(self, "span", _NO_SPAN)
-        return type(self), self._key() if span is _NO_SPAN else (*self._key(), span)
+        # Every constructor takes the fields in order: the compared ones, then the span (if any).
+        return type(self), tuple([getattr(self, name) for name in self._fields])
 
 
-_NO_SPAN = object()
 _N = TypeVar("_N", bound=_Node)
+
+
+@dataclass_transform(eq_default=False, frozen_default=True)
+def _node(cls: type[_N]) -> type[_N]:
+    """Make a node class of a class body declared as a frozen dataclass is: its fields
+    annotated in constructor order (the compared ones, then `span`), with their defaults.
+
+    The class gets `__slots__` and a constructor for its fields. A node is built as an
+    instance of a plain twin class holding the same slots (`_FieldFields`: plain attribute
+    stores, about half the cost of `object.__setattr__` per field, which the parser pays
+    for every node), then made the node class. The constructor is a template of
+    `_constructor_templates` with the field names and classes put in (no source compiled per class).
+    """
+    own = cls.__dict__
+    names = tuple(name for name, note in own.get("__annotations__", {}).items() if not str(note).startswith("ClassVar"))
+    defaults = tuple(own[name] for name in names if name in own)
+    namespace = {key: value for key, value in own.items() if key not in names and key not in _CLASS_SLOTS}
+    fields = type(f"_{cls.__name__}Fields", (), {"__slots__": names, "__module__": cls.__module__})
+    compared = tuple(name for name in names if name != "span")
+    namespace.update(__slots__=(), _compared=compared, __match_args__=compared, _fields=names)
+    node = type(cls.__name__, (fields, *cls.__bases__), namespace)
+    template = _TEMPLATES[len(names)]
+    code = template.__code__
+    placeholders = _PLACEHOLDERS[: len(names)]
+    renamed = dict(zip(placeholders, names, strict=True))
+    code = code.replace(
+        co_names=tuple(renamed.get(name, name) for name in code.co_names),
+        co_varnames=tuple(renamed.get(name, name) for name in code.co_varnames),
+        co_qualname=f"{node.__qualname__}.__new__",
+        co_name="__new__",
+    )
+    cells = dict(zip(code.co_freevars, template.__closure__ or (), strict=True))
+    cells |= {"_cls": types.CellType(node), "_twin": types.CellType(fields)}
+    function = types.FunctionType(
+        code, template.__globals__, "__new__", defaults or None, tuple(cells[name] for name in code.co_freevars)
+    )
+    node.__new__ = staticmethod(function)  # type: ignore[method-assign]
+    return node
+
+
+_CLASS_SLOTS = frozenset({"__dict__", "__weakref__"})
+_PLACEHOLDERS = ("f0", "f1", "f2", "f3", "f4")
+
+
+def _subclass_node(cls: type[_Node], values: tuple[object, ...]) -> _Node:
+    """A node of a subclass of a node class (which may hold more than the slots)."""
+    self = object.__new__(cls)
+    for name, value in zip(cls._fields, values, strict=True):
+        object.__setattr__(self, name, value)
+    return self
+
+
+def _constructor_templates(most: int = 5) -> tuple[Callable[..., _Node], ...]:
+    """A constructor per number of fields (index 1 to `most`), written for the placeholder
+    fields `f0`, `f1`, ... of the placeholder classes `_cls` (the node) and `_twin` (its
+    plain twin); `_node` copies one with the real names and classes put in. One small
+    `exec` for all of them (about 0.1 ms of import)."""
+    source = ["def templates(new, subclass_node):\n    _cls = _twin = None\n"]
+    for count in range(1, most + 1):
+        names = _PLACEHOLDERS[:count]
+        stores = "".join(f"            self.{name} = {name}\n" for name in names)
+        source.append(
+            f"    def new{count}(cls, {', '.join(names)}):\n"
+            f"        if cls is _cls:\n"
+            f"            self = new(_twin)\n"
+            f"{stores}"
+            f"            self.__class__ = cls\n"
+            f"            return self\n"
+            f"        return subclass_node(cls, ({', '.join(names)},))\n"
+        )
+    source.append(f"    return (None, {', '.join(f'new{count}' for count in range(1, most + 1))})\n")
+    namespace: dict[str, Any] = {}
+    exec("".join(source), namespace)  # our own source, from the loop above
+    templates: tuple[Callable[..., _Node], ...] = namespace["templates"](object.__new__, _subclass_node)
+    return templates
+
+
+_TEMPLATES = _constructor_templates()
 
 
 def replace(node: _N, **changes: Any) -> _N:
@@ -163,31 +239,23 @@ def replace(node: _N, **changes: Any) -> _N:
     >>> replace(Compare(Field("a"), Op.EQ, Integer(1)), op=Op.NE) == Compare(Field("a"), Op.NE, Integer(1))
     True
     """
-    names: tuple[str, ...] = node.__slots__
+    names: tuple[str, ...] = node._fields
     values: dict[str, Any] = {name: getattr(node, name) for name in names}
     values.update(changes)
     return type(node)(**values)
 
 
+@_node
 class Span(_Node):
     """Where a node stands in the source text: 0-based offsets, `end` exclusive.
 
     `line` and `column` are 1-based, for the start.
     """
 
-    __slots__ = ("column", "end", "line", "start")
-    _compared: ClassVar[tuple[str, ...]] = ("start", "end", "line", "column")
-    __match_args__ = ("start", "end", "line", "column")
     start: int
     end: int
-    line: int
-    column: int
-
-    def __init__(self, start: int, end: int, line: int = 1, column: int = 1) -> None:
-        _set(self, "start", start)
-        _set(self, "end", end)
-        _set(self, "line", line)
-        _set(self, "column", column)
+    line: int = 1
+    column: int = 1
 
 
 class Op(enum.Enum):
@@ -238,18 +306,12 @@ _NEGATION = {
 }
 
 
+@_node
 class Field(_Node):
     """A field path as written: `Status`, `Client.Id`, `LoggedInUsers.LoggedInUserName`."""
 
-    __slots__ = ("name", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("name",)
-    __match_args__ = ("name",)
     name: str
-    span: Span | None
-
-    def __init__(self, name: str, span: Span | None = None) -> None:
-        _set(self, "name", name)
-        _set(self, "span", span)
+    span: Span | None = None
 
     @property
     def parts(self) -> tuple[str, ...]:
@@ -257,62 +319,39 @@ class Field(_Node):
         return tuple(self.name.split("."))
 
 
+@_node
 class String(_Node):
     """A string literal; `value` is the text without quotes or escapes."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: str
-    span: Span | None
-
-    def __init__(self, value: str, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Integer(_Node):
     """An integer literal."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: int
-    span: Span | None
-
-    def __init__(self, value: int, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Decimal(_Node):
     """A decimal literal, exact: `Decimal(decimal.Decimal("0.1"))`."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: _decimal.Decimal
-    span: Span | None
-
-    def __init__(self, value: _decimal.Decimal, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Boolean(_Node):
     """`true` or `false`."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: bool
-    span: Span | None
-
-    def __init__(self, value: bool, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class DateTime(_Node):
     """An unquoted ISO-8601 date (`datetime.date`) or date-time (`datetime.datetime`).
 
@@ -320,17 +359,11 @@ class DateTime(_Node):
     as UTC). Fractions finer than a microsecond are truncated.
     """
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: _dt.date | _dt.datetime
-    span: Span | None
-
-    def __init__(self, value: _dt.date | _dt.datetime, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Null(_Node):
     """The absent value: `Field = null` holds where the field is missing or null, `!=` elsewhere.
 
@@ -338,18 +371,13 @@ class Null(_Node):
     write it (`Dialect.supports(Feature.NULL)` says which can).
     """
 
-    __slots__ = ("span",)
-    _compared: ClassVar[tuple[str, ...]] = ()
-    __match_args__ = ()
-    span: Span | None
-
-    def __init__(self, span: Span | None = None) -> None:
-        _set(self, "span", span)
+    span: Span | None = None
 
 
 Literal = String | Integer | Decimal | Boolean | DateTime | Null
 
 
+@_node
 class Meaning(_Node):
     """What a dialect means by the words of a comparison, stamped on the nodes it reads.
 
@@ -374,25 +402,10 @@ class Meaning(_Node):
     Meaning(text='folded', null='unknown', lists='some', typing='loose')
     """
 
-    __slots__ = ("lists", "null", "text", "typing")
-    _compared: ClassVar[tuple[str, ...]] = ("text", "null", "lists", "typing")
-    __match_args__ = ("text", "null", "lists", "typing")
     text: _Literal["folded", "exact"]
     null: _Literal["unknown", "false"]
     lists: _Literal["some", "whole"]
     typing: _Literal["loose", "strict"]
-
-    def __init__(
-        self,
-        text: _Literal["folded", "exact"],
-        null: _Literal["unknown", "false"],
-        lists: _Literal["some", "whole"],
-        typing: _Literal["loose", "strict"],
-    ) -> None:
-        _set(self, "text", text)
-        _set(self, "null", null)
-        _set(self, "lists", lists)
-        _set(self, "typing", typing)
 
 
 CONDITION_MEANING = Meaning("folded", "unknown", "some", "loose")
@@ -401,96 +414,57 @@ ODATA_MEANING = Meaning("exact", "false", "whole", "strict")
 """OData's meaning (URL Conventions 5.1.1)."""
 
 
+@_node
 class Compare(_Node):
     """`field op value`, e.g. `Status = 'Online'` or `Name contains 'DC'`."""
 
-    __slots__ = ("field", "op", "span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("field", "op", "value")
-    __match_args__ = ("field", "op", "value")
     field: Field
     op: Op
     value: Literal
-    span: Span | None
-
-    def __init__(self, field: Field, op: Op, value: Literal, span: Span | None = None) -> None:
-        _set(self, "field", field)
-        _set(self, "op", op)
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
     meaning: ClassVar[Meaning] = CONDITION_MEANING
     """The condition language's meaning (ignoring case, `null` unknown, some element of a list)."""
 
 
+@_node
 class InList(_Node):
     """`field in (v, ...)`, or `field not in (v, ...)` when `negated`."""
 
-    __slots__ = ("field", "negated", "span", "values")
-    _compared: ClassVar[tuple[str, ...]] = ("field", "values", "negated")
-    __match_args__ = ("field", "values", "negated")
     field: Field
     values: tuple[Literal, ...]
-    negated: bool
-    span: Span | None
-
-    def __init__(
-        self,
-        field: Field,
-        values: tuple[Literal, ...],
-        negated: bool = False,
-        span: Span | None = None,
-    ) -> None:
-        _set(self, "field", field)
-        _set(self, "values", values)
-        _set(self, "negated", negated)
-        _set(self, "span", span)
+    negated: bool = False
+    span: Span | None = None
 
     meaning: ClassVar[Meaning] = CONDITION_MEANING
     """The condition language's meaning, as for `Compare`."""
 
 
+@_node
 class And(_Node):
     """All of `items` (two or more; none of them an `And`)."""
 
-    __slots__ = ("items", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("items",)
-    __match_args__ = ("items",)
     items: tuple[Node, ...]
-    span: Span | None
-
-    def __init__(self, items: tuple[Node, ...], span: Span | None = None) -> None:
-        _set(self, "items", items)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Or(_Node):
     """Any of `items` (two or more; none of them an `Or`)."""
 
-    __slots__ = ("items", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("items",)
-    __match_args__ = ("items",)
     items: tuple[Node, ...]
-    span: Span | None
-
-    def __init__(self, items: tuple[Node, ...], span: Span | None = None) -> None:
-        _set(self, "items", items)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Not(_Node):
     """The prefix `not (...)`."""
 
-    __slots__ = ("operand", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("operand",)
-    __match_args__ = ("operand",)
     operand: Node
-    span: Span | None
-
-    def __init__(self, operand: Node, span: Span | None = None) -> None:
-        _set(self, "operand", operand)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Expression(_Node):
     """A test written as a Boolean expression of values, held as read with the `meaning`
     its dialect gives the words: OData's `Name eq 'O''Neil'` (compared exactly),
@@ -505,17 +479,9 @@ class Expression(_Node):
     Expression(expr=Binary(op=<BinaryOp.EQ: 'eq'>, left=Field(name='Name'), right=String(value="O'Neil")), meaning=...)
     """
 
-    __slots__ = ("expr", "meaning", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("expr", "meaning")
-    __match_args__ = ("expr", "meaning")
     expr: Expr
-    meaning: Meaning
-    span: Span | None
-
-    def __init__(self, expr: Expr, meaning: Meaning = ODATA_MEANING, span: Span | None = None) -> None:
-        _set(self, "expr", expr)
-        _set(self, "meaning", meaning)
-        _set(self, "span", span)
+    meaning: Meaning = ODATA_MEANING
+    span: Span | None = None
 
 
 # --------------------------------------------------------------------------- value expressions
@@ -587,18 +553,12 @@ class UnaryOp(enum.Enum):
 # --------------------------------------------------------------------------- literals
 
 
+@_node
 class SpecialNumber(_Node):
     """`INF`, `-INF` or `NaN` (kept as the word, so that `NaN` equals itself)."""
 
-    __slots__ = ("span", "word")
-    _compared: ClassVar[tuple[str, ...]] = ("word",)
-    __match_args__ = ("word",)
     word: str
-    span: Span | None
-
-    def __init__(self, word: str, span: Span | None = None) -> None:
-        _set(self, "word", word)
-        _set(self, "span", span)
+    span: Span | None = None
 
     @property
     def value(self) -> float:
@@ -606,92 +566,54 @@ class SpecialNumber(_Node):
         return float(self.word.replace("INF", "inf"))
 
 
+@_node
 class TimeOfDay(_Node):
     """A time of day, `13:20:00` (fractions finer than a microsecond are truncated)."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: _dt.time
-    span: Span | None
-
-    def __init__(self, value: _dt.time, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Duration(_Node):
     """`duration'P1DT2H'`: a day-time duration (finer than a microsecond is truncated)."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: _dt.timedelta
-    span: Span | None
-
-    def __init__(self, value: _dt.timedelta, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Guid(_Node):
     """A GUID, `01234567-89ab-cdef-0123-456789abcdef`."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: uuid.UUID
-    span: Span | None
-
-    def __init__(self, value: uuid.UUID, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class EnumValue(_Node):
     """An enumeration literal `Sales.Pattern'Yellow'` (members, or their numbers, as written)."""
 
-    __slots__ = ("members", "span", "type_name")
-    _compared: ClassVar[tuple[str, ...]] = ("type_name", "members")
-    __match_args__ = ("type_name", "members")
     type_name: str
     members: tuple[str, ...]
-    span: Span | None
-
-    def __init__(self, type_name: str, members: tuple[str, ...], span: Span | None = None) -> None:
-        _set(self, "type_name", type_name)
-        _set(self, "members", members)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class BinaryData(_Node):
     """`binary'...'`: bytes, written in base64url."""
 
-    __slots__ = ("span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("value",)
-    __match_args__ = ("value",)
     value: bytes
-    span: Span | None
-
-    def __init__(self, value: bytes, span: Span | None = None) -> None:
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Geo(_Node):
     """A geography or geometry literal, `geography'SRID=0;Point(1 2)'`; `text` is between the quotes."""
 
-    __slots__ = ("kind", "span", "text")
-    _compared: ClassVar[tuple[str, ...]] = ("kind", "text")
-    __match_args__ = ("kind", "text")
     kind: str
     text: str
-    span: Span | None
-
-    def __init__(self, kind: str, text: str, span: Span | None = None) -> None:
-        _set(self, "kind", kind)
-        _set(self, "text", text)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
 ODataLiteral = (
@@ -715,145 +637,87 @@ ODataLiteral = (
 # --------------------------------------------------------------------------- expressions
 
 
+@_node
 class Binary(_Node):
     """`left op right`: a comparison, arithmetic or `has` operator (`and`/`or` are
     [`Connective`][cwa_query.language.ast.Connective])."""
 
-    __slots__ = ("left", "op", "right", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("op", "left", "right")
-    __match_args__ = ("op", "left", "right")
     op: BinaryOp
     left: Expr
     right: Expr
-    span: Span | None
-
-    def __init__(self, op: BinaryOp, left: Expr, right: Expr, span: Span | None = None) -> None:
-        _set(self, "op", op)
-        _set(self, "left", left)
-        _set(self, "right", right)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Connective(_Node):
     """`and` / `or` over two or more `items` (n-ary: `a and b and c` is one node, so long
     chains stay flat; an item is never a `Logical` of the same `op`)."""
 
-    __slots__ = ("items", "op", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("op", "items")
-    __match_args__ = ("op", "items")
     op: BinaryOp
     items: tuple[Expr, ...]
-    span: Span | None
-
-    def __init__(self, op: BinaryOp, items: tuple[Expr, ...], span: Span | None = None) -> None:
-        _set(self, "op", op)
-        _set(self, "items", items)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Unary(_Node):
     """`not operand` or `-operand`."""
 
-    __slots__ = ("op", "operand", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("op", "operand")
-    __match_args__ = ("op", "operand")
     op: UnaryOp
     operand: Expr
-    span: Span | None
-
-    def __init__(self, op: UnaryOp, operand: Expr, span: Span | None = None) -> None:
-        _set(self, "op", op)
-        _set(self, "operand", operand)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class In(_Node):
     """`operand in collection`: the collection a [`ListValue`][cwa_query.language.ast.ListValue],
     an [`Array`][cwa_query.language.ast.Array], or an expression with a collection value."""
 
-    __slots__ = ("collection", "operand", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("operand", "collection")
-    __match_args__ = ("operand", "collection")
     operand: Expr
     collection: Expr
-    span: Span | None
-
-    def __init__(self, operand: Expr, collection: Expr, span: Span | None = None) -> None:
-        _set(self, "operand", operand)
-        _set(self, "collection", collection)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class ListValue(_Node):
     """`(v1, v2, ...)` of primitive literals, right of `in` only (may be empty)."""
 
-    __slots__ = ("items", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("items",)
-    __match_args__ = ("items",)
     items: tuple[ODataLiteral, ...]
-    span: Span | None
-
-    def __init__(self, items: tuple[ODataLiteral, ...], span: Span | None = None) -> None:
-        _set(self, "items", items)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Array(_Node):
     """A JSON array `[...]` (4.01); JSON strings in it are [`String`][cwa_query.language.ast.String]s."""
 
-    __slots__ = ("items", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("items",)
-    __match_args__ = ("items",)
     items: tuple[Expr, ...]
-    span: Span | None
-
-    def __init__(self, items: tuple[Expr, ...], span: Span | None = None) -> None:
-        _set(self, "items", items)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Object(_Node):
     """A JSON object `{"name": value, ...}` (4.01)."""
 
-    __slots__ = ("members", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("members",)
-    __match_args__ = ("members",)
     members: tuple[tuple[str, Expr], ...]
-    span: Span | None
-
-    def __init__(self, members: tuple[tuple[str, Expr], ...], span: Span | None = None) -> None:
-        _set(self, "members", members)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Variable(_Node):
     """`$it`, `$this` or `$root`."""
 
-    __slots__ = ("name", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("name",)
-    __match_args__ = ("name",)
     name: str
-    span: Span | None
-
-    def __init__(self, name: str, span: Span | None = None) -> None:
-        _set(self, "name", name)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Alias(_Node):
     """`@name`: a parameter alias, or an annotation (`@Core.Messages`) at the head of a path."""
 
-    __slots__ = ("name", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("name",)
-    __match_args__ = ("name",)
     name: str
-    span: Span | None
-
-    def __init__(self, name: str, span: Span | None = None) -> None:
-        _set(self, "name", name)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Member(_Node):
     """`base/name` where the step is not a plain property of a plain path: a step after a
     call, variable or alias, a type cast (`Model.Manager`), an annotation (`@Measures.Currency`).
@@ -862,166 +726,86 @@ class Member(_Node):
     `None` for a type cast at the head of a path (`Model.Manager/Name`).
     """
 
-    __slots__ = ("base", "name", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("base", "name")
-    __match_args__ = ("base", "name")
     base: Expr | None
     name: str
-    span: Span | None
-
-    def __init__(self, base: Expr | None, name: str, span: Span | None = None) -> None:
-        _set(self, "base", base)
-        _set(self, "name", name)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class NamedArgument(_Node):
     """`name=value`, an argument of a (non-canonical) function."""
 
-    __slots__ = ("name", "span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("name", "value")
-    __match_args__ = ("name", "value")
     name: str
     value: Expr
-    span: Span | None
-
-    def __init__(self, name: str, value: Expr, span: Span | None = None) -> None:
-        _set(self, "name", name)
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class CasePair(_Node):
     """`condition:value`, an argument of `case(...)`."""
 
-    __slots__ = ("condition", "span", "value")
-    _compared: ClassVar[tuple[str, ...]] = ("condition", "value")
-    __match_args__ = ("condition", "value")
     condition: Expr
     value: Expr
-    span: Span | None
-
-    def __init__(self, condition: Expr, value: Expr, span: Span | None = None) -> None:
-        _set(self, "condition", condition)
-        _set(self, "value", value)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
+@_node
 class Call(_Node):
     """`name(args)`: a canonical function (`contains`, `year`, ... spelt in canonical case),
     a service function (`Model.Available()`), or key access (`Items(1)`); bound to `base`
     when written after a path (`Products/Model.BestProduct()`)."""
 
-    __slots__ = ("args", "base", "name", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("name", "args", "base")
-    __match_args__ = ("name", "args", "base")
     name: str
     args: tuple[Argument, ...]
-    base: Expr | None
-    span: Span | None
-
-    def __init__(
-        self,
-        name: str,
-        args: tuple[Argument, ...],
-        base: Expr | None = None,
-        span: Span | None = None,
-    ) -> None:
-        _set(self, "name", name)
-        _set(self, "args", args)
-        _set(self, "base", base)
-        _set(self, "span", span)
+    base: Expr | None = None
+    span: Span | None = None
 
 
+@_node
 class Cast(_Node):
     """`cast(operand, Type)` or `cast(Type)`."""
 
-    __slots__ = ("operand", "span", "type_name")
-    _compared: ClassVar[tuple[str, ...]] = ("type_name", "operand")
-    __match_args__ = ("type_name", "operand")
     type_name: str
-    operand: Expr | None
-    span: Span | None
-
-    def __init__(self, type_name: str, operand: Expr | None = None, span: Span | None = None) -> None:
-        _set(self, "type_name", type_name)
-        _set(self, "operand", operand)
-        _set(self, "span", span)
+    operand: Expr | None = None
+    span: Span | None = None
 
 
+@_node
 class IsOf(_Node):
     """`isof(operand, Type)` or `isof(Type)`."""
 
-    __slots__ = ("operand", "span", "type_name")
-    _compared: ClassVar[tuple[str, ...]] = ("type_name", "operand")
-    __match_args__ = ("type_name", "operand")
     type_name: str
-    operand: Expr | None
-    span: Span | None
-
-    def __init__(self, type_name: str, operand: Expr | None = None, span: Span | None = None) -> None:
-        _set(self, "type_name", type_name)
-        _set(self, "operand", operand)
-        _set(self, "span", span)
+    operand: Expr | None = None
+    span: Span | None = None
 
 
+@_node
 class Lambda(_Node):
     """`collection/any(v: predicate)`, `collection/any()` or `collection/all(v: predicate)`."""
 
-    __slots__ = ("collection", "kind", "predicate", "span", "variable")
-    _compared: ClassVar[tuple[str, ...]] = ("collection", "kind", "variable", "predicate")
-    __match_args__ = ("collection", "kind", "variable", "predicate")
     collection: Expr
     kind: str
-    variable: str | None
-    predicate: Expr | None
-    span: Span | None
-
-    def __init__(
-        self,
-        collection: Expr,
-        kind: str,
-        variable: str | None = None,
-        predicate: Expr | None = None,
-        span: Span | None = None,
-    ) -> None:
-        _set(self, "collection", collection)
-        _set(self, "kind", kind)
-        _set(self, "variable", variable)
-        _set(self, "predicate", predicate)
-        _set(self, "span", span)
+    variable: str | None = None
+    predicate: Expr | None = None
+    span: Span | None = None
 
 
+@_node
 class Count(_Node):
     """`collection/$count`, or `collection/$count($filter=predicate)`."""
 
-    __slots__ = ("collection", "predicate", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("collection", "predicate")
-    __match_args__ = ("collection", "predicate")
     collection: Expr
-    predicate: Expr | None
-    span: Span | None
-
-    def __init__(self, collection: Expr, predicate: Expr | None = None, span: Span | None = None) -> None:
-        _set(self, "collection", collection)
-        _set(self, "predicate", predicate)
-        _set(self, "span", span)
+    predicate: Expr | None = None
+    span: Span | None = None
 
 
+@_node
 class Filtered(_Node):
     """`collection/$filter(predicate)`."""
 
-    __slots__ = ("collection", "predicate", "span")
-    _compared: ClassVar[tuple[str, ...]] = ("collection", "predicate")
-    __match_args__ = ("collection", "predicate")
     collection: Expr
     predicate: Expr
-    span: Span | None
-
-    def __init__(self, collection: Expr, predicate: Expr, span: Span | None = None) -> None:
-        _set(self, "collection", collection)
-        _set(self, "predicate", predicate)
-        _set(self, "span", span)
+    span: Span | None = None
 
 
 Expr = (
