@@ -150,7 +150,7 @@ def test_manage_text_to_odata_keeps_the_meaning_in_odatas_own_evaluator(
     text, judged by OData's own evaluator. (Ill-typed ones, a number against a text field, are
     left out: the OData evaluator and the shared one read those differently, whatever the source.)"""
     from cwa_query.dialects.odata import parse_odata
-    from cwa_query.language._odata_evaluate import evaluate_odata
+    from cwa_query.language._evaluate import evaluate_odata
 
     try:
         with warnings.catch_warnings(record=True) as warned:

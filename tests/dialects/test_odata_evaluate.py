@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from cwa_query import ConditionError
+from cwa_query.language._evaluate import compile_odata, evaluate_odata, truth_odata
 from cwa_query.language._odata import parse_filter
-from cwa_query.language._odata_evaluate import compile_odata, evaluate_odata, truth_odata
 
 RECORD = {
     "Name": "SRV-01",

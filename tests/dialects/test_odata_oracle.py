@@ -30,7 +30,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cwa_query.language._odata_evaluate import evaluate_odata
+from cwa_query.language._evaluate import evaluate_odata
 from cwa_query.odata import parse_odata
 
 sa = pytest.importorskip("sqlalchemy")

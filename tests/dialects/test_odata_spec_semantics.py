@@ -9,8 +9,8 @@ import math
 import pytest
 
 from cwa_query import ConditionError, ConditionEvaluationError
+from cwa_query.language._evaluate import compile_odata, truth_odata
 from cwa_query.language._odata import parse_filter
-from cwa_query.language._odata_evaluate import compile_odata, truth_odata
 
 NAN = float("nan")
 RECORD = {

@@ -25,7 +25,7 @@ from cwa_query import F, TranslationWarning, UntranslatableError, ast, evaluate,
 from cwa_query.dialects import FieldTypes, get_dialect
 from cwa_query.dialects.odata import OData, parse_odata, render_odata
 from cwa_query.language import odata_ast as o
-from cwa_query.language._odata_evaluate import evaluate_odata
+from cwa_query.language._evaluate import evaluate_odata
 from cwa_query.strategies import conditions, records
 from tests.language.evaluate_sql import select
 

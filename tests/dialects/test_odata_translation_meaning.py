@@ -12,7 +12,7 @@ import pytest
 from cwa_query import ConditionSyntaxError, UntranslatableError, evaluate, load_schema, parse, render, translate
 from cwa_query.cli import main
 from cwa_query.errors import TranslationWarning
-from cwa_query.language._odata_evaluate import evaluate_odata
+from cwa_query.language._evaluate import evaluate_odata
 from cwa_query.odata import parse_odata
 
 # ------------------------------------------------------------------ a date against a date-time field

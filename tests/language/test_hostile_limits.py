@@ -23,7 +23,7 @@ from cwa_query import (
     translate,
 )
 from cwa_query.errors import ConditionSyntaxError, TranslationWarning, UnsupportedValueError
-from cwa_query.language._odata_evaluate import MAX_STEPS, compile_odata
+from cwa_query.language._evaluate import MAX_STEPS, compile_odata
 from cwa_query.language._sql import sql_value
 from cwa_query.odata import evaluate_odata, parse_odata
 
