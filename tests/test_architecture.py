@@ -13,6 +13,7 @@ does one that was fixed but is still listed (remove it).
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,9 +151,20 @@ def _short(name: str) -> str:
     return name.removeprefix("cwa_query.")
 
 
-def violations(root: Path = PACKAGE) -> set[str]:
+def _analysed(root: Path) -> dict[str, Module]:
     modules = _modules(root)
     _analyse(modules)
+    return modules
+
+
+@functools.cache
+def _package() -> dict[str, Module]:
+    """cwa_query's modules, read and analysed once for the tests of this module."""
+    return _analysed(PACKAGE)
+
+
+def violations(root: Path = PACKAGE) -> set[str]:
+    modules = _package() if root == PACKAGE else _analysed(root)
     found = {"cycle: " + " <-> ".join(_short(name) for name in component) for component in _cycles(modules)}
     for module in modules.values():
         for name in module.private:
@@ -242,8 +254,7 @@ def _reached(modules: dict[str, Module], start: str) -> set[str]:
 
 
 def test_the_tree_literals_and_driver_import_no_dialect() -> None:
-    modules = _modules(PACKAGE)
-    _analyse(modules)
+    modules = _package()
     for name in FOUNDATION:
         above = sorted(target for target in _reached(modules, name) if target.startswith("cwa_query.dialects"))
         assert not above, f"{_short(name)} imports the dialect layer: {above}"

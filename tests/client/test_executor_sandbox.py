@@ -27,6 +27,7 @@ from cwa_query import (
 )
 from cwa_query.client import RetryPolicy, TokenAuth
 from cwa_query.sandbox import Sandbox, dataset
+from tests.quick import quick_in_turn
 
 RECORDS = 480
 PAGE_SIZE = 40  # 12 pages
@@ -116,7 +117,11 @@ def sandbox(profile: str) -> Iterator[Sandbox]:
 # --------------------------------------------------------------------------- exactly once
 
 
-@pytest.mark.parametrize("index", range(4))
+# each condition of each profile once in the quick loop, the clients in turn
+@pytest.mark.parametrize(
+    ("profile", "mode", "index"),
+    [param for profile in ID for param in quick_in_turn(range(4), [(profile, "sync"), (profile, "async")])],
+)
 def test_all_records_exactly_once_with_and_without_filters(sandbox: Sandbox, mode: str, index: int) -> None:
     profile = sandbox.config.profile
     where = CONDITIONS[profile][index]
@@ -178,10 +183,12 @@ def test_run_script(sandbox: Sandbox) -> None:
 
 # --------------------------------------------------------------------------- faults
 
-FAULT_KINDS = [pytest.param("429", marks=pytest.mark.slow), "500", "502", "503", "reset", "slow"]  # 429s wait
+FAULT_KINDS = ["429", "500", "502", "503", "reset", "slow"]
+PROFILE_MODES = [("seed", "sync"), ("automate", "async"), ("seed", "async"), ("automate", "sync")]
 
 
-@pytest.mark.parametrize("kind", FAULT_KINDS)
+# each fault kind once in the quick loop, the profiles and clients in turn; 429s wait: slow
+@pytest.mark.parametrize(("profile", "mode", "kind"), quick_in_turn(FAULT_KINDS, PROFILE_MODES, slow_kinds=["429"]))
 def test_every_fault_kind_loses_and_doubles_nothing(profile: str, mode: str, kind: str) -> None:
     probability = 0.15 if kind in ("429", "slow") else 0.25
     extra: dict[str, Any] = {}

@@ -27,6 +27,7 @@ from cwa_query import (
 from cwa_query.client import RetryPolicy
 from cwa_query.manage import custom_field, custom_field_predicate
 from cwa_query.sandbox import Sandbox, dataset
+from tests.quick import quick_in_turn
 
 COMPANIES = 60  # 240 tickets
 PAGE_SIZE = 20  # 12 pages of tickets
@@ -201,10 +202,11 @@ def test_parameters_a_profile_lacks_are_refused() -> None:
 
 # --------------------------------------------------------------------------- faults and credentials
 
-FAULT_KINDS = [pytest.param("429", marks=pytest.mark.slow), "500", "502", "503", "reset", "slow"]  # 429s wait
+FAULT_KINDS = ["429", "500", "502", "503", "reset", "slow"]
 
 
-@pytest.mark.parametrize("kind", FAULT_KINDS)
+# each fault kind once in the quick loop, the clients in turn; 429s wait: slow
+@pytest.mark.parametrize(("mode", "kind"), quick_in_turn(FAULT_KINDS, [("sync",), ("async",)], slow_kinds=["429"]))
 def test_every_fault_kind_loses_and_doubles_nothing(mode: str, kind: str) -> None:
     probability = 0.15 if kind in ("429", "slow") else 0.25
     extra: dict[str, Any] = {"timeout": 0.25} if kind == "slow" else {}

@@ -24,9 +24,21 @@ def _blocks(page: Path) -> list[tuple[int, str]]:
 
 
 PAGES_WITH_CODE = [page for page in PAGES if _blocks(page)]
+# Pages whose examples take a second or more (a hypothesis search, waits for a retry or a
+# sandbox's `Retry-After`): the full suite runs them; the quick loop runs the other pages.
+SLOW_PAGES = {"docs/property-testing.md", "docs/executor.md", "docs/sandbox.md"}
+PAGE_PARAMS = [
+    pytest.param(page, id=name, marks=pytest.mark.slow if name in SLOW_PAGES else ())
+    for page in PAGES_WITH_CODE
+    for name in [page.relative_to(ROOT).as_posix()]
+]
 
 
-@pytest.mark.parametrize("page", PAGES_WITH_CODE, ids=[str(p.relative_to(ROOT)) for p in PAGES_WITH_CODE])
+def test_the_slow_pages_exist() -> None:
+    assert {param.id for param in PAGE_PARAMS} >= SLOW_PAGES
+
+
+@pytest.mark.parametrize("page", PAGE_PARAMS)
 def test_page_examples_run(page: Path) -> None:
     namespace: dict[str, object] = {"__name__": f"docs_{page.stem}"}
     parser = doctest.DocTestParser()

@@ -54,6 +54,7 @@ def test_beyond_loopback_without_a_token_it_refuses_to_start() -> None:
     assert done.stdout == ""
 
 
+@pytest.mark.slow  # a server process; `parse_address` itself is tested in process below
 def test_a_bad_address_is_a_usage_error() -> None:
     done = subprocess.run(server_command("--http", "localhost:http"), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--http takes HOST:PORT" in done.stderr

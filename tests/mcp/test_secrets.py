@@ -58,7 +58,10 @@ async def _everything(session: Any) -> list[str]:
     return seen
 
 
-@pytest.mark.parametrize("right_password", [True, False], ids=["signed-in", "refused"])
+# each spawns a sandbox and a server: the quick loop signs in here, and is refused by Manage below
+@pytest.mark.parametrize(
+    "right_password", [True, pytest.param(False, marks=pytest.mark.slow)], ids=["signed-in", "refused"]
+)
 async def test_no_secret_in_any_output_resource_error_or_log(right_password: bool) -> None:
     with Sandbox(
         "automate", records=20, username="agent-integrator", password=PASSWORD, client_id=CLIENT_ID
@@ -86,7 +89,7 @@ PUBLIC_KEY = "pub-SECRET-0c9a77"
 PRIVATE_KEY = "priv-SECRET-e21d3b"
 
 
-@pytest.mark.parametrize("right_key", [True, False], ids=["signed-in", "refused"])
+@pytest.mark.parametrize("right_key", [pytest.param(True, marks=pytest.mark.slow), False], ids=["signed-in", "refused"])
 async def test_no_manage_key_in_any_output_or_log(right_key: bool) -> None:
     options = {"company": "acme", "public_key": PUBLIC_KEY, "private_key": PRIVATE_KEY, "client_id": CLIENT_ID}
     with Sandbox("manage", records=10, **options) as sandbox:

@@ -43,7 +43,8 @@ def stop(process: subprocess.Popen[str], signum: int) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
-@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM])
+# SIGTERM also ends the servers of the tests below (each asserts exit 0); its own case is slow
+@pytest.mark.parametrize("signum", [signal.SIGINT, pytest.param(signal.SIGTERM, marks=pytest.mark.slow)])
 def test_serves_logs_and_exits_0_on_signal(signum: int) -> None:
     with running("--profile", "automate", "--password", PASSWORD) as (process, url):
         assert url.startswith("http://127.0.0.1:")
@@ -95,10 +96,16 @@ def test_automate_options_reach_the_server() -> None:
     ("options", "message"),
     [
         (["--faults", "teapot=0.5"], "unknown fault kind 'teapot'"),
-        (["--faults", "500=0.7,503=0.7"], "fault probabilities sum to 1.4"),
-        (["--records", "0"], "expected a number >= 1"),
-        (["--profile", "nope"], "invalid choice"),
-        (["--latency-ms", "fast"], "expected a number"),
+        # a process each: the quick loop runs the first
+        *(
+            pytest.param(*case, marks=pytest.mark.slow)
+            for case in [
+                (["--faults", "500=0.7,503=0.7"], "fault probabilities sum to 1.4"),
+                (["--records", "0"], "expected a number >= 1"),
+                (["--profile", "nope"], "invalid choice"),
+                (["--latency-ms", "fast"], "expected a number"),
+            ]
+        ),
     ],
 )
 def test_bad_options_exit_2(options: list[str], message: str) -> None:
