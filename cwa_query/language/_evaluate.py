@@ -168,6 +168,7 @@ Truth = bool | None
 """`True`, `False`, or `None` for unknown (null)."""
 
 _UTC = _dt.UTC
+_SEQUENCES = (list, tuple)
 MAX_STEPS = 100_000
 """The most lambda (`any`/`all`) members and collection items one record's evaluation may visit:
 nested lambdas multiply, so 24 nested `any` over two-item lists would take minutes unbounded."""
@@ -210,23 +211,13 @@ def number(value: Any) -> int | _decimal.Decimal | float | None:
     """A number's exact comparable form: an `int` (a `bool` as 1/0), a `Decimal` (a `float` as
     its shortest decimal form, `0.1` is `0.1`), or a `float` for infinities and NaN; `None`
     for anything that is not a number."""
-    kind = type(value)
-    if kind is int:
-        return int(value)
-    if kind is float:
-        return _decimal.Decimal(repr(value)) if math.isfinite(value) else float(value)
-    if kind is bool:
-        return int(value)
-    if kind is _decimal.Decimal:
-        return value if value.is_finite() else float(value)
-    if isinstance(value, bool):
-        return int(value)
     if isinstance(value, int):
         return int(value)
     if isinstance(value, float):
-        return number(float(value))
+        value = float(value)
+        return _decimal.Decimal(repr(value)) if math.isfinite(value) else value
     if isinstance(value, _decimal.Decimal):
-        return number(_decimal.Decimal(value))
+        return value if value.is_finite() else float(value)
     return None
 
 
@@ -339,10 +330,8 @@ def scalar(value: Any) -> tuple[int, Any] | None:
         return scalar(value.value)
     if isinstance(value, str):
         return scalar(str.__str__(value))
-    if isinstance(value, _dt.datetime):
+    if isinstance(value, (_dt.datetime, _dt.date)):
         return (INSTANT, utc_instant(value))
-    if isinstance(value, _dt.date):
-        return scalar(_dt.date(value.year, value.month, value.day))
     found = number(value)
     if found is None or (type(found) is float and found != found):
         return None
@@ -546,9 +535,11 @@ def _pattern(pattern: str) -> regex.Pattern[str]:
         raise fail(f"matchesPattern: {pattern[:60]!r} is no regular expression ({exc}): the request fails") from None
 
 
-def _matches_pattern(text: str, pattern: str) -> bool:
-    """Whether `pattern` (ECMAScript syntax and semantics) matches somewhere in `text`, within
-    [`PATTERN_SECONDS`][cwa_query.language._evaluate.PATTERN_SECONDS]."""
+def _matches(budget: Budget, text: Any, pattern: Any) -> Truth:
+    """`matchesPattern` (5.1.1.7.1): whether `pattern` (ECMAScript syntax and semantics) matches
+    somewhere in `text`, within [`PATTERN_SECONDS`][cwa_query.language._evaluate.PATTERN_SECONDS]."""
+    if not isinstance(text, str) or not isinstance(pattern, str):
+        return None
     compiled = _pattern(pattern)
     try:
         return compiled.search(text, timeout=PATTERN_SECONDS) is not None
@@ -566,17 +557,13 @@ Function = Callable[..., Any]
 _MISSING = object()
 
 
-def _is_list(value: Any) -> bool:
-    return isinstance(value, (list, tuple))
-
-
 def _sequence_fn(text: Callable[[str, str], Any], items: Callable[[list[Any], list[Any], Budget], Any]) -> Function:
     """A function with a string overload and an ordered-collection overload (section 5.1.1.5)."""
 
     def call(budget: Budget, a: Any, b: Any) -> Any:
         if isinstance(a, str) and isinstance(b, str):
             return text(a, b)
-        if _is_list(a) and _is_list(b):
+        if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
             budget.spend(len(a) + len(b))
             return items(list(a), list(b), budget)
         return None
@@ -593,17 +580,8 @@ def _index_of(haystack: list[Any], needle: list[Any], budget: Budget) -> int:
     return -1
 
 
-def _runs_equal(a: list[Any], b: list[Any], budget: Budget) -> bool:
-    return len(a) == len(b) and all(equal(x, y, budget) for x, y in zip(a, b, strict=True))
-
-
 def _text_fn(fn: Callable[..., Any]) -> Function:
-    def call(budget: Budget, *args: Any) -> Any:
-        if not all(isinstance(a, str) for a in args):
-            return None
-        return fn(*args)
-
-    return call
+    return lambda budget, *args: fn(*args) if all(isinstance(a, str) for a in args) else None
 
 
 def _integer(value: Any) -> int | None:
@@ -617,7 +595,7 @@ def _integer(value: Any) -> int | None:
 
 def _substring(budget: Budget, value: Any, start: Any, *length: Any) -> Any:
     """Section 5.1.1.5.7: a negative start counts from the end; a negative length is a bad request."""
-    if not isinstance(value, str) and not _is_list(value):
+    if not isinstance(value, (str, *_SEQUENCES)):
         return None
     begin = _integer(start)
     size = _integer(length[0]) if length else None
@@ -633,9 +611,7 @@ def _substring(budget: Budget, value: Any, start: Any, *length: Any) -> Any:
 
 def length(budget: Budget, value: Any) -> Any:
     """The length of text or an ordered collection."""
-    if isinstance(value, (str, list, tuple)):
-        return len(value)
-    return None
+    return len(value) if isinstance(value, (str, *_SEQUENCES)) else None
 
 
 def _moment(value: Any) -> _dt.datetime | _dt.date | _dt.time | None:
@@ -667,17 +643,10 @@ def _rounding(mode: str) -> Function:
     return apply
 
 
-def _matches(budget: Budget, text: Any, pattern: Any) -> Any:
-    """Section 5.1.1.7.1, with ECMAScript's syntax and semantics, bounded in time."""
-    if not isinstance(text, str) or not isinstance(pattern, str):
-        return None
-    return _matches_pattern(text, pattern)
-
-
 def _concat(budget: Budget, a: Any, b: Any) -> Any:
     if isinstance(a, str) and isinstance(b, str):
         return a + b
-    if _is_list(a) and _is_list(b):
+    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
         budget.spend(len(a) + len(b))
         return [*a, *b]
     return None
@@ -685,10 +654,8 @@ def _concat(budget: Budget, a: Any, b: Any) -> Any:
 
 FUNCTIONS: dict[str, Function] = {
     "contains": _sequence_fn(lambda a, b: b in a, lambda a, b, budget: _index_of(a, b, budget) >= 0),
-    "startswith": _sequence_fn(lambda a, b: a.startswith(b), lambda a, b, budget: _runs_equal(a[: len(b)], b, budget)),
-    "endswith": _sequence_fn(
-        lambda a, b: a.endswith(b), lambda a, b, budget: _runs_equal(a[len(a) - len(b) :], b, budget)
-    ),
+    "startswith": _sequence_fn(lambda a, b: a.startswith(b), lambda a, b, budget: equal(a[: len(b)], b, budget)),
+    "endswith": _sequence_fn(lambda a, b: a.endswith(b), lambda a, b, budget: equal(a[len(a) - len(b) :], b, budget)),
     "indexof": _sequence_fn(lambda a, b: a.find(b), _index_of),
     "tolower": _text_fn(str.lower),
     "toupper": _text_fn(str.upper),
@@ -1025,9 +992,6 @@ class _Many:
         self.members = members
 
 
-_SEQUENCES = (list, tuple)
-
-
 def _get(mapping: Any, key: str, folded: str) -> Any:
     value = lookup(mapping, key, folded)
     return None if value is MISSING else value
@@ -1317,13 +1281,7 @@ def _compile_call(node: ast.Call, bound: Bound) -> Fn:
 
 
 def _compile_literal(node: Any, bound: Bound) -> Fn:
-    value: Any
-    if isinstance(node, ast.Null):
-        value = None
-    elif isinstance(node, ast.EnumValue):
-        value = ",".join(node.members)
-    else:
-        value = node.value
+    value = ",".join(node.members) if isinstance(node, ast.EnumValue) else getattr(node, "value", None)  # Null: None
     return lambda record, scope: value
 
 
@@ -1510,7 +1468,8 @@ def truth(
     >>> truth("x != 1", {}), truth("x != 1 or y = 2", {"y": 2})
     (None, True)
     """
-    _check_record(record)
+    if not isinstance(record, Mapping):
+        raise TypeError(f"a record is a mapping (such as a dict), not {type(record).__name__}")
     return compile_truth(expr, schema=schema, endpoint=endpoint, dialect=dialect)(record)
 
 
@@ -1547,13 +1506,7 @@ def evaluate(
     >>> evaluate('status/name = "open" and parentTicketId = null', {"status": {"name": "Open"}}, dialect="manage")
     True
     """
-    _check_record(record)
-    return truth_function(condition_tree(expr, schema=schema, endpoint=endpoint, dialect=dialect))(record) is True
-
-
-def _check_record(record: Any) -> None:
-    if not isinstance(record, Mapping):
-        raise TypeError(f"a record is a mapping (such as a dict), not {type(record).__name__}")
+    return truth(expr, record, schema=schema, endpoint=endpoint, dialect=dialect) is True
 
 
 def compile_odata(tree: ast.Expr, *, max_steps: int = MAX_STEPS) -> TruthFunction:
