@@ -12,9 +12,15 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypeAlias, TypeVar
 
-from ..errors import ConditionError, ConditionSyntaxError, TranslationWarning, UntranslatableError
+from ..errors import (
+    ConditionError,
+    ConditionSyntaxError,
+    TranslationWarning,
+    UnrepresentableConditionError,
+    UntranslatableError,
+)
 from ..language import ast
-from ..language._driver import DEFAULT_LIMITS, ParseLimits
+from ..language._driver import DEFAULT_LIMITS, Grammar, ParseLimits
 from ..language._odata_render import untranslatable
 from ..language.literals import match_text
 from ._fields import NO_FIELDS, FieldTypes, Schemas
@@ -244,6 +250,14 @@ class Dialect:
 
     # ------------------------------------------------------------------ text -> tree
 
+    def grammar(self) -> Grammar | None:
+        """The grammar that reads the dialect's text (its lexer and reserved words), or None.
+
+        The strategies (`cwa_query.strategies`) spell and break text with it: keywords in
+        any letter case, spaces varied between its tokens, tokens edited into near misses.
+        """
+        return None
+
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The tree as the dialect's grammar reads `text`, before any feature check."""
         raise NotImplementedError(f"{type(self).__name__} has no grammar")
@@ -412,6 +426,21 @@ class Dialect:
         """Every text the dialect reads as the string `value` (for spelling variety in tests);
         by default the one `quote` writes."""
         return (self.quote(value),)
+
+    def respellings(self, token: str, before: str) -> tuple[str, ...]:
+        """Every text the dialect reads as `token`, one of the tokens `generate` writes
+        (`before`: the token before it, lowercase), for spelling variety in tests: by default
+        a string's `quotings`, else the token alone."""
+        quote = token[:1]
+        if quote in ("'", '"') and len(token) >= 2 and token[-1] == quote:
+            value = token[1:-1].replace(quote * 2, quote)
+            try:
+                spellings = self.quotings(value)
+            except UnrepresentableConditionError:
+                return (token,)
+            if token in spellings:
+                return spellings
+        return (token,)
 
     def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
         """The text of one literal in this dialect."""

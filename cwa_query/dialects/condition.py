@@ -406,6 +406,10 @@ class ConditionDialect(Dialect):
     where they differ. The union of them is what `parse(text)` reads without a dialect.
     """
 
+    def grammar(self) -> Grammar:
+        """The condition grammar (`grammar/condition.lark`)."""
+        return CONDITION
+
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The tree as the condition grammar reads `text`."""
         tree: ast.Node = CONDITION.parse(text, limits)

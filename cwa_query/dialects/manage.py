@@ -50,6 +50,7 @@ from ..language.literals import (
 )
 from ._base import Dialect, Feature, Note, join_nodes, patterns_as_strings, push_not
 from ._fields import NO_FIELDS, FieldTypes
+from .automate import Automate
 from .condition import CANONICAL, CONDITION, number_literal
 
 __all__ = [
@@ -436,6 +437,10 @@ class Manage(Dialect):
 
     # ------------------------------------------------------------------ reading
 
+    def grammar(self) -> Grammar:
+        """`grammar/manage.lark`."""
+        return GRAMMAR
+
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The tree as `grammar/manage.lark` reads `text` (paths dotted, patterns in the shared form)."""
         tree: ast.Node = GRAMMAR.parse(text, limits)
@@ -507,6 +512,20 @@ class Manage(Dialect):
             "accepts either quote, but no public source shows how it escapes one inside a string; remove one kind "
             "of quote (e.g. match the rest with like and '%')",
         )
+
+    quotings = Automate.quotings  # either quote kind the value does not contain, as automate
+
+    def respellings(self, token: str, before: str) -> tuple[str, ...]:
+        """Either quote kind; `*` for `%` in a `like` pattern; a date-time with a space for
+        `T` or `+00:00` for `Z`."""
+        found = super().respellings(token, before)
+        if before == "like":
+            found += tuple(spelled[0] + spelled[1:-1].replace("%", "*") + spelled[-1] for spelled in found)
+        if token.startswith("[") and "T" in token:
+            found += (token.replace("T", " ", 1),)
+            if token.endswith("Z]"):
+                found += (token[:-2] + "+00:00]",)
+        return found
 
     def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
         """Strings quoted, numbers as written, `true`/`false`, `null`, date-times in brackets."""

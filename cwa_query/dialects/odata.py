@@ -47,8 +47,8 @@ from typing import ClassVar
 from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
 from ..language import ast
 from ..language import odata_ast as o
-from ..language._driver import DEFAULT_LIMITS, ParseLimits
-from ..language._odata import parse_expression, parse_filter
+from ..language._driver import DEFAULT_LIMITS, Grammar, ParseLimits
+from ..language._odata import ODATA, parse_expression, parse_filter
 from ..language._odata_render import odata_literal, odata_refusal, quote_odata, render_odata
 from ..language.literals import DATE_RE, like_pattern, text_number
 from ._base import LEVEL_VAR, Dialect, Feature, brief, check_depth, inexact, push_not
@@ -829,6 +829,10 @@ class OData(Dialect):
             Feature.EXPRESSIONS,
         }
     )
+
+    def grammar(self) -> Grammar:
+        """`grammar/odata.lark`."""
+        return ODATA
 
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The filter as a condition tree: `Compare`/`InList` where one means the same on

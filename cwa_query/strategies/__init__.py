@@ -21,14 +21,11 @@ arguments raise `hypothesis.errors.InvalidArgument` at once, not at the first dr
 * [`invalid_condition_strings`][cwa_query.strategies.invalid_condition_strings]: near misses
   that must raise `ConditionSyntaxError`;
 * [`manage_conditions`][cwa_query.strategies.manage_conditions],
-  [`manage_condition_strings`][cwa_query.strategies.manage_condition_strings] and
-  [`invalid_manage_condition_strings`][cwa_query.strategies.invalid_manage_condition_strings]:
-  the same for ConnectWise Manage (`conditions(dialect="manage")` and
-  `condition_strings(dialect="manage")` use the first two);
-* [`odata_conditions`][cwa_query.strategies.odata_conditions] and
-  [`odata_condition_strings`][cwa_query.strategies.odata_condition_strings]: shared trees and
-  text the OData `$filter` dialect writes and reads back (`conditions(dialect="odata")` and
-  `condition_strings(dialect="odata")` use them);
+  [`manage_condition_strings`][cwa_query.strategies.manage_condition_strings],
+  [`invalid_manage_condition_strings`][cwa_query.strategies.invalid_manage_condition_strings],
+  [`odata_conditions`][cwa_query.strategies.odata_conditions] and
+  [`odata_condition_strings`][cwa_query.strategies.odata_condition_strings]: the same with
+  `dialect="manage"` or `dialect="odata"`;
   [`odata_filters`][cwa_query.strategies.odata_filters],
   [`odata_filter_strings`][cwa_query.strategies.odata_filter_strings] and
   [`invalid_odata_filter_strings`][cwa_query.strategies.invalid_odata_filter_strings]: whole
@@ -61,6 +58,11 @@ write `status == "offline"` and it finds `"OFFLINE"` (the server ignores ASCII c
 To test SQL built from the same condition, see the differential tests of
 [`to_sql`][cwa_query.to_sql] in `tests/language/`.
 
+Every strategy reads the dialect object, never its name: its
+[`Feature`][cwa_query.dialects.Feature]s choose the constructs drawn, its rendering and
+parsing give the trees as the dialect reads them back, its grammar and
+`Dialect.respellings` the spellings, so a newly registered dialect is served as it is.
+
 Text values never hold NUL or lone surrogates (SQLite and UTF-8 cannot carry them);
 numbers stay within 64-bit integers and 15 significant digits, the range where
 [`to_sql`][cwa_query.to_sql] is exact.
@@ -72,7 +74,8 @@ import datetime as _dt
 import decimal as _decimal
 import functools
 import random
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -88,20 +91,17 @@ except ModuleNotFoundError as _missing:
     ) from None
 
 from .._defaults import DEFAULT_DIALECT
-from ..dialects import DialectLike, Feature, dialect_names, get_dialect, op_feature
-from ..dialects.condition import CONDITION
-from ..errors import SchemaError, UnknownDialectError, UnrepresentableConditionError
-from ..language import ast
-from ..language._render import quote_literal
-from ..language.literals import instant_text
-from ._manage import invalid_manage_condition_strings, manage_condition_strings, manage_conditions
-from ._odata import (
-    invalid_odata_filter_strings,
-    odata_condition_strings,
-    odata_conditions,
-    odata_filter_strings,
-    odata_filters,
+from ..dialects import Dialect, DialectLike, Feature, all_dialects, dialect_names, get_dialect, op_feature
+from ..errors import (
+    ConditionSyntaxError,
+    SchemaError,
+    TranslationWarning,
+    UnknownDialectError,
+    UnrepresentableConditionError,
 )
+from ..language import ast
+from ..language.literals import instant_text
+from . import _expressions, _text
 
 __all__ = [
     "condition_strings",
@@ -121,14 +121,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-
-# Dialects with a grammar of their own draw their trees and text in their own module.
-_OWN_GRAMMAR_STRATEGIES: dict[
-    str, tuple[Callable[..., st.SearchStrategy[ast.Node]], Callable[..., st.SearchStrategy[str]]]
-] = {
-    "manage": (manage_conditions, manage_condition_strings),
-    "odata": (odata_conditions, odata_condition_strings),
-}
 _VALUE_TYPES = ("string", "integer", "decimal", "boolean", "datetime", "id", "any")
 _UTC = _dt.UTC
 _MIN_DATETIME = _dt.datetime(1900, 1, 1)
@@ -138,27 +130,31 @@ _MAX_DATETIME = _dt.datetime(2100, 12, 31, 23, 59, 59, 999999)
 # quoting, LIKE escapes and ASCII-only case folding.
 _TEXT_ALPHABET = "aAbBzZ01 _%\\'\"-éÉß\n"
 _WORD_ALPHABET = "abcxyzABCXYZ_0123456789"
+# Words that read as literals somewhere (and `$it`-like names are never drawn).
+_LITERAL_WORDS = frozenset({"null", "true", "false", "inf", "nan"})
 
 
 # --------------------------------------------------------------------------- argument checks
 
 
-def _check_dialect(dialect: Any) -> str:
+def _check_dialect(dialect: Any) -> Dialect:
     try:
-        name = get_dialect(dialect).name
+        found = get_dialect(dialect)
     except (UnknownDialectError, TypeError):
         raise InvalidArgument(f"dialect={dialect!r}: choose one of {', '.join(map(repr, dialect_names()))}") from None
-    _prepare(name)
-    return name
+    _prepare(found)
+    return found
 
 
 @functools.cache
-def _prepare(dialect: str) -> None:
+def _prepare(dialect: Dialect) -> None:
     """Do now, while the strategy is built, what its first draw would otherwise pay for:
     hypothesis' health checks time the draws, and a first run in a new project has nothing
-    cached. The dialect is loaded (above), the condition grammar's keywords are read, and
-    the text strategies are built (which computes hypothesis' character map)."""
-    CONDITION.keyword_words()
+    cached. The dialects' grammars are loaded, a condition is written and read back, and the
+    text strategies are built (which computes hypothesis' character map)."""
+    _reserved()
+    _keywords(dialect)
+    _as_read(dialect, ast.Compare(ast.Field("a"), ast.Op.EQ, ast.String("x")))
     _string_literals(dialect).validate()
     _ANY_PATHS.validate()
 
@@ -191,7 +187,19 @@ class _Field:
     values: tuple[str, ...] | None = None
 
 
-def _schema_fields(dialect: str, endpoint: str | None, schema: Any) -> list[_Field] | None:
+@functools.cache
+def _keywords(dialect: Dialect) -> frozenset[str]:
+    grammar = dialect.grammar()
+    return grammar.keyword_words() if grammar is not None else frozenset()
+
+
+@functools.cache
+def _reserved() -> frozenset[str]:
+    """Words no drawn name is: a keyword of any registered dialect, or a literal's word."""
+    return _LITERAL_WORDS.union(*(_keywords(dialect) for dialect in all_dialects()))
+
+
+def _schema_fields(dialect: Dialect, endpoint: str | None, schema: Any) -> list[_Field] | None:
     """The typed leaf fields of `endpoint` (None: no schema in play, any field goes)."""
     if endpoint is None and schema is None:
         return None
@@ -206,19 +214,19 @@ def _schema_fields(dialect: str, endpoint: str | None, schema: Any) -> list[_Fie
         infos = catalogue.fields(endpoint)
     except SchemaError as exc:
         raise InvalidArgument(f"endpoint={endpoint!r}: {exc}") from None
+    reserved = _keywords(dialect)
     fields = [
         _Field(info.path, info.type, info.array, info.values)
         for info in infos.values()
-        if info.type != "object" and _usable_path(info.path)
+        if info.type != "object" and not any(part.lower() in reserved for part in info.path.split("."))
     ]
     if not fields:
         raise InvalidArgument(f"endpoint={endpoint!r} has no fields that a condition can test")
     return fields
 
 
-def _usable_path(path: str) -> bool:
-    reserved = CONDITION.keyword_words()
-    return not any(part.lower() in reserved for part in path.split("."))
+def _path_fields(paths: Sequence[str] | None) -> list[_Field] | None:
+    return None if paths is None else _Quiet(_Field(path, "any") for path in paths)
 
 
 # --------------------------------------------------------------------------- values
@@ -316,8 +324,7 @@ def values(field_type: str = "any", *, nullable: bool = False) -> st.SearchStrat
 def _names() -> st.SearchStrategy[str]:
     first = st.sampled_from("abcxyzABCXYZ_")
     rest = st.text(st.sampled_from(_WORD_ALPHABET), max_size=6)
-    reserved = CONDITION.keyword_words()
-    return st.builds(lambda a, b: a + b, first, rest).filter(lambda n: n.lower() not in reserved)
+    return st.builds(lambda a, b: a + b, first, rest).filter(lambda n: n.lower() not in _reserved())
 
 
 def field_paths(
@@ -329,9 +336,9 @@ def field_paths(
     >>> find(field_paths(endpoint="Computers"), lambda path: "Memory" in path)
     'TotalMemory'
     """
-    dialect = _check_dialect(dialect)
+    found = _check_dialect(dialect)
     _check_int("max_parts", max_parts, 1)
-    fields = _schema_fields(dialect, endpoint, schema)
+    fields = _schema_fields(found, endpoint, schema)
     if fields is not None:
         return _choices([f.path for f in fields])
     return st.lists(_names(), min_size=1, max_size=max_parts).map(".".join)
@@ -340,21 +347,17 @@ def field_paths(
 # --------------------------------------------------------------------------- conditions
 
 
-def _supports(dialect: str, feature: Feature) -> bool:
-    return get_dialect(dialect).supports(feature)
-
-
-def _quotes_any_text(dialect: str) -> bool:
+def _quotes_any_text(dialect: Dialect) -> bool:
     """Whether the dialect can write every string (automate cannot quote one holding both kinds)."""
     try:
-        get_dialect(dialect).quote("'\"")
+        dialect.quote("'\"")
     except UnrepresentableConditionError:
         return False
     return True
 
 
 @functools.cache
-def _string_literals(dialect: str) -> st.SearchStrategy[ast.Literal]:
+def _string_literals(dialect: Dialect) -> st.SearchStrategy[ast.Literal]:
     texts = st.one_of(_texts(), _numeric_texts(), _date_texts())
     if not _quotes_any_text(dialect):
         texts = texts.filter(lambda s: not ("'" in s and '"' in s))
@@ -362,7 +365,7 @@ def _string_literals(dialect: str) -> st.SearchStrategy[ast.Literal]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _literals(field: _Field, dialect: str) -> st.SearchStrategy[ast.Literal]:
+def _literals(field: _Field, dialect: Dialect) -> st.SearchStrategy[ast.Literal]:
     strings = _string_literals(dialect)
     integers = st.integers(-1000, 1000).map(ast.Integer)
     decimals = _decimals().map(ast.Decimal)
@@ -379,15 +382,15 @@ def _literals(field: _Field, dialect: str) -> st.SearchStrategy[ast.Literal]:
     if kind == "id":
         return integers | quoted_integers
     if kind == "integer":
-        return integers | quoted_integers if _supports(dialect, Feature.QUOTED_NUMBERS) else integers
+        return integers | quoted_integers if dialect.supports(Feature.QUOTED_NUMBERS) else integers
     if kind == "decimal":
         return decimals | integers
     if kind == "boolean":
         return booleans
     if kind == "datetime":
-        return dates if _supports(dialect, Feature.DATE_LITERALS) else _date_texts().map(ast.String)
+        return dates if dialect.supports(Feature.DATE_LITERALS) else _date_texts().map(ast.String)
     parts = [strings, integers, decimals, booleans]
-    return st.one_of(*parts, dates) if _supports(dialect, Feature.DATE_LITERALS) else st.one_of(*parts)
+    return st.one_of(*parts, dates) if dialect.supports(Feature.DATE_LITERALS) else st.one_of(*parts)
 
 
 def _case_variants(text: str) -> st.SearchStrategy[str]:
@@ -401,7 +404,7 @@ _STRING_ONLY = frozenset({ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.LIKE, ast.O
 
 
 @functools.lru_cache(maxsize=4096)
-def _ops(field: _Field, dialect: str) -> list[ast.Op]:
+def _ops(field: _Field, dialect: Dialect) -> list[ast.Op]:
     if field.array:  # membership and equality; no ordering or patterns on an array
         ops = [ast.Op.EQ, ast.Op.NE, ast.Op.CONTAINS, ast.Op.NOT_CONTAINS]
     elif field.type == "boolean":
@@ -410,29 +413,70 @@ def _ops(field: _Field, dialect: str) -> list[ast.Op]:
         ops = list(_COMPARISONS)
     if field.type in ("string", "any") and not field.array:
         ops += [*_TEXT_OPS, *_NEGATED_TEXT_OPS]
-    target = get_dialect(dialect)
-    return [op for op in ops if (needs := op_feature(op)) is None or target.supports(needs)]
+    return [op for op in ops if (needs := op_feature(op)) is None or dialect.supports(needs)]
 
 
 _ANY_PATHS = st.deferred(lambda: field_paths())
 
 
 @st.composite
-def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: str) -> ast.Node:
+def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: Dialect) -> ast.Node:
     if fields is None:
         field = _Field(draw(_ANY_PATHS), "any")
     else:
         field = draw(_choices(fields))
-    literals = _literals(field, dialect)
     name = ast.Field(field.path)
-    if draw(st.integers(0, 4)) == 0:
+    kind = draw(st.integers(0, 9))
+    if kind == 0 and dialect.supports(Feature.EXPRESSIONS):
+        paths = _ANY_PATHS if fields is None else _choices([f.path for f in fields])
+        return ast.Expression(draw(_expressions.predicates(paths, _names(), _texts())))
+    if kind == 1 and dialect.supports(Feature.NULL):
+        return ast.Compare(name, draw(st.sampled_from([ast.Op.EQ, ast.Op.NE])), ast.Null())
+    literals = _literals(field, dialect)
+    if kind in (2, 3):
         items = tuple(draw(st.lists(literals, min_size=1, max_size=4)))
-        negated = _supports(dialect, Feature.NOT_IN) and draw(st.booleans())
+        negated = dialect.supports(Feature.NOT_IN) and draw(st.booleans())
         return ast.InList(name, items, negated)
     op = draw(st.sampled_from(_ops(field, dialect)))
     if op in _STRING_ONLY:
         return ast.Compare(name, op, draw(_string_literals(dialect)))
     return ast.Compare(name, op, draw(literals))
+
+
+_UNWRITABLE = (UnrepresentableConditionError, ConditionSyntaxError)
+
+
+def _as_read(dialect: Dialect, tree: ast.Node) -> ast.Node | None:
+    """`tree` as the dialect reads back its rendering, when reading that back again changes
+    nothing; None when the dialect cannot write it."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", TranslationWarning)  # a warning is about a record's types
+            once = dialect.parse(dialect.render(tree))
+            if once == tree:
+                return tree
+            again = dialect.parse(dialect.render(once))
+    except _UNWRITABLE:
+        return None
+    return once if again == once else None
+
+
+def _read_back(dialect: Dialect, trees: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
+    return trees.map(functools.partial(_as_read, dialect)).filter(lambda tree: tree is not None)  # type: ignore[return-value]
+
+
+def _trees(dialect: Dialect, fields: list[_Field] | None, max_leaves: int) -> st.SearchStrategy[ast.Node]:
+    """Trees of the constructs `dialect` has, as it reads back their rendering."""
+    leaves = _read_back(dialect, _predicates(_Quiet(fields) if fields is not None else None, dialect))
+
+    def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
+        pairs = st.lists(children, min_size=2, max_size=3)
+        options = [pairs.map(ast.all_of), pairs.map(ast.any_of)]
+        if dialect.supports(Feature.PREFIX_NOT):
+            options.append(children.map(ast.Not))
+        return st.one_of(*options)
+
+    return _read_back(dialect, st.recursive(leaves, extend, max_leaves=max_leaves))
 
 
 def conditions(
@@ -442,14 +486,18 @@ def conditions(
     schema: Any = None,
     max_leaves: int = 8,
 ) -> st.SearchStrategy[ast.Node]:
-    """Condition trees that `dialect` can express, as `parse(render(tree, dialect))` gives back.
+    """Condition trees that `dialect` can express, as `parse(render(tree, dialect), dialect=dialect)` gives back.
 
-    With `endpoint` (and the built-in schema of `dialect`, or `schema`), fields come from
+    The constructs come from the dialect's [`Feature`][cwa_query.dialects.Feature]s
+    (prefix `not`, each text operator, `not in`, `null`, booleans, unquoted dates, OData
+    expressions), and each tree is the one the dialect reads back from its rendering. With
+    `endpoint` (and the built-in schema of `dialect`, or `schema`), fields come from
     the endpoint and literals match each field's type; otherwise any field and any literal.
-    `seed` trees hold no `like`, `not like`, `not in`, `not contains`, nor unquoted date-time
-    literals (the seed dialect quotes dates, so they come back as strings); `automate`
-    trees hold no prefix `not`, no `startswith`/`endswith`, and no string with both quote
-    kinds. `max_leaves` bounds the predicates per tree.
+    So `seed` trees hold no `like`, `not like`, `not in`, `not contains`, nor unquoted
+    date-time literals (the seed dialect quotes dates, so they come back as strings);
+    `automate` trees hold no prefix `not`, no `startswith`/`endswith`, and no string with
+    both quote kinds; `odata` trees hold lambdas, arithmetic and text compared exactly (as
+    `ast.Expression`s). `max_leaves` bounds the predicates per tree.
 
     >>> from hypothesis import given, settings
     >>> from cwa_query import ast
@@ -461,128 +509,20 @@ def conditions(
     ...             assert isinstance(node.value, (ast.String, ast.Null))  # ComputerName holds text
     >>> test_literals_fit_their_fields()
     """
-    dialect = _check_dialect(dialect)
+    found = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
-    fields = _schema_fields(dialect, endpoint, schema)
-    own = _OWN_GRAMMAR_STRATEGIES.get(dialect)
-    if own is not None:
-        return own[0](paths=_Quiet(f.path for f in fields) if fields is not None else None, max_leaves=max_leaves)
-    leaves = _predicates(_Quiet(fields) if fields is not None else None, dialect)
-
-    def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
-        pairs = st.lists(children, min_size=2, max_size=3)
-        options = [pairs.map(ast.all_of), pairs.map(ast.any_of)]
-        if _supports(dialect, Feature.PREFIX_NOT):
-            options.append(children.map(ast.Not))
-        return st.one_of(*options)
-
-    return st.recursive(leaves, extend, max_leaves=max_leaves)
+    return _trees(found, _schema_fields(found, endpoint, schema), max_leaves)
 
 
 # --------------------------------------------------------------------------- text
 
-_Token = tuple[str, str]  # (kind, text); kinds: word, symbol, value
-
-
-class _Style:
-    """How one rendering spells keywords, spaces and quotes.
-
-    The choices come from a `random.Random` seeded by one drawn integer: a string holds
-    dozens of them, and one draw each would make generation many times slower.
-    """
-
-    def __init__(self, seed: int, dialect: str) -> None:
-        self.random = random.Random(seed)
-        self.dialect = dialect
-
-    def chance(self, one_in: int) -> bool:
-        return self.random.randrange(one_in) == 0
-
-    def keyword(self, word: str) -> str:
-        return self.random.choice([word, word, word.upper(), word.capitalize()])
-
-    def space(self, optional: bool) -> str:
-        if optional and self.chance(2):
-            return self.random.choice(["", "", " "])
-        return self.random.choice([" ", " ", " ", "  ", "\t", "\n", " \r\n "])
-
-    def literal(self, literal: ast.Literal) -> str:
-        if isinstance(literal, ast.Boolean):
-            return self.keyword("true" if literal.value else "false")
-        if isinstance(literal, ast.String):
-            spellings = get_dialect(self.dialect).quotings(literal.value)
-            return spellings[0] if len(spellings) == 1 else self.random.choice(spellings)
-        return quote_literal(literal, self.dialect)
-
-
-_SEEDS = st.integers(0, 2**32 - 1)
-
-
-def _tokens(node: ast.Node, style: _Style, out: list[_Token], parent: int = 0) -> None:
-    """Tokens of `node`; `parent` is the precedence around it (or 1, and 2, not 3)."""
-    mine = (
-        4
-        if isinstance(node, (ast.Compare, ast.InList, ast.Expression))
-        else {ast.Or: 1, ast.And: 2, ast.Not: 3}[type(node)]
-    )
-    wrap = mine < parent or style.chance(10)
-    if wrap:
-        out.append(("symbol", "("))
-    if isinstance(node, ast.Compare):
-        out.append(("word", node.field.name))
-        if node.op is ast.Op.EQ and _supports(style.dialect, Feature.EQ_KEYWORD) and style.chance(3):
-            out.append(("word", style.keyword("eq")))
-        elif node.op.value[0].isalpha():
-            out.extend(("word", style.keyword(word)) for word in node.op.value.split())
-        else:
-            out.append(("symbol", node.op.value))
-        out.append(("value", style.literal(node.value)))
-    elif isinstance(node, ast.InList):
-        out.append(("word", node.field.name))
-        if node.negated:
-            out.append(("word", style.keyword("not")))
-        out.append(("word", style.keyword("in")))
-        out.append(("symbol", "("))
-        for index, value in enumerate(node.values):
-            if index:
-                out.append(("symbol", ","))
-            out.append(("value", style.literal(value)))
-        out.append(("symbol", ")"))
-    elif isinstance(node, ast.Not):
-        out.append(("word", style.keyword("not")))
-        out.append(("symbol", "("))
-        _tokens(node.operand, style, out)
-        out.append(("symbol", ")"))
-    elif isinstance(node, ast.Expression):
-        out.append(("word", get_dialect(style.dialect).describe(node)))
-    else:
-        joiner = "and" if isinstance(node, ast.And) else "or"
-        for index, item in enumerate(node.items):
-            if index:
-                out.append(("word", style.keyword(joiner)))
-            _tokens(item, style, out, mine)
-    if wrap:
-        out.append(("symbol", ")"))
-
-
-def _join(tokens: list[_Token], style: _Style) -> str:
-    parts = [style.space(True) if style.chance(4) else ""]
-    for index, (kind, text) in enumerate(tokens):
-        if index:
-            previous = tokens[index - 1]
-            parts.append(style.space(optional=kind == "symbol" or previous[0] == "symbol"))
-        parts.append(text)
-    parts.append(style.space(True) if style.chance(4) else "")
-    return "".join(parts)
-
 
 @st.composite
-def _condition_texts(draw: st.DrawFn, trees: st.SearchStrategy[ast.Node], dialect: str) -> str:
-    tree = draw(trees)
-    style = _Style(draw(_SEEDS), dialect)
-    out: list[_Token] = []
-    _tokens(tree, style, out)
-    return _join(out, style)
+def _spelled(draw: st.DrawFn, trees: st.SearchStrategy[ast.Node], dialect: Dialect) -> str:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TranslationWarning)
+        text = dialect.render(draw(trees))
+    return _text.respell(dialect, text, random.Random(draw(_text.SEEDS)))
 
 
 def condition_strings(
@@ -594,9 +534,12 @@ def condition_strings(
 ) -> st.SearchStrategy[str]:
     """Valid condition text for `dialect`, spelled in varied ways.
 
-    Spacing (none around symbols, tabs, newlines), keyword case (`and`, `AND`, `And`),
-    redundant parentheses, and for `automate` `eq` for `=` and either quote kind. Each
-    string parses to a tree that [`conditions`][cwa_query.strategies.conditions] could give.
+    Spacing (none inside parentheses and around symbols, tabs, newlines), keyword case
+    (`and`, `AND`, `And`), redundant parentheses, and what the dialect reads as the same
+    token (`Dialect.respellings`): for `automate` `eq` for `=` and either quote kind, for
+    `manage` either quote kind, `*` for `%` in a `like` pattern, a date-time with a space or
+    `+00:00`. Each string parses to a tree that
+    [`conditions`][cwa_query.strategies.conditions] could give.
 
     >>> from hypothesis import given, settings
     >>> from cwa_query import parse
@@ -606,97 +549,25 @@ def condition_strings(
     ...     assert parse(text) == parse(text.strip())
     >>> test_spacing_changes_nothing()
     """
-    dialect = _check_dialect(dialect)
-    own = _OWN_GRAMMAR_STRATEGIES.get(dialect)
-    if own is not None:
-        fields = _schema_fields(dialect, endpoint, schema)
-        return own[1](paths=_Quiet(f.path for f in fields) if fields is not None else None, max_leaves=max_leaves)
-    trees = conditions(dialect=dialect, endpoint=endpoint, schema=schema, max_leaves=max_leaves)
-    return _condition_texts(trees, dialect)
+    found = _check_dialect(dialect)
+    _check_int("max_leaves", max_leaves, 1)
+    return _spelled(_trees(found, _schema_fields(found, endpoint, schema), max_leaves), found)
 
 
 # --------------------------------------------------------------------------- near misses
 
-
-def _mutations(tokens: list[_Token]) -> list[Callable[[list[_Token]], list[_Token]]]:
-    """Edits of a valid seed token list, each of which leaves text that cannot parse.
-
-    The quote edits rely on the seed dialect's single quotes (and on no value holding a
-    double quote): one quote fewer leaves an odd number, so some string never closes.
-    """
-
-    def at(index: int, replacement: list[_Token]) -> Callable[[list[_Token]], list[_Token]]:
-        return lambda ts: ts[:index] + replacement + ts[index + 1 :]
-
-    found: list[Callable[[list[_Token]], list[_Token]]] = [
-        lambda ts: [*ts, ("word", "and")],  # a dangling 'and'
-        lambda ts: [*ts, ("symbol", ")")],  # an unmatched ')'
-        lambda ts: [("symbol", "="), *ts[1:]] if ts[0][0] == "word" else [("symbol", "="), *ts],  # no field
-    ]
-    closing = [i for i, token in enumerate(tokens) if token == ("symbol", ")")]
-    if closing:
-        found.append(at(closing[-1], []))  # a dropped ')'
-    first: dict[str, int] = {}
-    for index, (kind, text) in enumerate(tokens):
-        first.setdefault(kind if kind != "symbol" else text, index)
-    if "=" in first:
-        found.append(at(first["="], [("symbol", "==")]))
-    if "value" in first:
-        found.append(at(first["value"], []))  # a missing operand
-        text = tokens[first["value"]][1]
-        if text.startswith("'") and not any('"' in t for _, t in tokens):
-            found.append(at(first["value"], [("value", text[:-1])]))  # an unterminated string
-            found.append(at(first["value"], [("value", text[1:])]))  # a dropped opening quote
-    for index, (kind, text) in enumerate(tokens):
-        if kind == "word" and text.lower() in ("and", "or"):
-            found.append(at(index, [("symbol", "&&" if text.lower() == "and" else "||")]))
-            break
-    return found
+# What the condition language without a dialect (`parse(text)`) refuses besides the
+# mistakes every dialect refuses.
+_CONDITION_NEAR_MISSES = (*_text.FIXED_NEAR_MISSES, "Status in ()", "a = null")
 
 
-_FIXED_NEAR_MISSES = (
-    "",
-    "   ",
-    "Status ==  'Online'",
-    "Status = Online Now",
-    "Status in ()",
-    "Status in ('a',)",
-    "Status in ('a'",
-    "not",
-    "Name contains",
-    "= 5",
-    "Name startswith 5",
-    "a = 1 && b = 2",
-    "a = 1 || b = 2",
-    "a = 'x",
-    "(a = 1",
-    "a = 1)",
-    "a <> 1",
-    "a = 1 b = 2",
-    "a = 2024-13-45",
-    "a = 1.",
-    "a = null",
-    "a is null",
-)
-
-
-@st.composite
-def _near_misses(draw: st.DrawFn) -> str:
-    if draw(st.integers(0, 4)) == 0:
-        return draw(st.sampled_from(_FIXED_NEAR_MISSES))
-    tree = draw(conditions(dialect="seed", max_leaves=4))
-    style = _Style(draw(_SEEDS), "seed")
-    tokens: list[_Token] = []
-    _tokens(tree, style, tokens)
-    mutation = draw(st.sampled_from(_mutations(tokens)))
-    return _join(mutation(tokens), style)
-
-
-def invalid_condition_strings() -> st.SearchStrategy[str]:
+def invalid_condition_strings(*, dialect: DialectLike | None = None) -> st.SearchStrategy[str]:
     """Near misses of valid conditions, each of which raises `ConditionSyntaxError`.
 
     A dropped quote or parenthesis, `==`, `&&`, `||`, a missing operand or field, a
-    dangling `and`, an empty `in` list, unquoted text, an impossible date, ...
+    dangling `and`, an empty `in` list, unquoted text, an impossible date, ...: refused by
+    `parse(text)`, or with `dialect` by `parse(text, dialect=dialect)`, which also refuses a
+    construct the dialect lacks as another dialect writes it (`not (a = 1)` in `automate`).
 
     >>> from hypothesis import given, settings
     >>> from cwa_query import ConditionSyntaxError, parse
@@ -710,7 +581,110 @@ def invalid_condition_strings() -> st.SearchStrategy[str]:
     ...     raise AssertionError(f"parsed: {text!r}")
     >>> test_near_misses_are_refused()
     """
-    return _near_misses()
+    if dialect is None:  # the condition language: near misses of what the seed dialect writes
+        seed = _check_dialect("seed")
+        texts = _spelled(_trees(seed, None, 4), seed)
+        return _text.near_misses(seed, texts, _CONDITION_NEAR_MISSES, own_features=False)
+    found = _check_dialect(dialect)
+    fixed = (*_text.FIXED_NEAR_MISSES, *_text.construct_misses(found))
+    return _text.near_misses(found, _spelled(_trees(found, None, 4), found), fixed, own_features=True)
+
+
+# --------------------------------------------------------------------------- one dialect's names
+
+
+def manage_conditions(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[ast.Node]:
+    """[`conditions`][cwa_query.strategies.conditions] of the manage dialect, on `paths`
+    (dotted, as the shared tree holds them) or any names: comparisons, `= null`, `!= null`,
+    `contains`, `like` / `not like`, `in` / `not in`, joined by `and` / `or`; no prefix `not`.
+
+    >>> from hypothesis import given, settings
+    >>> from cwa_query import ast
+    >>> @settings(max_examples=30, derandomize=True, database=None)  # the same examples on every run
+    ... @given(manage_conditions())
+    ... def test_null_is_compared_with_equality_only(tree):
+    ...     for node in ast.walk(tree):
+    ...         if isinstance(node, ast.Compare) and isinstance(node.value, ast.Null):
+    ...             assert node.op.value in ("=", "!=")
+    >>> test_null_is_compared_with_equality_only()
+    """
+    _check_int("max_leaves", max_leaves, 1)
+    return _trees(_check_dialect("manage"), _path_fields(paths), max_leaves)
+
+
+def manage_condition_strings(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[str]:
+    """[`condition_strings`][cwa_query.strategies.condition_strings] of the manage dialect:
+    `AND`/`and`/`And`, either quote kind, `*` or `%` wildcards, `[... ...]` with a space and
+    `+00:00`, spaces or none around operators.
+
+    >>> from hypothesis import given, settings
+    >>> from cwa_query import parse
+    >>> @settings(max_examples=20)
+    ... @given(manage_condition_strings(max_leaves=3))
+    ... def test_they_parse(text):
+    ...     parse(text, dialect="manage")
+    >>> test_they_parse()
+    """
+    dialect = _check_dialect("manage")
+    return _spelled(manage_conditions(paths=paths, max_leaves=max_leaves), dialect)
+
+
+def invalid_manage_condition_strings() -> st.SearchStrategy[str]:
+    """`invalid_condition_strings(dialect="manage")`: near misses that
+    `parse(text, dialect="manage")` refuses with a `ConditionSyntaxError`."""
+    return invalid_condition_strings(dialect="manage")
+
+
+def odata_conditions(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[ast.Node]:
+    """[`conditions`][cwa_query.strategies.conditions] of the odata dialect, on `paths`
+    (dotted) or any names: `parse(render(tree, "odata"), dialect="odata") == tree`, with
+    OData's null rules (`Id ne 5` is `Id != 5 or Id = null`) and `ast.Expression`s for what
+    only OData says.
+
+    >>> from hypothesis import given, settings
+    >>> from cwa_query import parse, render
+    >>> @settings(max_examples=20)
+    ... @given(odata_conditions(max_leaves=3))
+    ... def test_round_trip(tree):
+    ...     assert parse(render(tree, "odata"), dialect="odata") == tree
+    >>> test_round_trip()
+    """
+    _check_int("max_leaves", max_leaves, 1)
+    return _trees(_check_dialect("odata"), _path_fields(paths), max_leaves)
+
+
+def odata_condition_strings(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[str]:
+    """`$filter` text of [`odata_conditions`][cwa_query.strategies.odata_conditions], keyword
+    case and spacing varied: each one parses with `parse(text, dialect="odata")`."""
+    return _spelled(odata_conditions(paths=paths, max_leaves=max_leaves), _check_dialect("odata"))
+
+
+def odata_filters(*, names: st.SearchStrategy[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[ast.Expr]:
+    """OData `$filter` trees, as `parse(render(tree, "odata"), "odata")` gives them back:
+    comparisons on both sides, string and other functions, `in` lists and arrays, `has`,
+    arithmetic, `null`, lambdas, bare Boolean paths, and every literal kind, under
+    `and`/`or`/`not`."""
+    _check_int("max_leaves", max_leaves, 1)
+    names = names if names is not None else _names()
+    paths = st.lists(names, min_size=1, max_size=3).map(".".join)
+    return _expressions.expressions(_expressions.predicates(paths, names, _texts()), max_leaves)
+
+
+def odata_filter_strings(*, max_leaves: int = 8) -> st.SearchStrategy[str]:
+    """Valid `$filter` text of [`odata_filters`][cwa_query.strategies.odata_filters], in
+    varied spelling (keyword case, spacing)."""
+    return _spelled(odata_filters(max_leaves=max_leaves).map(ast.Expression), _check_dialect("odata"))
+
+
+def invalid_odata_filter_strings(*, max_leaves: int = 6) -> st.SearchStrategy[str]:
+    """Text that is not a valid `$filter`: one of
+    [`odata_filter_strings`][cwa_query.strategies.odata_filter_strings] broken by the
+    mistakes people make (`=` for `eq`, `>=` for `ge`, `&&`, a dangling `and`, an unbalanced
+    parenthesis, an unterminated string), or a construct OData lacks as another dialect
+    writes it."""
+    odata = _check_dialect("odata")
+    fixed = (*_text.FIXED_NEAR_MISSES, *_text.construct_misses(odata))
+    return _text.near_misses(odata, odata_filter_strings(max_leaves=max_leaves), fixed, own_features=True)
 
 
 # --------------------------------------------------------------------------- records
@@ -781,15 +755,15 @@ def records(
     >>> set(record) <= {"ClientID", "Name", "City", "Country", "PhoneNumber"}  # the seed catalogue's Clients
     True
     """
-    dialect = _check_dialect(dialect)
+    found = _check_dialect(dialect)
     _check_int("max_fields", max_fields, 1)
     if not isinstance(endpoint, str):
         raise InvalidArgument(f"endpoint={endpoint!r}: expected an endpoint name such as 'Computers'")
-    fields = _schema_fields(dialect, endpoint, schema)
+    fields = _schema_fields(found, endpoint, schema)
     assert fields is not None
     from ..schema import load_schema
 
-    catalogue = schema if schema is not None else load_schema(dialect=dialect)
+    catalogue = schema if schema is not None else load_schema(dialect=found)
     arrays = {path: info.array for path, info in catalogue.fields(endpoint).items() if info.type == "object"}
     if len(fields) <= max_fields:
         return _record_values(_record_tree(fields), "", _QuietDict(arrays))

@@ -29,7 +29,8 @@ from cwa_query.strategies import (
     manage_conditions,
     records,
 )
-from cwa_query.strategies._manage import _respell
+from cwa_query.dialects import get_dialect
+from cwa_query.strategies._text import respell
 
 TYPED = load_schema(
     {
@@ -66,7 +67,7 @@ def _round_trip(tree: ast.Node) -> None:
 
 
 def _respelled(tree: ast.Node, seed: int) -> None:
-    text = _respell(render(tree, "manage"), random.Random(seed))
+    text = respell(get_dialect("manage"), render(tree, "manage"), random.Random(seed))
     assert parse(text, dialect="manage") == tree, text
 
 
@@ -108,6 +109,29 @@ def test_respelled_text_reads_back_the_same_tree(tree: ast.Node, seed: int) -> N
 @FEW
 @given(invalid_manage_condition_strings())
 def test_near_misses_are_refused(text: str) -> None:
+    _refused(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "status/name eq 'Open'",
+        "lastUpdated > 2024-01-01T00:00:00Z",
+        "name like *mail*",
+        "name = 'it''s'",
+        "id in ()",
+        "not (a = 1)",
+        'a not contains "x"',
+        "a = 1e5",
+        "closedFlag = yes",
+        "status.name = 'Open'",
+        "a startswith 'x'",
+        "a = [2024-13-01T00:00:00Z]",
+        "a in (1, null)",
+        "a is null",
+    ],
+)
+def test_manage_near_misses_are_refused(text: str) -> None:
     _refused(text)
 
 
