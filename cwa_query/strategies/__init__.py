@@ -443,15 +443,16 @@ def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: Dialect) 
     return ast.Compare(name, op, draw(literals))
 
 
-_UNWRITABLE = (UnrepresentableConditionError, ConditionSyntaxError)
+_UNWRITABLE = (UnrepresentableConditionError, ConditionSyntaxError, TranslationWarning)
 
 
 def _as_read(dialect: Dialect, tree: ast.Node) -> ast.Node | None:
     """`tree` as the dialect reads back its rendering, when reading that back again changes
-    nothing; None when the dialect cannot write it."""
+    nothing; None when the dialect cannot write it, or only with a warning (exact only if
+    the fields hold what nothing says they do)."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", TranslationWarning)  # a warning is about a record's types
+            warnings.simplefilter("error", TranslationWarning)
             once = dialect.parse(dialect.render(tree))
             if once == tree:
                 return tree
@@ -461,13 +462,20 @@ def _as_read(dialect: Dialect, tree: ast.Node) -> ast.Node | None:
     return once if again == once else None
 
 
-def _read_back(dialect: Dialect, trees: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
-    return trees.map(functools.partial(_as_read, dialect)).filter(lambda tree: tree is not None)  # type: ignore[return-value]
+@st.composite
+def _read_back(draw: st.DrawFn, dialect: Dialect, trees: st.SearchStrategy[ast.Node], tries: int) -> ast.Node:
+    """A tree of `trees` as `dialect` reads it back (see `_as_read`): the first of `tries`
+    draws that it can write without a warning."""
+    for _ in range(tries):
+        tree = _as_read(dialect, draw(trees))
+        if tree is not None:
+            return tree
+    return draw(st.nothing())  # none could be written: reject this example
 
 
 def _trees(dialect: Dialect, fields: list[_Field] | None, max_leaves: int) -> st.SearchStrategy[ast.Node]:
     """Trees of the constructs `dialect` has, as it reads back their rendering."""
-    leaves = _read_back(dialect, _predicates(_Quiet(fields) if fields is not None else None, dialect))
+    leaves = _read_back(dialect, _predicates(_Quiet(fields) if fields is not None else None, dialect), 10)
 
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
         pairs = st.lists(children, min_size=2, max_size=3)
@@ -476,7 +484,7 @@ def _trees(dialect: Dialect, fields: list[_Field] | None, max_leaves: int) -> st
             options.append(children.map(ast.Not))
         return st.one_of(*options)
 
-    return _read_back(dialect, st.recursive(leaves, extend, max_leaves=max_leaves))
+    return _read_back(dialect, st.recursive(leaves, extend, max_leaves=max_leaves), 3)
 
 
 def conditions(

@@ -21,6 +21,7 @@ from cwa_query import (
     render,
     translate,
 )
+from cwa_query.dialects import get_dialect
 from cwa_query.errors import TranslationWarning
 from cwa_query.strategies import (
     condition_strings,
@@ -29,7 +30,6 @@ from cwa_query.strategies import (
     manage_conditions,
     records,
 )
-from cwa_query.dialects import get_dialect
 from cwa_query.strategies._text import respell
 
 TYPED = load_schema(
