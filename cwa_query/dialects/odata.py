@@ -128,8 +128,11 @@ class _Lowering:
         self.paired: set[int] = set()  # ids of comparisons exact as one of a number/digits pair
         self.dropped: set[int] = set()  # ids of the digit-text halves of such pairs
         self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
+        self.keeping = False  # lowering a leaf that is kept as read where it has no exact shared form
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
+        if self.keeping:  # the leaf is kept as read: nobody sees the words
+            return _KeptAsRead()
         return odata_refusal(node, target="the shared condition tree", reason=reason)
 
     # -------------------------------------------------------------- logic
@@ -324,14 +327,19 @@ class _Lowering:
         # confirms (tolower() also folds KELVIN SIGN to 'k') is no shared form here. (The
         # level is set directly: `with unsupported_level()`, a generator-based context
         # manager, around each leaf made reading about 1.6 times as slow.)
-        token = LEVEL_VAR.set("raise")
+        # (Untyped, the one rewrite exact only under a condition is tolower()'s, which
+        # `check_case` keeps as read itself.)
+        token = LEVEL_VAR.set("raise") if self.typed else None
+        self.keeping = True
         try:
             return self.leaf(node, negate)
         except UntranslatableError:
             # OData's `not` is Kleene's, so `not x` is true exactly where `x` is false.
             return ast.Expression(o.Unary(o.UnaryOp.NOT, node, node.span) if negate else node, span=node.span)
         finally:
-            LEVEL_VAR.reset(token)
+            self.keeping = False
+            if token is not None:
+                LEVEL_VAR.reset(token)
 
     def leaf(self, node: o.Expr, negate: bool) -> ast.Node:
         span = node.span
@@ -416,6 +424,8 @@ class _Lowering:
         # tolower('İ') is 'i' + COMBINING DOT ABOVE: a substring test meets it at any 'i', an
         # equality only where the text holds that pair.
         risky = "k" in text or ("i" in text and (substring or "i\u0307" in text))
+        if risky and self.keeping:  # kept as read: exact, where the rewrite is exact only mostly
+            raise _KeptAsRead()
         if risky:
             reason = (
                 "tolower() also folds KELVIN SIGN to 'k' and LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i', "
@@ -488,6 +498,14 @@ class _Lowering:
             return ast.any_of([listed, ast.Compare(field, ast.Op.EQ, ast.Null(), span)]) if has_null else listed
         # not in: false for a null path only when the list holds null.
         return listed if has_null else ast.any_of([listed, ast.Compare(field, ast.Op.EQ, ast.Null(), span)])
+
+
+class _KeptAsRead(UntranslatableError):
+    """A leaf with no exact shared form, kept as read (`_Lowering.kept_leaf`): raised and
+    caught inside the lowering, so it carries no words."""
+
+    def __init__(self) -> None:
+        Exception.__init__(self)
 
 
 def _known(items: list[ast.Node]) -> ast.Node:

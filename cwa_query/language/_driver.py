@@ -181,7 +181,9 @@ class Grammar:
         state_stack = [tables.start_state]
         values: list[Any] = []
         starts: list[int] = []
-        ends: list[int] = []
+        # A rule ends where its last symbol does, which is where the last token shifted
+        # ends (the lookahead is not part of it): no stack of ends.
+        last_end = 0
         nesting = 0
         max_depth = limits.max_depth
         max_in = limits.max_in_values
@@ -189,23 +191,24 @@ class Grammar:
 
         # Each match is one token and the spaces after it (see `Tables.driver_lexer`).
         for match in tables.driver_lexer.finditer(text, tables.first_token(text)):
-            index: int = match.lastindex  # type: ignore[assignment]  # every alternative is a group
+            index: int = match.lastindex  # type: ignore[assignment]  # every alternative ends in a group
+            start = match.start()
+            end = match.start(index)
+            raw = text[start:end]
             kind = kinds[index]
-            raw = match.group(index)
             if kind == identifier:
                 kind = keywords.get(raw.lower(), identifier)
             elif kind == "_ERROR":
-                raise self.lex_error(tables, text, match.start())
-            start, end = match.span(index)
+                raise self.lex_error(tables, text, start)
             token: Token = (kind, raw, start, end)
             # Reduce as the lookahead calls for, then shift it.
+            action = actions[state_stack[-1]].get(kind)
             while True:
-                action = actions[state_stack[-1]].get(kind)
                 if action.__class__ is int:  # a plain shift, the most common action
                     state_stack.append(action)
                     values.append(token)
                     starts.append(start)
-                    ends.append(end)
+                    last_end = end
                     break
                 if action is None:
                     if kind == END:
@@ -216,30 +219,33 @@ class Grammar:
                 tag = action[0]
                 if tag == UNIT:  # a chain of unit rules: only the top state changes
                     below = state_stack[-2]
-                    top = action[1].get(below)
-                    state_stack[-1] = top if top is not None else tables.unit_goto(below, state_stack[-1], kind)
+                    after = action[1].get(below)
+                    if after is None:
+                        after = tables.unit_goto(below, state_stack[-1], kind)
+                    state_stack[-1], action = after
                     continue
                 if tag == REDUCE:
                     _, builder, size, origin, released = action
                     if size == 1:
-                        values[-1] = builder(values[-1:], text, spanner, starts[-1], ends[-1])
-                        state_stack[-1] = actions[state_stack[-2]][origin]
+                        values[-1] = builder(values[-1:], text, spanner, starts[-1], last_end)
+                        state_stack[-1] = goto = actions[state_stack[-2]][origin]
                     else:
-                        value = builder(values[-size:], text, spanner, starts[-size], ends[-1])
+                        value = builder(values[-size:], text, spanner, starts[-size], last_end)
                         del state_stack[-size:]
-                        state_stack.append(actions[state_stack[-1]][origin])
+                        goto = actions[state_stack[-1]][origin]
+                        state_stack.append(goto)
                         values[-size:] = (value,)
                         del starts[1 - size :]
-                        del ends[-size:-1]
                     if released:
                         nesting -= released
                         in_count = 0
+                    action = actions[goto].get(kind)
                     continue
                 # A shift that opens a nesting level, or a comma of a list.
                 state_stack.append(action[1])
                 values.append(token)
                 starts.append(start)
-                ends.append(end)
+                last_end = end
                 if tag == SHIFT_NESTING:
                     nesting += 1
                     if nesting > max_depth:

@@ -221,21 +221,23 @@ class Tables:
         self.keywords: dict[str, str] = dict(data["keywords"])
         self.ignore = frozenset(data["ignore"])
         # The driver's lexer takes what the grammar ignores (spaces) after each token in the
-        # same match, possessively, so that the loop sees tokens only; `skip` takes it at the
-        # start of the text. The token is the match's last group (`lastindex`; an ignored
-        # terminal is no alternative of its own there).
+        # same match, possessively, so that the loop sees tokens only; `first_token` skips it
+        # at the start of the text. Each alternative ends in an empty group that says which
+        # terminal matched (the match's `lastindex`) and where the token ends (the group's
+        # start); a group around each alternative would keep the engine from rejecting an
+        # alternative by its first character, and the lexer runs about half as long so.
         ignored = "|".join(f"(?:{self.patterns[name]})" for name in sorted(self.ignore))
         tail = f"(?:{ignored})*+" if ignored else ""
         kept = [(name, regexp) for name, regexp in data["lexer"] if name not in self.ignore]
-        alternatives = "|".join(f"({regexp})" for _, regexp in kept) + r"|(.)|(\Z)"
+        alternatives = "|".join(f"(?:{regexp})()" for _, regexp in kept) + r"|.()|\Z()"
         self.driver_lexer = re.compile(f"(?:{alternatives}){tail}", re.DOTALL)
-        self._skip = re.compile(tail or "", re.DOTALL)
+        self._skip = re.compile(tail, re.DOTALL)
         # Group number -> terminal; a regexp's own groups (none in the grammars, but allowed)
-        # would shift the numbers, so they are counted.
+        # come before its marker.
         group_kinds = [""]
         for name, regexp in kept:
-            group_kinds.append(name)
             group_kinds.extend([""] * re.compile(regexp).groups)
+            group_kinds.append(name)
         group_kinds.extend(["_ERROR", END])
         self.group_kinds = tuple(group_kinds)
         self.identifier: str = data.get("identifier", "FIELD")
@@ -265,8 +267,8 @@ class Tables:
         # (`SHIFT_COMMA`), a reduction with a builder (`REDUCE`), and a unit rule without one
         # (`UNIT`), which only replaces the top state. Unit rules come in chains (`value` ->
         # `primary` -> `unary` -> `expr`) that end in the same state for the same state below
-        # and lookahead, so a `UNIT` action holds that end state by state below, filled in on
-        # first use (`unit_goto`).
+        # and lookahead, so a `UNIT` action holds that end state and the action there by state
+        # below, filled in on first use (`unit_goto`).
         count = max(self.states) + 1
         self.actions: list[dict[str, Any]] = [{} for _ in range(count)]
         for state, row in self.states.items():
@@ -286,17 +288,17 @@ class Tables:
         match = self._skip.match(text)
         return match.end() if match is not None else 0
 
-    def unit_goto(self, below: int, top: int, kind: str) -> int:
+    def unit_goto(self, below: int, top: int, kind: str) -> tuple[int, Any]:
         """The top state after the chain of unit rules that `kind` calls for in state `top`
-        over state `below` (stored in the `UNIT` action for the next time)."""
+        over state `below`, and the action there (stored in the `UNIT` action for the next time)."""
         actions = self.actions
         action = first = actions[top][kind]
         state = top
         while isinstance(action, tuple) and action[0] == UNIT:
             state = actions[below][action[2]]
             action = actions[state].get(kind)
-        first[1][below] = state
-        return state
+        first[1][below] = after = (state, action)
+        return after
 
     def kind(self, name: str | None, raw: str) -> str:
         """The terminal a lexer match stands for: an identifier that spells a keyword is the keyword."""

@@ -433,39 +433,40 @@ _BINARY_OPS = {op.name: (op, op.precedence) for op in o.BinaryOp}  # by token ki
 def _resolve(chain: _OpChain, text: str, spanner: Spanner) -> o.Expr:
     """The tree of `a op b op c ...` by OData's precedence, each level left-associative;
     `and`/`or` runs become one n-ary [`Logical`][cwa_query.language.odata_ast.Logical]."""
-    operands: list[o.Expr] = []
+    operands: list[o.Expr] = [_node(chain[0], text, spanner)]
     pending: list[tuple[o.BinaryOp, int]] = []
-
-    def reduce() -> None:
-        op = pending.pop()[0]
-        right = operands.pop()
-        left = operands.pop()
-        start = left.span.start if left.span is not None else chain.start
-        end = right.span.end if right.span is not None else chain.end
-        span = spanner(start, end)
-        if op is o.BinaryOp.AND or op is o.BinaryOp.OR:
-            items: list[o.Expr] = []
-            for side in (left, right):
-                if isinstance(side, o.Logical) and side.op is op:
-                    items.extend(side.items)
-                else:
-                    items.append(side)
-            operands.append(o.Logical(op, tuple(items), span))
-        else:
-            _CHAINS.count += 1
-            operands.append(o.Binary(op, left, right, span))
-
-    for index, item in enumerate(chain):
-        if index % 2 == 0:
-            operands.append(_node(item, text, spanner))
-            continue
-        op, precedence = _BINARY_OPS[item[0]]
+    for index in range(1, len(chain), 2):
+        op, precedence = _BINARY_OPS[chain[index][0]]
         while pending and pending[-1][1] >= precedence:
-            reduce()
+            _reduce(operands, pending.pop()[0], chain, spanner)
         pending.append((op, precedence))
+        operands.append(_node(chain[index + 1], text, spanner))
     while pending:
-        reduce()
+        _reduce(operands, pending.pop()[0], chain, spanner)
     return operands[0]
+
+
+def _reduce(operands: list[o.Expr], op: o.BinaryOp, chain: _OpChain, spanner: Spanner) -> None:
+    """`left op right` of the last two operands, in their place."""
+    right = operands.pop()
+    left = operands.pop()
+    start = left.span.start if left.span is not None else chain.start
+    end = right.span.end if right.span is not None else chain.end
+    span = spanner(start, end)
+    if op is _AND or op is _OR:
+        items: list[o.Expr] = []
+        for side in (left, right):
+            if side.__class__ is o.Logical and side.op is op:
+                items.extend(side.items)
+            else:
+                items.append(side)
+        operands.append(o.Logical(op, tuple(items), span))
+    else:
+        _CHAINS.count += 1
+        operands.append(o.Binary(op, left, right, span))
+
+
+_AND, _OR = o.BinaryOp.AND, o.BinaryOp.OR
 
 
 @dataclasses.dataclass(slots=True)
@@ -481,9 +482,10 @@ class _Step:
 
 def _node(value: Any, text: str, spanner: Spanner) -> o.Expr:
     """A finished expression from what the stack holds: a node, a chain or a raw token."""
-    if isinstance(value, _OpChain):
+    cls = value.__class__
+    if cls is _OpChain:
         return _resolve(value, text, spanner)
-    if isinstance(value, tuple):
+    if cls is tuple:
         kind, raw, start, end = value
         if kind == "JSON_STRING" or kind in _LITERAL_TERMINALS:
             return _literal(value, text, spanner)
@@ -574,11 +576,10 @@ _CHAINS = _ChainCount()
 def _builders() -> dict[str, Callable[..., Any]]:
     # Each builder gets (children, text, spanner, start, end) exactly as the rule lists its
     # symbols: tokens, nodes, chains, steps or item lists.
-    def node(value: Any, text: str, spanner: Spanner) -> o.Expr:
-        return _node(value, text, spanner)
+    node = _node
 
     def link(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> _OpChain:
-        chain = ch[0] if isinstance(ch[0], _OpChain) else _OpChain(ch[0], start)
+        chain = ch[0] if ch[0].__class__ is _OpChain else _OpChain(ch[0], start)
         chain.append(ch[1])
         chain.append(ch[2])
         chain.end = end
@@ -683,7 +684,7 @@ def _builders() -> dict[str, Callable[..., Any]]:
         args: tuple[o.Argument, ...] = ()
         if len(ch) == 4:
             args = tuple(
-                item if isinstance(item, (o.NamedArgument, o.CasePair)) else node(item, text, spanner) for item in ch[2]
+                [item if isinstance(item, (o.NamedArgument, o.CasePair)) else node(item, text, spanner) for item in ch[2]]
             )
         name = _canonical_call(token[1], args, token, end, text)
         if name not in CANONICAL_FUNCTIONS:
