@@ -132,7 +132,7 @@ class _Lowering:
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
         if self.keeping:  # the leaf is kept as read: nobody sees the words
-            return _KeptAsRead()
+            return _KeptAsReadError()
         return odata_refusal(node, target="the shared condition tree", reason=reason)
 
     # -------------------------------------------------------------- logic
@@ -425,7 +425,7 @@ class _Lowering:
         # equality only where the text holds that pair.
         risky = "k" in text or ("i" in text and (substring or "i\u0307" in text))
         if risky and self.keeping:  # kept as read: exact, where the rewrite is exact only mostly
-            raise _KeptAsRead()
+            raise _KeptAsReadError()
         if risky:
             reason = (
                 "tolower() also folds KELVIN SIGN to 'k' and LATIN CAPITAL LETTER I WITH DOT ABOVE to 'i', "
@@ -500,7 +500,7 @@ class _Lowering:
         return listed if has_null else ast.any_of([listed, ast.Compare(field, ast.Op.EQ, ast.Null(), span)])
 
 
-class _KeptAsRead(UntranslatableError):
+class _KeptAsReadError(UntranslatableError):
     """A leaf with no exact shared form, kept as read (`_Lowering.kept_leaf`): raised and
     caught inside the lowering, so it carries no words."""
 

@@ -683,9 +683,8 @@ def _builders() -> dict[str, Callable[..., Any]]:
         token: _Token = ch[0]
         args: tuple[o.Argument, ...] = ()
         if len(ch) == 4:
-            args = tuple(
-                [item if isinstance(item, (o.NamedArgument, o.CasePair)) else node(item, text, spanner) for item in ch[2]]
-            )
+            named = (o.NamedArgument, o.CasePair)
+            args = tuple([item if isinstance(item, named) else node(item, text, spanner) for item in ch[2]])
         name = _canonical_call(token[1], args, token, end, text)
         if name not in CANONICAL_FUNCTIONS:
             _CHAINS.unknown_calls += 1
