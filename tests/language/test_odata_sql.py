@@ -4,8 +4,9 @@ The differential of `test_sql.py`, for OData's meaning: for drawn OData tests (t
 compared exactly, orderings, `in`, `contains`/`startswith`/`endswith`, null, numbers and
 Booleans, under and/or/not, mixed with the condition language's `Compare`s) and drawn
 records stored by the storage convention, SQLite selects exactly the records `evaluate`
-accepts; what the SQL subset lacks (arithmetic, lambdas, ISO-date text) is refused with a
-typed error at its position.
+accepts; what SQL cannot say exactly (`div`, date parts, date-time literals, ISO-date text)
+is refused with a typed error at its position. Arithmetic, `any`/`all` over lists (stored
+as JSON) and `length`/`trim`/`round` are compared here too.
 """
 
 from __future__ import annotations
@@ -86,6 +87,17 @@ TREES = st.recursive(
 
 @given(TREES, st.lists(RECORDS, min_size=1, max_size=8))
 @example(
+    parse(
+        "Tags/any(t: t eq 'a') and Tags/all(t: t/any(u: u gt 1) or t ne 'b') or length(Tags) mod 2 eq 1",
+        dialect="odata",
+    ),
+    [{"Tags": ["a", [2]]}, {"Tags": ["b"]}, {"Tags": []}, {"Tags": "a"}, {"Tags": [None, {"k": 1}]}, {}],
+)
+@example(
+    parse("Name/any() or trim(Name) eq 'a' or -(Count add 1.5) lt 0 or Count divby 2 ge 1", dialect="odata"),
+    [{"Name": " a\u3000"}, {"Name": []}, {"Count": 0.5}, {"Count": True}, {"Count": "1"}, {"Count": 2}],
+)
+@example(
     ast.Expression(ast.Unary(ast.UnaryOp.NOT, ast.Binary(ast.BinaryOp.GT, ast.Field("Name"), ast.String("N")))),
     [{}, {"Name": None}, {"Name": "Adams"}, {"Name": "adams"}, {"Name": 5}],
 )
@@ -97,10 +109,13 @@ def test_sql_selects_what_evaluate_accepts(tree: ast.Node, records: list[dict[st
 @pytest.mark.parametrize(
     ("text", "words"),
     [
-        ("Price add 1 gt 2", "comparisons of a path with a literal"),
-        ("Tags/any(t: t eq 'x')", "comparisons of a path with a literal"),
+        ("Price div 2 gt 2", "write `divby`"),
+        ("year(At) eq 2024", "to_sql computes"),
+        ("Tags/any(t: t/Name eq 'x')", "list member whole"),
+        ("At lt 12:00:00", "compares with text, a number"),
         ("Name gt '2024-01-01'", "ISO date"),
-        ("Name gt A/B", "path with text"),
+        ("Name gt A/B", "compares a value with a literal"),
+        ("Flags has Sales.Pattern'Red'", "evaluate the rest"),
     ],
 )
 def test_what_sql_cannot_say_is_refused_at_its_position(text: str, words: str) -> None:
