@@ -103,7 +103,7 @@ def test_rendering_elsewhere_refuses_at_the_construct(target: str) -> None:
 
 def test_to_sql_refuses_an_expression_with_its_position() -> None:
     with pytest.raises(UntranslatableError) as info:
-        to_sql(parse("Id eq 5 or Price add 1 gt 2", dialect="odata"))
+        to_sql(parse("Id eq 5 or Price div 1 gt 2", dialect="odata"))  # `div`: refused
     assert info.value.target == "SQL" and info.value.column == 12
 
 
