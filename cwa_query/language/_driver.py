@@ -34,7 +34,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from . import ast
 from ._diagnose import (
@@ -100,13 +100,16 @@ DEFAULT_LIMITS = ParseLimits()
 def make_spanner(text: str) -> Spanner:
     """Makes spans with 1-based line and column for offsets into `text`."""
     span = ast.Span
+    # The class's constructor itself (`__new__`: a node class has no `__init__`), without the
+    # class call around it: a parse makes a span per node.
+    new = cast("Callable[..., ast.Span]", span.__new__)
     if "\n" not in text:
-        return lambda start, end: span(start, end, 1, start + 1)
+        return lambda start, end: new(span, start, end, 1, start + 1)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def spanner(start: int, end: int) -> ast.Span:
         index = bisect.bisect_right(line_starts, start) - 1
-        return span(start, end, index + 1, start - line_starts[index] + 1)
+        return new(span, start, end, index + 1, start - line_starts[index] + 1)
 
     return spanner
 
