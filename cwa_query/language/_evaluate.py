@@ -112,7 +112,6 @@ import enum
 import math
 import operator
 import re
-import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
@@ -120,7 +119,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Union
 from ..dialects import DialectLike, FieldTypes, Schemas
 from ..errors import ConditionError, ConditionEvaluationError
 from . import ast
-from ._odata import duration_text
 from ._parser import parse
 from ._render import as_node
 from .literals import (
@@ -174,10 +172,8 @@ MAX_STEPS = 100_000
 nested lambdas multiply, so 24 nested `any` over two-item lists would take minutes unbounded."""
 
 ORDERING: dict[ast.Op | ast.BinaryOp, Callable[[Any, Any], bool]] = {
-    ast.Op.GT: operator.gt, ast.Op.GE: operator.ge, ast.Op.LT: operator.lt, ast.Op.LE: operator.le,
-    ast.BinaryOp.GT: operator.gt, ast.BinaryOp.GE: operator.ge, ast.BinaryOp.LT: operator.lt,
-    ast.BinaryOp.LE: operator.le,
-}  # fmt: skip
+    kind[name.upper()]: getattr(operator, name) for name in ("gt", "ge", "lt", "le") for kind in (ast.Op, ast.BinaryOp)
+}
 """The ordering operators of both spellings as functions of two comparable values."""
 
 
@@ -197,11 +193,6 @@ class Budget:
                 "the filter is refused rather than run for ever",
                 limit="max_steps",
             )
-
-
-def fail(message: str) -> ConditionEvaluationError:
-    """The error of an evaluation that fails where the service's request would."""
-    return ConditionEvaluationError(message)
 
 
 # --------------------------------------------------------------------------- numbers and instants
@@ -247,15 +238,28 @@ def _parsed(kind: type, parse: Callable[[str], Any]) -> Callable[[Any], Any]:
     return convert
 
 
+def _duration_text(text: str) -> _dt.timedelta | None:
+    from ._odata import duration_text  # the OData reader, loaded with the first duration compared
+
+    return duration_text(text)
+
+
 time_of: Callable[[Any], _dt.time | None] = _parsed(_dt.time, _dt.time.fromisoformat)
-duration_of: Callable[[Any], _dt.timedelta | None] = _parsed(_dt.timedelta, duration_text)
-_KINDS: list[tuple[type | tuple[type, ...], Callable[[Any], Any]]] = [
-    ((_dt.datetime, _dt.date), instant),
-    (_dt.time, time_of),
-    (_dt.timedelta, duration_of),
-    (uuid.UUID, _parsed(uuid.UUID, uuid.UUID)),
-    (bytes, _parsed(bytes, lambda text: None)),
-]
+duration_of: Callable[[Any], _dt.timedelta | None] = _parsed(_dt.timedelta, _duration_text)
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> list[tuple[type | tuple[type, ...], Callable[[Any], Any]]]:
+    """The kinds `compare` converts text to, with their converters (uuid loads on first use)."""
+    import uuid
+
+    return [
+        ((_dt.datetime, _dt.date), instant),
+        (_dt.time, time_of),
+        (_dt.timedelta, duration_of),
+        (uuid.UUID, _parsed(uuid.UUID, uuid.UUID)),
+        (bytes, _parsed(bytes, lambda text: None)),
+    ]
 
 
 def compare(left: Any, right: Any) -> int | None:
@@ -270,7 +274,7 @@ def compare(left: Any, right: Any) -> int | None:
         if (type(a) is float and a != a) or (type(b) is float and b != b):
             return None
         return (a > b) - (a < b)
-    for kind, convert in _KINDS:
+    for kind, convert in _kinds():
         if isinstance(left, kind) or isinstance(right, kind):
             x, y = convert(left), convert(right)
             if x is None or y is None:
@@ -322,8 +326,6 @@ def scalar(value: Any) -> tuple[int, Any] | None:
         if value.tzinfo is None or value.utcoffset() is None:
             return (INSTANT, value.replace(tzinfo=_UTC))
         return (INSTANT, value)
-    if kind is _dt.date:
-        return (INSTANT, _dt.datetime(value.year, value.month, value.day, tzinfo=_UTC))
     if value is None:
         return None
     if isinstance(value, enum.Enum) and not isinstance(value, (str, int)):
@@ -490,7 +492,7 @@ def _ecmascript_to_python(pattern: str) -> str:
                 out.append(body if in_class else f"[{body}]")
             elif escaped.lower() in _CLASS_ESCAPES:
                 if in_class:
-                    raise fail(f"matchesPattern: \\{escaped} inside [...] is not supported here")
+                    raise ConditionEvaluationError(f"matchesPattern: \\{escaped} inside [...] is not supported here")
                 out.append(f"[^{_CLASS_ESCAPES[escaped.lower()]}]")
             else:
                 out.append("\\" + escaped)
@@ -532,7 +534,8 @@ def _pattern(pattern: str) -> regex.Pattern[str]:
     try:
         return regex.compile(_ecmascript_to_python(pattern), regex.ASCII)
     except regex.error as exc:
-        raise fail(f"matchesPattern: {pattern[:60]!r} is no regular expression ({exc}): the request fails") from None
+        message = f"matchesPattern: {pattern[:60]!r} is no regular expression ({exc}): the request fails"
+        raise ConditionEvaluationError(message) from None
 
 
 def _matches(budget: Budget, text: Any, pattern: Any) -> Truth:
@@ -602,7 +605,7 @@ def _substring(budget: Budget, value: Any, start: Any, *length: Any) -> Any:
     if begin is None or (length and size is None):
         return None
     if size is not None and size < 0:
-        raise fail(f"substring: the length {size} is negative, so the request fails")
+        raise ConditionEvaluationError(f"substring: the length {size} is negative, so the request fails")
     if begin < 0:  # "starting N characters/items before the end"
         begin = max(len(value) + begin, 0)
     part = value[begin:] if size is None else value[begin : begin + size]
@@ -724,7 +727,7 @@ def _time_arithmetic(op: ast.BinaryOp, left: Any, right: Any) -> Any:
             if divisor is None:
                 return None
             if divisor == 0:
-                raise fail(f"{op.value} 0: a duration divided by zero, so the request fails")
+                raise ConditionEvaluationError(f"{op.value} 0: a duration divided by zero, so the request fails")
             return a / float(divisor)
     except OverflowError:
         return None
@@ -740,7 +743,7 @@ def _float_arithmetic(op: ast.BinaryOp, a: float, b: float) -> Any:
         return _RING[op](a, b)
     if op is ast.BinaryOp.MOD:
         if b == 0:
-            raise fail("mod 0: the right operand is zero, so the request fails")
+            raise ConditionEvaluationError("mod 0: the right operand is zero, so the request fails")
         return math.fmod(a, b)
     if b == 0:
         return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1, b)
@@ -763,9 +766,9 @@ def arithmetic(op: ast.BinaryOp, left: Any, right: Any) -> Any:
     b = _decimal.Decimal(b) if isinstance(b, int) else b
     integral = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
     if op is ast.BinaryOp.MOD and b == 0:
-        raise fail("mod 0: the right operand is zero, so the request fails")
+        raise ConditionEvaluationError("mod 0: the right operand is zero, so the request fails")
     if op is ast.BinaryOp.DIV and b == 0 and isinstance(left, int):  # integers: "for all other types the request fails"
-        raise fail("div 0: an integer divided by zero, so the request fails")
+        raise ConditionEvaluationError("div 0: an integer divided by zero, so the request fails")
     if isinstance(a, float) or isinstance(b, float) or (b == 0 and op in (ast.BinaryOp.DIV, ast.BinaryOp.DIVBY)):
         return _float_arithmetic(op, float(a), float(b))
     try:
@@ -982,14 +985,11 @@ def _text_test(op: ast.Op, view: LiteralView) -> Test:
 # --------------------------------------------------------------------------- some element: paths through lists
 
 
-class _Many:
+class _Many(NamedTuple):
     """The values a path reaches through lists: `scalars` met on the way, `members` of a list at the end."""
 
-    __slots__ = ("members", "scalars")
-
-    def __init__(self, scalars: list[Any], members: list[Any] | tuple[Any, ...]) -> None:
-        self.scalars = scalars
-        self.members = members
+    scalars: list[Any]
+    members: list[Any] | tuple[Any, ...]
 
 
 def _get(mapping: Any, key: str, folded: str) -> Any:

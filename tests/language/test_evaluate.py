@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from cwa_query import F, ast, evaluate, parse
-from cwa_query.errors import ConditionError, ConditionSyntaxError
+from cwa_query.errors import ConditionError, ConditionEvaluationError, ConditionSyntaxError
 from cwa_query.language._evaluate import (
     LikeMatcher,
     ascii_lower,
@@ -19,6 +19,7 @@ from cwa_query.language._evaluate import (
     instant_text,
     like_tokens,
     truth,
+    truth_function,
 )
 from tests.language.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
@@ -211,3 +212,13 @@ class Ratio(float):
 )
 def test_mappings_and_subclasses(condition: str, record: dict[str, Any], expected: bool | None) -> None:
     assert truth(condition, record) is expected
+
+
+def test_one_step_budget_bounds_a_record_across_the_whole_tree() -> None:
+    # Two OData expressions in one tree share one budget per record (each lambda member is a step).
+    tree = parse("Tags/any(t: t eq 'x') and Ids/any(i: i eq 1)", dialect="odata")
+    record = {"Tags": ["a", "b", "x"], "Ids": [2, 3, 1]}
+    assert truth_function(tree, 6)(record) is True
+    with pytest.raises(ConditionEvaluationError, match="more than 5 collection members"):
+        truth_function(tree, 5)(record)
+    assert truth_function(tree, 5)({"Tags": ["x"], "Ids": [1]}) is True  # a fresh budget per record
