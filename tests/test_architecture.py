@@ -13,10 +13,11 @@ does one that was fixed but is still listed (remove it).
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "cwa_query"
 
@@ -157,14 +158,14 @@ def _analysed(root: Path) -> dict[str, Module]:
     return modules
 
 
-@functools.cache
-def _package() -> dict[str, Module]:
-    """cwa_query's modules, read and analysed once for the tests of this module."""
+@pytest.fixture(scope="module")
+def package() -> dict[str, Module]:
+    """cwa_query's modules, read and analysed once for the tests of this module (and let go after)."""
     return _analysed(PACKAGE)
 
 
-def violations(root: Path = PACKAGE) -> set[str]:
-    modules = _package() if root == PACKAGE else _analysed(root)
+def violations(root: Path = PACKAGE, modules: dict[str, Module] | None = None) -> set[str]:
+    modules = _analysed(root) if modules is None else modules
     found = {"cycle: " + " <-> ".join(_short(name) for name in component) for component in _cycles(modules)}
     for module in modules.values():
         for name in module.private:
@@ -174,8 +175,8 @@ def violations(root: Path = PACKAGE) -> set[str]:
     return found
 
 
-def test_import_graph_has_only_the_known_violations() -> None:
-    found = violations()
+def test_import_graph_has_only_the_known_violations(package: dict[str, Module]) -> None:
+    found = violations(modules=package)
     assert not found - KNOWN_VIOLATIONS, f"new violations: {sorted(found - KNOWN_VIOLATIONS)}"
     assert not KNOWN_VIOLATIONS - found, f"fixed, remove from KNOWN_VIOLATIONS: {sorted(KNOWN_VIOLATIONS - found)}"
 
@@ -253,8 +254,8 @@ def _reached(modules: dict[str, Module], start: str) -> set[str]:
     return seen
 
 
-def test_the_tree_literals_and_driver_import_no_dialect() -> None:
-    modules = _package()
+def test_the_tree_literals_and_driver_import_no_dialect(package: dict[str, Module]) -> None:
+    modules = package
     for name in FOUNDATION:
         above = sorted(target for target in _reached(modules, name) if target.startswith("cwa_query.dialects"))
         assert not above, f"{_short(name)} imports the dialect layer: {above}"
