@@ -80,3 +80,12 @@ def test_every_public_name_resolves_and_has_a_docstring(name: str, api: griffe.M
 
 def test_version_is_the_package_metadata_version() -> None:
     assert cwa_query.__version__ == importlib.metadata.version("cwa_query")
+
+
+def test_the_manage_module_is_an_alias_of_the_clients() -> None:
+    """`cwa_query.manage` moved to `cwa_query.client.manage`; the old imports keep working."""
+    import cwa_query.manage as alias
+    from cwa_query.client import manage
+
+    assert alias.__all__ == manage.__all__
+    assert all(getattr(alias, name) is getattr(manage, name) for name in manage.__all__)

@@ -23,8 +23,8 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
+from ..client.manage import custom_field_predicate
 from ..errors import CwaQueryError
-from ..manage import custom_field_predicate
 from ._http import HttpError, SandboxRequest, SandboxResponse, json_response
 from ._manage import ManageDataset
 from ._query import Lister, ListQuery

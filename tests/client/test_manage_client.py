@@ -25,7 +25,7 @@ from cwa_query import (
     evaluate,
 )
 from cwa_query.client import RetryPolicy
-from cwa_query.manage import custom_field, custom_field_predicate
+from cwa_query.client.manage import custom_field, custom_field_predicate
 from cwa_query.sandbox import Sandbox, dataset
 from tests.quick import quick_in_turn
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from cwa_query import evaluate
-from cwa_query.manage import asc, desc, order_by
+from cwa_query.client.manage import asc, desc, order_by
 from cwa_query.sandbox import Sandbox, dataset
 
 pytestmark = pytest.mark.compat

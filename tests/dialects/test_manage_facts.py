@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from cwa_query import ConditionSyntaxError, ast
-from cwa_query import manage as builders
 from cwa_query import parse as parse_in
 from cwa_query import render as render_in
+from cwa_query.client import manage as builders
 from cwa_query.dialects import manage
 
 UTC = dt.UTC

@@ -160,7 +160,7 @@ def test_a_parameter_the_dialect_lacks_is_refused() -> None:
 
 
 def test_order_by_lint() -> None:
-    from cwa_query.manage import lint_order_by
+    from cwa_query.client.manage import lint_order_by
 
     [syntax] = lint_order_by("priority/id ascending")
     assert (syntax.code, syntax.column, syntax.end_column) == ("CWQ101", 13, 22)

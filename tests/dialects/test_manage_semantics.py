@@ -188,7 +188,7 @@ def test_zone_less_date_times_are_evaluated_as_utc() -> None:
 
 
 def test_custom_field_conditions_match_one_element_of_custom_fields() -> None:
-    from cwa_query.manage import custom_field, custom_field_predicate
+    from cwa_query.client.manage import custom_field, custom_field_predicate
 
     seats = custom_field_predicate('caption = "Seats" and value >= 5')
     assert seats({"customFields": [{"caption": "Tier", "value": 9}, {"caption": "seats", "value": 7}]})

@@ -21,7 +21,7 @@ import pytest
 
 from cwa_query import evaluate
 from cwa_query.client import links
-from cwa_query.manage import custom_field_predicate
+from cwa_query.client.manage import custom_field_predicate
 from cwa_query.sandbox import Sandbox, dataset
 from cwa_query.sandbox._manage import SERVED
 from tests.sandbox.test_sandbox_cli import running, stop
