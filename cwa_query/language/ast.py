@@ -264,6 +264,11 @@ class Op(enum.Enum):
     The value is the canonical spelling in the condition language.
     """
 
+    # Members are singletons, equal only to themselves: hashed by identity, in C (Enum's own
+    # `__hash__` is Python code that hashes the name; the parsers, the lowering and the
+    # evaluators look operators up in dicts).
+    __hash__ = object.__hash__
+
     EQ = "="
     NE = "!="
     GT = ">"
@@ -492,6 +497,8 @@ class Expression(_Node):
 class BinaryOp(enum.Enum):
     """An infix operator; the value is its canonical (lower-case) spelling."""
 
+    __hash__ = object.__hash__  # by identity, as Op's
+
     OR = "or"
     AND = "and"
     EQ = "eq"
@@ -545,6 +552,8 @@ _PRECEDENCE = {
 
 class UnaryOp(enum.Enum):
     """A prefix operator: `not` or the negation `-`."""
+
+    __hash__ = object.__hash__  # by identity, as Op's
 
     NOT = "not"
     NEG = "-"
