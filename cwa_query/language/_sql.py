@@ -32,7 +32,10 @@ over generated conditions and records).
 * a list (or tuple) as one column holding its JSON text in a BLOB (its members stored as
   above, mappings in it as JSON objects), so SQLite's `json_each`/`json_tree` read it and no
   text is taken for a list. A path *through* a list (`Users.Name` of `{"Users": [...]}`)
-  names no column: that one is not supported.
+  names no column: that one is not supported;
+* a mapping both flattened (a column per path) and as its JSON object in a BLOB in a column
+  of its own name, so that a test of the mapping itself (`Client = null`) answers as
+  `evaluate` does.
 
 **How.** One writer for every tree; each predicate is written with its node's meaning.
 
@@ -68,9 +71,9 @@ parameters, one per distinct value; only the quoted column names are spliced int
 
 **Limits.** Numbers are compared and computed as SQLite does (64-bit integers, doubles):
 exact while decimal literals, decimal values and numeric text have at most 15 significant
-digits, integers fit in 64 bits, and OData arithmetic's results are exact in doubles. Text
-holding a NUL character is not supported (SQLite's pattern
-functions stop at it). SQLite allows at most 32,766 parameters per statement, so very long
+digits, integers fit in 64 bits, OData arithmetic's results are exact in doubles and a
+`mod`'s quotient fits in 64 bits. Text holding a NUL character is not supported (SQLite's
+pattern functions stop at it). SQLite allows at most 32,766 parameters per statement, so very long
 `in` lists must be split. SQLite's parser has a short stack: `not` is pushed inward and
 and/or items are ordered deepest first (both exact in three-valued logic) so that
 parentheses nest as little as possible, and a tree that would still nest past 54 levels
@@ -190,10 +193,11 @@ def _json_member(value: Any, where: str) -> Any:
 
 
 def sql_row(record: Mapping[str, Any]) -> dict[str, SqlValue]:
-    """A record as columns: nested mappings flattened to dotted names, values by `sql_value`.
+    """A record as columns: nested mappings flattened to dotted names, values by `sql_value`;
+    a mapping also as its JSON in a BLOB in its own column, so that `Client = null` is false.
 
     >>> sql_row({"Id": 1, "Client": {"Id": 5, "Name": "Acme"}, "Ok": False})
-    {'Id': 1, 'Client.Id': 5, 'Client.Name': 'Acme', 'Ok': 0}
+    {'Id': 1, 'Client': b'{"Id": 5, "Name": "Acme"}', 'Client.Id': 5, 'Client.Name': 'Acme', 'Ok': 0}
     """
     out: dict[str, SqlValue] = {}
     _flatten_into(out, "", record)
@@ -204,6 +208,7 @@ def _flatten_into(out: dict[str, SqlValue], prefix: str, mapping: Mapping[str, A
     for key, value in mapping.items():
         name = prefix + str(key)
         if isinstance(value, Mapping):
+            out[name] = json.dumps(_json_member(value, f"field {name!r}"), ensure_ascii=False, allow_nan=False).encode()
             _flatten_into(out, name + ".", value)
         else:
             out[name] = sql_value(value, where=f"field {name!r}")
@@ -261,21 +266,22 @@ class _Value:
         self.is_list, self.json = is_list, json
 
     @classmethod
-    def stored(cls, sql: str, kind: str, numbers: str, lists: str, json: str, null: str) -> _Value:
+    def stored(cls, sql: str, kind: str, numbers: str, is_list: str, json: str, null: str) -> _Value:
         text = f"{kind} = 'text' AND NOT {sql} GLOB '{_INSTANT_GLOB}'"
-        return cls(sql, is_text=text, is_number=f"{kind} IN {numbers}", is_null=null, is_list=f"{kind} = {lists}",
-                   json=json)  # fmt: skip
+        return cls(sql, is_text=text, is_number=f"{kind} IN {numbers}", is_null=null, is_list=is_list, json=json)
 
     @classmethod
     def column(cls, column: str) -> _Value:
-        return cls.stored(column, f"typeof({column})", "('integer', 'real')", "'blob'", f"CAST({column} AS TEXT)",
-                          f"{column} IS NULL")  # fmt: skip
+        """A column: a list is JSON text in a BLOB that starts with `[` (a mapping's starts with `{`)."""
+        json = f"CAST({column} AS TEXT)"
+        return cls.stored(column, f"typeof({column})", "('integer', 'real')",
+                          f"typeof({column}) = 'blob' AND {json} GLOB '[[]*'", json, f"{column} IS NULL")  # fmt: skip
 
     @classmethod
     def member(cls, alias: str) -> _Value:
         """A member of a list, as `json_each` gives it (JSON true/false as 1/0)."""
-        return cls.stored(f"{alias}.value", f"{alias}.type", "('integer', 'real', 'true', 'false')", "'array'",
-                          f"{alias}.value", f"{alias}.type = 'null'")  # fmt: skip
+        return cls.stored(f"{alias}.value", f"{alias}.type", "('integer', 'real', 'true', 'false')",
+                          f"{alias}.type = 'array'", f"{alias}.value", f"{alias}.type = 'null'")  # fmt: skip
 
     def number(self) -> str:
         """This value where it is a number, else NULL."""

@@ -152,7 +152,8 @@ _SCALARS: st.SearchStrategy[Any] = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-3, 3),
-    st.sampled_from([0.5, -1.5, 2.0, 1e300]),
+    # numbers SQLite's doubles compute exactly (the documented limit): 1e300 mod 7 is not one
+    st.sampled_from([0.5, -1.5, 2.0, 1e15]),
     st.text("aAbZ %_'-0", max_size=3),
     st.datetimes(timezones=st.just(dt.UTC)),
 )

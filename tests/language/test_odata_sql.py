@@ -86,6 +86,8 @@ TREES = st.recursive(
 
 
 @given(TREES, st.lists(RECORDS, min_size=1, max_size=8))
+# finds of the drawn-text differential (tests/language/test_differential_properties.py):
+@example(parse("b eq null and b/a eq null", dialect="odata"), [{"b": {"a": None}}])  # a mapping is not null
 @example(
     parse(
         "Tags/any(t: t eq 'a') and Tags/all(t: t/any(u: u gt 1) or t ne 'b') or length(Tags) mod 2 eq 1",
