@@ -248,6 +248,18 @@ class _Lowering:
                 f"{name} holds {kind} values: OData never finds a number equal to them, the condition "
                 "language converts numeric text to a number",
             )
+        if isinstance(literal, ast.DateTime):
+            kind = self.fields.type(field)
+            if kind == "datetime":
+                return
+            reason = (
+                f"OData finds no date-time equal to a value that is not one (text such as '' included), so "
+                "its `ne` and `not` are true there, where the condition language's comparison is unknown"
+            )
+            if kind is None:
+                self.warn(node, f"exact only if {name} holds date-times; {reason}", reason="date-time")
+                return
+            raise self.refuse(node, f"{name} holds {kind} values: {reason}")
         if isinstance(literal, ast.String) and text_number(literal.value) is None:
             kind = self.fields.type(field)
             if kind in ("integer", "decimal", "boolean", "id"):

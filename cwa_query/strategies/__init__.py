@@ -446,36 +446,65 @@ def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: Dialect) 
 _UNWRITABLE = (UnrepresentableConditionError, ConditionSyntaxError, TranslationWarning)
 
 
-def _as_read(dialect: Dialect, tree: ast.Node) -> ast.Node | None:
-    """`tree` as the dialect reads back its rendering, when reading that back again changes
-    nothing; None when the dialect cannot write it, or only with a warning (exact only if
-    the fields hold what nothing says they do)."""
+@dataclass(frozen=True)
+class _Where:
+    """The schema and endpoint a dialect writes the drawn trees for (none: any field)."""
+
+    schema: Any = None
+    endpoint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<fields of {self.endpoint!r}>" if self.endpoint else "<any fields>"
+
+    def render(self, dialect: Dialect, tree: ast.Node) -> str:
+        return dialect.render(tree, schema=self.schema, endpoint=self.endpoint)
+
+
+_ANYWHERE = _Where()
+
+
+def _where(dialect: Dialect, endpoint: str | None, schema: Any) -> _Where:
+    if endpoint is None and schema is None:
+        return _ANYWHERE
+    from ..schema import load_schema
+
+    return _Where(schema if schema is not None else load_schema(dialect=dialect), endpoint)
+
+
+def _as_read(dialect: Dialect, tree: ast.Node, where: _Where = _ANYWHERE) -> ast.Node | None:
+    """`tree` as the dialect reads back its rendering (for `where`'s fields), when reading
+    that back again changes nothing; None when the dialect cannot write it, or only with a
+    warning (exact only if the fields hold what nothing says they do)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", TranslationWarning)
-            once = dialect.parse(dialect.render(tree))
+            once = dialect.parse(where.render(dialect, tree))
             if once == tree:
                 return tree
-            again = dialect.parse(dialect.render(once))
+            again = dialect.parse(where.render(dialect, once))
     except _UNWRITABLE:
         return None
     return once if again == once else None
 
 
 @st.composite
-def _read_back(draw: st.DrawFn, dialect: Dialect, trees: st.SearchStrategy[ast.Node], tries: int) -> ast.Node:
+def _read_back(
+    draw: st.DrawFn, dialect: Dialect, trees: st.SearchStrategy[ast.Node], where: _Where, tries: int
+) -> ast.Node:
     """A tree of `trees` as `dialect` reads it back (see `_as_read`): the first of `tries`
     draws that it can write without a warning."""
     for _ in range(tries):
-        tree = _as_read(dialect, draw(trees))
+        tree = _as_read(dialect, draw(trees), where)
         if tree is not None:
             return tree
     return draw(st.nothing())  # none could be written: reject this example
 
 
-def _trees(dialect: Dialect, fields: list[_Field] | None, max_leaves: int) -> st.SearchStrategy[ast.Node]:
+def _trees(
+    dialect: Dialect, fields: list[_Field] | None, max_leaves: int, where: _Where = _ANYWHERE
+) -> st.SearchStrategy[ast.Node]:
     """Trees of the constructs `dialect` has, as it reads back their rendering."""
-    leaves = _read_back(dialect, _predicates(_Quiet(fields) if fields is not None else None, dialect), 10)
+    leaves = _read_back(dialect, _predicates(_Quiet(fields) if fields is not None else None, dialect), where, 10)
 
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
         pairs = st.lists(children, min_size=2, max_size=3)
@@ -484,7 +513,7 @@ def _trees(dialect: Dialect, fields: list[_Field] | None, max_leaves: int) -> st
             options.append(children.map(ast.Not))
         return st.one_of(*options)
 
-    return _read_back(dialect, st.recursive(leaves, extend, max_leaves=max_leaves), 3)
+    return _read_back(dialect, st.recursive(leaves, extend, max_leaves=max_leaves), where, 3)
 
 
 def conditions(
@@ -519,17 +548,17 @@ def conditions(
     """
     found = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
-    return _trees(found, _schema_fields(found, endpoint, schema), max_leaves)
+    return _trees(found, _schema_fields(found, endpoint, schema), max_leaves, _where(found, endpoint, schema))
 
 
 # --------------------------------------------------------------------------- text
 
 
 @st.composite
-def _spelled(draw: st.DrawFn, trees: st.SearchStrategy[ast.Node], dialect: Dialect) -> str:
+def _spelled(draw: st.DrawFn, trees: st.SearchStrategy[ast.Node], dialect: Dialect, where: _Where = _ANYWHERE) -> str:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TranslationWarning)
-        text = dialect.render(draw(trees))
+        text = where.render(dialect, draw(trees))
     return _text.respell(dialect, text, random.Random(draw(_text.SEEDS)))
 
 
@@ -559,7 +588,8 @@ def condition_strings(
     """
     found = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
-    return _spelled(_trees(found, _schema_fields(found, endpoint, schema), max_leaves), found)
+    where = _where(found, endpoint, schema)
+    return _spelled(_trees(found, _schema_fields(found, endpoint, schema), max_leaves, where), found, where)
 
 
 # --------------------------------------------------------------------------- near misses
