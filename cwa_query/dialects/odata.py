@@ -248,16 +248,17 @@ class _Lowering:
                 f"{name} holds {kind} values: OData never finds a number equal to them, the condition "
                 "language converts numeric text to a number",
             )
-        if isinstance(literal, ast.DateTime):
+        if isinstance(literal, (ast.DateTime, ast.Boolean)):
+            wanted, what = ("datetime", "date-time") if isinstance(literal, ast.DateTime) else ("boolean", "Boolean")
             kind = self.fields.type(field)
-            if kind == "datetime":
+            if kind == wanted:
                 return
             reason = (
-                f"OData finds no date-time equal to a value that is not one (text such as '' included), so "
-                "its `ne` and `not` are true there, where the condition language's comparison is unknown"
+                f"OData finds no {what} equal to a value that is not one (text such as '' included), so its "
+                "`ne` and `not` are true there, where the condition language's comparison is unknown"
             )
             if kind is None:
-                self.warn(node, f"exact only if {name} holds date-times; {reason}", reason="date-time")
+                self.warn(node, f"exact only if {name} holds {what}s; {reason}", reason=what)
                 return
             raise self.refuse(node, f"{name} holds {kind} values: {reason}")
         if isinstance(literal, ast.String) and text_number(literal.value) is None:

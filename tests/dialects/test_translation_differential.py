@@ -353,6 +353,8 @@ _B, _OP = ast.Binary, ast.BinaryOp
     ast.Not(ast.Expression(_B(_OP.EQ, ast.DateTime(dt.datetime(2023, 12, 30, tzinfo=UTC)), ast.Field("Name")))),
     [{"Name": ""}],
 )
+# The same with a Boolean: `not (false eq Name)` on the text ''.
+@example(ast.Not(ast.Expression(_B(_OP.EQ, ast.Boolean(False), ast.Field("Name")))), [{"Name": ""}])
 def test_translation_of_odata_expressions_keeps_the_meaning_or_refuses(
     tree: ast.Node, rows: list[dict[str, Any]]
 ) -> None:
