@@ -229,16 +229,14 @@ class Tables:
         ignored = "|".join(f"(?:{self.patterns[name]})" for name in sorted(self.ignore))
         tail = f"(?:{ignored})*+" if ignored else ""
         kept = [(name, regexp) for name, regexp in data["lexer"] if name not in self.ignore]
-        alternatives = "|".join(f"(?:{regexp})()" for _, regexp in kept) + r"|.()|\Z()"
+        alternatives = "|".join(f"(?:{regexp})(?P<{name}>)" for name, regexp in kept)
+        alternatives += f"|.(?P<_ERROR>)|\\Z(?P<{END}>)"
         self.driver_lexer = re.compile(f"(?:{alternatives}){tail}", re.DOTALL)
         self._skip = re.compile(tail, re.DOTALL)
-        # Group number -> terminal; a regexp's own groups (none in the grammars, but allowed)
-        # come before its marker.
-        group_kinds = [""]
-        for name, regexp in kept:
-            group_kinds.extend([""] * re.compile(regexp).groups)
-            group_kinds.append(name)
-        group_kinds.extend(["_ERROR", END])
+        # Group number -> terminal (a regexp's own groups, none in the grammars, have none).
+        group_kinds = [""] * (self.driver_lexer.groups + 1)
+        for name, index in self.driver_lexer.groupindex.items():
+            group_kinds[index] = name
         self.group_kinds = tuple(group_kinds)
         self.identifier: str = data.get("identifier", "FIELD")
         self.nesting = frozenset(data.get("nesting", ("LPAR", "NOT")))
