@@ -11,7 +11,7 @@ import httpx
 from ..errors import CwaQueryError
 from ._answers import decode_json
 from ._base import ClientBase, Record
-from ._bounds import AsyncBoundedTransport
+from ._bounds import AsyncBoundedTransport, verified_tls
 from ._limits import AsyncLimitTransport
 from ._logging import AsyncLogTransport
 from ._pagination import Page, PagePlan, iter_pages_async, records_of_async
@@ -41,7 +41,7 @@ class AsyncClient(ClientBase):
     ) -> None:
         super().__init__(server, **options)
         inner = AsyncBoundedTransport(
-            transport or httpx.AsyncHTTPTransport(verify=True, limits=self._pool_limits()),
+            transport or httpx.AsyncHTTPTransport(verify=verified_tls(), limits=self._pool_limits()),
             deadline=self.deadline,
             max_response_bytes=self.max_response_bytes,
         )

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import math
 import ssl
 import time
@@ -58,6 +59,7 @@ __all__ = [
     "BoundedTransport",
     "check_bounds",
     "http_transport",
+    "verified_tls",
 ]
 
 T = TypeVar("T")
@@ -175,10 +177,18 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         self._backend.sleep(seconds)
 
 
+@functools.cache
+def verified_tls() -> ssl.SSLContext:
+    """httpx's default TLS settings (`verify=True`: certifi's CA bundle, or `SSL_CERT_FILE` /
+    `SSL_CERT_DIR`), made once and shared by the clients' transports: reading the CA bundle
+    takes tens of milliseconds, which every new client paid before."""
+    return httpx.create_ssl_context(verify=True)
+
+
 def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
     """An `httpx.HTTPTransport` (TLS verified) whose socket operations end by the deadline of the
     exchange `BoundedTransport` runs in the calling thread; outside one, it is httpx's own."""
-    transport = httpx.HTTPTransport(verify=True, limits=limits)
+    transport = httpx.HTTPTransport(verify=verified_tls(), limits=limits)
     pool = getattr(transport, "_pool", None)  # httpx has no public way to pass a network backend
     backend = getattr(pool, "_network_backend", None)
     if isinstance(backend, httpcore.NetworkBackend):  # else: the lowered timeouts and the clock still apply

@@ -622,3 +622,17 @@ async def test_async_client_has_the_same_surface() -> None:
             results = await client.batch(lambda n: client.get("Computers", {"page": n, "pageSize": 1}), [1, 2, 3])
             assert [api.ids(r)[0] for r in results] == [1, 2, 3]
         assert api.logins == 1
+
+
+def test_transports_share_one_verified_tls_context() -> None:
+    # reading the CA bundle took tens of milliseconds for every new client; one context now
+    # serves them all, with httpx's default verification
+    import ssl
+
+    from cwa_query.client._bounds import http_transport, verified_tls
+
+    context = verified_tls()
+    assert context.verify_mode is ssl.CERT_REQUIRED and context.check_hostname
+    assert context.cert_store_stats()["x509_ca"] > 0  # a CA bundle is loaded
+    pools = [getattr(http_transport(httpx.Limits()), "_pool", None) for _ in range(2)]
+    assert [getattr(pool, "_ssl_context", None) for pool in pools] == [context, context]

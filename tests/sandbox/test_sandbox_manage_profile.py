@@ -21,6 +21,7 @@ import pytest
 
 from cwa_query import evaluate
 from cwa_query.client import links
+from cwa_query.client._bounds import verified_tls
 from cwa_query.client.manage import custom_field_predicate
 from cwa_query.sandbox import Sandbox, dataset
 from cwa_query.sandbox._manage import SERVED
@@ -41,7 +42,7 @@ def sandbox() -> Iterator[Sandbox]:
 
 @pytest.fixture
 def client(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.api_url, headers=HEADERS, trust_env=False) as http:
+    with httpx.Client(base_url=sandbox.api_url, headers=HEADERS, trust_env=False, verify=verified_tls()) as http:
         yield http
 
 
