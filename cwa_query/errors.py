@@ -348,7 +348,7 @@ class SchemaError(CwaQueryError, ValueError):
 
 
 class UnsupportedValueError(CwaQueryError, ValueError):
-    """A record value that the target cannot hold, e.g. a list for an SQL column (see `to_sql`)."""
+    """A record value that the target cannot hold, e.g. bytes for an SQL column (see `to_sql`)."""
 
 
 class ConfigurationError(CwaQueryError, ValueError):
