@@ -226,7 +226,7 @@ def _odata_differential(max_examples: int, max_leaves: int) -> dict[str, int]:
 
 
 def test_sqlite_selects_what_evaluate_accepts_on_drawn_odata() -> None:
-    counts = _odata_differential(max(settings.default.max_examples, 20), max_leaves=2)
+    counts = _odata_differential(max(settings.default.max_examples, 30), max_leaves=2)
     assert counts["compared"] >= 0.5 * (counts["compared"] + counts["refused"]), counts
 
 
