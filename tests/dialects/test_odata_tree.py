@@ -122,6 +122,30 @@ def test_every_corpus_filter_parses_through_the_entry_point() -> None:
             parse_odata(render(tree, "odata"))
 
 
+def test_reading_warns_about_nothing_whatever_level_the_caller_picked() -> None:
+    """What has no exact shared form is kept as read (an `Expression`), tolower()'s rewrite
+    that is exact only mostly (KELVIN SIGN folds to 'k') included, at every `unsupported`
+    level around the parse, and reading warns about nothing (the reader keeps such a leaf
+    without asking the level, see `_Lowering.kept_leaf`)."""
+    from cwa_query.dialects import unsupported_level
+    from cwa_query.language import ast
+
+    texts = [*FILTERS[::4], "contains(tolower(Name),'kiosk')", "tolower(Name) eq 'ok' and not (tolower(A) eq 'k')"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        read = [parse(text, dialect="odata") for text in texts]
+        for level in ("raise", "warn", "ignore"):
+            with unsupported_level(level):
+                assert [parse(text, dialect="odata") for text in texts] == read
+    assert isinstance(read[-2], ast.Expression)
+    assert read[-1] == ast.And(
+        (
+            ast.Expression(parse_odata("tolower(Name) eq 'ok'")),
+            ast.Expression(parse_odata("not (tolower(A) eq 'k')")),
+        )
+    )
+
+
 def test_corpus_filters_parse_and_format_through_the_cli(capsys: pytest.CaptureFixture[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TranslationWarning)
