@@ -811,8 +811,6 @@ Test = Callable[[Any], Truth]
 
 _BUDGET = " budget"  # a scope key no lambda variable can take (variables are identifiers)
 _NO_SCOPE: Scope = {}  # the scope of a tree without expressions: nothing reads or writes it
-
-
 Bound = frozenset[str]  # the lambda variables in scope where a node is compiled
 
 
@@ -883,13 +881,19 @@ def _by_kind(text: Test, number: Test, instant_text: Test, instant: Test) -> Tes
     ordered = tuple(handlers[kind] for kind in range(len(handlers)))
 
     def test(value: Any) -> Truth:
+        kind = type(value)  # text and integers, most often, go straight to their test
+        if kind is str and len(value) != _INSTANT_TEXT_LEN:
+            return text(value)
+        if kind is int:
+            return number(value)
         found = scalar(value)
         return None if found is None else ordered[found[0]](found[1])
 
     return test
 
 
-def _unknown(value: Any) -> Truth:
+def _unknown(*values: Any) -> Truth:
+    """Unknown, whatever the value (or record)."""
     return None
 
 
@@ -985,11 +989,13 @@ def _text_test(op: ast.Op, view: LiteralView) -> Test:
 # --------------------------------------------------------------------------- some element: paths through lists
 
 
-class _Many(NamedTuple):
+class _Many:
     """The values a path reaches through lists: `scalars` met on the way, `members` of a list at the end."""
 
-    scalars: list[Any]
-    members: list[Any] | tuple[Any, ...]
+    __slots__ = ("members", "scalars")
+
+    def __init__(self, scalars: list[Any], members: list[Any] | tuple[Any, ...]) -> None:
+        self.scalars, self.members = scalars, members
 
 
 def _get(mapping: Any, key: str, folded: str) -> Any:
@@ -1106,10 +1112,6 @@ def _null_test(field: ast.Field) -> Fn:
     return is_null
 
 
-def _unknown_record(record: Mapping[str, Any], scope: Scope) -> Truth:
-    return None
-
-
 _POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
 
 
@@ -1118,7 +1120,7 @@ def _compile_compare(node: ast.Compare, bound: Bound) -> Fn:
     if isinstance(node.value, ast.Null):
         # Only `=` and `!=` test for null (two-valued); any other operator is unknown.
         if op is not ast.Op.EQ:
-            return _unknown_record
+            return _unknown
         function = _null_test(node.field)
         return _negated(function) if op is not node.op else function
     view = literal_view(node.value)
@@ -1299,8 +1301,7 @@ def _service_dependent(node: Any) -> ConditionError:
 
 
 class _Dispatch(dict[type, Callable[[Any, Bound], Fn]]):
-    """Node class -> compile function; a subclass compiles as its base, an unknown class is
-    refused (looked up without a frame of its own: trees nest hundreds of levels)."""
+    """Node class -> compile function: a subclass as its base, an unknown class refused (no frame of its own)."""
 
     def __missing__(self, kind: type) -> Callable[[Any, Bound], Fn]:
         for base in kind.__mro__[1:]:
