@@ -167,6 +167,7 @@ Truth = bool | None
 
 _UTC = _dt.UTC
 _SEQUENCES = (list, tuple)
+_PLAIN = (str, int)  # values of these exact types compare as Python compares them
 MAX_STEPS = 100_000
 """The most lambda (`any`/`all`) members and collection items one record's evaluation may visit:
 nested lambdas multiply, so 24 nested `any` over two-item lists would take minutes unbounded."""
@@ -286,6 +287,8 @@ def compare(left: Any, right: Any) -> int | None:
 def equal(left: Any, right: Any, budget: Budget) -> bool:
     """Equality of whole values (OData 5.1.1.1.1): ordered collections member by member, complex
     values by keys and values, null equal only to null, NaN to nothing."""
+    if type(left) is type(right) and type(left) in _PLAIN:  # text with text, integer with integer: most often
+        return bool(left == right)
     if left is None or right is None:
         return left is None and right is None
     if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
@@ -589,11 +592,9 @@ def _text_fn(fn: Callable[..., Any]) -> Function:
 
 def _integer(value: Any) -> int | None:
     found = number(value)
-    if isinstance(found, int):
-        return found
     if isinstance(found, _decimal.Decimal) and found == found.to_integral_value():
         return int(found)
-    return None
+    return found if isinstance(found, int) else None
 
 
 def _substring(budget: Budget, value: Any, start: Any, *length: Any) -> Any:
@@ -629,11 +630,7 @@ def _moment(value: Any) -> _dt.datetime | _dt.date | _dt.time | None:
 
 
 def _part(attribute: str) -> Function:
-    def get(budget: Budget, value: Any) -> Any:
-        moment = _moment(value)
-        return getattr(moment, attribute, None) if moment is not None else None
-
-    return get
+    return lambda budget, value: getattr(_moment(value), attribute, None)
 
 
 def _rounding(mode: str) -> Function:
@@ -1182,6 +1179,8 @@ def _compile_member(node: ast.Member, bound: Bound) -> Fn:
 
 def _order(order: Callable[[Any, Any], bool], left: Any, right: Any) -> bool:
     """An ordering of whole values: false where either is null, a collection, or of another kind."""
+    if type(left) is type(right) and type(left) in _PLAIN:
+        return order(left, right)
     if left is None or right is None:
         return False
     if isinstance(left, (list, tuple, Mapping)) or isinstance(right, (list, tuple, Mapping)):
