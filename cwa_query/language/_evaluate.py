@@ -741,7 +741,7 @@ def _float_arithmetic(op: ast.BinaryOp, a: float, b: float) -> Any:
     if op is ast.BinaryOp.MOD:
         if b == 0:
             raise ConditionEvaluationError("mod 0: the right operand is zero, so the request fails")
-        return math.fmod(a, b)
+        return math.nan if math.isinf(a) else math.fmod(a, b)  # IEEE 754 remainder: INF mod x is NaN
     if b == 0:
         return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1, b)
     return a / b
@@ -761,7 +761,7 @@ def arithmetic(op: ast.BinaryOp, left: Any, right: Any) -> Any:
         return None
     a = _decimal.Decimal(a) if isinstance(a, int) else a
     b = _decimal.Decimal(b) if isinstance(b, int) else b
-    integral = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
+    integral = isinstance(left, int) and isinstance(right, int)  # a bool is the number 1/0 here too
     if op is ast.BinaryOp.MOD and b == 0:
         raise ConditionEvaluationError("mod 0: the right operand is zero, so the request fails")
     if op is ast.BinaryOp.DIV and b == 0 and isinstance(left, int):  # integers: "for all other types the request fails"
