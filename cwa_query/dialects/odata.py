@@ -39,7 +39,6 @@ without a schema a number is written as it is with a `TranslationWarning`.
 from __future__ import annotations
 
 import datetime as _dt
-import re
 import warnings
 from collections.abc import Callable
 from typing import ClassVar
@@ -53,30 +52,14 @@ from ..language._odata_render import odata_literal, odata_refusal, quote_odata, 
 from ..language.literals import DATE_RE, like_pattern, text_number
 from ._base import LEVEL_VAR, Dialect, Feature, brief, check_depth, inexact, push_not
 from ._fields import NO_FIELDS, FieldTypes, Schemas
+from ._odata_fast import FLIP, TEXT_TESTS, TO_OP, has_ascii_letter, has_other_cased, known, read_simple
 from .condition import CANONICAL
 
 __all__ = ["OData", "parse_expression", "parse_odata", "render_odata"]
 
 _KELVIN = "\u212a"
 _DOTTED_I = "\u0130"
-_FLIP = {
-    o.BinaryOp.EQ: o.BinaryOp.EQ,
-    o.BinaryOp.NE: o.BinaryOp.NE,
-    o.BinaryOp.GT: o.BinaryOp.LT,
-    o.BinaryOp.LT: o.BinaryOp.GT,
-    o.BinaryOp.GE: o.BinaryOp.LE,
-    o.BinaryOp.LE: o.BinaryOp.GE,
-}
-_TO_OP = {
-    o.BinaryOp.EQ: ast.Op.EQ,
-    o.BinaryOp.NE: ast.Op.NE,
-    o.BinaryOp.GT: ast.Op.GT,
-    o.BinaryOp.GE: ast.Op.GE,
-    o.BinaryOp.LT: ast.Op.LT,
-    o.BinaryOp.LE: ast.Op.LE,
-}
-_FROM_OP = {shared: odata for odata, shared in _TO_OP.items()}
-_TEXT_FUNCTIONS = {"contains": ast.Op.CONTAINS, "startswith": ast.Op.STARTSWITH, "endswith": ast.Op.ENDSWITH}
+_FROM_OP = {shared: odata for odata, shared in TO_OP.items()}
 _SHARED_LITERALS = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)
 _ODATA_LITERALS = (
     *_SHARED_LITERALS,
@@ -97,18 +80,6 @@ def parse_odata(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
     Lambda(collection=Field(name='Tags'), kind='any', variable='t', predicate=Binary(...))
     """
     return parse_filter(text, limits=limits)
-
-
-_ASCII_LETTER = re.compile("[A-Za-z]")
-
-
-def _has_ascii_letter(text: str) -> bool:
-    return _ASCII_LETTER.search(text) is not None
-
-
-def _has_other_cased(text: str) -> bool:
-    """Holds a non-ASCII character with case (which ASCII-only folding keeps apart)."""
-    return not text.isascii() and any(not c.isascii() and c.lower() != c.upper() for c in text)
 
 
 class _Lowering:
@@ -141,7 +112,7 @@ class _Lowering:
         """A shared node true exactly where `node` is true."""
         if isinstance(node, o.Logical):
             items = [self.positive(item) for item in self.pair(node)]
-            return _known(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
+            return known(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.negative(node.operand)
         return self.kept_leaf(node, negate=False)
@@ -150,7 +121,7 @@ class _Lowering:
         """A shared node true exactly where `node` is false."""
         if isinstance(node, o.Logical):
             items = [self.negative(item) for item in self.pair(node)]
-            return ast.any_of(items) if node.op is o.BinaryOp.AND else _known(items)
+            return ast.any_of(items) if node.op is o.BinaryOp.AND else known(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
             return self.positive(node.operand)
         return self.kept_leaf(node, negate=True)
@@ -358,14 +329,14 @@ class _Lowering:
         span = node.span
         if isinstance(node, ast.Field):
             return ast.Compare(node, ast.Op.EQ, ast.Boolean(not negate), span)
-        if isinstance(node, o.Binary) and node.op in _TO_OP:
+        if isinstance(node, o.Binary) and node.op in TO_OP:
             return self.comparison(node, negate)
-        if isinstance(node, o.Call) and node.base is None and node.name in _TEXT_FUNCTIONS:
+        if isinstance(node, o.Call) and node.base is None and node.name in TEXT_TESTS:
             subject, value = node.args
             field, folded = self.subject(subject, node)
             literal = self.text_literal(value, node, folded, substring=True)
             self.check_text_function(field, node)
-            compare = ast.Compare(field, _TEXT_FUNCTIONS[node.name], literal, span)
+            compare = ast.Compare(field, TEXT_TESTS[node.name], literal, span)
             # A function of null is null: `not` keeps it unknown, as the shared `not` does.
             return ast.Not(compare, span) if negate else compare
         if isinstance(node, o.In):
@@ -421,14 +392,14 @@ class _Lowering:
 
     def check_case(self, text: str, parent: o.Expr, folded: bool, *, substring: bool) -> None:
         if not folded:
-            if _has_ascii_letter(text):
+            if has_ascii_letter(text):
                 raise self.refuse(
                     parent,
                     "OData compares text case-sensitively and the condition language ignores case: "
                     "to match ignoring case, write tolower(Path) and a lower-case string",
                 )
             return
-        if text != text.lower() or _has_other_cased(text):
+        if text != text.lower() or has_other_cased(text):
             raise self.refuse(
                 parent,
                 "tolower() is compared with text holding upper-case or non-ASCII letters, "
@@ -457,14 +428,14 @@ class _Lowering:
     def comparison(self, node: o.Binary, negate: bool) -> ast.Node:
         op, left, right = node.op, node.left, node.right
         if not isinstance(left, (ast.Field, o.Call)) and isinstance(right, (ast.Field, o.Call)):
-            op, left, right = _FLIP[op], right, left
+            op, left, right = FLIP[op], right, left
         field, folded = self.subject(left, node)
         literal = self.literal(right, node)
         span = node.span
         if isinstance(literal, ast.Null):
             if op not in (o.BinaryOp.EQ, o.BinaryOp.NE):
                 raise self.refuse(node, "an ordering with null is always false")
-            positive_op = _TO_OP[op] if not negate else _TO_OP[o.BinaryOp.NE if op is o.BinaryOp.EQ else o.BinaryOp.EQ]
+            positive_op = TO_OP[op] if not negate else TO_OP[o.BinaryOp.NE if op is o.BinaryOp.EQ else o.BinaryOp.EQ]
             return ast.Compare(field, positive_op, literal, span)
         if isinstance(literal, ast.String):
             if op not in (o.BinaryOp.EQ, o.BinaryOp.NE):
@@ -478,8 +449,8 @@ class _Lowering:
         if op is o.BinaryOp.NE:
             op, negate = o.BinaryOp.EQ, not negate
         if not negate:
-            return ast.Compare(field, _TO_OP[op], literal, span)
-        negated = _TO_OP[op].negated
+            return ast.Compare(field, TO_OP[op], literal, span)
+        negated = TO_OP[op].negated
         assert negated is not None
         return ast.any_of([ast.Compare(field, negated, literal, span), ast.Compare(field, ast.Op.EQ, ast.Null(), span)])
 
@@ -519,30 +490,6 @@ class _KeptAsReadError(UntranslatableError):
 
     def __init__(self) -> None:
         Exception.__init__(self)
-
-
-def _known(items: list[ast.Node]) -> ast.Node:
-    """`items` joined with `and`, where a sibling `F != null` drops `or F = null` from an item
-    (`Id ne null and Id ne 5` lowers to `Id != null and Id != 5`, not `... and (Id != 5 or Id = null)`)."""
-    flat = ast.all_of(items)
-    parts = list(flat.items) if isinstance(flat, ast.And) else [flat]
-    known = {
-        part.field for part in parts if isinstance(part, ast.Compare) and part.op is ast.Op.NE
-        and isinstance(part.value, ast.Null)
-    }  # fmt: skip
-    if not known:
-        return flat
-    out: list[ast.Node] = []
-    for part in parts:
-        if isinstance(part, ast.Or):
-            rest = [
-                item for item in part.items
-                if not (isinstance(item, ast.Compare) and item.op is ast.Op.EQ and isinstance(item.value, ast.Null)
-                        and item.field in known)
-            ]  # fmt: skip
-            part = ast.any_of(rest) if rest else part
-        out.append(part)
-    return ast.all_of(out)
 
 
 class _Lifting:
@@ -589,7 +536,7 @@ class _Lifting:
 
     def text_subject(self, node: ast.Node, field: ast.Field, text: str, *, substring: bool) -> tuple[o.Expr, str]:
         """The path (in `tolower()` when the text has ASCII letters) and the text to compare."""
-        if not _has_ascii_letter(text):
+        if not has_ascii_letter(text):
             return field, text
         if DATE_RE.fullmatch(text):  # folded, `2024-01-01T00:00:00Z` would no longer be a date
             kind = self.fields.type(field)
@@ -598,7 +545,7 @@ class _Lifting:
                 None if kind is None else kind == "string",
                 f"{field.name} holds text (the value is also a date, which a date-time field compares as an instant)",
             )
-        if _has_other_cased(text):
+        if has_other_cased(text):
             raise self.refuse(
                 node,
                 "the text mixes ASCII letters (compared ignoring case) with other letters (compared exactly): "
@@ -786,7 +733,7 @@ class _Lifting:
                 forms.setdefault(form, None)
         values = list(forms)
         texts = [v.value for v in values if isinstance(v, ast.String)]
-        if not any(_has_ascii_letter(t) for t in texts):
+        if not any(has_ascii_letter(t) for t in texts):
             return node.field, tuple(values)
         if len(texts) != len(values) - sum(isinstance(v, ast.Null) for v in values):
             raise self.refuse(node, "a list mixing text with letters and other values has no exact OData form")
@@ -861,6 +808,10 @@ class OData(Dialect):
         }
     )
 
+    fast_reading: ClassVar[bool] = True
+    """Whether `read` takes the simple shape through the fast reader
+    ([`_odata_fast`][cwa_query.dialects._odata_fast]); tests turn it off to compare."""
+
     def grammar(self) -> Grammar:
         """`grammar/odata.lark`."""
         return ODATA
@@ -869,6 +820,10 @@ class OData(Dialect):
         """The filter as a condition tree: `Compare`/`InList` where one means the same on
         every (well-typed) record, an [`Expression`][cwa_query.language.ast.Expression] with
         OData's meaning elsewhere (see `parse_odata` for the OData expression alone)."""
+        if self.fast_reading:
+            tree = read_simple(text, limits)
+            if tree is not None:
+                return tree
         return self.lower_odata(parse_filter(text, limits=limits), text, keep=True)
 
     def parse(self, text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:

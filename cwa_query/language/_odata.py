@@ -45,6 +45,7 @@ __all__ = [
     "odata_grammar_text",
     "keyword_kinds",
     "lex_odata",
+    "literal_token",
     "parse_expression",
     "parse_filter",
     "parse_filter_option",
@@ -332,7 +333,8 @@ _Token = tuple[str, str, int, int]  # kind, text, start, end
 Spanner = Callable[[int, int], ast.Span]
 
 
-def _literal(token: _Token, text: str, spanner: Spanner) -> o.Expr:
+def literal_token(token: _Token, text: str, spanner: Spanner) -> o.Expr:
+    """The literal node of a literal token (a `ConditionSyntaxError` for one out of range)."""
     kind, raw, start, end = token
     span = spanner(start, end)
     if kind == "NUMBER":
@@ -488,7 +490,7 @@ def _node(value: Any, text: str, spanner: Spanner) -> o.Expr:
     if cls is tuple:
         kind, raw, start, end = value
         if kind == "JSON_STRING" or kind in _LITERAL_TERMINALS:
-            return _literal(value, text, spanner)
+            return literal_token(value, text, spanner)
         raise ConditionSyntaxError(  # pragma: no cover - the grammar only leaves literals as tokens
             f"unexpected {raw!r}", text=text, pos=start, end_pos=end
         )
@@ -705,7 +707,7 @@ def _builders() -> dict[str, Callable[..., Any]]:
         return o.Object(members, spanner(start, end))
 
     def json_member(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> tuple[str, o.Expr]:
-        key = _literal(ch[0], text, spanner)
+        key = literal_token(ch[0], text, spanner)
         assert isinstance(key, ast.String)
         return (key.value, node(ch[2], text, spanner))
 
@@ -1099,7 +1101,7 @@ def _parse_error(
     if kind == "ASSIGN":
         hint = _comparison_hint("eq", tokens, index)
     elif kind == "JSON_STRING":
-        inner = _literal(tokens[index], text, make_spanner(text))
+        inner = literal_token(tokens[index], text, make_spanner(text))
         assert isinstance(inner, ast.String)
         quoted = "'" + inner.value.replace("'", "''") + "'"
         hint = f"OData strings are in single quotes: write {quoted}"

@@ -1,0 +1,519 @@
+"""A fast reader for the common, simple shape of an OData `$filter`, straight to the shared tree.
+
+Why it exists: `parse(text, dialect="odata")` reads a filter in two passes, the LALR
+parse of `grammar/odata.lark` into OData nodes (`Binary(Field, EQ, String)`, climbing many
+rules per operand) and the reading pass of [`odata`][cwa_query.dialects.odata] that turns
+those into `Compare`/`InList`/`And`/`Or`/`Not` (or keeps an `Expression`). Most filters
+people write are paths compared with literals, `in (...)` lists and the text functions
+under `and`/`or`/`not`; for those, this module builds the final nodes in one pass, about
+twice as fast (issue 18's target for the condition corpus written as OData).
+
+How: the filter is lexed with the grammar's own lexer (the same terminals, keywords,
+spans and literal decoding as the grammar path). At the first token outside the simple
+subset (paths of names, `eq ne gt ge lt le`, `and or not`, parentheses, `in (...)` of
+literals, `contains`/`startswith`/`endswith`/`tolower` calls, the literals the shared tree
+holds) it gives up, and so it does at any shape it does not know, any error, and near
+any limit: `read_simple` returns `None` and the caller takes the grammar path, which then
+makes every error and its position. So the grammar stays the source of truth; this is an
+optimisation only, and its result is the reading pass's, node for node.
+
+The rules both passes follow (the operator maps, the case checks, how `and` joins) live
+here, and the reading pass imports them, so they are written once.
+
+What proves it: tests/dialects/test_odata_fast_reader.py reads every filter of the bench
+corpora, the OData ABNF test cases and drawn OData text with the fast reader on and
+forced off, and asserts equal trees (meanings and spans included) and equal errors; and
+that the fast reader does take most of the condition corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from ..language import ast
+from ..language import odata_ast as o
+from ..language._driver import ParseLimits, make_spanner
+from ..language._lalr import END
+from ..language._odata import ODATA, literal_token
+
+__all__ = ["FLIP", "TEXT_TESTS", "TO_OP", "has_ascii_letter", "has_other_cased", "known", "read_simple"]
+
+# ---------------------------------------------------------------------------- reading rules
+# (shared with the reading pass of `odata`, which imports them from here)
+
+TO_OP = {
+    o.BinaryOp.EQ: ast.Op.EQ,
+    o.BinaryOp.NE: ast.Op.NE,
+    o.BinaryOp.GT: ast.Op.GT,
+    o.BinaryOp.GE: ast.Op.GE,
+    o.BinaryOp.LT: ast.Op.LT,
+    o.BinaryOp.LE: ast.Op.LE,
+}
+"""The OData comparison operators and their shared counterparts."""
+FLIP = {
+    o.BinaryOp.EQ: o.BinaryOp.EQ,
+    o.BinaryOp.NE: o.BinaryOp.NE,
+    o.BinaryOp.GT: o.BinaryOp.LT,
+    o.BinaryOp.LT: o.BinaryOp.GT,
+    o.BinaryOp.GE: o.BinaryOp.LE,
+    o.BinaryOp.LE: o.BinaryOp.GE,
+}
+"""The operator of a comparison with its sides swapped (`5 lt Price` is `Price gt 5`)."""
+TEXT_TESTS = {"contains": ast.Op.CONTAINS, "startswith": ast.Op.STARTSWITH, "endswith": ast.Op.ENDSWITH}
+"""The OData text functions that are shared tests."""
+
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
+def has_ascii_letter(text: str) -> bool:
+    """Holds an ASCII letter (which OData compares by case, the shared tree ignoring it)."""
+    return _ASCII_LETTER.search(text) is not None
+
+
+def has_other_cased(text: str) -> bool:
+    """Holds a non-ASCII character with case (which ASCII-only folding keeps apart)."""
+    return not text.isascii() and any(not c.isascii() and c.lower() != c.upper() for c in text)
+
+
+def known(items: list[ast.Node]) -> ast.Node:
+    """`items` joined with `and`, where a sibling `F != null` drops `or F = null` from an item
+    (`Id ne null and Id ne 5` lowers to `Id != null and Id != 5`, not `... and (Id != 5 or Id = null)`)."""
+    flat = ast.all_of(items)
+    parts = list(flat.items) if isinstance(flat, ast.And) else [flat]
+    fields = {
+        part.field for part in parts if isinstance(part, ast.Compare) and part.op is ast.Op.NE
+        and isinstance(part.value, ast.Null)
+    }  # fmt: skip
+    if not fields:
+        return flat
+    out: list[ast.Node] = []
+    for part in parts:
+        if isinstance(part, ast.Or):
+            rest = [
+                item for item in part.items
+                if not (isinstance(item, ast.Compare) and item.op is ast.Op.EQ and isinstance(item.value, ast.Null)
+                        and item.field in fields)
+            ]  # fmt: skip
+            part = ast.any_of(rest) if rest else part
+        out.append(part)
+    return ast.all_of(out)
+
+
+# ---------------------------------------------------------------------------- the fast reader
+
+_COMPARISONS = {
+    "EQ": o.BinaryOp.EQ,
+    "NE": o.BinaryOp.NE,
+    "GT": o.BinaryOp.GT,
+    "GE": o.BinaryOp.GE,
+    "LT": o.BinaryOp.LT,
+    "LE": o.BinaryOp.LE,
+}
+# The calls read here, by name in lower case, as kinds of their own (the grammar's FUNC).
+_FUNCTIONS = {"contains": "TEST", "startswith": "TEST", "endswith": "TEST", "tolower": "TOLOWER"}
+_LITERALS = frozenset({"NULL", "TRUE", "FALSE", "NUMBER", "STRING", "DATE", "DATETIME"})
+_SIMPLE = frozenset(
+    {*_COMPARISONS, *_LITERALS, "FIELD", "SLASH", "FUNC", "LPAR", "RPAR", "COMMA", "AND", "OR", "NOT", "IN", END}
+)
+_EQUALITY = (o.BinaryOp.EQ, o.BinaryOp.NE)
+_NULL_EQ = ast.Op.EQ
+
+# A value operand: (kind, node, field, start, end). kind: _PATH (node is the Field),
+# _LOWER (`tolower(path)`: node is None until an Expression needs the call), _LITERAL.
+_PATH, _LOWER, _LITERAL = 0, 1, 2
+_NO_FIELD = ast.Field("")
+
+
+class _NotSimpleError(Exception):
+    """The fast reader does not take this filter (the grammar path reads it)."""
+
+
+class _Chain:
+    """An `and`/`or` run of read items, not yet joined: a run in parentheses directly
+    inside a run of the same operator is spliced into it, as the OData tree does."""
+
+    __slots__ = ("items", "op")
+
+    def __init__(self, op: str, items: list[ast.Node]) -> None:
+        self.op = op
+        self.items = items
+
+
+def read_simple(text: str, limits: ParseLimits) -> ast.Node | None:
+    """The shared tree of `text` as `OData.read` makes it, or `None` where the filter is
+    not of the simple shape (then the grammar path must read it)."""
+    if len(text) > limits.max_length or limits.max_depth < 8 or text[:1].isspace() or text[-1:].isspace():
+        return None
+    lexed = _lex(text)
+    if lexed is None:
+        return None
+    try:
+        return _Reader(text, lexed, limits).read()
+    except (_NotSimpleError, ValueError):  # ValueError: a literal the grammar path reports
+        return None
+
+
+class _Lexer:
+    """The grammar's own lexer ([`Tables.driver_lexer`][cwa_query.language._lalr.Tables]),
+    its terminals looked up once: the simple ones by group number, the keywords by word
+    (`None` for one outside the subset)."""
+
+    def __init__(self) -> None:
+        tables = ODATA.tables
+        self.tables = tables
+        self.kinds = tuple(kind if kind in _SIMPLE else None for kind in tables.group_kinds)
+        self.identifier = tables.identifier
+        self.keywords = {word: kind if kind in _SIMPLE else None for word, kind in tables.keywords.items()}
+        self.longest = max(map(len, self.keywords))
+
+
+_LEXER: _Lexer | None = None
+
+
+def _lex(text: str) -> tuple[list[str], list[tuple[str, str, int, int]]] | None:
+    """The token kinds and tokens of `text` as the driver lexes them, or `None` at the first
+    token outside the subset."""
+    global _LEXER
+    lexer = _LEXER or (_LEXER := _Lexer())
+    by_group = lexer.kinds
+    keywords = lexer.keywords
+    identifier = lexer.identifier
+    longest = lexer.longest
+    tables = lexer.tables
+    kinds: list[str] = []
+    tokens: list[tuple[str, str, int, int]] = []
+    for match in tables.driver_lexer.finditer(text, tables.first_token(text)):
+        index: int = match.lastindex  # type: ignore[assignment]  # every alternative ends in a group
+        kind = by_group[index]
+        start = match.start()
+        end = match.start(index)
+        raw = text[start:end]
+        if kind == identifier:
+            if len(raw) <= longest:  # else no keyword
+                kind = keywords.get(raw.lower(), identifier)
+                if kind is None:
+                    return None
+        elif kind == "FUNC":  # told apart here: the reader checks kinds only
+            kind = _FUNCTIONS.get(raw.lower())
+            if kind is None:
+                return None
+        elif kind is None:
+            return None
+        kinds.append(kind)
+        tokens.append((kind, raw, start, end))
+    return kinds, tokens
+
+
+_Value = tuple[int, Any, ast.Field, int, int]
+
+
+class _Reader:
+    """Recursive descent over the tokens, lowering as it goes (`negate`: under an odd
+    number of `not`s, which the lowering pushes inward)."""
+
+    __slots__ = ("at", "depth", "kinds", "max_depth", "max_values", "span", "text", "tokens")
+
+    def __init__(
+        self, text: str, lexed: tuple[list[str], list[tuple[str, str, int, int]]], limits: ParseLimits
+    ) -> None:
+        self.text = text
+        self.kinds, self.tokens = lexed
+        self.at = 0
+        self.span = make_spanner(text)
+        # Open parentheses and `not`s, as the driver counts them, kept well under the limits:
+        # the OData tree of such a filter is at most 5 + twice as deep.
+        self.depth = 0
+        self.max_depth = (limits.max_depth - 6) // 2
+        self.max_values = limits.max_in_values - 2
+
+    def read(self) -> ast.Node:
+        result = self.disjunction(False)
+        if self.kinds[self.at] != END:
+            raise _NotSimpleError
+        return _finish(result, False)
+
+    def expect(self, kind: str) -> tuple[str, str, int, int]:
+        at = self.at
+        if self.kinds[at] != kind:
+            raise _NotSimpleError
+        self.at = at + 1
+        return self.tokens[at]
+
+    def open(self) -> None:
+        self.depth += 1
+        if self.depth > self.max_depth:
+            raise _NotSimpleError
+
+    # ------------------------------------------------------------------ logic
+
+    def disjunction(self, negate: bool) -> ast.Node | _Chain:
+        return self.run("OR", self.conjunction, negate)
+
+    def conjunction(self, negate: bool) -> ast.Node | _Chain:
+        return self.run("AND", self.term, negate)
+
+    def run(self, op: str, operand: Callable[[bool], ast.Node | _Chain], negate: bool) -> ast.Node | _Chain:
+        """Operands joined by `op` (`AND` or `OR`): one operand as it is, else a run."""
+        first = operand(negate)
+        kinds = self.kinds
+        if kinds[self.at] != op:
+            return first
+        items = _spliced(first, op, negate)
+        while kinds[self.at] == op:
+            self.at += 1
+            items.extend(_spliced(operand(negate), op, negate))
+        return _Chain(op, items)
+
+    def term(self, negate: bool) -> ast.Node | _Chain:
+        """An operand of `and`/`or`: a `not`, a group, a test or a comparison."""
+        kinds = self.kinds
+        kind = kinds[self.at]
+        result: ast.Node | _Chain
+        if kind == "NOT":
+            self.at += 1
+            self.open()
+            result = self.unary(not negate)
+            self.depth -= 1
+        elif kind == "LPAR" or kind == "TEST":
+            result = self.primary(negate)
+        else:
+            left = self.value()
+            kind = kinds[self.at]
+            if kind in _COMPARISONS:
+                self.at += 1
+                right = self.value()
+                if kinds[self.at] == "IN":  # `a eq b in (...)`: `in` binds tighter
+                    raise _NotSimpleError
+                result = self.comparison(left, _COMPARISONS[kind], right, negate)
+            elif kind == "IN":
+                result = self.in_list(left, negate)
+            else:
+                result = self.bare(left, negate)
+        if kinds[self.at] in _COMPARISONS:  # `(a) eq b`, `not a eq b`: a value compared
+            raise _NotSimpleError
+        return result
+
+    def unary(self, negate: bool) -> ast.Node:
+        """The operand of a prefix `not` (which binds tighter than any operator)."""
+        if self.kinds[self.at] == "NOT":
+            self.at += 1
+            self.open()
+            node = self.unary(not negate)
+            self.depth -= 1
+            return node
+        primary = self.primary(negate)
+        if primary.__class__ is tuple:
+            return self.bare(primary, negate)
+        return _finish(primary, negate)
+
+    def primary(self, negate: bool) -> Any:
+        """A group, a text test, an `in` test, or a value operand (a tuple, see `_PATH`)."""
+        token = self.tokens[self.at]
+        kind = token[0]
+        if kind == "LPAR":
+            self.at += 1
+            self.open()
+            inner = self.disjunction(negate)
+            self.expect("RPAR")
+            self.depth -= 1
+            if self.kinds[self.at] == "IN":
+                raise _NotSimpleError
+            return inner
+        if self.kinds[self.at] == "TEST":
+            return self.text_test(token, negate)
+        value = self.value()
+        if self.kinds[self.at] == "IN":
+            return self.in_list(value, negate)
+        return value
+
+    def value(self) -> _Value:
+        """A path, `tolower(path)` or a literal."""
+        at = self.at
+        token = self.tokens[at]
+        kind, raw, start, end = token
+        if kind == "FIELD":
+            at += 1
+            kinds = self.kinds
+            if kinds[at] == "SLASH":
+                tokens = self.tokens
+                parts = [raw]
+                while kinds[at] == "SLASH":
+                    if kinds[at + 1] != "FIELD":
+                        raise _NotSimpleError
+                    segment = tokens[at + 1]
+                    parts.append(segment[1])
+                    end = segment[3]
+                    at += 2
+                raw = ".".join(parts)
+            self.at = at
+            field = ast.Field(raw, self.span(start, end))
+            return (_PATH, field, field, start, end)
+        if kind in _LITERALS:
+            self.at = at + 1
+            if kind == "STRING":
+                literal: Any = ast.String(raw[1:-1].replace("''", "'"), self.span(start, end))
+            else:
+                literal = literal_token(token, self.text, self.span)
+            return (_LITERAL, literal, _NO_FIELD, start, end)
+        if self.kinds[at] == "TOLOWER":
+            self.at = at + 1
+            self.expect("LPAR")
+            self.open()
+            inner = self.value()
+            close = self.expect("RPAR")
+            self.depth -= 1
+            if inner[0] != _PATH:
+                raise _NotSimpleError
+            return (_LOWER, None, inner[2], start, close[3])
+        raise _NotSimpleError
+
+    # ------------------------------------------------------------------ tests
+
+    def bare(self, value: _Value, negate: bool) -> ast.Node:
+        """A path standing alone as a Boolean test."""
+        if value[0] != _PATH:
+            raise _NotSimpleError
+        return ast.Compare(value[1], ast.Op.EQ, ast.Boolean(not negate), value[1].span)
+
+    def comparison(self, left: Any, op: o.BinaryOp, right: Any, negate: bool) -> ast.Node:
+        """`_Lowering.comparison` (records taken as well-typed, nothing kept but what has no shared form)."""
+        span = self.span(left[3], right[4])
+        if left[0] == _LITERAL and right[0] != _LITERAL:
+            subject, literal, shared_op = right, left[1], FLIP[op]
+        else:
+            subject, literal, shared_op = left, right[1], op
+        if subject[0] == _LITERAL or (right[0] != _LITERAL and left[0] != _LITERAL):
+            return self.kept(o.Binary(op, self.odata(left), self.odata(right), span), negate)
+        field, folded = subject[2], subject[0] == _LOWER
+        cls = literal.__class__
+        if cls is ast.Null:
+            if shared_op not in _EQUALITY:
+                return self.kept(o.Binary(op, self.odata(left), self.odata(right), span), negate)
+            positive = (shared_op is o.BinaryOp.EQ) is not negate
+            return ast.Compare(field, ast.Op.EQ if positive else ast.Op.NE, literal, span)
+        if cls is ast.String:
+            if shared_op not in _EQUALITY or not _exact_case(literal.value, folded, substring=False):
+                return self.kept(o.Binary(op, self.odata(left), self.odata(right), span), negate)
+        elif folded:
+            return self.kept(o.Binary(op, self.odata(left), self.odata(right), span), negate)
+        if shared_op is o.BinaryOp.NE:
+            shared_op, negate = o.BinaryOp.EQ, not negate
+        if not negate:
+            return ast.Compare(field, TO_OP[shared_op], literal, span)
+        negated = TO_OP[shared_op].negated
+        assert negated is not None
+        return ast.Or((ast.Compare(field, negated, literal, span), ast.Compare(field, _NULL_EQ, ast.Null(), span)))
+
+    def text_test(self, token: tuple[str, str, int, int], negate: bool) -> ast.Node:
+        """`contains(path, 'text')` and its kin, or `tolower(path)` in their place."""
+        self.at += 1
+        self.expect("LPAR")
+        self.open()
+        subject = self.value()
+        self.expect("COMMA")
+        text = self.value()
+        close = self.expect("RPAR")
+        self.depth -= 1
+        if self.kinds[self.at] == "IN":
+            raise _NotSimpleError
+        name = token[1].lower()
+        span = self.span(token[2], close[3])
+        literal = text[1]
+        if subject[0] == _LITERAL or literal.__class__ is not ast.String:
+            exact = False
+        else:
+            exact = _exact_case(literal.value, subject[0] == _LOWER, substring=True)
+        if not exact:
+            return self.kept(o.Call(name, (self.odata(subject), self.odata(text)), None, span), negate)
+        compare = ast.Compare(subject[2], TEXT_TESTS[name], literal, span)
+        return ast.Not(compare, span) if negate else compare
+
+    def in_list(self, value: Any, negate: bool) -> ast.Node:
+        """`path in (literal, ...)` (a list of literals only)."""
+        self.at += 1  # IN
+        opening = self.expect("LPAR")
+        self.open()
+        items = [self.literal()]
+        while self.kinds[self.at] == "COMMA":
+            self.at += 1
+            items.append(self.literal())
+        close = self.expect("RPAR")
+        self.depth -= 1
+        if len(items) > self.max_values:
+            raise _NotSimpleError
+        span = self.span(value[3], close[3])
+        values: list[ast.Literal] = []
+        has_null = False
+        exact = value[0] != _LITERAL
+        folded = value[0] == _LOWER
+        for item in items:
+            cls = item.__class__
+            if cls is ast.Null:
+                has_null = True
+                continue
+            if cls is ast.String:
+                exact = exact and _exact_case(item.value, folded, substring=False)
+            elif folded:
+                exact = False
+            values.append(item)
+        if not exact or (not values and not has_null):
+            listed = o.ListValue(tuple(items), self.span(opening[2], close[3]))
+            return self.kept(o.In(self.odata(value), listed, span), negate)
+        field = value[2]
+        if not values:
+            return ast.Compare(field, ast.Op.NE if negate else ast.Op.EQ, ast.Null(), span)
+        node = ast.InList(field, tuple(values), negate, span)
+        if has_null is negate:  # `in` without null, `not in` with it: a null path is false
+            return node
+        return ast.Or((node, ast.Compare(field, _NULL_EQ, ast.Null(), span)))
+
+    def literal(self) -> Any:
+        value = self.value()
+        if value[0] != _LITERAL:
+            raise _NotSimpleError
+        return value[1]
+
+    # ------------------------------------------------------------------ kept as read
+
+    def odata(self, value: _Value) -> o.Expr:
+        """The OData node of a value operand."""
+        if value[0] == _LOWER:
+            return o.Call("tolower", (value[2],), None, self.span(value[3], value[4]))
+        node: o.Expr = value[1]
+        return node
+
+    @staticmethod
+    def kept(node: o.Expr, negate: bool) -> ast.Node:
+        """A test with no exact shared form, as read (`_Lowering.kept_leaf`)."""
+        return ast.Expression(o.Unary(o.UnaryOp.NOT, node, node.span) if negate else node, span=node.span)
+
+
+def _exact_case(text: str, folded: bool, *, substring: bool) -> bool:
+    """Whether a compared text has an exact shared form (`_Lowering.check_case` while keeping)."""
+    if not folded:
+        return not has_ascii_letter(text)
+    if text != text.lower() or has_other_cased(text):
+        return False
+    return not ("k" in text or ("i" in text and (substring or "i\u0307" in text)))
+
+
+def _spliced(item: ast.Node | _Chain, op: str, negate: bool) -> list[ast.Node]:
+    """The items `item` adds to a run of `op`: its own, if it is a run of `op` itself."""
+    if item.__class__ is _Chain:
+        assert isinstance(item, _Chain)
+        if item.op == op:
+            return item.items
+        return [_finish(item, negate)]
+    return [item]  # type: ignore[list-item]
+
+
+def _finish(item: ast.Node | _Chain, negate: bool) -> ast.Node:
+    """A run joined as the lowering joins it (`and` keeps what a sibling `ne null` says)."""
+    if item.__class__ is not _Chain:
+        return item  # type: ignore[return-value]
+    assert isinstance(item, _Chain)
+    if (item.op == "AND") is not negate:
+        return known(item.items)
+    return ast.any_of(item.items)
