@@ -232,6 +232,12 @@ class _Lowering:
                 self.warn(node, f"exact only if {name} holds {what}s; {reason}", reason=what)
                 return
             raise self.refuse(node, f"{name} holds {kind} values: {reason}")
+        if isinstance(literal, ast.String) and self.fields.type(field) == "datetime":
+            raise self.refuse(
+                node, f"{name} holds date-times: OData finds no date-time equal to text ({literal.value!r}), so its "
+                "`ne` and `not` are true there, where the condition language reads the text as a date or finds the "
+                "comparison unknown; write the date-time unquoted",
+            )  # fmt: skip
         if isinstance(literal, ast.String) and text_number(literal.value) is None:
             kind = self.fields.type(field)
             if kind in ("integer", "decimal", "boolean", "id"):

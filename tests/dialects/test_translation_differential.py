@@ -164,6 +164,9 @@ def odata_tests(draw: st.DrawFn) -> ast.Expr:
             if draw(st.booleans()):
                 test = ast.Call(draw(st.sampled_from(["contains", "startswith"])), (ast.Field("t"), text))
             return ast.Lambda(ast.Field("Tags"), quantifier, "t", test)
+        if draw(st.booleans()):
+            test = ast.Binary(draw(st.sampled_from(COMPARISONS[:2])), ast.Field("u.Name"), text)
+            return ast.Lambda(ast.Field("Users"), quantifier, "u", test)
         test = ast.Binary(comparison, ast.Field("p"), ast.Integer(draw(st.integers(-3, 12))))
         return ast.Lambda(ast.Field("Ports"), quantifier, "p", test)
     if kind == 3:
@@ -184,6 +187,8 @@ def odata_tests(draw: st.DrawFn) -> ast.Expr:
     if kind == 6:
         return ast.Binary(comparison, ast.Call("length", (ast.Field("Name"),)), ast.Integer(draw(st.integers(0, 4))))
     if kind == 7:
+        if draw(st.booleans()):  # two paths compared
+            return ast.Binary(comparison, field, ast.Field(draw(st.sampled_from(FIELDS))))
         return ast.Binary(draw(st.sampled_from(COMPARISONS[:2])), field, ast.Null())
     literal = draw(ODATA_LITERALS)
     return ast.Binary(comparison, literal, field) if kind == 8 else ast.Binary(comparison, field, literal)
@@ -355,6 +360,11 @@ _B, _OP = ast.Binary, ast.BinaryOp
 )
 # The same with a Boolean: `not (false eq Name)` on the text ''.
 @example(ast.Not(ast.Expression(_B(_OP.EQ, ast.Boolean(False), ast.Field("Name")))), [{"Name": ""}])
+# And text against a date-time field: `not ('' eq At)` on a date-time.
+@example(
+    ast.Not(ast.Expression(_B(_OP.EQ, ast.String(""), ast.Field("At")))),
+    [{"At": dt.datetime(2023, 12, 30, tzinfo=UTC)}],
+)
 def test_translation_of_odata_expressions_keeps_the_meaning_or_refuses(
     tree: ast.Node, rows: list[dict[str, Any]]
 ) -> None:
