@@ -204,14 +204,17 @@ def _edits(dialect: Dialect, own_features: bool) -> list[_Edit]:
         _first(lambda piece: piece.kind == "keyword" and piece.raw.lower() == "or", lambda p: _raw(p, "||")),
         _first(lambda piece: piece.raw == "=", lambda p: _raw(p, "==")),
         _first(lambda piece: piece.kind == "word", lambda p: _raw(p, "=")),  # no field
-        # a comparison the dialect writes as a word, written as a symbol
-        _first(
-            lambda piece: piece.kind == "keyword" and piece.raw.lower() in _COMPARISON_WORDS,
-            lambda p: _raw(p, _COMPARISON_WORDS[p.raw.lower()]),
-        ),
         _unterminated(lambda raw: raw[:-1]),
         _unterminated(lambda raw: raw[1:]),
     ]
+    if not dialect.supports(Feature.EQ_KEYWORD):  # `eq` is no other spelling of `=` there
+        # a comparison the dialect writes as a word, written as a symbol
+        edits.append(
+            _first(
+                lambda piece: piece.kind == "keyword" and piece.raw.lower() in _COMPARISON_WORDS,
+                lambda p: _raw(p, _COMPARISON_WORDS[p.raw.lower()]),
+            )
+        )
     if own_features and not dialect.supports(Feature.EQ_KEYWORD):
         edits.append(_first(lambda piece: piece.raw == "=", lambda p: _raw(p, "eq")))
     return edits

@@ -58,3 +58,15 @@ def test_fixed_near_misses_are_refused_by_every_registered_dialect(dialect: str)
     for text in (*FIXED_NEAR_MISSES, *construct_misses(get_dialect(dialect))):
         with pytest.raises(ConditionSyntaxError):
             parse(text, dialect=dialect)
+
+
+def test_every_edit_of_a_text_with_eq_breaks_it() -> None:
+    # Found by the explore profile: `a EQ ''` edited to `a = ''` (the word comparison
+    # written as a symbol) is no near miss in a dialect where `eq` spells `=`.
+    from cwa_query.strategies._text import _edits, _joined, _pieces
+
+    for edit in _edits(LEAN, own_features=True):
+        edited = edit(_pieces(LEAN, "(a EQ '' AND\ta = '')"))
+        if edited is not None:
+            with pytest.raises(ConditionSyntaxError):
+                LEAN.parse(_joined(edited))
