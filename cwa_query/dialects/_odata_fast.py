@@ -85,6 +85,11 @@ def known(items: list[ast.Node]) -> ast.Node:
     (`Id ne null and Id ne 5` lowers to `Id != null and Id != 5`, not `... and (Id != 5 or Id = null)`)."""
     flat = ast.all_of(items)
     parts = flat.items if isinstance(flat, ast.And) else (flat,)
+    for part in parts:  # most often none: return at once
+        if isinstance(part, ast.Compare) and part.op is _NE and isinstance(part.value, ast.Null):
+            break
+    else:
+        return flat
     fields = {
         part.field
         for part in parts
