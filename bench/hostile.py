@@ -6,7 +6,7 @@ Each row is one of the red team's reproducers (and a few of their kin), run once
 process: the seconds it took, the budget, their ratio, and how it ended (a result, or the
 name of the project's own error it raised). Before the fixes, the same rows took from 2 s
 to minutes, or gigabytes (the "before" column is issue 21's figure). No test times these:
-tests/language/test_hostile_limits.py and test_hostile_property.py check how each ends.
+tests/hostile/test_hostile_limits.py and test_hostile_property.py check how each ends.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from cwa_query import CwaQueryError, parse, render, to_sql, translate
 from cwa_query.odata import compile_odata, evaluate_odata, parse_odata
-from tests.language.test_hostile_limits import _doubling_record as _doubling  # the issue's reproducers, one copy
-from tests.language.test_hostile_limits import _nested_any
+from tests.hostile.test_hostile_limits import _doubling_record as _doubling  # the issue's reproducers, one copy
+from tests.hostile.test_hostile_limits import _nested_any
 
 IDS_4000 = "Id in (" + ",".join(map(str, range(4000))) + ")"
 IDS_5000_ODATA = "Id in (" + ",".join(map(str, range(5000))) + ")"

@@ -3,7 +3,7 @@
     bench/.venv/bin/python bench/odata_conformance.py
 
 Reads the 187 `filter` / `boolCommonExpr` / `commonExpr` cases the tests copy
-(tests/dialects/data/odata_abnf_testcases.json), percent-decodes each input, and counts
+(tests/parse/data/odata_abnf_testcases.json), percent-decodes each input, and counts
 the valid ones each parser accepts and the invalid ones it rejects. odata-query reads
 `$filter` values only, so for the `filter` rule both get the value after `$filter=`
 (cwa_query's own test also checks the option syntax with parse_filter_option).
@@ -24,7 +24,7 @@ sys.path.insert(0, str(HERE.parent))
 def main() -> None:
     from cwa_query.odata import parse_expression
 
-    data = json.loads((HERE.parent / "tests" / "dialects" / "data" / "odata_abnf_testcases.json").read_text("utf-8"))
+    data = json.loads((HERE.parent / "tests" / "parse" / "data" / "odata_abnf_testcases.json").read_text("utf-8"))
     cases = data["cases"]
     parsers: dict[str, Callable[[str], object]] = {"cwa_query": parse_expression}
     try:

@@ -1,1 +1,2 @@
-"""The test suite; its folders mirror the cwa_query package."""
+"""The test suite, grouped by capability (parse, render, translate, evaluate, sql, lint,
+client, sandbox, cli, mcp, ...), whatever the dialect."""

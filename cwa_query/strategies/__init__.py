@@ -56,7 +56,7 @@ Let hypothesis hunt for a record where they differ:
 Drop the `is not None` tests and hypothesis soon finds a record without `LastContact`;
 write `status == "offline"` and it finds `"OFFLINE"` (the server ignores ASCII case).
 To test SQL built from the same condition, see the differential tests of
-[`to_sql`][cwa_query.to_sql] in `tests/language/`.
+[`to_sql`][cwa_query.to_sql] in `tests/sql/`.
 
 Every strategy reads the dialect object, never its name: its
 [`Feature`][cwa_query.dialects.Feature]s choose the constructs drawn, its rendering and

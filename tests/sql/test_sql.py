@@ -13,8 +13,8 @@ import pytest
 from cwa_query import ast, evaluate, parse, to_sql
 from cwa_query.errors import UnrepresentableConditionError, UnsupportedValueError
 from cwa_query.language._sql import sql_row, sql_value
-from tests.language.evaluate_sql import select
-from tests.language.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
+from tests.evaluate.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
+from tests.sql.evaluate_sql import select
 
 
 def _storable(condition: str, record: dict[str, Any]) -> bool:

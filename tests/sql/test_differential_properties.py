@@ -19,7 +19,7 @@ from cwa_query import ast, load_schema, parse, to_sql
 from cwa_query.errors import ConditionEvaluationError, UnrepresentableConditionError
 from cwa_query.language._evaluate import compile_truth
 from cwa_query.strategies import conditions, odata_filter_strings, records
-from tests.language.evaluate_sql import select
+from tests.sql.evaluate_sql import select
 
 MIXED = load_schema(
     {

@@ -18,7 +18,7 @@ def _corpus() -> list[str]:
 
 
 # The round trip of the text, not of the meaning: the corpus's fields are of no one catalogue,
-# so automate's `not (a < 1)` as `a >= 1` warns (a list would differ); tests/dialects checks it.
+# so automate's `not (a < 1)` as `a >= 1` warns (a list would differ); tests/translate checks it.
 @pytest.mark.filterwarnings("ignore::cwa_query.errors.TranslationWarning")
 def test_corpus_round_trips_in_both_dialects() -> None:
     texts = _corpus()

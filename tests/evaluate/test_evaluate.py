@@ -21,7 +21,7 @@ from cwa_query.language._evaluate import (
     truth,
     truth_function,
 )
-from tests.language.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
+from tests.evaluate.evaluate_tables import DATES, LIKE, NULLS_AND_LOGIC, NUMBERS, PATHS, TEXT
 
 UTC = dt.UTC
 PLUS2 = dt.timezone(dt.timedelta(hours=2))

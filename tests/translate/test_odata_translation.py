@@ -27,7 +27,7 @@ from cwa_query.dialects.odata import OData, parse_odata, render_odata
 from cwa_query.language import odata_ast as o
 from cwa_query.language._evaluate import evaluate_odata
 from cwa_query.strategies import conditions, records
-from tests.language.evaluate_sql import select
+from tests.sql.evaluate_sql import select
 
 ODATA = get_dialect("odata")
 assert isinstance(ODATA, OData)

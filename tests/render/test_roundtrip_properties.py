@@ -81,7 +81,7 @@ def test_automate_round_trip(tree: ast.Node) -> None:
 
 
 # The syntax of the rendering, not its meaning: drawn trees meet fields of no catalogue, so
-# automate's `not (a < 1)` as `a >= 1` warns (a list would differ); tests/dialects checks that.
+# automate's `not (a < 1)` as `a >= 1` warns (a list would differ); tests/translate checks that.
 @pytest.mark.filterwarnings("ignore::cwa_query.errors.TranslationWarning")
 @given(trees(dialect="seed"))
 def test_automate_rendering_of_any_tree_parses_to_its_dialect_form(tree: ast.Node) -> None:

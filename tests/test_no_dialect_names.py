@@ -14,7 +14,7 @@ from pathlib import Path
 
 from cwa_query.dialects import dialect_names
 
-PACKAGE = Path(__file__).resolve().parents[2] / "cwa_query"
+PACKAGE = Path(__file__).resolve().parents[1] / "cwa_query"
 NAMES = frozenset(dialect_names())
 
 

@@ -19,7 +19,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from cwa_query import UntranslatableError, ast, evaluate, parse, to_sql
-from tests.language.evaluate_sql import select
+from tests.sql.evaluate_sql import select
 
 FIELDS = ["Name", "Count", "Ratio", "Flag", "At"]
 TEXTS = st.text("aAbZ _%'\u00e9-0123", max_size=3)
@@ -86,7 +86,7 @@ TREES = st.recursive(
 
 
 @given(TREES, st.lists(RECORDS, min_size=1, max_size=8))
-# finds of the drawn-text differential (tests/language/test_differential_properties.py):
+# finds of the drawn-text differential (tests/sql/test_differential_properties.py):
 @example(parse("b eq null and b/a eq null", dialect="odata"), [{"b": {"a": None}}])  # a mapping is not null
 @example(
     parse(

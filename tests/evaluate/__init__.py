@@ -1,0 +1,1 @@
+"""Tests of evaluating conditions on records, with each dialect's meaning."""
