@@ -70,3 +70,13 @@ def test_every_edit_of_a_text_with_eq_breaks_it() -> None:
         if edited is not None:
             with pytest.raises(ConditionSyntaxError):
                 LEAN.parse(_joined(edited))
+
+
+@pytest.mark.parametrize("dialect", dialect_names())
+def test_near_misses_of_every_registered_dialect_are_refused(dialect: str) -> None:
+    @given(invalid_condition_strings(dialect=dialect))
+    def check(text: str) -> None:
+        with pytest.raises(ConditionSyntaxError):
+            parse(text, dialect=dialect)
+
+    check()
