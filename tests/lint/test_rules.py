@@ -264,6 +264,7 @@ def test_register_refuses_clashes() -> None:
         register(Clash)
 
 
+@pytest.mark.slow  # a suggestion over the catalogue per unknown field; test_long_inputs checks the bound quickly
 def test_fixes_checked_per_condition_are_bounded() -> None:
     from cwa_query.linter import MAX_CHECKED_FIXES
 
