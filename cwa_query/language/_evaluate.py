@@ -77,7 +77,8 @@ for [`evaluate_odata`][cwa_query.odata.evaluate_odata] over OData's own tree; wh
   accepts a record without a price. Functions and arithmetic given a null give null.
 * **Text is exact**: `eq`, ordering (by code point), `in`, `contains`, `startswith`,
   `endswith`, `indexof`; `tolower`/`toupper` use Unicode case mapping.
-* **Strict kinds.** Numbers compare with numbers, text with text; a date or date-time
+* **Strict kinds.** Numbers compare with numbers (a Double, such as a record's `float`,
+  makes the other side a Double first: numeric promotion), text with text; a date or date-time
   literal compares as an instant with a date-time value or ISO-8601 text; GUID, time-of-day
   and duration literals with values of their kind or their text. Other pairs do not compare:
   `eq` is false, `ne` true, ordering false. `NaN` equals nothing, itself included.
@@ -273,6 +274,14 @@ def compare(left: Any, right: Any) -> int | None:
     if a is not None and b is not None:
         if (type(a) is float and a != a) or (type(b) is float and b != b):
             return None
+        if (type(left) is float) is not (type(right) is float):
+            # Numeric promotion (5.1.1.1): with an Edm.Double on one side, the other is
+            # converted to a Double, so a decimal literal equals the double it rounds to.
+            try:
+                x, y = float(a), float(b)
+            except OverflowError:  # an integer past the double range: compared exactly
+                x, y = a, b
+            return (x > y) - (x < y)
         return (a > b) - (a < b)
     for kind, convert in _kinds():
         if isinstance(left, kind) or isinstance(right, kind):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal as _decimal
+import math
+from typing import Any
 
 import pytest
 
@@ -116,3 +119,21 @@ def test_integers_past_the_double_range_stay_below_infinity(text: str, expected:
     # Found merging the evaluators: a number compared with INF was turned into a double
     # first, and 10**400 became INF (so `Big eq INF` was true).
     assert truth_odata(parse_filter(text), {"Big": 10**400, "Small": -(10**400)}) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "record", "expected"),
+    [
+        # 98938719.98618696 and 98938719.98618697 are one double: with a Double on one side
+        # the decimal literal is promoted to Double (URL Conventions 5.1.1.1), as SQL does.
+        ("A in (0.0, 98938719.98618696)", {"A": 98938719.98618697}, True),
+        ("A eq 98938719.98618696", {"A": 98938719.98618697}, True),
+        ("A gt 98938719.98618696", {"A": 98938719.98618697}, False),
+        ("A eq 0.1", {"A": 0.1}, True),
+        ("A eq 98938719.98618696", {"A": _decimal.Decimal("98938719.98618697")}, False),  # two decimals: exact
+        ("Big lt 1e308", {"Big": 10**400}, False),  # an integer past the double range stays exact
+    ],
+)
+def test_a_double_promotes_the_other_number(text: str, record: dict[str, Any], expected: bool) -> None:
+    # Found by the SQL differential (tests/sql): evaluate compared the decimal forms exactly.
+    assert truth_odata(parse_filter(text), record) is expected
