@@ -168,6 +168,7 @@ Truth = bool | None
 
 _UTC = _dt.UTC
 _SEQUENCES = (list, tuple)
+_PLAIN = (str, int)  # values of these exact types compare as Python compares them
 MAX_STEPS = 100_000
 """The most lambda (`any`/`all`) members and collection items one record's evaluation may visit:
 nested lambdas multiply, so 24 nested `any` over two-item lists would take minutes unbounded."""
@@ -278,10 +279,9 @@ def compare(left: Any, right: Any) -> int | None:
             # Numeric promotion (5.1.1.1): with an Edm.Double on one side, the other is
             # converted to a Double, so a decimal literal equals the double it rounds to.
             try:
-                x, y = float(a), float(b)
+                return (float(a) > float(b)) - (float(a) < float(b))
             except OverflowError:  # an integer past the double range: compared exactly
-                x, y = a, b
-            return (x > y) - (x < y)
+                pass
         return (a > b) - (a < b)
     for kind, convert in _kinds():
         if isinstance(left, kind) or isinstance(right, kind):
@@ -295,6 +295,8 @@ def compare(left: Any, right: Any) -> int | None:
 def equal(left: Any, right: Any, budget: Budget) -> bool:
     """Equality of whole values (OData 5.1.1.1.1): ordered collections member by member, complex
     values by keys and values, null equal only to null, NaN to nothing."""
+    if type(left) is type(right) and type(left) in _PLAIN:  # text with text, integer with integer: most often
+        return bool(left == right)
     if left is None or right is None:
         return left is None and right is None
     if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
@@ -598,11 +600,9 @@ def _text_fn(fn: Callable[..., Any]) -> Function:
 
 def _integer(value: Any) -> int | None:
     found = number(value)
-    if isinstance(found, int):
-        return found
     if isinstance(found, _decimal.Decimal) and found == found.to_integral_value():
         return int(found)
-    return None
+    return found if isinstance(found, int) else None
 
 
 def _substring(budget: Budget, value: Any, start: Any, *length: Any) -> Any:
@@ -638,11 +638,7 @@ def _moment(value: Any) -> _dt.datetime | _dt.date | _dt.time | None:
 
 
 def _part(attribute: str) -> Function:
-    def get(budget: Budget, value: Any) -> Any:
-        moment = _moment(value)
-        return getattr(moment, attribute, None) if moment is not None else None
-
-    return get
+    return lambda budget, value: getattr(_moment(value), attribute, None)
 
 
 def _rounding(mode: str) -> Function:
@@ -753,7 +749,7 @@ def _float_arithmetic(op: ast.BinaryOp, a: float, b: float) -> Any:
     if op is ast.BinaryOp.MOD:
         if b == 0:
             raise ConditionEvaluationError("mod 0: the right operand is zero, so the request fails")
-        return math.fmod(a, b)
+        return math.nan if math.isinf(a) else math.fmod(a, b)  # IEEE 754 remainder: INF mod x is NaN
     if b == 0:
         return math.nan if a == 0 or math.isnan(a) else math.copysign(math.inf, a) * math.copysign(1, b)
     return a / b
@@ -773,7 +769,7 @@ def arithmetic(op: ast.BinaryOp, left: Any, right: Any) -> Any:
         return None
     a = _decimal.Decimal(a) if isinstance(a, int) else a
     b = _decimal.Decimal(b) if isinstance(b, int) else b
-    integral = all(isinstance(v, int) and not isinstance(v, bool) for v in (left, right))
+    integral = isinstance(left, int) and isinstance(right, int)  # a bool is the number 1/0 here too
     if op is ast.BinaryOp.MOD and b == 0:
         raise ConditionEvaluationError("mod 0: the right operand is zero, so the request fails")
     if op is ast.BinaryOp.DIV and b == 0 and isinstance(left, int):  # integers: "for all other types the request fails"
@@ -1191,6 +1187,8 @@ def _compile_member(node: ast.Member, bound: Bound) -> Fn:
 
 def _order(order: Callable[[Any, Any], bool], left: Any, right: Any) -> bool:
     """An ordering of whole values: false where either is null, a collection, or of another kind."""
+    if type(left) is type(right) and type(left) in _PLAIN:
+        return order(left, right)
     if left is None or right is None:
         return False
     if isinstance(left, (list, tuple, Mapping)) or isinstance(right, (list, tuple, Mapping)):

@@ -137,3 +137,20 @@ def test_integers_past_the_double_range_stay_below_infinity(text: str, expected:
 def test_a_double_promotes_the_other_number(text: str, record: dict[str, Any], expected: bool) -> None:
     # Found by the SQL differential (tests/sql): evaluate compared the decimal forms exactly.
     assert truth_odata(parse_filter(text), record) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "record", "expected"),
+    [
+        ("X mod 2 eq 0", {"X": math.inf}, False),  # INF mod 2 is NaN (IEEE 754), never equal
+        ("X mod 2 ne 0", {"X": -math.inf}, True),
+        ("X mod 2.5 eq X", {"X": 1.0}, True),
+        ("X mod INF eq 1.5", {"X": 1.5}, True),
+        ("X div 2 eq 0", {"X": True}, True),  # a Boolean is the number 1 in arithmetic, as in SQL
+        ("X div 2 eq 0", {"X": 1}, True),
+    ],
+)
+def test_remainders_of_infinities_and_quotients_of_booleans(text: str, record: dict[str, Any], expected: bool) -> None:
+    # Found by the SQL differential's author: `INF mod 2` raised a bare ValueError (math
+    # domain error), and `true div 2` divided as a decimal (0.5) where `1 div 2` gives 0.
+    assert truth_odata(parse_filter(text), record) is expected

@@ -118,6 +118,8 @@ def test_sql_selects_what_evaluate_accepts(tree: ast.Node, records: list[dict[st
         ("Name gt '2024-01-01'", "ISO date"),
         ("Name gt A/B", "compares a value with a literal"),
         ("Flags has Sales.Pattern'Red'", "evaluate the rest"),
+        ("Tags/any(t: Value eq 1)", "json_each's own"),
+        ("Tags/any(t: t eq 1) eq true", "to_sql computes"),
     ],
 )
 def test_what_sql_cannot_say_is_refused_at_its_position(text: str, words: str) -> None:
@@ -126,3 +128,11 @@ def test_what_sql_cannot_say_is_refused_at_its_position(text: str, words: str) -
         to_sql(tree)
     assert words in str(info.value) and info.value.target == "SQL"
     assert info.value.column is not None and info.value.column > 1
+
+
+def test_an_expression_with_another_meaning_is_refused() -> None:
+    # the writer resolves the meaning once: OData's is compiled, any other one refused
+    folded = ast.Meaning("folded", "false", "whole", "strict")
+    tree = ast.Expression(parse("Name eq 'x'", dialect="odata").expr, folded)  # type: ignore[union-attr]
+    with pytest.raises(UntranslatableError, match="OData's meaning"):
+        to_sql(tree)
