@@ -815,8 +815,9 @@ class OData(Dialect):
     )
 
     fast_reading: ClassVar[bool] = True
-    """Whether `read` takes the simple shape through the fast reader
-    ([`_odata_fast`][cwa_query.dialects._odata_fast]); tests turn it off to compare."""
+    """Whether `read` takes the simple shape of a filter through the one-pass fast reader
+    (`cwa_query.dialects._odata_fast`, proven to give the grammar path's trees and errors);
+    tests turn it off to compare."""
 
     def grammar(self) -> Grammar:
         """`grammar/odata.lark`."""
