@@ -397,13 +397,7 @@ def test_translation_through_the_shared_tree() -> None:
 @given(tree=ODATA_TREES, batch=st.lists(well_typed_records(), min_size=1, max_size=6))
 def test_translate_from_odata_keeps_the_meaning(target: str, tree: o.Expr, batch: list[dict[str, Any]]) -> None:
     """odata -> target through the one translation function: the target's text means the same."""
-    text = render_odata(tree)
-    # With the schema the records are typed by: without one, every number would be warned about.
-    result = _quietly(functools.partial(translate, text, "odata", target, schema=TYPED, endpoint="Things"))
-    if result is None:
-        return
-    for record in batch:
-        assert evaluate(result, record) == evaluate_odata(tree, record), (text, result, record)
+    _check_typed(target, tree, batch)
 
 
 @pytest.mark.parametrize("source", ["seed", "automate"])
@@ -591,7 +585,9 @@ TYPED_TREES = st.recursive(
 
 
 def _check_typed(target: str, tree: o.Expr, batch: list[dict[str, Any]]) -> None:
+    """`tree`'s text translated to `target` (or refused/warned) means the same on every record."""
     text = render_odata(tree)
+    # With the schema the records are typed by: without one, every number would be warned about.
     result = _quietly(functools.partial(translate, text, "odata", target, schema=TYPED, endpoint="Things"))
     if result is None:
         return
