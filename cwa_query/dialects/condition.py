@@ -23,7 +23,7 @@ from ..language._diagnose import (
     open_paren,
     previous_token,
 )
-from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits
+from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
 from ..language._lalr import Tables
 from ..language.literals import (
     MAX_INTEGER_DIGITS,
@@ -130,7 +130,7 @@ def number_literal(raw: str, span: ast.Span, text: str, start: int, end: int) ->
     return ast.Integer(number, span) if isinstance(number, int) else ast.Decimal(number, span)
 
 
-def _literal(token: Token, text: str, spanner: Callable[[int, int], ast.Span]) -> ast.Literal:
+def _literal(token: Token, text: str, spanner: Callable[[int, int], ast.Span], op: ast.Op | None) -> ast.Literal:
     kind, raw, start, end = token
     span = spanner(start, end)
     if kind == "STRING":
@@ -157,33 +157,48 @@ def _literal(token: Token, text: str, spanner: Callable[[int, int], ast.Span]) -
 _OPS = {op.value: op for op in ast.Op}
 _OPS["eq"] = ast.Op.EQ
 
+FieldReader = Callable[[Token, Spanner], ast.Field]
+ValueReader = Callable[[Token, str, Spanner, ast.Op | None], ast.Literal]
+"""Reads a value token; the operator is given for a comparison's value, `None` in a list."""
+
+
+def predicate_builders(field: FieldReader, value: ValueReader) -> dict[str, Builder]:
+    """The callbacks of the condition grammar's predicate rules, reading fields and values
+    with `field` and `value` (the grammars of the condition language differ in those only)."""
+
+    def compare(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
+        op = _OPS[ch[1][1].lower()]
+        return ast.Compare(field(ch[0], spanner), op, value(ch[2], text, spanner, op), spanner(start, end))
+
+    def negated_match(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
+        op = _OPS["not " + ch[2][1].lower()]
+        return ast.Compare(field(ch[0], spanner), op, value(ch[3], text, spanner, op), spanner(start, end))
+
+    def in_list(negated: bool) -> Builder:
+        index = 4 if negated else 3  # `not in (` is one symbol more than `in (`
+
+        def build(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
+            values = tuple(value(tok, text, spanner, None) for tok in ch[index])
+            return ast.InList(field(ch[0], spanner), values, negated, spanner(start, end))
+
+        return build
+
+    return {
+        "compare": compare,
+        "text_match": compare,
+        "negated_match": negated_match,
+        "in_list": in_list(False),
+        "not_in_list": in_list(True),
+    }
+
+
+def _field(tok: Token, spanner: Spanner) -> ast.Field:
+    return ast.Field(tok[1], spanner(tok[2], tok[3]))
+
 
 def _builders() -> dict[str, Builder]:
     # Each builder gets (children, text, spanner, start, end); children are tokens,
     # nodes, chains or value lists exactly as the rule lists its symbols.
-    def field(tok: Token, spanner: Callable[[int, int], ast.Span]) -> ast.Field:
-        return ast.Field(tok[1], spanner(tok[2], tok[3]))
-
-    def compare(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        op = _OPS[ch[1][1].lower()]
-        return ast.Compare(field(ch[0], spanner), op, _literal(ch[2], text, spanner), spanner(start, end))
-
-    def text_match(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        op = _OPS[ch[1][1].lower()]
-        return ast.Compare(field(ch[0], spanner), op, _literal(ch[2], text, spanner), spanner(start, end))
-
-    def negated_match(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        op = _OPS["not " + ch[2][1].lower()]
-        return ast.Compare(field(ch[0], spanner), op, _literal(ch[3], text, spanner), spanner(start, end))
-
-    def in_list(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        values = tuple(_literal(tok, text, spanner) for tok in ch[3])
-        return ast.InList(field(ch[0], spanner), values, False, spanner(start, end))
-
-    def not_in_list(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
-        values = tuple(_literal(tok, text, spanner) for tok in ch[4])
-        return ast.InList(field(ch[0], spanner), values, True, spanner(start, end))
-
     def first_value(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> list[Token]:
         return [ch[0]]
 
@@ -196,7 +211,6 @@ def _builders() -> dict[str, Builder]:
         inner = ch[1]
         if isinstance(inner, _Chain):
             inner.start, inner.end = start, end
-            return inner
         return inner
 
     def not_(ch: list[Any], text: str, spanner: Any, start: int, end: int) -> ast.Node:
@@ -220,11 +234,7 @@ def _builders() -> dict[str, Builder]:
         return build
 
     return {
-        "compare": compare,
-        "text_match": text_match,
-        "negated_match": negated_match,
-        "in_list": in_list,
-        "not_in_list": not_in_list,
+        **predicate_builders(_field, _literal),
         "first_value": first_value,
         "next_value": next_value,
         "group": group,
@@ -506,18 +516,23 @@ class ConditionDialect(Dialect):
         elif isinstance(node, ast.Expression):
             raise self.expression_error(node)
         else:
-            joiner = " and " if isinstance(node, ast.And) else " or "
-            mine = _PRECEDENCE[type(node)]
-            for index, item in enumerate(node.items):
-                if index:
-                    out.append(joiner)
-                child = _PRECEDENCE.get(type(item), 4)
-                if child < mine:
-                    out.append("(")
-                    self._text(item, escape_quotes, out)
-                    out.append(")")
-                else:
-                    self._text(item, escape_quotes, out)
+            write_items(node, out, lambda item: self._text(item, escape_quotes, out))
+
+
+def write_items(node: ast.And | ast.Or, out: list[str], write: Callable[[ast.Node], None]) -> None:
+    """The items of an `and`/`or` (each written by `write`) joined by its word, an item that
+    binds looser in parentheses: the precedence of every dialect of the condition grammar."""
+    joiner = " and " if isinstance(node, ast.And) else " or "
+    mine = _PRECEDENCE[type(node)]
+    for index, item in enumerate(node.items):
+        if index:
+            out.append(joiner)
+        if _PRECEDENCE.get(type(item), 4) < mine:
+            out.append("(")
+            write(item)
+            out.append(")")
+        else:
+            write(item)
 
 
 CANONICAL = ConditionDialect()

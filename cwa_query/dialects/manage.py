@@ -33,7 +33,7 @@ import re
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from ..errors import ConditionSyntaxError, TranslationWarning, UnrepresentableConditionError
 from ..language import ast
@@ -51,7 +51,7 @@ from ..language.literals import (
 from ._base import Dialect, Feature, Note, join_nodes, patterns_as_strings, push_not
 from ._fields import NO_FIELDS, FieldTypes
 from .automate import Automate
-from .condition import CANONICAL, CONDITION, number_literal
+from .condition import CANONICAL, CONDITION, number_literal, predicate_builders, write_items
 
 __all__ = [
     "GRAMMAR",
@@ -192,7 +192,7 @@ def field_to_manage(name: str) -> str:
 # --------------------------------------------------------------------------- grammar
 
 
-def _value(token: Token, text: str, spanner: Spanner, *, like: bool = False) -> ast.Literal:
+def _value(token: Token, text: str, spanner: Spanner, op: ast.Op | None) -> ast.Literal:
     kind, raw, start, end = token
     span = spanner(start, end)
     if kind == "STRING":
@@ -202,7 +202,7 @@ def _value(token: Token, text: str, spanner: Spanner, *, like: bool = False) -> 
                 check_text(inner)
             except UnrepresentableConditionError as exc:
                 raise ConditionSyntaxError(str(exc), text=text, pos=start, end_pos=end) from None
-        return ast.String(like_from_manage(inner) if like else inner, span)
+        return ast.String(like_from_manage(inner) if op is ast.Op.LIKE or op is ast.Op.NOT_LIKE else inner, span)
     if kind == "NUMBER":
         return number_literal(raw, span, text, start, end)
     if kind == "DATETIME":
@@ -221,44 +221,12 @@ def _value(token: Token, text: str, spanner: Spanner, *, like: bool = False) -> 
     return ast.Boolean(kind == "TRUE", span)
 
 
-_OPS = {op.value: op for op in ast.Op}
-
-
 def _field(token: Token, spanner: Spanner) -> ast.Field:
     return ast.Field(field_from_manage(token[1]), spanner(token[2], token[3]))
 
 
-def _compare(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
-    op = _OPS[ch[1][1].lower()]
-    value = _value(ch[2], text, spanner, like=op is ast.Op.LIKE)
-    return ast.Compare(_field(ch[0], spanner), op, value, spanner(start, end))
-
-
-def _negated_match(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
-    op = _OPS["not " + ch[2][1].lower()]
-    value = _value(ch[3], text, spanner, like=op is ast.Op.NOT_LIKE)
-    return ast.Compare(_field(ch[0], spanner), op, value, spanner(start, end))
-
-
-def _in_list(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
-    values = tuple(_value(token, text, spanner) for token in ch[3])
-    return ast.InList(_field(ch[0], spanner), values, False, spanner(start, end))
-
-
-def _not_in_list(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> ast.Node:
-    values = tuple(_value(token, text, spanner) for token in ch[4])
-    return ast.InList(_field(ch[0], spanner), values, True, spanner(start, end))
-
-
-# The condition grammar's callbacks for logic, groups and lists; Manage's own for predicates.
-_BUILDERS: dict[str, Builder] = {
-    **CONDITION.builders,
-    "compare": _compare,
-    "text_match": _compare,
-    "negated_match": _negated_match,
-    "in_list": _in_list,
-    "not_in_list": _not_in_list,
-}
+# The condition grammar's callbacks for logic, groups and lists; Manage's own fields and values.
+_BUILDERS: dict[str, Builder] = {**CONDITION.builders, **predicate_builders(_field, _value)}
 
 
 # --------------------------------------------------------------------------- diagnosis
@@ -394,9 +362,6 @@ GRAMMAR = Grammar("manage", _BUILDERS, finish=CONDITION.finish, syntax_error=_sy
 
 
 # --------------------------------------------------------------------------- the dialect
-
-
-_PRECEDENCE = {ast.Or: 1, ast.And: 2}
 
 
 class Manage(Dialect):
@@ -629,9 +594,6 @@ class Manage(Dialect):
     def _text_pattern(self, node: ast.Compare, op: ast.Op) -> str:
         """The shared-form pattern of `startswith`/`endswith`/`contains` text (no specials in it)."""
         text = self._match_text(node)
-        problem = _text_problem(text)
-        if problem is not None:
-            raise self.untranslatable(node, problem)
         escaped = text.replace("\\", "\\\\")
         if op is ast.Op.STARTSWITH:
             return escaped + "%"
@@ -666,17 +628,7 @@ class Manage(Dialect):
         elif isinstance(node, ast.Expression):
             raise self.expression_error(node)
         else:
-            joiner = " and " if isinstance(node, ast.And) else " or "
-            mine = _PRECEDENCE[type(node)]
-            for index, item in enumerate(node.items):
-                if index:
-                    out.append(joiner)
-                if _PRECEDENCE.get(type(item), 4) < mine:
-                    out.append("(")
-                    self._text(item, escape_quotes, out)
-                    out.append(")")
-                else:
-                    self._text(item, escape_quotes, out)
+            write_items(node, out, lambda item: self._text(item, escape_quotes, out))
 
     # ------------------------------------------------------------------ what is unknown
 

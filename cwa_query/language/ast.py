@@ -892,22 +892,21 @@ def all_of(items: Iterable[Node]) -> Node:
     >>> all_of([parse("a = 1 and b = 2"), parse("c = 3")]) == parse("a = 1 and b = 2 and c = 3")
     True
     """
-    flat: list[Node] = []
-    for item in items:
-        flat.extend(item.items if isinstance(item, And) else (item,))
-    if not flat:
-        raise ValueError("all_of() needs at least one item")
-    return flat[0] if len(flat) == 1 else And(tuple(flat))
+    return _joined(And, items, "all_of")
 
 
 def any_of(items: Iterable[Node]) -> Node:
     """`items` joined with `or`, nested `Or`s spliced in; one item is returned as is."""
+    return _joined(Or, items, "any_of")
+
+
+def _joined(kind: type[And] | type[Or], items: Iterable[Node], name: str) -> Node:
     flat: list[Node] = []
     for item in items:
-        flat.extend(item.items if isinstance(item, Or) else (item,))
+        flat.extend(item.items if isinstance(item, kind) else (item,))
     if not flat:
-        raise ValueError("any_of() needs at least one item")
-    return flat[0] if len(flat) == 1 else Or(tuple(flat))
+        raise ValueError(f"{name}() needs at least one item")
+    return flat[0] if len(flat) == 1 else kind(tuple(flat))
 
 
 def map_predicates(node: Node, function: Callable[[Node], Node]) -> Node:
@@ -971,9 +970,7 @@ def children(node: Expr | NamedArgument | CasePair) -> tuple[Expr, ...]:
         return tuple(out)
     if isinstance(node, (Cast, IsOf)):
         return () if node.operand is None else (node.operand,)
-    if isinstance(node, Lambda):
-        return (node.collection,) if node.predicate is None else (node.collection, node.predicate)
-    if isinstance(node, Count):
+    if isinstance(node, (Lambda, Count)):
         return (node.collection,) if node.predicate is None else (node.collection, node.predicate)
     if isinstance(node, Filtered):
         return (node.collection, node.predicate)

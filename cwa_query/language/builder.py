@@ -131,16 +131,16 @@ class Condition:
         return render(self.node, dialect, escape_quotes=escape_quotes)
 
     def __and__(self, other: Condition) -> Condition:
-        return Condition(_combine(ast.And, [self, _as_condition(other, "&")]))
+        return Condition(ast.all_of([self.node, _as_condition(other, "&").node]))
 
     def __rand__(self, other: Condition) -> Condition:
-        return Condition(_combine(ast.And, [_as_condition(other, "&"), self]))
+        return Condition(ast.all_of([_as_condition(other, "&").node, self.node]))
 
     def __or__(self, other: Condition) -> Condition:
-        return Condition(_combine(ast.Or, [self, _as_condition(other, "|")]))
+        return Condition(ast.any_of([self.node, _as_condition(other, "|").node]))
 
     def __ror__(self, other: Condition) -> Condition:
-        return Condition(_combine(ast.Or, [_as_condition(other, "|"), self]))
+        return Condition(ast.any_of([_as_condition(other, "|").node, self.node]))
 
     def __invert__(self) -> Condition:
         return Condition(ast.Not(self.node))
@@ -180,21 +180,8 @@ def _as_condition(value: Any, op: str) -> Condition:
     raise TypeError(f"cannot combine a condition with {type(value).__name__} using {op}")
 
 
-def _combine(kind: type[ast.And] | type[ast.Or], conditions: list[Condition]) -> ast.Node:
-    items: list[ast.Node] = []
-    for cond in conditions:
-        node = cond.node
-        if isinstance(node, kind):
-            items.extend(node.items)
-        else:
-            items.append(node)
-    if len(items) == 1:
-        return items[0]
-    return kind(tuple(items))
-
-
-def _collect(conds: Iterable[Condition | ast.Node | str | None], op: str) -> list[Condition]:
-    return [_as_condition(c, op) for c in conds if c is not None]
+def _collect(conds: Iterable[Condition | ast.Node | str | None], op: str) -> list[ast.Node]:
+    return [_as_condition(c, op).node for c in conds if c is not None]
 
 
 def and_(*conds: Condition | ast.Node | str | None) -> Condition | None:
@@ -208,17 +195,13 @@ def and_(*conds: Condition | ast.Node | str | None) -> Condition | None:
     'Client.Id = 5'
     """
     items = _collect(conds, "and_")
-    if not items:
-        return None
-    return Condition(_combine(ast.And, items))
+    return Condition(ast.all_of(items)) if items else None
 
 
 def or_(*conds: Condition | ast.Node | str | None) -> Condition | None:
     """Any of `conds`; `None` items are skipped; `None` when nothing is left."""
     items = _collect(conds, "or_")
-    if not items:
-        return None
-    return Condition(_combine(ast.Or, items))
+    return Condition(ast.any_of(items)) if items else None
 
 
 def not_(cond: Condition | ast.Node | str | None) -> Condition | None:
