@@ -256,6 +256,9 @@ def _finish(value: Any, spanner: Callable[[int, int], ast.Span]) -> ast.Node:
 # --------------------------------------------------------------------------- errors
 
 
+_SYMBOL_WORDS = {"&": ("and", "conditions"), "|": ("or", "alternatives")}
+
+
 def _lex_error(tables: Tables, text: str, pos: int) -> ConditionSyntaxError:
     char = text[pos]
     pair = text[pos : pos + 2]
@@ -275,23 +278,16 @@ def _lex_error(tables: Tables, text: str, pos: int) -> ConditionSyntaxError:
             hint=f"the {kind} quote here opens a string that is never closed: close it with {char} "
             f"(a {char} inside a string is written twice: {char}{char})",
         )
-    if pair == "&&" or char == "&":
+    if char in _SYMBOL_WORDS:  # `&&`, `&`, `||`, `|`
+        word, joined = _SYMBOL_WORDS[char]
+        doubled = pair == char * 2
         return ConditionSyntaxError(
-            f"unexpected {pair if pair == '&&' else char!r}",
+            f"unexpected {pair if doubled else repr(char)}",
             text=text,
             pos=pos,
-            end_pos=pos + (2 if pair == "&&" else 1),
-            expected=("'and'",),
-            hint="join conditions with the word 'and': `a = 1 and b = 2`",
-        )
-    if pair == "||" or char == "|":
-        return ConditionSyntaxError(
-            f"unexpected {pair if pair == '||' else char!r}",
-            text=text,
-            pos=pos,
-            end_pos=pos + (2 if pair == "||" else 1),
-            expected=("'or'",),
-            hint="join alternatives with the word 'or': `a = 1 or b = 2`",
+            end_pos=pos + (2 if doubled else 1),
+            expected=(f"'{word}'",),
+            hint=f"join {joined} with the word '{word}': `a = 1 {word} b = 2`",
         )
     if char == "!":
         return ConditionSyntaxError(

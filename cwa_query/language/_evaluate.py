@@ -398,8 +398,8 @@ def literal_view(literal: ast.Literal) -> LiteralView:
 PATTERN_SECONDS = 0.1
 """The most time one `matchesPattern` match may take (a catastrophic pattern such as `^(a+)+$`
 backtracks for ever on `'aaa...!'`); past it the evaluation fails."""
-_WHITE_SPACE = "".join(map(chr, [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
-                                    0x202F, 0x205F, 0x3000]))  # fmt: skip
+WHITE_SPACE = "".join(map(chr, [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
+                                   0x202F, 0x205F, 0x3000]))  # fmt: skip
 """Unicode's White_Space property: what `trim` removes (section 5.1.1.7.4: "according to Unicode rules")."""
 
 
@@ -667,7 +667,7 @@ FUNCTIONS: dict[str, Function] = {
     "indexof": _sequence_fn(lambda a, b: a.find(b), _index_of),
     "tolower": _text_fn(str.lower),
     "toupper": _text_fn(str.upper),
-    "trim": _text_fn(lambda a: a.strip(_WHITE_SPACE)),
+    "trim": _text_fn(lambda a: a.strip(WHITE_SPACE)),
     "length": length,
     "substring": _substring,
     "concat": _concat,
@@ -1117,11 +1117,12 @@ def _null_test(field: ast.Field) -> Fn:
     return is_null
 
 
-_POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
+POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
+"""The negated operators and their positive forms (a negated test is `not` of its positive one)."""
 
 
 def _compile_compare(node: ast.Compare, bound: Bound) -> Fn:
-    op = _POSITIVE.get(node.op, node.op)
+    op = POSITIVE.get(node.op, node.op)
     if isinstance(node.value, ast.Null):
         # Only `=` and `!=` test for null (two-valued); any other operator is unknown.
         if op is not ast.Op.EQ:

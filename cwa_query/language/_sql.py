@@ -94,7 +94,7 @@ from typing import TYPE_CHECKING, Any, Union
 from ..dialects import DialectLike, Schemas
 from ..errors import UnrepresentableConditionError, UnsupportedValueError, UntranslatableError
 from . import ast
-from ._evaluate import LiteralView, condition_tree, instant_text, like_tokens, literal_view
+from ._evaluate import POSITIVE, WHITE_SPACE, LiteralView, condition_tree, instant_text, like_tokens, literal_view
 from ._odata_render import odata_refusal
 from .literals import DATE_RE
 
@@ -110,7 +110,6 @@ _INT64 = (-(2**63), 2**63 - 1)
 _D = "[0-9]"
 _INSTANT_GLOB = f"{_D * 4}-{_D * 2}-{_D * 2}T{_D * 2}:{_D * 2}:{_D * 2}.{_D * 6}+00:00"
 _ORDERING = {ast.Op.GT: ">", ast.Op.LT: "<", ast.Op.GE: ">=", ast.Op.LE: "<="}
-_POSITIVE = {ast.Op.NE: ast.Op.EQ, ast.Op.NOT_CONTAINS: ast.Op.CONTAINS, ast.Op.NOT_LIKE: ast.Op.LIKE}
 _CHAIN = 32  # and/or items per parenthesised group: keeps SQLite's expression depth low
 _MAX_NESTING = 54  # SQLite 3.40's parser overflows at 62 with these leaves (measured); keep a margin
 
@@ -222,9 +221,6 @@ def quote_identifier(name: str) -> str:
 # --------------------------------------------------------------------------- the writer
 
 _JSON_EACH_COLUMNS = frozenset({"key", "value", "type", "atom", "id", "parent", "fullkey", "path", "json", "root"})
-_TRIMMED = "".join(map(chr, [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
-                               0x202F, 0x205F, 0x3000]))  # fmt: skip
-"""Unicode's White_Space: what OData's `trim` removes (SQLite's `trim(X, Y)` takes the set)."""
 _SQL_OPS = {
     ast.BinaryOp.EQ: "=",
     ast.BinaryOp.NE: "<>",
@@ -478,7 +474,7 @@ class _Writer:
             if len(views) < len(node.values):  # `x in (1, null)` is `x = 1 or x = null`
                 sql = f"({sql} OR {column} IS NULL)" if sql else f"{column} IS NULL"
             return sql, node.negated
-        op = _POSITIVE.get(node.op, node.op)
+        op = POSITIVE.get(node.op, node.op)
         if isinstance(node.value, ast.Null):  # two-valued: IS NULL (a list never is); other operators unknown
             return (f"{column} IS NULL" if op is ast.Op.EQ else "NULL"), op is not node.op
         view = literal_view(node.value)
@@ -586,7 +582,7 @@ class _Writer:
             sql = f"round({arg.number()})"
             return _Value(sql, is_text="0", is_number="1", is_null=f"{sql} IS NULL")
         if name == "trim":
-            sql = f"trim({arg.sql}, {self.param(_TRIMMED)})"
+            sql = f"trim({arg.sql}, {self.param(WHITE_SPACE)})"
             sql = sql if arg.is_text == "1" else f"CASE WHEN {arg.is_text} THEN {sql} END"
             return _Value(sql, is_text="1", is_number="0", is_null=f"{sql} IS NULL")
         listed = f" WHEN {arg.is_list} THEN json_array_length({arg.json})" if arg.is_list else ""
