@@ -282,7 +282,7 @@ def _lex_error(tables: Tables, text: str, pos: int) -> ConditionSyntaxError:
         word, joined = _SYMBOL_WORDS[char]
         doubled = pair == char * 2
         return ConditionSyntaxError(
-            f"unexpected {pair if doubled else repr(char)}",
+            f"unexpected {pair if doubled else char!r}",
             text=text,
             pos=pos,
             end_pos=pos + (2 if doubled else 1),

@@ -242,3 +242,20 @@ def test_builder_refuses_date_times_out_of_range_in_utc() -> None:
 
     with pytest.raises(ValueError, match="out of range"):
         F.d > dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+
+
+@pytest.mark.parametrize(
+    ("text", "description", "word", "width"),
+    [
+        ("a = 1 && b = 2", "unexpected '&&'", "and", 2),
+        ("a = 1 & b = 2", "unexpected '&'", "and", 1),
+        ("a = 1 || b = 2", "unexpected '||'", "or", 2),
+        ("a = 1 | b = 2", "unexpected '|'", "or", 1),
+    ],
+)
+def test_and_or_symbols_are_named_with_the_word_to_write(text: str, description: str, word: str, width: int) -> None:
+    with pytest.raises(ConditionSyntaxError) as info:
+        parse(text)
+    error = info.value
+    assert (error.description, error.expected, error.end_pos - error.pos) == (description, (f"'{word}'",), width)
+    assert error.hint is not None and f"with the word '{word}': `a = 1 {word} b = 2`" in error.hint
