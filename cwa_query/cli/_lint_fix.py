@@ -19,8 +19,8 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from collections.abc import Collection, Sequence
-from typing import TYPE_CHECKING, TextIO
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ._args import EXIT_FAILED, EXIT_OK, check_utf8, is_condition_line, read_stdin, usage_error
 
@@ -36,13 +36,10 @@ __all__ = ["run_fix"]
 class _Fixer:
     """Fixes one condition at a time with the command's options; counts what it did."""
 
-    def __init__(self, args: argparse.Namespace, select: list[str] | None, ignore: Collection[str]) -> None:
+    def __init__(self, args: argparse.Namespace, options: dict[str, Any]) -> None:
         from ..schema import load_schema
 
-        self.args = args
-        self.select = select
-        self.ignore = ignore
-        self.schema = load_schema(args.schema, dialect=args.dialect)
+        self.options = options | {"schema": load_schema(args.schema, dialect=args.dialect)}
         self.fixed = 0
         self.undecodable = False
 
@@ -57,26 +54,17 @@ class _Fixer:
             print(f"cwa-query lint: {where}:{exc.column}: {exc.description}", file=sys.stderr)
             self.undecodable = True
             return None
-        result = fix(
-            condition,
-            dialect=self.args.dialect,
-            endpoint=self.args.endpoint,
-            schema=self.schema,
-            url_budget=self.args.url_budget,
-            select=self.select,
-            ignore=self.ignore,
-            parameter=self.args.parameter,
-        )
+        result = fix(condition, **self.options)
         self.fixed += len(result.applied)
         return result
 
 
-def run_fix(args: argparse.Namespace, select: list[str] | None, ignore: Collection[str]) -> int:
-    """`lint --fix` / `lint --diff`: the exit status."""
+def run_fix(args: argparse.Namespace, options: dict[str, Any]) -> int:
+    """`lint --fix` / `lint --diff` with `lint`'s keyword arguments `options`: the exit status."""
     from ..errors import SchemaError
 
     try:
-        fixer = _Fixer(args, select, ignore)
+        fixer = _Fixer(args, options)
         if args.files:
             if not args.conditions:
                 return usage_error(args, "--files needs at least one FILE")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ._args import (
     EXIT_FAILED,
@@ -91,32 +91,35 @@ def _rule_list(value: str | None) -> list[str] | None:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def _lint_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of `lint` and `fix` that the command's options give."""
+    return {
+        "dialect": args.dialect,
+        "endpoint": args.endpoint,
+        "schema": args.schema,
+        "url_budget": args.url_budget,
+        "select": _rule_list(args.select),
+        "ignore": _rule_list(args.ignore) or (),
+        "parameter": args.parameter,
+    }
+
+
 def _read_files(paths: list[str]) -> tuple[list[str | None], list[Origin]]:
     """The conditions of `paths`, one a line, with where each one starts."""
+    from ..linter.formats import Origin
+
     conditions: list[str | None] = []
     origins: list[Origin] = []
     for path in paths:
         with open(path, encoding="utf-8", errors="surrogateescape") as handle:  # bad bytes: check_utf8
             text = handle.read()
-        found, where = _conditions_in(path, text)
-        conditions.extend(found)
-        origins.extend(where)
-    return conditions, origins
-
-
-def _conditions_in(path: str, text: str) -> tuple[list[str | None], list[Origin]]:
-    """The conditions of one file's text, one a line, with where each one starts."""
-    from ..linter.formats import Origin
-
-    conditions: list[str | None] = []
-    origins: list[Origin] = []
-    offset = 0
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        body = line.rstrip("\r\n")
-        if is_condition_line(body):
-            conditions.append(body)
-            origins.append(Origin(path, number, offset))
-        offset += len(line)
+        offset = 0
+        for number, line in enumerate(text.splitlines(keepends=True), start=1):
+            body = line.rstrip("\r\n")
+            if is_condition_line(body):
+                conditions.append(body)
+                origins.append(Origin(path, number, offset))
+            offset += len(line)
     return conditions, origins
 
 
@@ -133,7 +136,7 @@ def run(args: argparse.Namespace) -> int:
     if args.fix or args.diff:
         from ._lint_fix import run_fix
 
-        return run_fix(args, _rule_list(args.select), _rule_list(args.ignore) or ())
+        return run_fix(args, _lint_options(args))
     origins: list[Origin] | None = None
     if args.files:
         if not args.conditions:
@@ -144,7 +147,7 @@ def run(args: argparse.Namespace) -> int:
             return usage_error(args, f"cannot read {exc.filename}: {exc}")
     else:
         conditions = read_conditions(args.conditions)
-    select, ignore = _rule_list(args.select), _rule_list(args.ignore) or ()
+    options = _lint_options(args)
     linted: list[tuple[str, list[Diagnostic]]] = []
     undecodable = False
     try:
@@ -163,17 +166,7 @@ def run(args: argparse.Namespace) -> int:
                 linted.append(("", []))
                 undecodable = True
                 continue
-            found = lint(
-                condition,
-                dialect=args.dialect,
-                endpoint=args.endpoint,
-                schema=args.schema,
-                url_budget=args.url_budget,
-                select=select,
-                ignore=ignore,
-                parameter=args.parameter,
-            )
-            linted.append((condition, found))
+            linted.append((condition, lint(condition, **options)))
     except (SchemaError, ValueError) as exc:
         return usage_error(args, str(exc))
     output = FORMATS[args.format](linted, origins)

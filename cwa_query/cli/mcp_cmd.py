@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 from .._defaults import DEFAULT_PROFILE, PROFILE_NAMES
-from ._args import positive_int
+from ._args import positive_int, usage_error
 
 __all__ = ["register", "run"]
 
@@ -57,17 +56,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run, command_name="mcp")
 
 
-def _error(message: str) -> int:
-    print(f"cwa-query mcp: error: {message}", file=sys.stderr)
-    return 2
-
-
 def run(args: argparse.Namespace) -> int:
     """Serve until the client goes away (stdio) or an interrupt (HTTP); 2 for bad options."""
     try:
         import mcp.server.mcpserver  # noqa: F401 - only to say what is missing, before anything starts
     except ImportError:
-        return _error(_NO_SDK)
+        return usage_error(args, _NO_SDK)
     from ..errors import ConfigurationError
     from ..mcp_server import Reach, serve_http, serve_stdio
 
@@ -86,5 +80,5 @@ def run(args: argparse.Namespace) -> int:
 
         serve_http(reach, host, port, ready=ready)
     except ConfigurationError as exc:
-        return _error(str(exc))
+        return usage_error(args, str(exc))
     return 0

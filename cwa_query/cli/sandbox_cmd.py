@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from ..sandbox import Sandbox
 
 from .._defaults import DEFAULT_PROFILE, PROFILE_NAMES
-from ._args import non_negative_float, positive_int
+from ._args import non_negative_float, positive_int, usage_error
 
 __all__ = ["register", "run"]
 
@@ -98,12 +98,11 @@ def run(args: argparse.Namespace) -> int:
     foreign = [name for name in given if name not in api.credential_options]
     if foreign:
         takes = ", ".join(_flag(name) for name in api.credential_options)
-        print(
-            f"cwa-query sandbox: error: {', '.join(map(_flag, foreign))} is not an option of the {api.name} profile "
+        return usage_error(
+            args,
+            f"{', '.join(map(_flag, foreign))} is not an option of the {api.name} profile "
             f"(it takes {takes} and --client-id)",
-            file=sys.stderr,
         )
-        return 2
     try:
         sandbox = Sandbox(
             profile=args.profile,

@@ -134,8 +134,8 @@ def lint(
                     checked[key] = None
                 else:
                     fixed = key.apply(text) if isinstance(key, Splice) else key
-                    after = _run_or_none(fixed, dialect, loaded, canonical, url_budget, rules, parameter)
-                    checked[key] = None if after is None else (fixed, after)
+                    after, error = _run(fixed, dialect, loaded, canonical, url_budget, rules, parameter)
+                    checked[key] = None if error is not None else (fixed, after)  # a fix that does not parse: none
             outcome = checked[key]
             if outcome is not None and _cleaner(rule, found, outcome[1], before_errors):
                 fix = outcome[0]
@@ -315,27 +315,13 @@ def _run(
         # the findings say what matters, not translation warnings.
         warnings.simplefilter("ignore", TranslationWarning)
         try:
-            tree = get_dialect(dialect).read(text)
+            tree = dialect.read(text)
         except ConditionSyntaxError as exc:
             error = exc
         except UntranslatableError:
             pass  # valid in its dialect (an OData lambda), but no shared tree for the tree rules to read
         ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error, parameter)
         return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
-
-
-def _run_or_none(
-    text: str,
-    dialect: Dialect,
-    schema: Schema,
-    endpoint: str | None,
-    url_budget: int,
-    rules: tuple[Rule, ...],
-    parameter: str | None = None,
-) -> list[tuple[Rule, Finding]] | None:
-    """The findings in a candidate fix, or `None` if it does not parse (whatever rules run)."""
-    found, error = _run(text, dialect, schema, endpoint, url_budget, rules, parameter)
-    return None if error is not None else found
 
 
 def _cleaner(

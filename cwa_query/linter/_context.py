@@ -8,9 +8,9 @@ from typing import NamedTuple
 from ..dialects import Dialect, DialectLike, FieldTypes
 from ..errors import ConditionSyntaxError, CwaQueryError
 from ..language import ast
-from ..language._render import quote_literal, render
+from ..language._render import quote_literal
 from ..schema import FieldInfo, Schema
-from ._model import Splice
+from ._model import Finding, Splice
 
 __all__ = ["Context", "Predicate"]
 
@@ -69,10 +69,6 @@ class Context(NamedTuple):
                     if isinstance(expr, ast.Lambda) and isinstance(expr.collection, ast.Field):
                         yield expr
 
-    def field(self, node: Predicate) -> FieldInfo | None:
-        """What the schema knows of the node's field (`None`: unknown)."""
-        return self.schema.lookup(node.field.name, self.endpoint)
-
     def field_types(self) -> FieldTypes:
         """What the schema says of the fields, for translations (lists, date-times)."""
         return FieldTypes(self.schema, self.endpoint)
@@ -80,7 +76,7 @@ class Context(NamedTuple):
     def known_predicates(self) -> Iterator[tuple[Predicate, FieldInfo]]:
         """The predicates whose field the schema knows, with what it knows."""
         for node in self.predicates():
-            info = self.field(node)
+            info = self.schema.lookup(node.field.name, self.endpoint)
             if info is not None:
                 yield node, info
 
@@ -96,14 +92,16 @@ class Context(NamedTuple):
         span = _span(node)
         return self.text[span.start : span.end]
 
-    def splice(self, start: int, end: int, replacement: str) -> Splice:
-        """The fix that replaces `[start, end)` of the text."""
-        return Splice(start, end, replacement)
-
     def replace(self, node: ast.Node | ast.Field | ast.Literal, replacement: str) -> Splice:
         """The fix that replaces the node's source."""
         span = _span(node)
-        return self.splice(span.start, span.end, replacement)
+        return Splice(span.start, span.end, replacement)
+
+    @staticmethod
+    def finding(node: ast.Node | ast.Field | ast.Literal, message: str, fix: str | Splice | None = None) -> Finding:
+        """A finding over the node's source."""
+        span = _span(node)
+        return Finding(span.start, span.end, message, fix)
 
     def operator_span(self, node: Predicate) -> tuple[int, int]:
         """Where the operator of a predicate stands (`=`, `not like`, `in`, ...)."""
@@ -114,13 +112,6 @@ class Context(NamedTuple):
             end = self.text.index("(", start)
         segment = self.text[start:end]
         return start + len(segment) - len(segment.lstrip()), end - len(segment) + len(segment.rstrip())
-
-    def render(self, node: ast.Node, dialect: DialectLike | None = None) -> str | None:
-        """`node` rendered in `dialect` (default: the context's), or `None` if it cannot be."""
-        try:
-            return render(node, dialect or self.dialect)
-        except CwaQueryError:
-            return None
 
     def quote(self, value: str, dialect: DialectLike | None = None) -> str | None:
         """`value` as a string literal of the dialect, or `None` if it has no safe spelling."""

@@ -16,7 +16,7 @@ import decimal
 import enum
 import json
 import warnings
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from .._defaults import DEFAULT_DIALECT
@@ -438,18 +438,15 @@ FILTER_SCHEMA: dict[str, Any] = {
     "$defs": {
         "filter": {
             "oneOf": [
-                {
-                    "type": "object",
-                    "properties": {"all": {"type": "array", "items": {"$ref": "#/$defs/filter"}, "minItems": 1}},
-                    "required": ["all"],
-                    "additionalProperties": False,
-                },
-                {
-                    "type": "object",
-                    "properties": {"any": {"type": "array", "items": {"$ref": "#/$defs/filter"}, "minItems": 1}},
-                    "required": ["any"],
-                    "additionalProperties": False,
-                },
+                *(
+                    {
+                        "type": "object",
+                        "properties": {group: {"type": "array", "items": {"$ref": "#/$defs/filter"}, "minItems": 1}},
+                        "required": [group],
+                        "additionalProperties": False,
+                    }
+                    for group in ("all", "any")
+                ),
                 {
                     "type": "object",
                     "properties": {"not": {"$ref": "#/$defs/filter"}},
@@ -591,8 +588,3 @@ def _json_kind(value: Any) -> str:
     return {dict: "an object", list: "a list", str: "text", bool: "a boolean", type(None): "null"}.get(
         type(value), "a number"
     )
-
-
-def dialect_list() -> Sequence[str]:
-    """The dialect names a tool takes."""
-    return dialect_names()

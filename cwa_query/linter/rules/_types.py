@@ -54,7 +54,7 @@ def literal_problem(info: FieldInfo, literal: ast.Literal, dialect: Dialect) -> 
     """Why `literal` cannot be a value of the field, and the literal text that would be
     (or `None`); `None` when it fits. Quoted dates on date-time fields are left to
     `quoted-date`."""
-    kind = "object" if info.type == "object" else info.type
+    kind = info.type
     if kind in ("any", "object"):
         return None
     shown = _shown(literal)

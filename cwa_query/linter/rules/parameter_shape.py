@@ -45,20 +45,17 @@ class ParameterShapeRule(Rule):
                 )
             return
         for node in ctx.predicates():
-            span = node.field.span
-            assert span is not None
             spelled = ctx.dialect.spell_field(node.field.name)
             parts = node.field.parts
             root = ctx.schema.lookup(parts[0], ctx.endpoint)
             if ctx.parameter == "childConditions":
                 if len(parts) < 2:
-                    yield Finding(
-                        span.start,
-                        span.end,
+                    yield ctx.finding(
+                        node.field,
                         f"childConditions paths start at an array field (`communicationItems/value`), not `{spelled}`",
                     )
                 elif root is not None and not root.array:
-                    yield Finding(span.start, span.end, f"childConditions filter arrays, and {parts[0]} is not one")
+                    yield ctx.finding(node.field, f"childConditions filter arrays, and {parts[0]} is not one")
             elif ctx.parameter == "conditions":
                 arrays = [
                     ".".join(parts[:index])
@@ -66,9 +63,8 @@ class ParameterShapeRule(Rule):
                     if (info := ctx.schema.lookup(".".join(parts[:index]), ctx.endpoint)) is not None and info.array
                 ]
                 if arrays and len(parts) > 1:
-                    yield Finding(
-                        span.start,
-                        span.end,
+                    yield ctx.finding(
+                        node.field,
                         f"{spelled} goes through the array {ctx.dialect.spell_field(arrays[0])}: the server refuses "
                         "array paths in conditions (ApiFindCondition); filter it with childConditions",
                     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import Feature, get_dialect
+from ...dialects import Feature
 from ...errors import CwaQueryError
 from ...language import ast
 from ...language.literals import iso_date, parse_datetime
@@ -34,7 +34,7 @@ class QuotedDateRule(Rule):
     )
 
     def check(self, ctx: Context) -> Iterator[Finding]:
-        dialect = get_dialect(ctx.dialect)
+        dialect = ctx.dialect
         if not dialect.supports(Feature.DATE_LITERALS):
             return
         for node, info in ctx.known_predicates():
@@ -46,12 +46,10 @@ class QuotedDateRule(Rule):
                 bare = iso_date(literal.value)
                 if bare is None:
                     continue
-                span = literal.span
-                assert span is not None
                 try:
                     spelled = dialect.literal(ast.DateTime(parse_datetime(bare)))
                 except (ValueError, CwaQueryError):
                     continue
                 title = dialect.title or dialect.name
                 message = f"the date {literal.value!r} is quoted; {title} wants a date literal: {spelled}"
-                yield Finding(span.start, span.end, message, ctx.replace(literal, spelled))
+                yield ctx.finding(literal, message, ctx.replace(literal, spelled))

@@ -6,7 +6,6 @@ import re
 from collections.abc import Iterator
 from itertools import chain
 
-from ...dialects import get_dialect
 from ...errors import ConditionLimitError, ConditionSyntaxError
 from .._context import Context
 from .._model import Example, Finding, Rule, register
@@ -68,7 +67,7 @@ _ODATA_OPERATORS = {"eq": "=", "ne": "!=", "gt": ">", "ge": ">=", "lt": "<", "le
 
 def repair(ctx: Context, exc: ConditionSyntaxError) -> str | None:
     """Repair the clear mistakes, one error at a time; `None` if the text stays broken."""
-    dialect = get_dialect(ctx.dialect)
+    dialect = ctx.dialect
     text = ctx.text
     for _ in range(_MAX_ROUNDS):
         for candidate in chain(dialect.repairs(text, exc), _candidates(ctx, text, exc)):

@@ -36,11 +36,8 @@ class TypeMismatchRule(Rule):
             assert isinstance(test.collection, ast.Field)
             info = ctx.schema.lookup(test.collection.name, ctx.endpoint)
             if info is not None and not info.array:
-                span = test.collection.span
-                assert span is not None
-                yield Finding(
-                    span.start,
-                    span.end,
+                yield ctx.finding(
+                    test.collection,
                     f"{ctx.source(test.collection)} is not a list ({info.type_name}): "
                     f"`{test.kind}` tests the items of a list field",
                 )
@@ -54,15 +51,11 @@ class TypeMismatchRule(Rule):
             for literal in ctx.literals(node):
                 if isinstance(literal, ast.Null):  # any field may be null; only = and != test it
                     if op is not None and op not in (ast.Op.EQ, ast.Op.NE):
-                        span = literal.span
-                        assert span is not None
-                        yield Finding(span.start, span.end, f"null is compared only with = and !=, not `{op.value}`")
+                        yield ctx.finding(literal, f"null is compared only with = and !=, not `{op.value}`")
                     continue
                 found = literal_problem(info, literal, ctx.dialect)
                 if found is None:
                     continue
                 message, replacement = found
-                span = literal.span
-                assert span is not None
                 fix = ctx.replace(literal, replacement) if replacement is not None else None
-                yield Finding(span.start, span.end, message, fix)
+                yield ctx.finding(literal, message, fix)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import get_dialect
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -31,7 +30,5 @@ class UnknownMeaningRule(Rule):
     def check(self, ctx: Context) -> Iterator[Finding]:
         if ctx.tree is None:
             return
-        for note in get_dialect(ctx.dialect).notes(ctx.tree, ctx.text):
-            span = note.node.span
-            assert span is not None
-            yield Finding(span.start, span.end, note.message)
+        for note in ctx.dialect.notes(ctx.tree, ctx.text):
+            yield ctx.finding(note.node, note.message)

@@ -54,6 +54,4 @@ class UnknownValueRule(Rule):
                     message += f"; did you mean {known[close[0]]!r}?"
                     quoted = ctx.quote(known[close[0]])
                     fix = ctx.replace(literal, quoted) if quoted is not None else None
-                span = literal.span
-                assert span is not None
-                yield Finding(span.start, span.end, message, fix)
+                yield ctx.finding(literal, message, fix)

@@ -59,7 +59,7 @@ class UnsupportedInDialectRule(Rule):
                 yield _literal_finding(ctx, dialect, feature, node)
             else:
                 assert isinstance(node, ast.NODE_TYPES)
-                yield _node_finding(ctx, dialect, feature, node)
+                yield _node_finding(ctx, dialect, f"{dialect.title} has no {feature.value}", node)
 
 
 def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Finding]:
@@ -69,12 +69,7 @@ def _own_grammar(ctx: Context, dialect: Dialect, tree: ast.Node) -> Iterator[Fin
         error = dialect.unsupported_error(feature, node, ctx.text)
         message = error.description if isinstance(error, ConditionSyntaxError) else str(error)
         assert isinstance(node, ast.NODE_TYPES)
-        start, end = _where(ctx, node)
-        replacement = _translated(ctx, dialect, node)
-        if replacement is None:
-            yield Finding(start, end, f"{message}, and this has no {dialect.name} equivalent sure to keep its meaning")
-        else:
-            yield Finding(start, end, f"{message}; write `{replacement}`", ctx.replace(node, replacement))
+        yield _node_finding(ctx, dialect, message, node)
 
 
 def _where(ctx: Context, node: ast.Node) -> tuple[int, int]:
@@ -85,18 +80,16 @@ def _where(ctx: Context, node: ast.Node) -> tuple[int, int]:
     return span.start, span.start + 3 if isinstance(node, ast.Not) else span.end
 
 
-def _node_finding(ctx: Context, dialect: Dialect, feature: Feature, node: ast.Node) -> Finding:
+def _node_finding(ctx: Context, dialect: Dialect, message: str, node: ast.Node) -> Finding:
+    """`message` at the node, with the node as the dialect writes it when that surely keeps its meaning."""
     start, end = _where(ctx, node)
     replacement = _translated(ctx, dialect, node)
-    message = f"{dialect.title} has no {feature.value}"
     if replacement is None:
         return Finding(start, end, f"{message}, and this has no {dialect.name} equivalent sure to keep its meaning")
     return Finding(start, end, f"{message}; write `{replacement}`", ctx.replace(node, replacement))
 
 
 def _literal_finding(ctx: Context, dialect: Dialect, feature: Feature, literal: ast.Node | ast.Literal) -> Finding:
-    span = literal.span
-    assert span is not None
     message = f"{dialect.title} has no {feature.value}"
     if isinstance(literal, (ast.String, ast.DateTime)):
         try:
@@ -104,8 +97,8 @@ def _literal_finding(ctx: Context, dialect: Dialect, feature: Feature, literal: 
         except CwaQueryError:
             spelled = None
         if spelled is not None and spelled != ctx.source(literal):
-            return Finding(span.start, span.end, f"{message}; write {spelled}", ctx.replace(literal, spelled))
-    return Finding(span.start, span.end, message)
+            return ctx.finding(literal, f"{message}; write {spelled}", ctx.replace(literal, spelled))
+    return ctx.finding(literal, message)
 
 
 def _translated(ctx: Context, dialect: Dialect, node: ast.Node) -> str | None:
