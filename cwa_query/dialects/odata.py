@@ -43,7 +43,7 @@ import warnings
 from collections.abc import Callable
 from typing import ClassVar
 
-from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
+from ..errors import TranslationWarning, UntranslatableError
 from ..language import ast
 from ..language import odata_ast as o
 from ..language._driver import DEFAULT_LIMITS, Grammar, ParseLimits
@@ -57,8 +57,6 @@ from .condition import CANONICAL
 
 __all__ = ["OData", "parse_expression", "parse_odata", "render_odata"]
 
-_KELVIN = "\u212a"
-_DOTTED_I = "\u0130"
 _FROM_OP = {shared: odata for odata, shared in TO_OP.items()}
 _SHARED_LITERALS = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)
 _ODATA_LITERALS = (
@@ -108,23 +106,14 @@ class _Lowering:
 
     # -------------------------------------------------------------- logic
 
-    def positive(self, node: o.Expr) -> ast.Node:
-        """A shared node true exactly where `node` is true."""
+    def positive(self, node: o.Expr, negate: bool = False) -> ast.Node:
+        """A shared node true exactly where `node` is true (with `negate`: where it is false)."""
         if isinstance(node, o.Logical):
-            items = [self.positive(item) for item in self.pair(node)]
-            return known(items) if node.op is o.BinaryOp.AND else ast.any_of(items)
+            items = [self.positive(item, negate) for item in self.pair(node)]
+            return known(items) if (node.op is o.BinaryOp.AND) is not negate else ast.any_of(items)
         if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
-            return self.negative(node.operand)
-        return self.kept_leaf(node, negate=False)
-
-    def negative(self, node: o.Expr) -> ast.Node:
-        """A shared node true exactly where `node` is false."""
-        if isinstance(node, o.Logical):
-            items = [self.negative(item) for item in self.pair(node)]
-            return ast.any_of(items) if node.op is o.BinaryOp.AND else known(items)
-        if isinstance(node, o.Unary) and node.op is o.UnaryOp.NOT:
-            return self.positive(node.operand)
-        return self.kept_leaf(node, negate=True)
+            return self.positive(node.operand, not negate)
+        return self.kept_leaf(node, negate)
 
     # -------------------------------------------------------------- JSON types
 
@@ -294,19 +283,6 @@ class _Lowering:
                 continue
             self.check_type(field, value, node, ordering=False)
 
-    def check_text_function(self, field: ast.Field, node: o.Expr) -> None:
-        """Refuse a text function on a field of numbers: OData's is null there, the shared
-        one reads the number's digits."""
-        if not self.typed:
-            return
-        kind = self.fields.type(field)
-        if kind in ("integer", "decimal", "boolean", "id"):
-            raise self.refuse(
-                node,
-                f"{field.name} holds {kind} values: OData's text functions take text only, the "
-                "condition language's read a number's digits",
-            )
-
     # -------------------------------------------------------------- leaves
 
     def kept_leaf(self, node: o.Expr, negate: bool) -> ast.Node:
@@ -341,7 +317,9 @@ class _Lowering:
             subject, value = node.args
             field, folded = self.subject(subject, node)
             literal = self.text_literal(value, node, folded, substring=True)
-            self.check_text_function(field, node)
+            refusal = _text_function_refusal(self.fields, field)
+            if refusal is not None:
+                raise self.refuse(node, refusal)
             compare = ast.Compare(field, TEXT_TESTS[node.name], literal, span)
             # A function of null is null: `not` keeps it unknown, as the shared `not` does.
             return ast.Not(compare, span) if negate else compare
@@ -535,7 +513,7 @@ class _Lifting:
             return o.Unary(o.UnaryOp.NOT, node.expr) if negate else node.expr
         self.single(node)
         if isinstance(node, ast.InList):
-            return self.positive_in(node) if node.negated == negate else self.negative_in(node)
+            return self.in_list(node) if node.negated == negate else self.negative_in(node)
         return self.compare(node, negate=negate)
 
     # -------------------------------------------------------------- text
@@ -676,12 +654,9 @@ class _Lifting:
         if op is ast.Op.LIKE:
             return self.like(node, negate)
         if op in (ast.Op.CONTAINS, ast.Op.STARTSWITH, ast.Op.ENDSWITH):
-            kind = self.fields.type(field)
-            if kind in ("integer", "decimal", "boolean", "id"):
-                raise self.refuse(
-                    node, f"{field.name} holds {kind} values: OData's text functions take text only, the "
-                    "condition language's read a number's digits",
-                )  # fmt: skip
+            refusal = _text_function_refusal(self.fields, field)
+            if refusal is not None:
+                raise self.refuse(node, refusal)
             text = value.value if isinstance(value, ast.String) else self.dialect.literal_text(value)
             subject, folded = self.text_subject(node, field, text, substring=True)
             call = o.Call(op.value, (subject, ast.String(folded)))
@@ -731,7 +706,7 @@ class _Lifting:
             self.dialect.require(node, None if kind is None else kind == "string", f"{node.field.name} holds text")
         return self.compare(ast.Compare(node.field, op, ast.String(text), node.span), negate)
 
-    def in_values(self, node: ast.InList) -> tuple[o.Expr, tuple[o.ODataLiteral, ...]]:
+    def in_list(self, node: ast.InList) -> o.In:
         forms: dict[ast.Literal, None] = {}  # in order, each once (a list's `in` would be quadratic)
         for listed in node.values:
             value = _instant_literal(listed) if isinstance(listed, ast.DateTime) else listed
@@ -740,7 +715,7 @@ class _Lifting:
         values = list(forms)
         texts = [v.value for v in values if isinstance(v, ast.String)]
         if not any(has_ascii_letter(t) for t in texts):
-            return node.field, tuple(values)
+            return o.In(node.field, o.ListValue(tuple(values)))
         if len(texts) != len(values) - sum(isinstance(v, ast.Null) for v in values):
             raise self.refuse(node, "a list mixing text with letters and other values has no exact OData form")
         folded: list[o.ODataLiteral] = []
@@ -750,21 +725,28 @@ class _Lifting:
                 folded.append(ast.String(text))
             else:
                 folded.append(value)
-        return o.Call("tolower", (node.field,)), tuple(folded)
-
-    def positive_in(self, node: ast.InList) -> o.Expr:
-        subject, values = self.in_values(node)
-        return o.In(subject, o.ListValue(values))
+        return o.In(o.Call("tolower", (node.field,)), o.ListValue(tuple(folded)))
 
     def negative_in(self, node: ast.InList) -> o.Expr:
         for value in node.values:
             if isinstance(value, ast.String) and text_number(value.value) is None:
                 self.check_text_against_numbers(node, value)
-        subject, values = self.in_values(node)
-        listed = o.In(subject, o.ListValue(values))
-        if any(isinstance(v, ast.Null) for v in values):
+        listed = self.in_list(node)
+        if any(isinstance(v, ast.Null) for v in node.values):
             return o.Unary(o.UnaryOp.NOT, listed)
         return _logical(o.BinaryOp.AND, [_not_null(node.field), o.Unary(o.UnaryOp.NOT, listed)])
+
+
+def _text_function_refusal(fields: FieldTypes, field: ast.Field) -> str | None:
+    """Why OData's text function on `field` differs from the shared text test, if the schema
+    says the field holds numbers: OData's is null there, the shared one reads the digits."""
+    kind = fields.type(field)
+    if kind not in ("integer", "decimal", "boolean", "id"):
+        return None
+    return (
+        f"{field.name} holds {kind} values: OData's text functions take text only, the "
+        "condition language's read a number's digits"
+    )
 
 
 def _instant_literal(value: ast.DateTime) -> ast.DateTime:
@@ -940,9 +922,3 @@ class OData(Dialect):
     ) -> str:
         """The `$filter` text with the same meaning as the shared `tree` (see `lift_odata`)."""
         return render_odata(self.lift_odata(tree, FieldTypes(schema, endpoint)))
-
-    def unsupported_error(self, feature: Feature, node: ast.Node | ast.Literal, text: str) -> Exception:
-        """Not used: every construct OData reads is checked while lowering."""
-        span = node.span
-        start = span.start if span is not None else 0
-        return ConditionSyntaxError(f"OData has no {feature.value}", text=text, pos=start)

@@ -27,21 +27,19 @@ import re
 import threading
 import uuid
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from ..errors import ConditionLimitError, ConditionSyntaxError, UnrepresentableConditionError
 from . import ast
 from . import odata_ast as o
-from ._diagnose import ParseFailure, expected_terminals
+from ._diagnose import ParseFailure, describe_token, expected_terminals
 from ._driver import DEFAULT_LIMITS, Grammar, ParseLimits, make_spanner
-from ._lalr import Tables, grammar_path, grammar_text
+from ._lalr import Tables, grammar_text
 from .literals import MAX_INTEGER_DIGITS, check_decimal, parse_exponent_number, parse_number
 
 __all__ = [
     "CANONICAL_FUNCTIONS",
     "BOOLEAN_FUNCTIONS",
-    "odata_grammar_path",
     "odata_grammar_text",
     "keyword_kinds",
     "lex_odata",
@@ -50,11 +48,6 @@ __all__ = [
     "parse_filter",
     "parse_filter_option",
 ]
-
-
-def odata_grammar_path() -> Path:
-    """The path of `odata.lark`: inside the installed package, else the source tree."""
-    return grammar_path("odata")
 
 
 def odata_grammar_text() -> str:
@@ -224,25 +217,19 @@ def _expected_words(terminals: set[str]) -> tuple[str, ...]:
     return tuple(ordered + sorted(words.values()))
 
 
-def _describe(kind: str, text: str) -> str:
-    if kind == "$END":
-        return "unexpected end of filter"
-    nouns = {
-        "STRING": "string",
-        "JSON_STRING": "double-quoted string",
-        "NUMBER": "number",
-        "FIELD": "word",
-        "QNAME": "qualified name",
-        "DATE": "date",
-        "DATETIME": "date-time",
-        "TIME": "time of day",
-        "GUID": "GUID",
-        "FUNC": "call",
-    }
-    if kind in nouns:
-        shown = text if len(text) <= 30 else text[:27] + "..."
-        return f"unexpected {nouns[kind]} {shown}"
-    return f"unexpected {text!r}"
+_NOUNS = {
+    "STRING": "string",
+    "JSON_STRING": "double-quoted string",
+    "NUMBER": "number",
+    "FIELD": "word",
+    "QNAME": "qualified name",
+    "DATE": "date",
+    "DATETIME": "date-time",
+    "TIME": "time of day",
+    "GUID": "GUID",
+    "FUNC": "call",
+}
+"""What an unexpected token is called in a message (`unexpected string 'x'`)."""
 
 
 # --------------------------------------------------------------------------- literals
@@ -600,11 +587,8 @@ def _builders() -> dict[str, Callable[..., Any]]:
         return o.Binary(o.BinaryOp.HAS, node(ch[0], text, spanner), node(ch[2], text, spanner), spanner(start, end))
 
     def literals(items: list[Any], text: str, spanner: Spanner) -> tuple[o.ODataLiteral, ...]:
-        out = []
-        for item in items:
-            lit = node(item, text, spanner)
-            out.append(lit)
-        return tuple(out)  # type: ignore[arg-type]  # the grammar admits literals only
+        # The grammar admits literals only.
+        return tuple([node(item, text, spanner) for item in items])  # type: ignore[misc]
 
     def empty_list(ch: list[Any], text: str, spanner: Spanner, start: int, end: int) -> o.Expr:
         return o.ListValue((), spanner(start, end))
@@ -1011,16 +995,7 @@ def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxErro
         and before[-2][0] == "STRING"
         and before[-2][3] == before[-1][2]
     ):
-        # 'O'Neil': the string closed early at the ' inside it.
-        string, rest = before[-2], before[-1]
-        fixed = string[1][:-1] + "''" + rest[1] + "'"
-        return ConditionSyntaxError(
-            "unescaped ' inside a string",
-            text=text,
-            pos=string[3] - 1,
-            end_pos=pos + 1,
-            hint=f"a ' inside a string is written twice: {fixed}",
-        )
+        return _unescaped_quote(text, before[-2], before[-1])
     if char == "'":
         start = pos
         if before and before[-1][0] == "STRING" and before[-1][3] >= pos - 1:
@@ -1063,6 +1038,19 @@ def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxErro
     return error(f"unexpected character {char!r}", None if char.isspace() else "quote text values: 'my value'")
 
 
+def _unescaped_quote(text: str, string: _Token, rest: _Token) -> ConditionSyntaxError:
+    """'O'Neil': the `string` closed early at the ' inside it, and the word `rest` follows."""
+    closed = text[rest[3] : rest[3] + 1] == "'"
+    fixed = string[1][:-1] + "''" + rest[1] + ("'" if closed else "...'")
+    return ConditionSyntaxError(
+        "unescaped ' inside a string",
+        text=text,
+        pos=string[3] - 1,
+        end_pos=rest[3] + (1 if closed else 0),
+        hint=f"a ' inside a string is written twice: {fixed}",
+    )
+
+
 def _open_bracket(tokens: list[_Token], index: int) -> _Token | None:
     pairs = {"RPAR": "LPAR", "RBRACKET": "LBRACKET", "RBRACE": "LBRACE"}
     depth = 0
@@ -1085,7 +1073,7 @@ def _parse_error(
         return naive
     previous = tokens[index - 1] if index else None
     following = tokens[index + 1] if index + 1 < len(tokens) else None
-    description = _describe(kind, raw)
+    description = "unexpected end of filter" if kind == "$END" else describe_token(kind, raw, _NOUNS)
     hint: str | None = None
     wants_operand = "FIELD" in expected
     after_operand = bool(expected & {"EQ", "AND", "OR", "$END", "RPAR"}) and not wants_operand
@@ -1099,7 +1087,12 @@ def _parse_error(
             hint="write a comparison such as `Status eq 'Online'`; to fetch everything, send no $filter",
         )
     if kind == "ASSIGN":
-        hint = _comparison_hint("eq", tokens, index)
+        following = tokens[index + 1] if index + 1 < len(tokens) else None
+        if following is not None and following[0] == "ASSIGN":  # `==`
+            following = tokens[index + 2] if index + 2 < len(tokens) else None
+        value = following[1] if following is not None and following[0] != "$END" else "value"
+        shown = value if len(value) <= 30 else value[:27] + "..."
+        hint = f"OData compares with words: write `{_subject(tokens, index)} eq {shown}`"
     elif kind == "JSON_STRING":
         inner = literal_token(tokens[index], text, make_spanner(text))
         assert isinstance(inner, ast.String)
@@ -1119,16 +1112,7 @@ def _parse_error(
             "(a dotted name is a namespace-qualified type or function)",
         )
     elif kind == "FIELD" and after_operand and previous is not None and previous[0] == "STRING" and previous[3] == pos:
-        # 'O'Neil': the string closed early at the ' inside it.
-        closed = text[end : end + 1] == "'"
-        fixed = previous[1][:-1] + "''" + raw + ("'" if closed else "...'")
-        return ConditionSyntaxError(
-            "unescaped ' inside a string",
-            text=text,
-            pos=previous[3] - 1,
-            end_pos=end + (1 if closed else 0),
-            hint=f"a ' inside a string is written twice: {fixed}",
-        )
+        return _unescaped_quote(text, previous, tokens[index])
     elif kind == "FIELD" and after_operand and raw.lower() == "like":
         subject = _subject(tokens, index)
         hint = (
@@ -1204,16 +1188,6 @@ def _subject(tokens: list[_Token], index: int) -> str:
         else:
             break
     return "".join(reversed(parts)) or "Name"
-
-
-def _comparison_hint(word: str, tokens: list[_Token], index: int) -> str:
-    subject = _subject(tokens, index)
-    following = tokens[index + 1] if index + 1 < len(tokens) else None
-    if following is not None and following[0] == "ASSIGN":
-        following = tokens[index + 2] if index + 2 < len(tokens) else None
-    value = following[1] if following is not None and following[0] != "$END" else "value"
-    shown = value if len(value) <= 30 else value[:27] + "..."
-    return f"OData compares with words: write `{subject} {word} {shown}`"
 
 
 def keyword_kinds() -> frozenset[str]:
