@@ -58,7 +58,7 @@ from typing import Any, Union
 
 from ._defaults import DEFAULT_DIALECT
 from ._json import loads
-from .dialects import DialectLike, get_dialect
+from .dialects import DialectLike, catalogue_file
 from .dialects.condition import CONDITION
 from .errors import SchemaError
 
@@ -605,14 +605,14 @@ def builtin_schema(dialect: DialectLike) -> Schema:
     schema, which knows no endpoint, so the linter checks no field against it. Raises
     [`UnknownDialectError`][cwa_query.UnknownDialectError] for an unknown name.
     """
-    known = get_dialect(dialect)
-    schema = _builtin.get(known.name)
+    name, schema_file = catalogue_file(dialect)  # a built-in dialect's module need not be loaded
+    schema = _builtin.get(name)
     if schema is None:
-        if known.schema_file is None:
-            schema = Schema({}, name=f"{known.name} (no built-in catalogue)")
+        if schema_file is None:
+            schema = Schema({}, name=f"{name} (no built-in catalogue)")
         else:
-            schema = _load_file(os.path.join(_DATA, known.schema_file), trusted=True)
-        _builtin[known.name] = schema
+            schema = _load_file(os.path.join(_DATA, schema_file), trusted=True)
+        _builtin[name] = schema
     return schema
 
 

@@ -33,7 +33,7 @@ from ._base import (
     unsupported_level,
 )
 from ._fields import NO_FIELDS, FieldTypes, Schemas
-from ._registry import all_dialects, dialect_names, get_dialect
+from ._registry import all_dialects, catalogue_file, dialect_names, get_dialect, renaming_dialects
 from ._translate import translate
 
 __all__ = [
@@ -47,11 +47,13 @@ __all__ = [
     "Schemas",
     "UnsupportedLevel",
     "all_dialects",
+    "catalogue_file",
     "check_depth",
     "dialect_names",
     "features_used",
     "get_dialect",
     "op_feature",
+    "renaming_dialects",
     "translate",
     "unsupported_level",
 ]

@@ -1,26 +1,45 @@
 """The registry: names resolve to one instance each, a built-in dialect's module imported on
 first use (the linter's command line, run per file, loads only the dialect it lints).
 
-To add a built-in dialect, write its module (a `Dialect` subclass with a `name`) and name it
-in `_MODULES` below; a `Dialect` subclass defined anywhere else registers itself.
+To add a built-in dialect, write its module (a `Dialect` subclass with a `name`) and list it
+in `_BUILTINS` below, with what the linter asks of every dialect without needing its module:
+its catalogue (`schema_file`) and the endpoints whose fields it renames (the keys of
+`field_names_by_endpoint`); `tests/lint/test_lazy_unknown_field.py` checks these against
+the classes. A `Dialect` subclass defined anywhere else registers itself.
 """
 
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 
 from ..errors import UnknownDialectError
 from ._base import Dialect, DialectLike, registered
 
-__all__ = ["all_dialects", "dialect_names", "get_dialect"]
+__all__ = ["all_dialects", "catalogue_file", "dialect_names", "get_dialect", "renaming_dialects"]
 
-# name -> the module that defines it, in the order names are listed.
-_MODULES = {
-    "seed": "cwa_query.dialects.seed",
-    "automate": "cwa_query.dialects.automate",
-    "manage": "cwa_query.dialects.manage",
-    "odata": "cwa_query.dialects.odata",
+
+@dataclass(frozen=True)
+class _Builtin:
+    """A built-in dialect as the registry knows it before its module is imported."""
+
+    module: str
+    schema_file: str | None = None
+    """Its class's `schema_file`."""
+    renames: frozenset[str] = frozenset()
+    """The endpoints (lower case) its class's `field_names_by_endpoint` has."""
+
+
+# name -> the built-in dialect, in the order names are listed.
+_BUILTINS = {
+    "seed": _Builtin(
+        "cwa_query.dialects.seed", "seed_schema.json", frozenset({"computers", "clients", "alerts", "scripts"})
+    ),
+    "automate": _Builtin("cwa_query.dialects.automate", "automate_schema.json"),
+    "manage": _Builtin("cwa_query.dialects.manage", "manage_schema.json"),
+    "odata": _Builtin("cwa_query.dialects.odata"),
 }
+_MODULES = {name: builtin.module for name, builtin in _BUILTINS.items()}
 _ORDER = {module: index for index, module in enumerate(_MODULES.values())}
 _INSTANCES: dict[str, Dialect] = {}
 
@@ -48,6 +67,43 @@ def dialect_names() -> tuple[str, ...]:
 def all_dialects() -> tuple[Dialect, ...]:
     """One instance of every registered dialect, in registration order."""
     return tuple(get_dialect(name) for name in dialect_names())
+
+
+def _unloaded(name: str) -> _Builtin | None:
+    """The built-in dialect `name` while its module is not imported (nor another class
+    registered under its name), else `None`: then the class is asked."""
+    return _BUILTINS.get(name) if name not in registered() else None
+
+
+def catalogue_file(dialect: DialectLike) -> tuple[str, str | None]:
+    """The name of `dialect` and its built-in catalogue (`schema_file`), without importing a
+    built-in dialect's module.
+
+    >>> catalogue_file("manage")
+    ('manage', 'manage_schema.json')
+    """
+    if isinstance(dialect, str):
+        builtin = _unloaded(dialect)
+        if builtin is not None:
+            return dialect, builtin.schema_file
+    known = get_dialect(dialect)
+    return known.name, known.schema_file
+
+
+def renaming_dialects(endpoint: str | None) -> tuple[Dialect, ...]:
+    """The dialects whose `field_names(endpoint)` is not empty, in registration order; a
+    built-in dialect's module is imported only if it renames fields of `endpoint`."""
+    # as `Dialect.field_names` matches an endpoint; without one, it is empty
+    key = None if endpoint is None else endpoint.strip().strip("/").rsplit("/", 1)[-1].lower()
+    chosen = []
+    for name in dialect_names():
+        builtin = _unloaded(name)
+        if builtin is not None and key not in builtin.renames:
+            continue
+        dialect = get_dialect(name)
+        if dialect.field_names(endpoint):
+            chosen.append(dialect)
+    return tuple(chosen)
 
 
 def get_dialect(dialect: DialectLike) -> Dialect:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import Dialect, all_dialects, get_dialect
+from ...dialects import catalogue_file, dialect_names, get_dialect, renaming_dialects
 from ...errors import SchemaError
 from ...schema import builtin_schema
 from .._context import Context
@@ -55,22 +55,22 @@ class UnknownFieldRule(Rule):
             elsewhere = _known_elsewhere(ctx, field.name)
             if elsewhere is not None:
                 message += (
-                    f" (the {elsewhere.name} dialect's catalogue knows {field.name!r}: "
-                    f"if the condition is meant for {elsewhere.name}, choose that dialect or profile)"
+                    f" (the {elsewhere} dialect's catalogue knows {field.name!r}: "
+                    f"if the condition is meant for {elsewhere}, choose that dialect or profile)"
                 )
             span = field.span
             assert span is not None
             yield Finding(span.start, span.end, message, fix)
 
 
-def _known_elsewhere(ctx: Context, name: str) -> Dialect | None:
-    """Another dialect whose built-in catalogue knows `name` at the endpoint, when the
-    condition is linted against its own dialect's built-in catalogue (a finding that would
-    vanish under that dialect)."""
+def _known_elsewhere(ctx: Context, name: str) -> str | None:
+    """The name of another dialect whose built-in catalogue knows `name` at the endpoint,
+    when the condition is linted against its own dialect's built-in catalogue (a finding that
+    would vanish under that dialect). Only the catalogues are read, not the dialects' modules."""
     if ctx.schema is not builtin_schema(ctx.dialect):
         return None
-    for other in all_dialects():
-        if other.name == ctx.dialect.name or other.schema_file is None:
+    for other in dialect_names():
+        if other == ctx.dialect.name or catalogue_file(other)[1] is None:
             continue
         try:
             if builtin_schema(other).lookup(name, ctx.endpoint) is not None:
@@ -88,7 +88,7 @@ def _renamed(ctx: Context, name: str) -> str | None:
     own = spelled_in_target.get(name.lower())  # the real server's name, in a dialect that renames it
     if own is not None and ctx.schema.lookup(own, ctx.endpoint) is not None:
         return own
-    for other in all_dialects():
+    for other in renaming_dialects(ctx.endpoint):  # the others rename nothing here
         path = {own.lower(): path for own, path in other.field_names(ctx.endpoint).items()}.get(name.lower())
         if path is None:
             continue
