@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import catalogue_file, dialect_names, get_dialect, renaming_dialects
+from ...dialects import catalogue_file, dialect_names, renaming_dialects
 from ...errors import SchemaError
 from ...schema import builtin_schema
 from .._context import Context
@@ -39,7 +39,7 @@ class UnknownFieldRule(Rule):
             return
         if not ctx.schema.endpoint_names:  # no catalogue (manage without --schema): nothing to check
             return
-        dialect = get_dialect(ctx.dialect)
+        dialect = ctx.dialect
         where = f"the {ctx.endpoint} endpoint" if ctx.endpoint else f"any endpoint of the {ctx.schema.name} schema"
         for field in ctx.fields():
             if ctx.schema.lookup(field.name, ctx.endpoint) is not None:
@@ -58,9 +58,7 @@ class UnknownFieldRule(Rule):
                     f" (the {elsewhere} dialect's catalogue knows {field.name!r}: "
                     f"if the condition is meant for {elsewhere}, choose that dialect or profile)"
                 )
-            span = field.span
-            assert span is not None
-            yield Finding(span.start, span.end, message, fix)
+            yield ctx.finding(field, message, fix)
 
 
 def _known_elsewhere(ctx: Context, name: str) -> str | None:
