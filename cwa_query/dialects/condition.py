@@ -28,8 +28,8 @@ from ..language._lalr import Tables
 from ..language.literals import (
     MAX_INTEGER_DIGITS,
     check_text,
-    format_datetime,
     integer_text,
+    match_text,
     parse_datetime,
     parse_number,
 )
@@ -461,17 +461,11 @@ class ConditionDialect(Dialect):
         """Strings quoted, numbers as written, `true`/`false`, dates unquoted ISO-8601."""
         if isinstance(literal, ast.String):
             return self.quote(literal.value, escape_quotes=escape_quotes)
-        if isinstance(literal, ast.Boolean):
-            return "true" if literal.value else "false"
         if isinstance(literal, ast.Integer):
             return integer_text(literal.value)
-        if isinstance(literal, ast.Decimal):
-            return format(literal.value, "f")
-        if isinstance(literal, ast.DateTime):
-            return format_datetime(literal.value)
         if isinstance(literal, ast.Null):
             raise UntranslatableError("null", target=self.name, reason=f"{self.title or self.name} has no null")
-        raise TypeError(f"not a literal: {literal!r}")
+        return match_text(literal)  # true/false, a decimal as written, a date-time in ISO-8601
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """The node in the canonical spelling of the condition language."""

@@ -651,15 +651,6 @@ def _rounding(mode: str) -> Function:
     return apply
 
 
-def _concat(budget: Budget, a: Any, b: Any) -> Any:
-    if isinstance(a, str) and isinstance(b, str):
-        return a + b
-    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
-        budget.spend(len(a) + len(b))
-        return [*a, *b]
-    return None
-
-
 FUNCTIONS: dict[str, Function] = {
     "contains": _sequence_fn(lambda a, b: b in a, lambda a, b, budget: _index_of(a, b, budget) >= 0),
     "startswith": _sequence_fn(lambda a, b: a.startswith(b), lambda a, b, budget: equal(a[: len(b)], b, budget)),
@@ -670,7 +661,7 @@ FUNCTIONS: dict[str, Function] = {
     "trim": _text_fn(lambda a: a.strip(WHITE_SPACE)),
     "length": length,
     "substring": _substring,
-    "concat": _concat,
+    "concat": _sequence_fn(operator.add, lambda a, b, budget: a + b),
     "matchesPattern": _matches,
     "year": _part("year"),
     "month": _part("month"),
