@@ -44,6 +44,7 @@ from ..language.literals import (
     check_text,
     format_datetime,
     integer_text,
+    like_tokens,
     match_text,
     parse_datetime,
     quote_either,
@@ -107,17 +108,10 @@ _LIKE_SPECIALS = "%_*["
 
 def _like_problem(pattern: str) -> str | None:
     """Why a shared-form pattern has no Manage spelling, or `None` when it has one."""
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        escaped = char == "\\" and index + 1 < len(pattern)
-        if escaped:
-            index += 1
-            char = pattern[index]
-        index += 1
-        if char in _LIKE_SPECIALS and (escaped or char in "*["):
+    for token in like_tokens(pattern):
+        if token in ("\\%", "_", "*", "["):  # an escaped % or _ (a bare one is a wildcard), any * or [
             return (
-                f"the pattern needs a literal {char!r}, which no public source shows how to write for Manage "
+                f"the pattern needs a literal {token[-1]!r}, which no public source shows how to write for Manage "
                 "('%' and '*' are its wildcards; '_' and '[' may be SQL Server's)"
             )
     return None

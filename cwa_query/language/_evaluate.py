@@ -125,6 +125,7 @@ from ._render import as_node
 from .literals import (
     DATE_RE,
     instant_text,
+    like_tokens,
     match_text,
     parse_datetime,
     record_instant,
@@ -401,34 +402,6 @@ backtracks for ever on `'aaa...!'`); past it the evaluation fails."""
 WHITE_SPACE = "".join(map(chr, [*range(0x09, 0x0E), 0x20, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029,
                                    0x202F, 0x205F, 0x3000]))  # fmt: skip
 """Unicode's White_Space property: what `trim` removes (section 5.1.1.7.4: "according to Unicode rules")."""
-
-
-def like_tokens(pattern: str) -> list[str | None]:
-    """A LIKE pattern as tokens: a character, `None` for `_`, `"%"` for `%` (escapes resolved).
-
-    A literal `%` comes back as `"\\\\%"`, so every token but the wildcards is one character
-    or a backslash and one character.
-
-    >>> like_tokens(r"a_%\\%")
-    ['a', None, '%', '\\\\%']
-    """
-    tokens: list[str | None] = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            char = pattern[index + 1]
-            tokens.append("\\%" if char == "%" else char)
-            index += 2
-            continue
-        if char == "%":
-            tokens.append("%")
-        elif char == "_":
-            tokens.append(None)
-        else:
-            tokens.append(char)
-        index += 1
-    return tokens
 
 
 class LikeMatcher:

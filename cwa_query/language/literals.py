@@ -36,6 +36,7 @@ __all__ = [
     "integer_text",
     "iso_date",
     "like_pattern",
+    "like_tokens",
     "match_text",
     "parse_datetime",
     "parse_exponent_number",
@@ -303,6 +304,34 @@ def escape_like(value: str) -> str:
     '50\\\\%\\\\_off'
     """
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def like_tokens(pattern: str) -> list[str | None]:
+    """A LIKE pattern as tokens: a character, `None` for `_`, `"%"` for `%` (escapes resolved).
+
+    A literal `%` comes back as `"\\\\%"`, so every token but the wildcards is one character
+    or a backslash and one character.
+
+    >>> like_tokens(r"a_%\\%")
+    ['a', None, '%', '\\\\%']
+    """
+    tokens: list[str | None] = []
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\" and index + 1 < len(pattern):
+            char = pattern[index + 1]
+            tokens.append("\\%" if char == "%" else char)
+            index += 2
+            continue
+        if char == "%":
+            tokens.append("%")
+        elif char == "_":
+            tokens.append(None)
+        else:
+            tokens.append(char)
+        index += 1
+    return tokens
 
 
 def like_pattern(pattern: str) -> tuple[ast.Op, str] | None:
