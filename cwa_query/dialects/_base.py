@@ -260,7 +260,11 @@ class Dialect:
 
     def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The tree as the dialect's grammar reads `text`, before any feature check."""
-        raise NotImplementedError(f"{type(self).__name__} has no grammar")
+        grammar = self.grammar()
+        if grammar is None:
+            raise NotImplementedError(f"{type(self).__name__} has no grammar")
+        tree: ast.Node = grammar.parse(text, limits)
+        return tree
 
     def parse(self, text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """`text` read in this dialect and lowered to the shared tree.

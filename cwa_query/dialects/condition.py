@@ -23,7 +23,7 @@ from ..language._diagnose import (
     open_paren,
     previous_token,
 )
-from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
+from ..language._driver import Builder, Grammar, Spanner
 from ..language._lalr import Tables
 from ..language.literals import (
     MAX_INTEGER_DIGITS,
@@ -415,11 +415,6 @@ class ConditionDialect(Dialect):
     def grammar(self) -> Grammar:
         """The condition grammar (`grammar/condition.lark`)."""
         return CONDITION
-
-    def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
-        """The tree as the condition grammar reads `text`."""
-        tree: ast.Node = CONDITION.parse(text, limits)
-        return tree
 
     def unsupported(self, tree: ast.Node, text: str | None = None) -> Iterator[tuple[Feature, ast.Node | ast.Literal]]:
         """Constructs the dialect lacks, spelling ones (`eq`, `"..."`) included when `text` is given."""

@@ -38,7 +38,7 @@ from typing import NoReturn
 from ..errors import ConditionSyntaxError, TranslationWarning, UnrepresentableConditionError
 from ..language import ast
 from ..language._diagnose import ParseFailure, Token
-from ..language._driver import DEFAULT_LIMITS, Builder, Grammar, ParseLimits, Spanner
+from ..language._driver import Builder, Grammar, Spanner
 from ..language._lalr import Tables
 from ..language.literals import (
     check_text,
@@ -390,13 +390,8 @@ class Manage(Dialect):
     # ------------------------------------------------------------------ reading
 
     def grammar(self) -> Grammar:
-        """`grammar/manage.lark`."""
+        """`grammar/manage.lark` (it reads paths dotted, patterns in the shared form)."""
         return GRAMMAR
-
-    def read(self, text: str, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
-        """The tree as `grammar/manage.lark` reads `text` (paths dotted, patterns in the shared form)."""
-        tree: ast.Node = GRAMMAR.parse(text, limits)
-        return tree
 
     def repairs(self, text: str, error: ConditionSyntaxError) -> Iterator[str]:
         """An unbracketed date-time bracketed, a `.` path joined with `/`, `eq` as `=`, an
