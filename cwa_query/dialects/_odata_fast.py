@@ -9,8 +9,10 @@ under `and`/`or`/`not`; for those, this module builds the final nodes in one pas
 about half the time (issue 18 times the condition corpus written as OData against plain
 Lark on the condition form: 1.3 times Lark's time through the two passes, 0.62 so).
 
-How: the filter is lexed with the grammar's own lexer (the same terminals, keywords,
-spans and literal decoding as the grammar path). At the first token outside the simple
+How: the filter is lexed as the grammar's own lexer lexes it (the same terminals,
+keywords, spans and literal decoding as the grammar path): by a small scanner of the common
+tokens, whose every token is the grammar's (`_scanner` says why), and by the grammar's
+lexer itself where the scanner meets anything else. At the first token outside the simple
 subset (paths of names, `eq ne gt ge lt le`, `and or not`, parentheses, `in (...)` of
 literals, `contains`/`startswith`/`endswith`/`tolower` calls, the literals the shared tree
 holds) it gives up, and so it does at any shape it does not know, any error, and near
@@ -21,15 +23,17 @@ optimisation only, and its result is the reading pass's, node for node.
 The rules both passes follow (the operator maps, the case checks, how `and` joins) live
 here, and the reading pass imports them, so they are written once.
 
-What proves it: tests/dialects/test_odata_fast_reader.py reads every filter of the bench
+What proves it: tests/parse/test_odata_fast_reader.py reads every filter of the bench
 corpora, the OData ABNF test cases and drawn OData text with the fast reader on and
-forced off, and asserts equal trees (meanings and spans included) and equal errors; and
-that the fast reader does take most of the condition corpus.
+forced off, and asserts equal trees (meanings and spans included) and equal errors; that
+the scanner's tokens are the grammar lexer's on drawn text; and that the fast reader and
+the scanner do take the condition corpus.
 """
 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
@@ -195,7 +199,8 @@ def read_simple(text: str, limits: ParseLimits) -> ast.Node | None:
 class _Lexer:
     """The grammar's own lexer ([`Tables.driver_lexer`][cwa_query.language._lalr.Tables]),
     its terminals looked up once: the simple ones by group number, the keywords by word
-    (`None` for one outside the subset)."""
+    (`None` for one outside the subset); and the scanner of the common tokens (`_scanner`)
+    with the kinds of its words, every spelling of a keyword (`NOT`, `Not`, ...) included."""
 
     def __init__(self) -> None:
         tables = ODATA.tables
@@ -204,24 +209,106 @@ class _Lexer:
         self.identifier = tables.identifier
         self.keywords = {word: kind if kind in _SIMPLE else None for word, kind in tables.keywords.items()}
         self.longest = max(map(len, self.keywords))
+        self.scanner, self.scanned_kinds = _scanner(tables.keywords)
+        words: dict[str, str | None] = {"null": "NULL", "INF": None, "NaN": None}
+        for word, kind in self.keywords.items():
+            words.update(dict.fromkeys(map("".join, itertools.product(*zip(word, word.upper(), strict=True))), kind))
+        self.words = words
+
+
+# What may follow a name or a number in the scanner (then the grammar's terminal ends there
+# too; see `_scanner`), and what the grammar ignores.
+_AFTER = r"(?=[ \t\r\n),]|\Z)"
+_SPACES = r"[ \t\r\n]*+"
+_NAME = "[A-Za-z_][A-Za-z0-9_]*+"
+_WORD, _CALL = "word", "call"
+
+
+def _scanner(keywords: dict[str, str]) -> tuple[re.Pattern[str], tuple[str | None, ...]]:
+    """A lexer for the common tokens of a filter, and its token kinds by group number.
+
+    It tries far fewer alternatives than the grammar's lexer (which tries dates, GUIDs,
+    durations and the rest before a number or a call), so it runs in about half the time.
+    Each of its tokens is the grammar lexer's token at that position, because each is
+    followed by a character that ends the grammar's terminal there too:
+
+    * a name (`[A-Za-z_][A-Za-z0-9_]*`, ASCII only) followed by a space, `)`, `,` or the
+      end is the grammar's FIELD, which `_lex` re-types as the keyword it spells in any
+      case, as `null` (spelled so: `Null` is a name) or as `INF`/`NaN` (which `_lex`
+      leaves to the grammar's lexer);
+    * a name directly before `(` is the grammar's FUNC, or ANY, CAST and the other call
+      words, which `_lex` leaves to the grammar's lexer as it does every call but the
+      reader's four;
+    * a path `A/B/C` of names none of which is a keyword, `null`, `INF` or `NaN`, followed
+      as a name is, is one token, PATH, for the grammar's FIELD SLASH FIELD ...;
+    * a number `-?[0-9]+(.[0-9]+)?` followed as a name is, is NUMBER (not a date, time or
+      GUID, which need `-` or `:` after the digits);
+    * a string, `(`, `)` and `,` are the grammar's own terminals, and the spaces after a
+      token are skipped as the grammar skips them.
+
+    Anything else (a date, `$it`, a qualified name, a name before `.` or `'`, a non-ASCII
+    letter, `/` after a space, ...) is the catch-all group, of kind `None`: the caller then
+    lexes the text with the grammar's lexer.
+    """
+    words = "|".join(sorted(map(re.escape, keywords), key=lambda word: (-len(word), word)))
+    segment = rf"(?!(?:(?i:{words})|null|INF|NaN)(?![A-Za-z0-9_])){_NAME}"
+    alternatives = [
+        rf"{_NAME}{_AFTER}(?P<{_WORD}>)",
+        r"\((?P<LPAR>)",
+        r"\)(?P<RPAR>)",
+        r"'[^']*(?:''[^']*)*'(?P<STRING>)",
+        r",(?P<COMMA>)",
+        rf"{_NAME}(?=\()(?P<{_CALL}>)",
+        rf"-?[0-9]++(?:\.[0-9]++)?{_AFTER}(?P<NUMBER>)",
+        rf"{segment}(?:/{segment})++{_AFTER}(?P<PATH>)",
+        rf"\Z(?P<{END}>)",
+        r".(?P<_OTHER>)",
+    ]
+    pattern = re.compile(f"(?:{'|'.join(alternatives)}){_SPACES}", re.ASCII | re.DOTALL)
+    kinds: list[str | None] = [None] * (pattern.groups + 1)
+    for kind, index in pattern.groupindex.items():
+        kinds[index] = {"_OTHER": None, _WORD: _WORD, _CALL: _CALL}.get(kind, kind)  # the constants themselves
+    return pattern, tuple(kinds)
 
 
 _LEXER: _Lexer | None = None
 
 
 def _lex(text: str) -> tuple[list[str], list[tuple[str, str, int, int]]] | None:
-    """The token kinds and tokens of `text` as the driver lexes them, or `None` at the first
-    token outside the subset."""
+    """The token kinds and tokens of `text` as the driver lexes them (a path of plain
+    names may be one PATH token), or `None` at the first token outside the subset."""
     global _LEXER
     lexer = _LEXER or (_LEXER := _Lexer())
+    by_group = lexer.scanned_kinds
+    words = lexer.words
+    kinds: list[str] = []
+    tokens: list[tuple[str, str, int, int]] = []
+    for match in lexer.scanner.finditer(text):  # the text starts with a token (see read_simple)
+        index: int = match.lastindex  # type: ignore[assignment]  # every alternative ends in a group
+        kind = by_group[index]
+        start = match.start()
+        end = match.start(index)
+        raw = text[start:end]
+        if kind is _WORD:
+            kind = words.get(raw, "FIELD")
+        elif kind is _CALL:
+            kind = _FUNCTIONS.get(raw.lower())
+        if kind is None:
+            return _lex_as_grammar(text, lexer)
+        kinds.append(kind)
+        tokens.append((kind, raw, start, end))
+    return kinds, tokens
+
+
+def _lex_as_grammar(text: str, lexer: _Lexer) -> tuple[list[str], list[tuple[str, str, int, int]]] | None:
+    """`_lex` with the grammar's own lexer (for text with a token the scanner does not know)."""
     by_group = lexer.kinds
     keywords = lexer.keywords
     identifier = lexer.identifier
     longest = lexer.longest
-    tables = lexer.tables
     kinds: list[str] = []
     tokens: list[tuple[str, str, int, int]] = []
-    for match in tables.driver_lexer.finditer(text):  # the text starts with a token (see read_simple)
+    for match in lexer.tables.driver_lexer.finditer(text):
         index: int = match.lastindex  # type: ignore[assignment]  # every alternative ends in a group
         kind = by_group[index]
         start = match.start()
@@ -376,10 +463,12 @@ class _Reader:
         at = self.at
         token = self.tokens[at]
         kind, raw, start, end = token
-        if kind == "FIELD":
+        if kind == "FIELD" or kind == "PATH":
             at += 1
             kinds = self.kinds
-            if kinds[at] == "SLASH":
+            if kind == "PATH":
+                raw = raw.replace("/", ".")
+            elif kinds[at] == "SLASH":
                 tokens = self.tokens
                 parts = [raw]
                 while kinds[at] == "SLASH":

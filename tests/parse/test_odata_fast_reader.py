@@ -20,8 +20,10 @@ from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from cwa_query import ParseLimits, UnrepresentableConditionError, ast, parse, render
+from cwa_query.dialects import _odata_fast
 from cwa_query.dialects._odata_fast import read_simple
 from cwa_query.dialects.odata import OData
 from cwa_query.language._driver import DEFAULT_LIMITS
@@ -173,6 +175,29 @@ EDGES = [
     "Client/and eq 1",
     "contains(contains(A,'x'),'y')",
     "tolower(tolower(A)) eq 'x'",
+    # tokens at the edge of the fast lexer's scanner (tests/parse: see the lexer tests below)
+    "A/null eq 1",
+    "A/Null eq 1 and A/INF eq 2 or A/NaN eq 3",
+    "A /B eq 1",
+    "A/ B eq 1",
+    "A/B/C in (1,2) and tolower(A/B) eq 'x' or contains(A/B,'x')",
+    "NOT A EQ 1 AND B Ne null Or C iN (1)",
+    "Null eq 1 and nullx eq 2 and NULL eq 3",
+    "A eq INF or A eq NaN or A eq -INF",
+    "A eq 1.5 or A eq -1.50 or A eq 007 or A eq 1e5 or A eq 1.",
+    "A eq 12:30 or A eq 12345678-1234-1234-1234-123456789012",
+    "A eq\t1",
+    "A eq 'x'and B eq 1",
+    "A eq 'x'or B eq 1",
+    "Tolower(A) eq 'x' and CONTAINS(A,'x') and StartsWith(B,'y')",
+    "cast(A,Edm.String) eq 'x'",
+    "any(A) eq 1",
+    "A eq \u212a or \u017f eq 1 or \u0130n eq 1 or A \u0130N (1)",
+    "A.B eq 1",
+    "A in(1,2)",
+    "not(A eq 1)",
+    "A eq 1,",
+    "A eq \u0663",
     # errors: the grammar's, at its position
     "",
     " a eq 1",
@@ -257,3 +282,101 @@ def test_many_drawn_odata_conditions_read_the_same(text: str) -> None:
 @given(odata_filter_strings(max_leaves=10))
 def test_many_drawn_odata_filters_read_the_same(text: str) -> None:
     assert_same(text)
+
+
+# ---------------------------------------------------------------------------- the fast lexer
+# `_lex` reads the common tokens with its own small scanner and the rest with the grammar's
+# lexer: where the scanner takes the text, its tokens (a PATH token spelled out as the
+# grammar's FIELD SLASH FIELD ...) must be the grammar lexer's, token for token.
+
+
+def _spelled_out(lexed: tuple[list[str], list[tuple[str, str, int, int]]] | None) -> Any:
+    if lexed is None:
+        return None
+    kinds, tokens = lexed
+    assert kinds == [token[0] for token in tokens]
+    out: list[tuple[str, str, int, int]] = []
+    for kind, raw, start, end in tokens:
+        if kind != "PATH":
+            out.append((kind, raw, start, end))
+            continue
+        at = start
+        for index, name in enumerate(raw.split("/")):
+            if index:
+                out.append(("SLASH", "/", at, at + 1))
+                at += 1
+            out.append(("FIELD", name, at, at + len(name)))
+            at += len(name)
+        assert at == end
+    return [token[0] for token in out], out
+
+
+_GRAMMAR_LEXER = _odata_fast._Lexer()
+
+
+def assert_same_tokens(text: str) -> None:
+    assert _spelled_out(_odata_fast._lex(text)) == _odata_fast._lex_as_grammar(text, _GRAMMAR_LEXER), text
+
+
+# Pieces the scanner takes (also glued together: `null` + `x`, `A` + `/` + `and`, `1` + `.5`)
+# and pieces it leaves to the grammar's lexer; half the texts are drawn from the first alone,
+# so that most of them are scanned to the end (only then does the scanner's reading count).
+_SCANNED = [
+    "Name", "a", "_x9", "Client", "and", "AND", "aNd", "Not", "in", "IN", "eq", "Eq", "ne", "gt", "GE",
+    "lt", "le", "or", "true", "FALSE", "has", "add", "divby", "null", "Null", "NULL", "INF", "NaN",
+    "tolower", "ToLower", "contains", "STARTSWITH", "endswith", "any", "cast", "Collection",
+    "1", "-5", "1.5", "-0.25", "007", "12345678", "2024",
+    "'x'", "'o''n'", "''", "'a b'", "(", ")", ",", "/", "/",
+]  # fmt: skip
+_OTHERS = [
+    "isof", "substring", "duration", "binary", "geography", "Edm.String", "$it", "$count", "@p", "e5", "+3", "-", ".5",
+    # letters with case outside ASCII (KELVIN SIGN and LONG S fold to ASCII letters), a non-ASCII digit
+    "\u212a", "\u017f", "\u0130", "\u0131", "\u00e9", "\u0663",
+    "12:30", "2024-01-31", "2024-01-31T10:00:00Z", "12345678-1234-1234-1234-123456789012", "deadbeef",
+    "'", '"j"', ".", ":", "=", "[", "]", "{", "#",
+]  # fmt: skip
+_GAPS = ["", " ", " ", " ", "  ", "\t", "\r\n", "\n"]
+
+
+def _texts(pieces: list[str]) -> st.SearchStrategy[str]:
+    parts = st.lists(st.tuples(st.sampled_from(pieces), st.sampled_from(_GAPS)), max_size=12)
+    return parts.map(lambda parts: "".join(piece + gap for piece, gap in parts))
+
+
+lexer_texts = st.one_of(_texts(_SCANNED), _texts(_SCANNED + _OTHERS))
+
+
+@settings(max_examples=400)
+@given(lexer_texts)
+@example("Client/Id eq 5 and tolower(A/B) in ('x','y''z') or not contains(N,'k')")
+@example("A/and eq 1")
+@example("A/null/B eq 1")
+@example("and/A eq 1")
+@example("Null/A eq 1")
+@example("A/\u212a eq 1")
+@example("deadbeef eq 12345678")
+@example("12345678 eq 1")
+@example("A eq -1.5,")
+@example("null)")
+@example("tolower (A)")
+@example("A\t/B")
+def test_the_scanner_lexes_as_the_grammar(text: str) -> None:
+    assert_same_tokens(text)
+
+
+@pytest.mark.slow
+@settings(max_examples=5_000)
+@given(lexer_texts)
+def test_the_scanner_lexes_as_the_grammar_many(text: str) -> None:
+    assert_same_tokens(text)
+
+
+def test_the_scanner_takes_the_condition_corpus(conditions: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its tokens, not the grammar lexer's, so that the tests above prove something."""
+    fallbacks: list[str] = []
+    monkeypatch.setattr(_odata_fast, "_lex_as_grammar", lambda text, lexer: fallbacks.append(text))
+    for text in conditions:
+        lexed = _odata_fast._lex(text)
+        assert lexed is not None, text
+        assert ("PATH" in lexed[0]) is ("/" in text), text
+    assert fallbacks == []
