@@ -21,6 +21,7 @@ __all__ = [
     "is_condition_line",
     "non_negative_float",
     "positive_int",
+    "printable",
     "read_conditions",
     "read_stdin",
     "usage_error",
@@ -120,12 +121,17 @@ def check_utf8(text: str) -> str:
     """
     for pos, char in enumerate(text):
         if "\udc80" <= char <= "\udcff":
-            shown = "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text)
+            shown = printable(text)
             byte = ord(char) - 0xDC00
             raise ConditionSyntaxError(
                 f"byte 0x{byte:02x} is not valid UTF-8", text=shown, pos=pos, hint="write the condition in UTF-8"
             )
     return text
+
+
+def printable(text: str) -> str:
+    """`text` as printed: the bytes that were not UTF-8 (lone surrogates) as U+FFFD."""
+    return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in text)
 
 
 def is_condition_line(line: str) -> bool:

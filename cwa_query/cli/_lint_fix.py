@@ -22,7 +22,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ._args import EXIT_FAILED, EXIT_OK, check_utf8, is_condition_line, read_stdin, usage_error
+from ._args import EXIT_FAILED, EXIT_OK, check_utf8, is_condition_line, printable, read_stdin, usage_error
 
 if TYPE_CHECKING:
     from ..linter import Diagnostic, FixResult
@@ -89,19 +89,14 @@ def _fix_conditions(args: argparse.Namespace, fixer: _Fixer) -> int:
         linted.append(("", []) if result is None else (result.text, result.remaining))
     changed = any(result is not None and result.changed for result in results)
     if args.diff:
-        old, new = ([_shown(line) + "\n" for line in version] for version in (lines, fixed_lines))
+        old, new = ([printable(line) + "\n" for line in version] for version in (lines, fixed_lines))
         sys.stdout.write(_diff(old, new, "conditions"))
     else:
         for line in fixed_lines:
-            print(_shown(line))
+            print(printable(line))
     _report(args, linted, None, sys.stderr)
     _summary(args, fixer, linted)
     return _status(fixer, linted, changed and args.diff)
-
-
-def _shown(line: str) -> str:
-    """A line as printed: the bytes that were not UTF-8 (lone surrogates) as U+FFFD."""
-    return "".join("\ufffd" if "\ud800" <= char <= "\udfff" else char for char in line)
 
 
 def _fix_files(args: argparse.Namespace, fixer: _Fixer) -> int:

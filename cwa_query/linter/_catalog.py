@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import inspect
 
-from . import rules
+from . import rules  # noqa: F401 - importing the package registers every rule module
 from ._model import Rule, RuleInfo, registered_rules
 
 __all__ = ["list_rules", "registered"]
-
-_MODULES = rules.__all__  # importing the package registered every rule module listed here
 
 
 def registered() -> tuple[Rule, ...]:

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from ..client import Client, Profile
     from ..sandbox import Sandbox
 
-__all__ = ["DEFAULT_LIMIT", "MAX_RECORDS", "MAX_RESPONSE_BYTES", "SANDBOX_RECORDS", "Reach"]
+__all__ = ["DEFAULT_LIMIT", "MAX_RECORDS", "MAX_RESPONSE_BYTES", "SANDBOX_RECORDS", "TOKEN_VARIABLE", "Reach"]
 
 DEFAULT_LIMIT = 20
 """Records a fetch returns when the model names no limit."""
@@ -41,9 +41,11 @@ MAX_RESPONSE_BYTES = 200_000
 SANDBOX_RECORDS = 200
 """Computers in the built-in sandbox `fetch` reads by default."""
 
-# the variables whose values are secrets: the token of the HTTP transport, and each
-# profile's credentials below its prefix (CONNECTWISE_AUTOMATE_*, CONNECTWISE_MANAGE_*)
-_TOKEN_VARIABLE = "CWA_QUERY_MCP_TOKEN"
+TOKEN_VARIABLE = "CWA_QUERY_MCP_TOKEN"
+"""The environment variable holding the bearer token of the HTTP transport."""
+
+# the variables whose values are secrets: that token, and each profile's credentials
+# below its prefix (CONNECTWISE_AUTOMATE_*, CONNECTWISE_MANAGE_*)
 _SECRET_SUFFIXES = ("PASSWORD", "PASS", "2FA", "CLIENT_ID", "PUBLIC_KEY", "PRIVATE_KEY")
 
 
@@ -190,7 +192,7 @@ class Reach:
         from ..client import PROFILES
 
         prefixes = {profile.env_prefix for profile in PROFILES.values()}
-        names = [_TOKEN_VARIABLE, *(prefix + suffix for prefix in sorted(prefixes) for suffix in _SECRET_SUFFIXES)]
+        names = [TOKEN_VARIABLE, *(prefix + suffix for prefix in sorted(prefixes) for suffix in _SECRET_SUFFIXES)]
         for name in names:
             value = os.environ.get(name)
             if value and len(value) >= 4 and value in text:

@@ -15,13 +15,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from ..errors import ConfigurationError
-from ._fetch import Reach
+from ._fetch import TOKEN_VARIABLE, Reach
 from ._server import build_server
 
 __all__ = ["TOKEN_VARIABLE", "BearerGuard", "is_loopback", "parse_address", "serve_http", "serve_stdio"]
-
-TOKEN_VARIABLE = "CWA_QUERY_MCP_TOKEN"
-"""The environment variable holding the bearer token of the HTTP transport."""
 
 _Scope = MutableMapping[str, Any]
 _Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]

@@ -199,10 +199,30 @@ def _reserved() -> frozenset[str]:
     return _LITERAL_WORDS.union(*(_keywords(dialect) for dialect in all_dialects()))
 
 
-def _schema_fields(dialect: Dialect, endpoint: str | None, schema: Any) -> list[_Field] | None:
-    """The typed leaf fields of `endpoint` (None: no schema in play, any field goes)."""
+@dataclass(frozen=True)
+class _Where:
+    """The schema and endpoint a dialect writes the drawn trees for, and the fields they test
+    (none: any field)."""
+
+    schema: Any = None
+    endpoint: str | None = None
+    fields: list[_Field] | None = None
+
+    def __repr__(self) -> str:
+        return f"<fields of {self.endpoint!r}>" if self.endpoint else "<any fields>"
+
+    def render(self, dialect: Dialect, tree: ast.Node) -> str:
+        return dialect.render(tree, schema=self.schema, endpoint=self.endpoint)
+
+
+_ANYWHERE = _Where()
+
+
+def _where(dialect: Dialect, endpoint: str | None, schema: Any) -> _Where:
+    """The typed leaf fields of `endpoint` and the schema they come from (`_ANYWHERE`: no
+    schema in play, any field goes)."""
     if endpoint is None and schema is None:
-        return None
+        return _ANYWHERE
     from ..schema import Schema, load_schema
 
     if schema is not None and not isinstance(schema, Schema):
@@ -215,18 +235,19 @@ def _schema_fields(dialect: Dialect, endpoint: str | None, schema: Any) -> list[
     except SchemaError as exc:
         raise InvalidArgument(f"endpoint={endpoint!r}: {exc}") from None
     reserved = _keywords(dialect)
-    fields = [
+    fields = _Quiet(
         _Field(info.path, info.type, info.array, info.values)
         for info in infos.values()
         if info.type != "object" and not any(part.lower() in reserved for part in info.path.split("."))
-    ]
+    )
     if not fields:
         raise InvalidArgument(f"endpoint={endpoint!r} has no fields that a condition can test")
-    return fields
+    return _Where(catalogue, endpoint, fields)
 
 
-def _path_fields(paths: Sequence[str] | None) -> list[_Field] | None:
-    return None if paths is None else _Quiet(_Field(path, "any") for path in paths)
+def _on_paths(paths: Sequence[str] | None) -> _Where:
+    """Trees on `paths`, each of any type (`None`: on any names)."""
+    return _ANYWHERE if paths is None else _Where(fields=_Quiet(_Field(path, "any") for path in paths))
 
 
 # --------------------------------------------------------------------------- values
@@ -338,7 +359,7 @@ def field_paths(
     """
     found = _check_dialect(dialect)
     _check_int("max_parts", max_parts, 1)
-    fields = _schema_fields(found, endpoint, schema)
+    fields = _where(found, endpoint, schema).fields
     if fields is not None:
         return _choices([f.path for f in fields])
     return st.lists(_names(), min_size=1, max_size=max_parts).map(".".join)
@@ -446,31 +467,6 @@ def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: Dialect) 
 _UNWRITABLE = (UnrepresentableConditionError, ConditionSyntaxError, TranslationWarning)
 
 
-@dataclass(frozen=True)
-class _Where:
-    """The schema and endpoint a dialect writes the drawn trees for (none: any field)."""
-
-    schema: Any = None
-    endpoint: str | None = None
-
-    def __repr__(self) -> str:
-        return f"<fields of {self.endpoint!r}>" if self.endpoint else "<any fields>"
-
-    def render(self, dialect: Dialect, tree: ast.Node) -> str:
-        return dialect.render(tree, schema=self.schema, endpoint=self.endpoint)
-
-
-_ANYWHERE = _Where()
-
-
-def _where(dialect: Dialect, endpoint: str | None, schema: Any) -> _Where:
-    if endpoint is None and schema is None:
-        return _ANYWHERE
-    from ..schema import load_schema
-
-    return _Where(schema if schema is not None else load_schema(dialect=dialect), endpoint)
-
-
 def _as_read(dialect: Dialect, tree: ast.Node, where: _Where = _ANYWHERE) -> ast.Node | None:
     """`tree` as the dialect reads back its rendering (for `where`'s fields), when reading
     that back again changes nothing; None when the dialect cannot write it, or only with a
@@ -500,11 +496,9 @@ def _read_back(
     return draw(st.nothing())  # none could be written: reject this example
 
 
-def _trees(
-    dialect: Dialect, fields: list[_Field] | None, max_leaves: int, where: _Where = _ANYWHERE
-) -> st.SearchStrategy[ast.Node]:
-    """Trees of the constructs `dialect` has, as it reads back their rendering."""
-    leaves = _read_back(dialect, _predicates(_Quiet(fields) if fields is not None else None, dialect), where, 10)
+def _trees(dialect: Dialect, max_leaves: int, where: _Where = _ANYWHERE) -> st.SearchStrategy[ast.Node]:
+    """Trees of the constructs `dialect` has on `where`'s fields, as it reads back their rendering."""
+    leaves = _read_back(dialect, _predicates(where.fields, dialect), where, 10)
 
     def extend(children: st.SearchStrategy[ast.Node]) -> st.SearchStrategy[ast.Node]:
         pairs = st.lists(children, min_size=2, max_size=3)
@@ -548,7 +542,7 @@ def conditions(
     """
     found = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
-    return _trees(found, _schema_fields(found, endpoint, schema), max_leaves, _where(found, endpoint, schema))
+    return _trees(found, max_leaves, _where(found, endpoint, schema))
 
 
 # --------------------------------------------------------------------------- text
@@ -589,7 +583,7 @@ def condition_strings(
     found = _check_dialect(dialect)
     _check_int("max_leaves", max_leaves, 1)
     where = _where(found, endpoint, schema)
-    return _spelled(_trees(found, _schema_fields(found, endpoint, schema), max_leaves, where), found, where)
+    return _spelled(_trees(found, max_leaves, where), found, where)
 
 
 # --------------------------------------------------------------------------- near misses
@@ -621,11 +615,11 @@ def invalid_condition_strings(*, dialect: DialectLike | None = None) -> st.Searc
     """
     if dialect is None:  # the condition language: near misses of what the seed dialect writes
         seed = _check_dialect("seed")
-        texts = _spelled(_trees(seed, None, 4), seed)
+        texts = _spelled(_trees(seed, 4), seed)
         return _text.near_misses(seed, texts, _CONDITION_NEAR_MISSES, own_features=False)
     found = _check_dialect(dialect)
     fixed = (*_text.FIXED_NEAR_MISSES, *_text.construct_misses(found))
-    return _text.near_misses(found, _spelled(_trees(found, None, 4), found), fixed, own_features=True)
+    return _text.near_misses(found, _spelled(_trees(found, 4), found), fixed, own_features=True)
 
 
 # --------------------------------------------------------------------------- one dialect's names
@@ -647,7 +641,7 @@ def manage_conditions(*, paths: Sequence[str] | None = None, max_leaves: int = 8
     >>> test_null_is_compared_with_equality_only()
     """
     _check_int("max_leaves", max_leaves, 1)
-    return _trees(_check_dialect("manage"), _path_fields(paths), max_leaves)
+    return _trees(_check_dialect("manage"), max_leaves, _on_paths(paths))
 
 
 def manage_condition_strings(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[str]:
@@ -688,7 +682,7 @@ def odata_conditions(*, paths: Sequence[str] | None = None, max_leaves: int = 8)
     >>> test_round_trip()
     """
     _check_int("max_leaves", max_leaves, 1)
-    return _trees(_check_dialect("odata"), _path_fields(paths), max_leaves)
+    return _trees(_check_dialect("odata"), max_leaves, _on_paths(paths))
 
 
 def odata_condition_strings(*, paths: Sequence[str] | None = None, max_leaves: int = 8) -> st.SearchStrategy[str]:
@@ -797,14 +791,13 @@ def records(
     _check_int("max_fields", max_fields, 1)
     if not isinstance(endpoint, str):
         raise InvalidArgument(f"endpoint={endpoint!r}: expected an endpoint name such as 'Computers'")
-    fields = _schema_fields(found, endpoint, schema)
+    where = _where(found, endpoint, schema)
+    fields = where.fields
     assert fields is not None
-    from ..schema import load_schema
-
-    catalogue = schema if schema is not None else load_schema(dialect=found)
-    arrays = {path: info.array for path, info in catalogue.fields(endpoint).items() if info.type == "object"}
+    arrays = _QuietDict(
+        {path: info.array for path, info in where.schema.fields(endpoint).items() if info.type == "object"}
+    )
     if len(fields) <= max_fields:
-        return _record_values(_record_tree(fields), "", _QuietDict(arrays))
-    arrays = _QuietDict(arrays)
+        return _record_values(_record_tree(fields), "", arrays)
     subsets = st.lists(_choices(fields), min_size=1, max_size=max_fields, unique_by=lambda f: f.path)
     return subsets.flatmap(lambda chosen: _record_values(_record_tree(chosen), "", arrays))
