@@ -359,7 +359,7 @@ def _records(
                     _Progress.show(done, total)
                 for record in page.records:
                     _STOP.check()
-                    yield _project(record, fields) if fields else record
+                    yield {name: get_path(record, name) for name in fields} if fields else record
 
     return generate()
 
@@ -389,10 +389,6 @@ class _Progress:
             sys.stderr.write("\n")
             sys.stderr.flush()
             cls.active = False
-
-
-def _project(record: dict[str, Any], fields: list[str]) -> dict[str, Any]:
-    return {name: get_path(record, name) for name in fields}
 
 
 def flatten(record: dict[str, Any], prefix: str = "") -> dict[str, Any]:

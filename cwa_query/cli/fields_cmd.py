@@ -5,9 +5,10 @@ strategies and the sandbox read) or from `--schema FILE`. Text is one field a li
 `{"endpoint", "dialect", "schema", "fields": [{"path", "type", "array", "values"}]}`.
 
 >>> import io, contextlib
+>>> from cwa_query.cli import main
 >>> out = io.StringIO()
 >>> with contextlib.redirect_stdout(out):
-...     main_code = run(build(["Clients", "--dialect", "automate"]))
+...     main_code = main(["fields", "Clients", "--dialect", "automate"])
 >>> main_code, out.getvalue().splitlines()[2]
 (0, 'Id                                         id')
 """
@@ -17,13 +18,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
 from typing import Any
 
 from .._defaults import DEFAULT_DIALECT
 from ._args import usage_error
 
-__all__ = ["build", "register", "run"]
+__all__ = ["register", "run"]
 
 _PATH_WIDTH = 42
 _TYPE_WIDTH = 10
@@ -50,13 +50,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--schema", metavar="FILE", help="field schema (JSON) instead of the built-in one")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     parser.set_defaults(run=run, command_name="fields")
-
-
-def build(argv: Sequence[str]) -> argparse.Namespace:
-    """The parsed arguments of `cwa-query fields ARGV` (for tests and examples)."""
-    parser = argparse.ArgumentParser(prog="cwa-query")
-    register(parser.add_subparsers())
-    return parser.parse_args(["fields", *argv])
 
 
 def run(args: argparse.Namespace) -> int:

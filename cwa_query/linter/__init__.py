@@ -221,7 +221,9 @@ def fix(
         if not edits:
             break
         first_text = edits[0][1].apply(text)
-        together = _apply_all(text, [splice for _, splice in edits])
+        together = text
+        for _, splice in reversed(edits):  # they do not overlap and are in text order
+            together = splice.apply(together)
         next_text, next_found, used = first_text, None, edits[:1]
         if len(edits) > 1 and together not in seen:
             candidate = run(together)
@@ -267,13 +269,6 @@ def _edits(text: str, found: list[Diagnostic]) -> list[tuple[Diagnostic, Splice]
                 continue
         chosen.append((diagnostic, splice))
     return chosen
-
-
-def _apply_all(text: str, splices: list[Splice]) -> str:
-    """`text` with every splice applied (they do not overlap and are in text order)."""
-    for splice in reversed(splices):
-        text = splice.apply(text)
-    return text
 
 
 def _better(after: list[Diagnostic], before: list[Diagnostic]) -> bool:

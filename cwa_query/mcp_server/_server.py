@@ -9,6 +9,7 @@ tool error, and the server goes on answering.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -258,7 +259,7 @@ def build_server(reach: Reach | None = None) -> MCPServer[Any]:
             title=f"The {name} dialect",
             description=f"How {name} writes conditions, what the real Automate server refuses, ten examples",
             mime_type="text/markdown",
-            fn=_guide(name),
+            fn=functools.partial(dialect_guide, name),
         )
         for name in dialect_names()
     ]
@@ -271,13 +272,6 @@ def build_server(reach: Reach | None = None) -> MCPServer[Any]:
         resources=resources,
         log_level="WARNING",
     )
-
-
-def _guide(name: str) -> Callable[[], str]:
-    def read() -> str:
-        return dialect_guide(name)
-
-    return read
 
 
 def _nest_filter_schema(tool: Tool) -> None:

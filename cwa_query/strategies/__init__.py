@@ -368,19 +368,12 @@ def field_paths(
 # --------------------------------------------------------------------------- conditions
 
 
-def _quotes_any_text(dialect: Dialect) -> bool:
-    """Whether the dialect can write every string (automate cannot quote one holding both kinds)."""
-    try:
-        dialect.quote("'\"")
-    except UnrepresentableConditionError:
-        return False
-    return True
-
-
 @functools.cache
 def _string_literals(dialect: Dialect) -> st.SearchStrategy[ast.Literal]:
     texts = st.one_of(_texts(), _numeric_texts(), _date_texts())
-    if not _quotes_any_text(dialect):
+    try:
+        dialect.quote("'\"")
+    except UnrepresentableConditionError:  # a dialect that cannot write every string (automate)
         texts = texts.filter(lambda s: not ("'" in s and '"' in s))
     return texts.map(ast.String)
 
