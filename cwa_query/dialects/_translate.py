@@ -100,10 +100,7 @@ def _renamed(tree: ast.Node, renames: dict[str, str], fields: FieldTypes) -> ast
         path = names.get(ascii_lower(node.field.name))
         if path is None:
             return node
-        field = ast.Field(path, node.field.span)
-        if isinstance(node, ast.Compare):
-            return ast.Compare(field, node.op, node.value, node.span)
-        return ast.InList(field, node.values, node.negated, node.span)
+        return ast.replace(node, field=ast.Field(path, node.field.span))
 
     return ast.map_predicates(tree, rename)
 
@@ -113,6 +110,6 @@ def _read(cond: Any, source: Dialect | None) -> ast.Node:
         tree: ast.Node = CONDITION.parse(cond)
         return tree
     node = getattr(cond, "node", cond)
-    if not isinstance(node, (ast.Compare, ast.InList, ast.Expression, ast.And, ast.Or, ast.Not)):
+    if not isinstance(node, ast.NODE_TYPES):
         raise TypeError(f"expected a condition (node, builder expression or str), not {type(cond).__name__}")
     return node

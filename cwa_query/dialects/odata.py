@@ -83,14 +83,10 @@ def parse_odata(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
 class _Lowering:
     """OData tree -> shared tree, keeping acceptance exact (see the module docstring)."""
 
-    def __init__(
-        self, dialect: OData, text: str | None, fields: FieldTypes | None, *, keep: bool | frozenset[int] = False
-    ) -> None:
-        self.dialect = dialect
+    def __init__(self, fields: FieldTypes | None, *, keep: bool | frozenset[int] = False) -> None:
         # Keep what has no exact shared form as an `ast.Expression` instead of refusing:
         # everything (True), or only the nodes of these ids (an Expression being lifted).
         self.keep = keep
-        self.text = text
         self.fields = fields if fields is not None else NO_FIELDS
         self.typed = fields is not None  # None: records taken as well-typed (`parse`), no checks
         self.schemaless = not self.fields.known  # every question about a field is answered None
@@ -125,19 +121,18 @@ class _Lowering:
         if not self.typed:
             return list(node.items)
         want = o.BinaryOp.EQ if node.op is o.BinaryOp.OR else o.BinaryOp.NE
-        numbers: dict[tuple[str, int], o.Binary] = {}
+        numbers: dict[tuple[str, str], o.Binary] = {}  # by field and digits
         texts: dict[tuple[str, str], o.Binary] = {}
         for item in node.items:
             if not (isinstance(item, o.Binary) and item.op is want and isinstance(item.left, ast.Field)):
                 continue
-            value = item.right
-            if isinstance(value, (ast.Integer, ast.Decimal)):
-                if value.value == int(value.value):
-                    numbers.setdefault((item.left.name, int(value.value)), item)
-            elif isinstance(value, ast.String):
-                texts.setdefault((item.left.name, value.value), item)
-        for (name, number), item in numbers.items():
-            partner = texts.get((name, str(number)))
+            digits = _digits(item.right)
+            if digits is not None:
+                numbers.setdefault((item.left.name, digits), item)
+            elif isinstance(item.right, ast.String):
+                texts.setdefault((item.left.name, item.right.value), item)
+        for (name, digits), item in numbers.items():
+            partner = texts.get((name, digits))
             if partner is None or not self.pairable(item, ast.Field(name)):
                 continue
             self.paired.add(id(item))
@@ -182,8 +177,8 @@ class _Lowering:
         if not self.typed or id(node) in self.paired:
             return
         name = brief(field.name.replace(".", "/"), 120)  # as the OData filter spells it (and the hints)
+        kind = self.fields.type(field)
         if isinstance(literal, (ast.Integer, ast.Decimal)):
-            kind = self.fields.type(field)
             if kind in ("integer", "decimal", "boolean"):
                 return
             if kind is None:
@@ -195,12 +190,13 @@ class _Lowering:
                 )
                 return
             if kind == "id":
-                if not ordering and literal.value != int(literal.value):
+                digits = _digits(literal)
+                if not ordering and digits is None:
                     return  # no id, as a number or as its digits, equals it in either language
                 hint = (
                     "OData orders the text '10' before '9'"
                     if ordering
-                    else f"write `{name} eq {int(literal.value)} or {name} eq '{int(literal.value)}'`"
+                    else f"write `{name} eq {digits} or {name} eq '{digits}'`"
                 )
                 raise self.refuse(node, f"{name} is an id, which the API may send as text: {hint}")
             raise self.refuse(
@@ -210,7 +206,6 @@ class _Lowering:
             )
         if isinstance(literal, (ast.DateTime, ast.Boolean)):
             wanted, what = ("datetime", "date-time") if isinstance(literal, ast.DateTime) else ("boolean", "Boolean")
-            kind = self.fields.type(field)
             if kind == wanted:
                 return
             reason = (
@@ -221,42 +216,41 @@ class _Lowering:
                 self.warn(node, f"exact only if {name} holds {what}s; {reason}", reason=what)
                 return
             raise self.refuse(node, f"{name} holds {kind} values: {reason}")
-        if isinstance(literal, ast.String) and self.fields.type(field) == "datetime":
+        if not isinstance(literal, ast.String):
+            return
+        if kind == "datetime":
             raise self.refuse(
                 node, f"{name} holds date-times: OData finds no date-time equal to text ({literal.value!r}), so its "
                 "`ne` and `not` are true there, where the condition language reads the text as a date or finds the "
                 "comparison unknown; write the date-time unquoted",
             )  # fmt: skip
-        if isinstance(literal, ast.String) and text_number(literal.value) is None:
-            kind = self.fields.type(field)
+        number = text_number(literal.value)
+        if number is None:
             if kind in ("integer", "decimal", "boolean", "id"):
                 raise self.refuse(
                     node, f"{name} holds {kind} values: OData finds no number equal to text ({literal.value!r}), "
                     "so its `ne` and `not` are true there, where the condition language's comparison is unknown",
                 )  # fmt: skip
             return
-        if isinstance(literal, ast.String):
-            kind = self.fields.type(field)
-            if kind in ("string", "datetime", "boolean"):
-                return
-            if kind is None:
-                self.warn(
-                    node,
-                    f"exact only if {name} holds text; OData compares text with text only, the condition "
-                    f"language also with numbers ({literal.value!r} equals {text_number(literal.value)})",
-                    reason="numeric text",
-                )
-                return
-            hint = (
-                f"write `{name} eq {literal.value} or {name} eq '{literal.value}'`"
-                if kind == "id"
-                else (f"write {literal.value} unquoted")
-            )
-            raise self.refuse(
+        if kind in ("string", "boolean"):
+            return
+        if kind is None:
+            self.warn(
                 node,
-                f"{name} holds {'ids' if kind == 'id' else kind + ' values'}: OData compares numbers with "
-                f"text as never equal, the condition language converts {literal.value!r} to a number; {hint}",
+                f"exact only if {name} holds text; OData compares text with text only, the condition "
+                f"language also with numbers ({literal.value!r} equals {number})",
+                reason="numeric text",
             )
+            return
+        if kind == "id":
+            holds, hint = "ids", f"write `{name} eq {literal.value} or {name} eq '{literal.value}'`"
+        else:
+            holds, hint = f"{kind} values", f"write {literal.value} unquoted"
+        raise self.refuse(
+            node,
+            f"{name} holds {holds}: OData compares numbers with text as never equal, the condition "
+            f"language converts {literal.value!r} to a number; {hint}",
+        )
 
     def check_list_types(self, field: ast.Field, values: list[ast.Literal], node: o.In, folded: bool) -> None:
         """`check_type` for each value of an `in` list, a number listed with its digits as
@@ -264,24 +258,12 @@ class _Lowering:
         if not self.typed:
             return
         texts = {value.value for value in values if isinstance(value, ast.String)}
-        numbers = {
-            str(int(value.value))
-            for value in values
-            if isinstance(value, (ast.Integer, ast.Decimal)) and value.value == int(value.value)
-        }
-        both = texts & numbers
+        both = texts & {_digits(value) for value in values}
         if both and not folded and not self.pairable(node, field):
             both = set()
         for value in values:
-            if isinstance(value, ast.String) and value.value in both:
-                continue
-            if (
-                isinstance(value, (ast.Integer, ast.Decimal))
-                and value.value == int(value.value)
-                and str(int(value.value)) in both
-            ):
-                continue
-            self.check_type(field, value, node, ordering=False)
+            if (value.value if isinstance(value, ast.String) else _digits(value)) not in both:
+                self.check_type(field, value, node, ordering=False)
 
     # -------------------------------------------------------------- leaves
 
@@ -389,9 +371,7 @@ class _Lowering:
                 "tolower() is compared with text holding upper-case or non-ASCII letters, "
                 "which the condition language's ASCII-only case folding reads differently",
             )
-        # tolower('İ') is 'i' + COMBINING DOT ABOVE: a substring test meets it at any 'i', an
-        # equality only where the text holds that pair.
-        risky = "k" in text or ("i" in text and (substring or "i\u0307" in text))
+        risky = _folds_exotic(text, substring=substring)
         if risky and self.keeping:  # kept as read: exact, where the rewrite is exact only mostly
             raise _KeptAsReadError()
         if risky:
@@ -535,7 +515,7 @@ class _Lifting:
                 "the text mixes ASCII letters (compared ignoring case) with other letters (compared exactly): "
                 "OData's tolower() folds both",
             )
-        if "k" in text.lower() or ("i" in text.lower() and (substring or "i\u0307" in text.lower())):
+        if _folds_exotic(text.lower(), substring=substring):
             reason = (
                 "written with tolower(), which also folds KELVIN SIGN to 'k' and LATIN CAPITAL LETTER I WITH "
                 "DOT ABOVE to 'i'; the translation differs on text holding them"
@@ -593,18 +573,18 @@ class _Lifting:
         if not isinstance(value, (ast.Integer, ast.Decimal, ast.Boolean)):
             return (value,)
         self.check_number(node, value, ordering=False)
-        if kind == "id" and not isinstance(value, ast.Boolean) and value.value == int(value.value):
-            return (value, ast.String(str(int(value.value))))
-        return (value,)
+        digits = _digits(value)
+        return (value, ast.String(digits)) if kind == "id" and digits is not None else (value,)
 
-    def check_text_against_numbers(self, node: ast.Compare | ast.InList, value: ast.String) -> None:
+    def check_text_against_numbers(self, node: ast.Compare | ast.InList, value: ast.Literal) -> None:
         """Warn about `field != 'text'` (non-numeric text) where nothing is known of the field:
         OData finds no number equal to text, so its `ne` is true on a number, where the
         condition language's comparison is unknown (the record is not returned). A field the
         schema types as numbers or Booleans is refused by `equal_forms`."""
-        kind = self.fields.type(node.field)
+        if not isinstance(value, ast.String) or text_number(value.value) is not None:
+            return
         name = brief(node.field.name, 120)
-        if kind is None:
+        if self.fields.type(node.field) is None:
             self.warn(
                 node,
                 "text ne",
@@ -657,7 +637,7 @@ class _Lifting:
             refusal = _text_function_refusal(self.fields, field)
             if refusal is not None:
                 raise self.refuse(node, refusal)
-            text = value.value if isinstance(value, ast.String) else self.dialect.literal_text(value)
+            text = value.value if isinstance(value, ast.String) else CANONICAL.literal(value)  # `Ports contains 443`
             subject, folded = self.text_subject(node, field, text, substring=True)
             call = o.Call(op.value, (subject, ast.String(folded)))
             # A shared text test is unknown on null, as the OData function is: `not` agrees.
@@ -665,7 +645,7 @@ class _Lifting:
         if isinstance(value, ast.DateTime) and not isinstance(value.value, _dt.datetime):
             value = _instant_literal(value)
             node = ast.Compare(field, op, value, node.span)
-        if negate and op is ast.Op.EQ and isinstance(value, ast.String) and text_number(value.value) is None:
+        if negate and op is ast.Op.EQ:
             self.check_text_against_numbers(node, value)
         forms = self.equal_forms(node, value) if op is ast.Op.EQ else (value,)
         if len(forms) > 1:
@@ -729,12 +709,26 @@ class _Lifting:
 
     def negative_in(self, node: ast.InList) -> o.Expr:
         for value in node.values:
-            if isinstance(value, ast.String) and text_number(value.value) is None:
-                self.check_text_against_numbers(node, value)
+            self.check_text_against_numbers(node, value)
         listed = self.in_list(node)
         if any(isinstance(v, ast.Null) for v in node.values):
             return o.Unary(o.UnaryOp.NOT, listed)
         return _logical(o.BinaryOp.AND, [_not_null(node.field), o.Unary(o.UnaryOp.NOT, listed)])
+
+
+def _folds_exotic(lowered: str, *, substring: bool) -> bool:
+    """Whether OData's tolower() of some text meets the lower-case `lowered` where the shared
+    tree's ASCII-only folding does not: it also folds KELVIN SIGN to 'k', and LATIN CAPITAL
+    LETTER I WITH DOT ABOVE to 'i' + COMBINING DOT ABOVE, which a substring test meets at any
+    'i', an equality only where the text holds that pair."""
+    return "k" in lowered or ("i" in lowered and (substring or "i\u0307" in lowered))
+
+
+def _digits(value: o.Expr) -> str | None:
+    """The digits of an integral number literal (`5`, `5.0`: `'5'`, as an id may be sent), else None."""
+    if isinstance(value, (ast.Integer, ast.Decimal)) and value.value == int(value.value):
+        return str(int(value.value))
+    return None
 
 
 def _text_function_refusal(fields: FieldTypes, field: ast.Field) -> str | None:
@@ -813,7 +807,7 @@ class OData(Dialect):
             tree = read_simple(text, limits)
             if tree is not None:
                 return tree
-        return self.lower_odata(parse_filter(text, limits=limits), text, keep=True)
+        return self.lower_odata(parse_filter(text, limits=limits), keep=True)
 
     def parse(self, text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
         """The shared tree with the filter's meaning on every (well-typed) record.
@@ -844,9 +838,10 @@ class OData(Dialect):
         an `integer` field, and made with a `TranslationWarning` when nothing is known
         (`NO_FIELDS`). `None` (what `parse` does) takes the records as well-typed for the
         literals (a number compared with a number) and checks nothing. With `keep`, a test
-        with no exact shared form is kept as an `ast.Expression` instead of refused.
+        with no exact shared form is kept as an `ast.Expression` instead of refused. (`text`
+        is not needed: a refusal shows the construct itself; it stays for callers that pass it.)
         """
-        return _Lowering(self, text, fields, keep=keep).positive(tree)
+        return _Lowering(fields, keep=keep).positive(tree)
 
     def lower_expressions(self, tree: ast.Node, fields: FieldTypes) -> ast.Node:
         """Each `Expression` lowered as `translate` lowers the filter's text: `tolower(s) eq
@@ -854,7 +849,7 @@ class OData(Dialect):
 
         def lowered(node: ast.Node) -> ast.Node:
             if isinstance(node, ast.Expression):
-                return self.lower_odata(node.expr, None, fields)
+                return self.lower_odata(node.expr, fields=fields)
             return node
 
         return ast.map_predicates(tree, lowered)
@@ -869,7 +864,7 @@ class OData(Dialect):
     ) -> ast.Node:
         """The filter lowered with what `fields` says of the JSON types (see `lower_odata`);
         with `keep`, what has no exact shared form stays an `ast.Expression`."""
-        return self.lower_odata(parse_filter(text, limits=limits), text, fields, keep=keep)
+        return self.lower_odata(parse_filter(text, limits=limits), fields=fields, keep=keep)
 
     def lift(self, tree: ast.Node, fields: FieldTypes = NO_FIELDS) -> ast.Node:
         """The shared tree as OData reads the rendering of `tree` (what `translate` returns)."""
@@ -884,7 +879,7 @@ class OData(Dialect):
         )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", TranslationWarning)  # said once, by lift_odata
-            return self.lower_odata(lifted, None, fields, keep=kept)
+            return self.lower_odata(lifted, fields=fields, keep=kept)
 
     def spell_field(self, path: str) -> str:
         """A dotted path as OData writes it: `Client/Id`."""
@@ -897,10 +892,6 @@ class OData(Dialect):
     def literal(self, literal: ast.Literal, *, escape_quotes: bool = False) -> str:
         """The OData text of a shared literal (date-times with an offset, naive ones as UTC)."""
         return odata_literal(literal)
-
-    def literal_text(self, literal: ast.Literal) -> str:
-        """A non-string literal as text, for text tests (`Ports contains 443`)."""
-        return CANONICAL.literal(literal)
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """The node in the condition language's canonical spelling (messages about shared trees)."""

@@ -109,9 +109,7 @@ _LITERALS = (
 
 
 def _precedence(node: o.Expr) -> int:
-    if isinstance(node, o.Logical):
-        return node.op.precedence
-    if isinstance(node, o.Binary):
+    if isinstance(node, (o.Logical, o.Binary)):
         return node.op.precedence
     if isinstance(node, o.In):
         return 8
