@@ -101,6 +101,7 @@ from ..errors import (
 )
 from ..language import ast
 from ..language.literals import instant_text
+from ..schema import FieldInfo, Schema, load_schema
 from . import _expressions, _text
 
 __all__ = [
@@ -179,14 +180,6 @@ class _QuietDict(dict[str, Any]):
         return f"<{len(self)} entries>"
 
 
-@dataclass(frozen=True)
-class _Field:
-    path: str
-    type: str
-    array: bool = False
-    values: tuple[str, ...] | None = None
-
-
 @functools.cache
 def _keywords(dialect: Dialect) -> frozenset[str]:
     grammar = dialect.grammar()
@@ -206,7 +199,7 @@ class _Where:
 
     schema: Any = None
     endpoint: str | None = None
-    fields: list[_Field] | None = None
+    fields: list[FieldInfo] | None = None
 
     def __repr__(self) -> str:
         return f"<fields of {self.endpoint!r}>" if self.endpoint else "<any fields>"
@@ -223,8 +216,6 @@ def _where(dialect: Dialect, endpoint: str | None, schema: Any) -> _Where:
     schema in play, any field goes)."""
     if endpoint is None and schema is None:
         return _ANYWHERE
-    from ..schema import Schema, load_schema
-
     if schema is not None and not isinstance(schema, Schema):
         raise InvalidArgument(f"schema={schema!r}: expected a cwa_query.Schema (see load_schema)")
     catalogue = schema if schema is not None else load_schema(dialect=dialect)
@@ -236,7 +227,7 @@ def _where(dialect: Dialect, endpoint: str | None, schema: Any) -> _Where:
         raise InvalidArgument(f"endpoint={endpoint!r}: {exc}") from None
     reserved = _keywords(dialect)
     fields = _Quiet(
-        _Field(info.path, info.type, info.array, info.values)
+        info
         for info in infos.values()
         if info.type != "object" and not any(part.lower() in reserved for part in info.path.split("."))
     )
@@ -247,7 +238,7 @@ def _where(dialect: Dialect, endpoint: str | None, schema: Any) -> _Where:
 
 def _on_paths(paths: Sequence[str] | None) -> _Where:
     """Trees on `paths`, each of any type (`None`: on any names)."""
-    return _ANYWHERE if paths is None else _Where(fields=_Quiet(_Field(path, "any") for path in paths))
+    return _ANYWHERE if paths is None else _Where(fields=_Quiet(FieldInfo(path, "any") for path in paths))
 
 
 # --------------------------------------------------------------------------- values
@@ -379,7 +370,7 @@ def _string_literals(dialect: Dialect) -> st.SearchStrategy[ast.Literal]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _literals(field: _Field, dialect: Dialect) -> st.SearchStrategy[ast.Literal]:
+def _literals(field: FieldInfo, dialect: Dialect) -> st.SearchStrategy[ast.Literal]:
     strings = _string_literals(dialect)
     integers = st.integers(-1000, 1000).map(ast.Integer)
     decimals = _decimals().map(ast.Decimal)
@@ -418,7 +409,7 @@ _STRING_ONLY = frozenset({ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.LIKE, ast.O
 
 
 @functools.lru_cache(maxsize=4096)
-def _ops(field: _Field, dialect: Dialect) -> list[ast.Op]:
+def _ops(field: FieldInfo, dialect: Dialect) -> list[ast.Op]:
     if field.array:  # membership and equality; no ordering or patterns on an array
         ops = [ast.Op.EQ, ast.Op.NE, ast.Op.CONTAINS, ast.Op.NOT_CONTAINS]
     elif field.type == "boolean":
@@ -434,9 +425,9 @@ _ANY_PATHS = st.deferred(lambda: field_paths())
 
 
 @st.composite
-def _predicates(draw: st.DrawFn, fields: list[_Field] | None, dialect: Dialect) -> ast.Node:
+def _predicates(draw: st.DrawFn, fields: list[FieldInfo] | None, dialect: Dialect) -> ast.Node:
     if fields is None:
-        field = _Field(draw(_ANY_PATHS), "any")
+        field = FieldInfo(draw(_ANY_PATHS), "any")
     else:
         field = draw(_choices(fields))
     name = ast.Field(field.path)
@@ -717,11 +708,11 @@ def invalid_odata_filter_strings(*, max_leaves: int = 6) -> st.SearchStrategy[st
 
 @dataclass
 class _Node:
-    field: _Field | None = None
+    field: FieldInfo | None = None
     children: dict[str, _Node] | None = None
 
 
-def _record_tree(fields: list[_Field]) -> dict[str, _Node]:
+def _record_tree(fields: list[FieldInfo]) -> dict[str, _Node]:
     root: dict[str, _Node] = _QuietDict()
     for field in fields:
         level = root
