@@ -241,6 +241,8 @@ def _scanner(keywords: dict[str, str]) -> tuple[re.Pattern[str], tuple[str | Non
       reader's four;
     * a path `A/B/C` of names none of which is a keyword, `null`, `INF` or `NaN`, followed
       as a name is, is one token, PATH, for the grammar's FIELD SLASH FIELD ...;
+    * `tolower(` (any case), such a path or name, and `)` are one token, LOWERED, for the
+      grammar's FUNC LPAR FIELD (SLASH FIELD ...) RPAR;
     * a number `-?[0-9]+(.[0-9]+)?` followed as a name is, is NUMBER (not a date, time or
       GUID, which need `-` or `:` after the digits);
     * a string, `(`, `)` and `,` are the grammar's own terminals, and the spaces after a
@@ -252,12 +254,14 @@ def _scanner(keywords: dict[str, str]) -> tuple[re.Pattern[str], tuple[str | Non
     """
     words = "|".join(sorted(map(re.escape, keywords), key=lambda word: (-len(word), word)))
     segment = rf"(?!(?:(?i:{words})|null|INF|NaN)(?![A-Za-z0-9_])){_NAME}"
+    path = rf"{segment}(?:/{segment})*+"
     alternatives = [
         rf"{_NAME}{_AFTER}(?P<{_WORD}>)",
         r"\((?P<LPAR>)",
         r"\)(?P<RPAR>)",
         r"'[^']*(?:''[^']*)*'(?P<STRING>)",
         r",(?P<COMMA>)",
+        rf"(?i:tolower)\({path}\)(?P<LOWERED>)",
         rf"{_NAME}(?=\()(?P<{_CALL}>)",
         rf"-?[0-9]++(?:\.[0-9]++)?{_AFTER}(?P<NUMBER>)",
         rf"{segment}(?:/{segment})++{_AFTER}(?P<PATH>)",
@@ -493,6 +497,13 @@ class _Reader:
             else:
                 literal = literal_token(token, self.text, _spanner)
             return (_LITERAL, literal, _NO_FIELD, start, end)
+        if kind == "LOWERED":  # `tolower(path)` as one token
+            if self.depth >= self.max_depth:  # its '(' would pass the limit (see `open`)
+                raise _NotSimpleError
+            self.at = at + 1
+            name_end = end - 1  # before the ')'
+            field = _Field(raw[8:-1].replace("/", "."), _Span(start + 8, name_end, 1, start + 9))
+            return (_LOWER, None, field, start, end)
         if kind == "TOLOWER":
             self.at = at + 2  # the name and its '('
             self.open()
