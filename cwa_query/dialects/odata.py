@@ -58,17 +58,6 @@ from .condition import CANONICAL
 __all__ = ["OData", "parse_expression", "parse_odata", "render_odata"]
 
 _FROM_OP = {shared: odata for odata, shared in TO_OP.items()}
-_SHARED_LITERALS = (ast.String, ast.Integer, ast.Decimal, ast.Boolean, ast.DateTime, ast.Null)
-_ODATA_LITERALS = (
-    *_SHARED_LITERALS,
-    ast.SpecialNumber,
-    ast.TimeOfDay,
-    ast.Duration,
-    ast.Guid,
-    ast.EnumValue,
-    ast.BinaryData,
-    ast.Geo,
-)
 
 
 def parse_odata(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o.Expr:
@@ -336,7 +325,7 @@ class _Lowering:
                 return self.single(inner, parent), True
         if isinstance(node, (o.NamedArgument, o.CasePair)):  # pragma: no cover - canonical calls take none
             raise self.refuse(parent, "a named argument has no counterpart in the condition language")
-        if isinstance(node, _SHARED_LITERALS):
+        if isinstance(node, ast.Literal):
             raise self.refuse(
                 parent, "only a property path, or tolower() of one, is compared in the condition language"
             )
@@ -383,9 +372,9 @@ class _Lowering:
             inexact(shown, "the shared condition tree", reason, parent.span, f"{shown}: {reason}")
 
     def literal(self, value: o.Expr, parent: o.Expr) -> ast.Literal:
-        if isinstance(value, _SHARED_LITERALS):
+        if isinstance(value, ast.Literal):
             return value
-        if not isinstance(value, _ODATA_LITERALS):
+        if not isinstance(value, ast.ODataLiteral):
             raise self.refuse(parent, "the condition language compares a path with a literal only")
         raise self.refuse(parent, f"the literal {odata_literal(value)} has no counterpart in the condition language")
 

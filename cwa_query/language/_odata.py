@@ -247,8 +247,7 @@ def _micro(fraction: str | None) -> int:
 
 def _date_value(raw: str) -> _dt.date | _dt.datetime:
     match = _DATETIME_RE.fullmatch(raw)
-    if match is None:  # pragma: no cover - the lexer guarantees the shape
-        raise ValueError(raw)
+    assert match is not None  # the lexer guarantees the shape
     year, month, day, hour, minute, second, fraction, zone = match.groups()
     if hour is None:
         return _dt.date(int(year), int(month), int(day))
@@ -269,8 +268,7 @@ def _date_value(raw: str) -> _dt.date | _dt.datetime:
 
 def _time_value(raw: str) -> _dt.time:
     match = _TIME_RE.fullmatch(raw)
-    if match is None:  # pragma: no cover - the lexer guarantees the shape
-        raise ValueError(raw)
+    assert match is not None  # the lexer guarantees the shape
     hour, minute, second, fraction = match.groups()
     return _dt.time(int(hour), int(minute), int(second or 0), _micro(fraction))
 
@@ -278,8 +276,7 @@ def _time_value(raw: str) -> _dt.time:
 def _duration_value(raw: str) -> _dt.timedelta:
     body = raw[raw.index("'") + 1 : -1]
     match = _DURATION_RE.fullmatch(body)
-    if match is None:  # pragma: no cover - the lexer guarantees the shape
-        raise ValueError(raw)
+    assert match is not None  # the lexer guarantees the shape
     sign, days, hours, minutes, seconds, fraction = match.groups()
     if body.upper().endswith(("P", "T")):
         raise ValueError("a duration needs at least one number, e.g. duration'P1D' or duration'PT30M'")
@@ -307,15 +304,6 @@ def duration_text(text: str) -> _dt.timedelta | None:
         return None
 
 
-def _binary_value(raw: str) -> bytes:
-    body = raw[raw.index("'") + 1 : -1].rstrip("=")
-    return base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
-
-
-def _unquote(raw: str) -> str:
-    return raw[1:-1].replace("''", "'")
-
-
 _Token = tuple[str, str, int, int]  # kind, text, start, end
 Spanner = Callable[[int, int], ast.Span]
 
@@ -328,7 +316,7 @@ def literal_token(token: _Token, text: str, spanner: Spanner) -> o.Expr:
         return _number_literal(raw, text, start, span)
     try:
         if kind == "STRING":
-            return ast.String(_unquote(raw), span)
+            return ast.String(raw[1:-1].replace("''", "'"), span)
         if kind == "NULL":
             return ast.Null(span)
         if kind in ("TRUE", "FALSE"):
@@ -344,7 +332,8 @@ def literal_token(token: _Token, text: str, spanner: Spanner) -> o.Expr:
         if kind == "DURATION":
             return o.Duration(_duration_value(raw), span)
         if kind == "BINARY":
-            return o.BinaryData(_binary_value(raw), span)
+            body = raw[raw.index("'") + 1 : -1].rstrip("=")
+            return o.BinaryData(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)), span)
         if kind == "GEO":
             quote = raw.index("'")
             return o.Geo(raw[:quote].lower(), raw[quote + 1 : -1], span)
@@ -354,8 +343,7 @@ def literal_token(token: _Token, text: str, spanner: Spanner) -> o.Expr:
             return o.EnumValue(raw[:quote], members, span)
         if kind == "JSON_STRING":
             value = json.loads(raw)
-            if not isinstance(value, str):  # pragma: no cover - the lexer guarantees the shape
-                raise ValueError(raw)
+            assert isinstance(value, str)  # the lexer guarantees the shape
             return ast.String(value, span)
     except (ValueError, OverflowError, binascii.Error) as exc:
         what = {
@@ -474,13 +462,8 @@ def _node(value: Any, text: str, spanner: Spanner) -> o.Expr:
     cls = value.__class__
     if cls is _OpChain:
         return _resolve(value, text, spanner)
-    if cls is tuple:
-        kind, raw, start, end = value
-        if kind == "JSON_STRING" or kind in _LITERAL_TERMINALS:
-            return literal_token(value, text, spanner)
-        raise ConditionSyntaxError(  # pragma: no cover - the grammar only leaves literals as tokens
-            f"unexpected {raw!r}", text=text, pos=start, end_pos=end
-        )
+    if cls is tuple:  # the grammar leaves only literals as tokens
+        return literal_token(value, text, spanner)
     node: o.Expr = value
     return node
 

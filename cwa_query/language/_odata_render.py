@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import datetime as _dt
 import json
+import typing
 
 from ..errors import UntranslatableError
 from . import ast
@@ -102,10 +103,7 @@ def odata_literal(literal: o.Expr) -> str:
     raise TypeError(f"not an OData literal: {type(literal).__name__}")
 
 
-_LITERALS = (
-    ast.String, ast.Boolean, ast.Integer, ast.Decimal, ast.DateTime, ast.Null, o.SpecialNumber, o.TimeOfDay,
-    o.Duration, o.Guid, o.EnumValue, o.BinaryData, o.Geo,
-)  # fmt: skip
+_LITERALS: tuple[type, ...] = typing.get_args(o.ODataLiteral)  # a tuple: `isinstance` is faster with one
 
 
 def _precedence(node: o.Expr) -> int:
