@@ -12,7 +12,7 @@ Lark on the condition form: 1.3 times Lark's time through the two passes, 0.62 s
 How: the filter is lexed as the grammar's own lexer lexes it (the same terminals,
 keywords, spans and literal decoding as the grammar path): by a small scanner of the common
 tokens, whose every token is the grammar's (`_scanner` says why), and by the grammar's
-lexer itself where the scanner meets anything else. At the first token outside the simple
+lexer itself from the first token the scanner does not know. At the first token outside the simple
 subset (paths of names, `eq ne gt ge lt le`, `and or not`, parentheses, `in (...)` of
 literals, `contains`/`startswith`/`endswith`/`tolower` calls, the literals the shared tree
 holds) it gives up, and so it does at any shape it does not know, any error, and near
@@ -249,8 +249,8 @@ def _scanner(keywords: dict[str, str]) -> tuple[re.Pattern[str], tuple[str | Non
       token are skipped as the grammar skips them.
 
     Anything else (a date, `$it`, a qualified name, a name before `.` or `'`, a non-ASCII
-    letter, `/` after a space, ...) is the catch-all group, of kind `None`: the caller then
-    lexes the text with the grammar's lexer.
+    letter, `/` after a space, ...) is the catch-all group, of kind `None`: the grammar's
+    lexer then takes over at that token.
     """
     words = "|".join(sorted(map(re.escape, keywords), key=lambda word: (-len(word), word)))
     segment = rf"(?!(?:(?i:{words})|null|INF|NaN)(?![A-Za-z0-9_])){_NAME}"
@@ -297,22 +297,23 @@ def _lex(text: str) -> tuple[list[str], list[tuple[str, str, int, int]]] | None:
             kind = words.get(raw, "FIELD")
         elif kind is _CALL:
             kind = _FUNCTIONS.get(raw.lower())
-        if kind is None:
-            return _lex_as_grammar(text, lexer)
+        if kind is None:  # the grammar's lexer goes on from here (its tokens so far are these)
+            return _lex_as_grammar(text, lexer, start, kinds, tokens)
         kinds.append(kind)
         tokens.append((kind, raw, start, end))
     return kinds, tokens
 
 
-def _lex_as_grammar(text: str, lexer: _Lexer) -> tuple[list[str], list[tuple[str, str, int, int]]] | None:
-    """`_lex` with the grammar's own lexer (for text with a token the scanner does not know)."""
+def _lex_as_grammar(
+    text: str, lexer: _Lexer, pos: int, kinds: list[str], tokens: list[tuple[str, str, int, int]]
+) -> tuple[list[str], list[tuple[str, str, int, int]]] | None:
+    """`_lex` with the grammar's own lexer from `pos` on, where a token starts (for a token
+    the scanner does not know), after the `kinds` and `tokens` before it."""
     by_group = lexer.kinds
     keywords = lexer.keywords
     identifier = lexer.identifier
     longest = lexer.longest
-    kinds: list[str] = []
-    tokens: list[tuple[str, str, int, int]] = []
-    for match in lexer.tables.driver_lexer.finditer(text):
+    for match in lexer.tables.driver_lexer.finditer(text, pos):  # no terminal looks behind
         index: int = match.lastindex  # type: ignore[assignment]  # every alternative ends in a group
         kind = by_group[index]
         start = match.start()
