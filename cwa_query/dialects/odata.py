@@ -287,11 +287,13 @@ class _Lowering:
         if isinstance(node, o.Call) and node.base is None and node.name in TEXT_TESTS:
             subject, value = node.args
             field, folded = self.subject(subject, node)
-            literal = self.text_literal(value, node, folded, substring=True)
+            if not isinstance(value, ast.String):
+                raise self.refuse(node, "the condition language's text tests take a string")
+            self.check_case(value.value, node, folded, substring=True)
             refusal = _text_function_refusal(self.fields, field)
             if refusal is not None:
                 raise self.refuse(node, refusal)
-            compare = ast.Compare(field, TEXT_TESTS[node.name], literal, span)
+            compare = ast.Compare(field, TEXT_TESTS[node.name], value, span)
             # A function of null is null: `not` keeps it unknown, as the shared `not` does.
             return ast.Not(compare, span) if negate else compare
         if isinstance(node, o.In):
@@ -338,12 +340,6 @@ class _Lowering:
         if self.fields.holds_list(field) or self.fields.through_list(field):
             raise self.refuse(parent, f"{field.name} holds a list: OData compares it with any()/all() only")
         return field
-
-    def text_literal(self, value: o.Expr | o.Argument, parent: o.Expr, folded: bool, *, substring: bool) -> ast.String:
-        if not isinstance(value, ast.String):
-            raise self.refuse(parent, "the condition language's text tests take a string")
-        self.check_case(value.value, parent, folded, substring=substring)
-        return ast.String(value.value, value.span)
 
     def check_case(self, text: str, parent: o.Expr, folded: bool, *, substring: bool) -> None:
         if not folded:

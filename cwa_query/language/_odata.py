@@ -488,38 +488,22 @@ def _canonical_call(name: str, args: tuple[o.Argument, ...], token: _Token, end:
     if canonical is None:
         return name
     low, high = CANONICAL_FUNCTIONS[canonical]
-    pos = token[2]
+    example = _CALL_EXAMPLES.get(canonical)
+
+    def error(description: str, hint: str | None = None) -> ConditionSyntaxError:
+        return ConditionSyntaxError(description, text=text, pos=token[2], end_pos=end, hint=hint)
+
     if not low <= len(args) <= high:
         want = str(low) if low == high else f"{low} or {high}" if high < 100 else f"at least {low}"
         plural = "" if want == "1" else "s"
-        raise ConditionSyntaxError(
-            f"{canonical}() takes {want} argument{plural}, not {len(args)}",
-            text=text,
-            pos=pos,
-            end_pos=end,
-            hint=_CALL_EXAMPLES.get(canonical),
-        )
+        raise error(f"{canonical}() takes {want} argument{plural}, not {len(args)}", example)
     for arg in args:
         if isinstance(arg, o.CasePair) and canonical != "case":
-            raise ConditionSyntaxError(
-                f"'condition:value' pairs belong to case(), not {canonical}()", text=text, pos=pos, end_pos=end
-            )
+            raise error(f"'condition:value' pairs belong to case(), not {canonical}()")
         if isinstance(arg, o.NamedArgument):
-            raise ConditionSyntaxError(
-                f"{canonical}() takes its arguments by position, not by name",
-                text=text,
-                pos=pos,
-                end_pos=end,
-                hint=_CALL_EXAMPLES.get(canonical),
-            )
+            raise error(f"{canonical}() takes its arguments by position, not by name", example)
         if canonical == "case" and not isinstance(arg, o.CasePair):
-            raise ConditionSyntaxError(
-                "case() takes 'condition:value' pairs",
-                text=text,
-                pos=pos,
-                end_pos=end,
-                hint="write `case(Price gt 10:'high',true:'low')`",
-            )
+            raise error("case() takes 'condition:value' pairs", "write `case(Price gt 10:'high',true:'low')`")
     return canonical
 
 
