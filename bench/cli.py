@@ -20,9 +20,11 @@ median wall time of each and its ratio to `import lark`, side by side:
 
 The target (issue 18) is a ratio of at most 1.25 for each: a pre-commit hook runs the lint
 once per file, so it should cost about what loading the parsing library alone costs. What
-an unknown field adds is no dialect module (tests/lint/test_lazy_unknown_field.py) but work
-on catalogues: the "did you mean" over every endpoint of the automate catalogue without
-`--endpoint`, and reading the 400 KB manage catalogue to say whether it knows the field.
+an unknown field adds is no dialect module (tests/lint/test_lazy_unknown_field.py) and no
+other catalogue: the name index beside each catalogue (`*_schema.names.txt`, written by
+scripts/gen_catalogue_index.py) says whether the manage and seed catalogues know the field
+and gives the "did you mean" candidates over every endpoint of the automate catalogue
+(tests/schema/test_name_index.py); left are `difflib` and the check of the fix.
 `--check` exits 1 above the target. On a shared machine the ratios move by several
 hundredths from run to run; compare medians of a few calls.
 """

@@ -4,13 +4,18 @@ A [`Schema`][cwa_query.Schema] maps endpoint names (`Computers`, `Alerts`, ...) 
 fields; a field is a dotted path (`Client.Id`) with a [`FieldInfo`][cwa_query.schema.FieldInfo].
 The linter reads it to find unknown fields, type mismatches and unknown values.
 
-Two catalogues are built in, one per dialect:
+Catalogues are built in, one per dialect that has one:
 
 * `seed`: the endpoints and fields of the seed document (Computers, Clients, Alerts,
   Scripts), completed by hand where it is silent (the file says which fields);
 * `automate`: generated from the public Automate OpenAPI document by
   `scripts/gen_automate_schema.py`: every list endpoint, every property, nested objects as
   dotted paths, arrays marked. Field names match case-insensitively, as on the real server.
+
+(and `manage`, from the Manage OpenAPI document by `scripts/gen_manage_schema.py`). Beside
+each lies its name index (`automate_schema.names.txt`, written from it by
+`scripts/gen_catalogue_index.py`): its endpoints and field names, which answer whether it
+knows a field and what to suggest over all its endpoints without reading its entries.
 
 A schema file (JSON) has the same shape as the built-in ones:
 
@@ -92,6 +97,28 @@ class FieldInfo:
         return self.type + ("[]" if self.array else "")
 
 
+def _find_endpoint(index: Mapping[str, str], name: str) -> str | None:
+    """The endpoint of `index` (lower-cased name -> name) that `name` means (any case, an
+    `/cwa/api/v1/` prefix allowed, a concrete path for its template), or `None`."""
+    key = _API_PREFIX.sub("", name.strip()).strip("/").lower()
+    found = index.get(key)
+    if found is not None:
+        return found
+    # the templated endpoint (`Computers/{computerId}/Software`) a concrete path matches
+    segments = key.split("/")
+    for lower, endpoint in index.items():
+        parts = lower.split("/")
+        if (
+            "{" in lower
+            and len(parts) == len(segments)
+            and all(
+                p == s or (p.startswith("{") and p.endswith("}") and s) for p, s in zip(parts, segments, strict=True)
+            )
+        ):
+            return endpoint
+    return None
+
+
 _ANY = "any"
 #: Held while a trusted catalogue's endpoint is parsed on first use (the sandbox looks fields
 #: up from many threads at once).
@@ -111,6 +138,7 @@ class Schema:
         "_endpoint_index",
         "_endpoints",
         "_merged",
+        "_names_file",
         "_raw",
         "case_sensitive",
         "name",
@@ -140,6 +168,9 @@ class Schema:
         self._endpoint_index = {endpoint.lower(): endpoint for endpoint in self._endpoints}
         self._merged: _Fields | None = None
         self._any_endpoint: _AnyEndpoint | None = None
+        #: A built-in catalogue's name index (`_NameIndex`), which answers for it over all
+        #: endpoints without reading every entry; `None` for any other schema.
+        self._names_file: str | None = None
 
     def __repr__(self) -> str:
         return f"<Schema {self.name!r}: {len(self.endpoint_names)} endpoints>"
@@ -160,13 +191,10 @@ class Schema:
         Raises [`SchemaError`][cwa_query.SchemaError] naming the closest endpoints when
         there is no such endpoint.
         """
+        found = _find_endpoint(self._endpoint_index, name)
+        if found is not None:
+            return found
         key = _API_PREFIX.sub("", name.strip()).strip("/").lower()
-        found = self._endpoint_index.get(key)
-        if found is not None:
-            return found
-        found = self._template_for(key)
-        if found is not None:
-            return found
         import difflib
 
         close = difflib.get_close_matches(key, list(self._endpoint_index), n=3, cutoff=0.6)
@@ -177,22 +205,6 @@ class Schema:
             + (", ..." if len(self._endpoint_index) > 12 else "")
         )
         raise SchemaError(f"the {self.name} schema has no endpoint {name!r}{hint}")
-
-    def _template_for(self, key: str) -> str | None:
-        """The templated endpoint (`Computers/{computerId}/Software`) a concrete path matches."""
-        segments = key.split("/")
-        for lower, endpoint in self._endpoint_index.items():
-            parts = lower.split("/")
-            if (
-                "{" in lower
-                and len(parts) == len(segments)
-                and all(
-                    p == s or (p.startswith("{") and p.endswith("}") and s)
-                    for p, s in zip(parts, segments, strict=True)
-                )
-            ):
-                return endpoint
-        return None
 
     def fields(self, endpoint: str | None = None) -> Mapping[str, FieldInfo]:
         """The fields of `endpoint` (or of all endpoints merged, for `None`) by canonical path."""
@@ -550,6 +562,9 @@ class _AnyEndpoint(_Lookups):
         return lower not in self._parents
 
     def candidates(self, dots: int) -> dict[str, str]:
+        index = _name_index(self._schema._names_file)
+        if index is not None:  # the same answer, computed when the index was written
+            return index.candidates(dots)
         found = {}
         for key in self._all_keys():
             if key.count(".") == dots:
@@ -595,6 +610,158 @@ class _AnyEndpoint(_Lookups):
         return merged
 
 
+def names_file(schema_file: str) -> str:
+    """The name index written beside a built-in catalogue: `automate_schema.names.txt`."""
+    return schema_file.removesuffix(".json") + ".names.txt"
+
+
+class _NameIndex:
+    """What a built-in catalogue's fields are called, over all its endpoints merged: enough
+    to say whether it knows a field (with no endpoint named) and to suggest one, without
+    reading its entries (the manage catalogue is 400 KB; a lint with an unknown field asks
+    it whether it knows the field, once per file in a pre-commit hook).
+
+    Written by `scripts/gen_catalogue_index.py` beside the catalogue (`index_text`: a line a
+    section, its name, a tab and its names separated by spaces);
+    `tests/schema/test_name_index.py` checks that writing it again gives the shipped file,
+    and that it answers what the catalogue does. Read as text: a section is split only when
+    asked, and a name is found by searching the text.
+    """
+
+    __slots__ = ("_case_sensitive", "_known", "_leaves", "_sections")
+
+    def __init__(self, text: str) -> None:
+        self._sections = dict(line.partition("\t")[::2] for line in text.splitlines() if line[:1] != "#")
+        self._case_sensitive = self._sections["case-sensitive"] == "yes"
+        self._leaves = frozenset(map(str.lower, self._names("leaves")))
+        self._known: str | None = None
+
+    def _names(self, section: str) -> list[str]:
+        names = self._sections.get(section)
+        return names.split(" ") if names else []
+
+    def endpoints(self) -> dict[str, str]:
+        """Lower-cased endpoint name -> endpoint name."""
+        return {endpoint.lower(): endpoint for endpoint in self._names("endpoints")}
+
+    def candidates(self, dots: int) -> dict[str, str]:
+        """`_AnyEndpoint.candidates`: lower-cased path -> path of every field with `dots`
+        dots that is not an object."""
+        return {path.lower(): path for path in self._names(f"fields {dots}")}
+
+    def knows(self, path: str) -> bool:
+        """Whether `lookup(path)` over all endpoints finds a field."""
+        if self._known is None:  # every spelling between spaces (lower-cased unless case-sensitive)
+            names = (text for name, text in self._sections.items() if text and name not in _NOT_NAMES)
+            known = f" {' '.join(names)} "
+            self._known = known if self._case_sensitive else known.lower()
+        key = path if self._case_sensitive else path.lower()
+        if key.split() == [key] and f" {key} " in self._known:  # (a name is not empty, has no space)
+            return True
+        lower = path.lower()  # or a path below an object whose members are not listed
+        end = lower.find(".")
+        while end > 0:
+            if lower[:end] in self._leaves:
+                return True
+            end = lower.find(".", end + 1)
+        return False
+
+
+#: the index's sections that are not field names
+_NOT_NAMES = ("case-sensitive", "endpoints")
+
+
+def index_data(schema: Schema) -> dict[str, list[str]]:
+    """The name index of `schema` (read without its index), by section: its endpoints, and
+    its fields merged over all endpoints, in their first spelling, by kind: `fields <dots>`,
+    those that are not objects with `dots` dots (the suggestions); `objects` whose members
+    are listed; `leaves`, objects whose members are not (a path below one is known); in a
+    case-sensitive catalogue, the other `spellings`."""
+    merged = _AnyEndpoint(schema)
+    fields: list[list[str]] = []
+    objects, leaves = [], []
+    for key in merged._all_keys():
+        info = merged.first(key)
+        assert info is not None
+        assert info.path.lower() == key
+        if merged.is_leaf(key):
+            leaves.append(info.path)
+        elif info.type == "object":
+            objects.append(info.path)
+        else:
+            dots = key.count(".")
+            fields.extend([] for _ in range(dots + 1 - len(fields)))
+            fields[dots].append(info.path)
+    first = {*objects, *leaves, *(path for level in fields for path in level)}
+    every = (path for endpoint in schema.endpoint_names for path in schema._paths(endpoint))
+    spellings = list(dict.fromkeys(path for path in every if path not in first)) if schema.case_sensitive else []
+    return {
+        "case-sensitive": ["yes" if schema.case_sensitive else "no"],
+        "endpoints": list(schema.endpoint_names),
+        **{f"fields {dots}": level for dots, level in enumerate(fields)},
+        "objects": objects,
+        "leaves": leaves,
+        "spellings": spellings,
+    }
+
+
+def index_text(schema: Schema, source: str) -> str:
+    """The name index of `schema` (read without its index) as a file holds it; `source` is the
+    catalogue's file name (the built-in `automate_schema.json`)."""
+    out = [f"# cwa_query name index of {source}, written by scripts/gen_catalogue_index.py; do not edit\n"]
+    for section, names in index_data(schema).items():
+        if any(name.split() != [name] for name in names):
+            raise ValueError(f"{source}: a name in {section} is empty or has white space")
+        out.append(f"{section}\t{' '.join(names)}\n")
+    return "".join(out)
+
+
+_indexes: dict[str, _NameIndex | None] = {}
+
+
+def read_catalogue(schema_file: str) -> Schema:
+    """The built-in catalogue `schema_file` as read from its file, without its name index."""
+    return _load_file(os.path.join(_DATA, schema_file), trusted=True)
+
+
+def _name_index(file: str | None) -> _NameIndex | None:
+    """The name index in `file` (under the package's data), read once; `None` without one."""
+    if file is None:
+        return None
+    if file not in _indexes:
+        try:
+            with open(os.path.join(_DATA, file), encoding="utf-8") as opened:
+                _indexes[file] = _NameIndex(opened.read())
+        except FileNotFoundError:  # a dialect outside the package naming one of its catalogues
+            _indexes[file] = None
+    return _indexes[file]
+
+
+def builtin_knows(dialect: DialectLike, path: str, endpoint: str | None = None) -> bool:
+    """Whether the built-in catalogue of `dialect` knows `path` at `endpoint` (at any, for
+    `None`): `builtin_schema(dialect).lookup(path, endpoint) is not None`, and `False`
+    where there is no catalogue or it has no such endpoint.
+
+    Until the catalogue is loaded its name index answers: over all endpoints, or that the
+    endpoint is not there; only a field of an endpoint it has reads the catalogue.
+    """
+    name, schema_file = catalogue_file(dialect)
+    if schema_file is None:
+        return False
+    schema = _builtin.get(name)
+    if schema is None:
+        index = _name_index(names_file(schema_file))
+        if index is not None:
+            if endpoint is None:
+                return index.knows(path)
+            if _find_endpoint(index.endpoints(), endpoint) is None:
+                return False
+        schema = builtin_schema(dialect)
+    if endpoint is not None and _find_endpoint(schema._endpoint_index, endpoint) is None:
+        return False
+    return schema.lookup(path, endpoint) is not None
+
+
 _builtin: dict[str, Schema] = {}
 
 
@@ -611,7 +778,8 @@ def builtin_schema(dialect: DialectLike) -> Schema:
         if schema_file is None:
             schema = Schema({}, name=f"{name} (no built-in catalogue)")
         else:
-            schema = _load_file(os.path.join(_DATA, schema_file), trusted=True)
+            schema = read_catalogue(schema_file)
+            schema._names_file = names_file(schema_file)
         _builtin[name] = schema
     return schema
 

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ...dialects import catalogue_file, dialect_names, renaming_dialects
-from ...errors import SchemaError
-from ...schema import builtin_schema
+from ...dialects import dialect_names, renaming_dialects
+from ...schema import builtin_knows, builtin_schema
 from .._context import Context
 from .._model import Example, Finding, Rule, register
 
@@ -64,17 +63,13 @@ class UnknownFieldRule(Rule):
 def _known_elsewhere(ctx: Context, name: str) -> str | None:
     """The name of another dialect whose built-in catalogue knows `name` at the endpoint,
     when the condition is linted against its own dialect's built-in catalogue (a finding that
-    would vanish under that dialect). Only the catalogues are read, not the dialects' modules."""
+    would vanish under that dialect). Only the catalogues are read (or their name indexes),
+    not the dialects' modules."""
     if ctx.schema is not builtin_schema(ctx.dialect):
         return None
     for other in dialect_names():
-        if other == ctx.dialect.name or catalogue_file(other)[1] is None:
-            continue
-        try:
-            if builtin_schema(other).lookup(name, ctx.endpoint) is not None:
-                return other
-        except SchemaError:  # the other catalogue has no such endpoint
-            continue
+        if other != ctx.dialect.name and builtin_knows(other, name, ctx.endpoint):
+            return other
     return None
 
 

@@ -1,0 +1,38 @@
+"""Write the name index beside each built-in catalogue (`cwa_query/data/*_schema.names.json`).
+
+Run from the project root after a catalogue changes (`scripts/gen_automate_schema.py`,
+`scripts/gen_manage_schema.py`, or the seed catalogue edited by hand):
+
+    python scripts/gen_catalogue_index.py
+
+An index holds a catalogue's endpoints and its field names merged over all endpoints (see
+`cwa_query.schema.index_data`): the linter reads it to say whether another dialect's
+catalogue knows a field, and to suggest a field over all endpoints, without reading the
+catalogue itself. `tests/schema/test_name_index.py` fails when an index is not what this
+script writes from the catalogue beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from cwa_query.dialects import catalogue_file, dialect_names
+from cwa_query.schema import _DATA, index_text, names_file, read_catalogue
+
+
+def main() -> int:
+    for name in dialect_names():
+        schema_file = catalogue_file(name)[1]
+        if schema_file is None:
+            continue
+        target = os.path.join(_DATA, names_file(schema_file))
+        text = index_text(read_catalogue(schema_file), schema_file)
+        with open(target, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        print(f"{target}: {len(text):,} characters")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,159 @@
+"""The name index beside each built-in catalogue answers what the catalogue answers.
+
+`cwa-query lint` of an unknown field asks the other dialects' catalogues whether they know
+it, and suggests a field over every endpoint of its own: a small index written beside each
+catalogue (`scripts/gen_catalogue_index.py`) answers both without reading the catalogues'
+entries. Checked here: the shipped index is what the generator writes from the catalogue
+beside it (it cannot drift), and the index's answers are the catalogue's, for every name of
+the catalogue in three spellings, paths below objects, near misses and odd input, and for a
+case-sensitive catalogue with spellings that differ only in case.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from cwa_query import lint
+from cwa_query import schema as schema_module
+from cwa_query.dialects import catalogue_file, dialect_names
+from cwa_query.errors import SchemaError
+from cwa_query.schema import (
+    Schema,
+    _AnyEndpoint,
+    _find_endpoint,
+    _NameIndex,
+    builtin_knows,
+    builtin_schema,
+    index_text,
+    names_file,
+    read_catalogue,
+)
+
+CATALOGUES = [name for name in dialect_names() if catalogue_file(name)[1] is not None]
+
+# Case-sensitive, spellings that differ only in case within and across endpoints, objects
+# with and without listed members, at several depths.
+MIXED = {
+    "case_sensitive": True,
+    "endpoints": {
+        "A": {"fields": {"Name": "string", "name": "integer", "Blob": "object", "Deep.Open": "object"}},
+        "B": {"fields": {"NAME": "string", "Blob": "object", "Blob.Size": "integer", "blob.size": "id"}},
+        "things/{id}/parts": {"fields": {"Open": "object", "Part.Id": "id", "part.ID": "string"}},
+    },
+}
+
+
+def probes(schema: Schema) -> list[str]:
+    """Every name of the catalogue in three spellings, paths below each, near misses, odd input."""
+    every = list(dict.fromkeys(p for endpoint in schema.endpoint_names for p in schema._paths(endpoint)))
+    found = [variant for path in every for variant in (path, path.lower(), path.upper())]
+    found += [f"{path}.Below" for path in every] + [f"{path}.a.b" for path in every[::7]]
+    found += [path[:-1] for path in every[::5]] + [path + "x" for path in every[::5]]
+    return [
+        *found,
+        "",
+        ".",
+        "a..b",
+        "Name\nNAME",
+        "Blob.\n",
+        "Open.x\ny",
+        "NoSuchField",
+        "#",
+        "Name NAME",
+        " ",
+        "Blob.x y",
+    ]
+
+
+def slow(schema: Schema, path: str, endpoint: str | None = None) -> bool:
+    """What the catalogue itself answers (no index)."""
+    try:
+        return schema.lookup(path, endpoint) is not None
+    except SchemaError:
+        return False
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_the_shipped_index_is_what_the_generator_writes(name: str) -> None:
+    schema_file = catalogue_file(name)[1]
+    assert schema_file is not None
+    with open(os.path.join(schema_module._DATA, names_file(schema_file)), encoding="utf-8") as shipped:
+        assert shipped.read() == index_text(read_catalogue(schema_file), schema_file), (
+            f"{names_file(schema_file)} is stale: run python scripts/gen_catalogue_index.py"
+        )
+
+
+@pytest.mark.parametrize("name", [*CATALOGUES, "mixed"])
+def test_the_index_answers_what_the_catalogue_does(name: str) -> None:
+    if name == "mixed":
+        catalogue = Schema.from_dict(MIXED, trusted=True)
+        index = _NameIndex(index_text(Schema.from_dict(MIXED, trusted=True), "mixed.json"))
+    else:
+        schema_file = catalogue_file(name)[1]
+        assert schema_file is not None
+        catalogue = read_catalogue(schema_file)
+        index = schema_module._name_index(names_file(schema_file))
+        assert index is not None
+    assert index.endpoints() == catalogue._endpoint_index
+    wrong = [path for path in probes(catalogue) if index.knows(path) != slow(catalogue, path)]
+    assert wrong == []
+    deepest = max(path.count(".") for endpoint in catalogue.endpoint_names for path in catalogue._paths(endpoint))
+    merged = _AnyEndpoint(catalogue)  # the catalogue's own candidates: its schema has no index
+    for dots in range(deepest + 2):
+        assert index.candidates(dots) == merged.candidates(dots), dots
+
+
+def test_the_mixed_index_has_every_kind_of_name() -> None:
+    """The case-sensitive sample exercises each section (else the test above proves little)."""
+    index = _NameIndex(index_text(Schema.from_dict(MIXED, trusted=True), "mixed.json"))
+    sections = {name: index._names(name) for name in index._sections}
+    assert sections["case-sensitive"] == ["yes"]
+    assert sections["fields 0"] == ["Name"] and sections["fields 1"] == ["Blob.Size", "Part.Id"]
+    assert sections["objects"] == ["Blob"] and sections["leaves"] == ["Deep.Open", "Open"]
+    assert sections["spellings"] == ["name", "NAME", "blob.size", "part.ID"]
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_builtin_knows_is_lookup_at_every_endpoint(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Asked before and after the catalogue is loaded, at no endpoint, at each of the
+    built-in catalogues' endpoints (the other catalogues' too: most are not in this one),
+    and at a concrete path of a templated endpoint."""
+    monkeypatch.setattr(schema_module, "_builtin", {})
+    schema_file = catalogue_file(name)[1]
+    assert schema_file is not None
+    catalogue = read_catalogue(schema_file)
+    paths = ["Name", "name", "Id", "ComputerName", "LastContact", "identifier", "Client.Name", "Nope", "Os.x"]
+    endpoints = [None, "/cwa/api/v1/Computers/", "Computers/7/Software", "company/companies", "nowhere"]
+    endpoints += [endpoint for other in CATALOGUES for endpoint in builtin_schema(other).endpoint_names[:40:3]]
+    monkeypatch.setattr(schema_module, "_builtin", {})
+    for loaded in (False, True):
+        if loaded:
+            builtin_schema(name)
+        for endpoint in endpoints:
+            was = name in schema_module._builtin
+            answers = [(path, builtin_knows(name, path, endpoint)) for path in paths]
+            assert answers == [(path, slow(catalogue, path, endpoint)) for path in paths], (endpoint, loaded)
+            # the catalogue is read only for a field of an endpoint it has
+            there = endpoint is not None and _find_endpoint(catalogue._endpoint_index, endpoint) is not None
+            assert (name in schema_module._builtin) == (was or there), endpoint
+
+
+def test_an_unknown_field_reads_no_other_catalogue(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lint of an unknown field of the automate dialect asks the seed and manage indexes,
+    not their catalogues, and suggests from its own index; the finding is the full one."""
+    monkeypatch.setattr(schema_module, "_builtin", {})
+    monkeypatch.setattr(schema_module, "_indexes", {})
+    found = [(d.code, d.message, d.fix) for d in lint("identifier = 'x'", dialect="automate")]
+    assert found == [
+        (
+            "CWQ102",
+            "unknown field 'identifier': not in any endpoint of the automate schema; did you mean "
+            "'IdentityField'? (the manage dialect's catalogue knows 'identifier': if the condition is meant "
+            "for manage, choose that dialect or profile)",
+            "IdentityField = 'x'",
+        )
+    ]
+    assert set(schema_module._builtin) == {"automate"}
+    assert set(schema_module._indexes) == {names_file(catalogue_file(name)[1] or "") for name in CATALOGUES}
