@@ -70,6 +70,7 @@ __all__ = [
 
 # --------------------------------------------------------------------------- literals
 
+
 def _datetime_value(text: str) -> _dt.date | _dt.datetime:
     """The value of a bracketed date-time (`[2024-01-01T00:00:00Z]`, `[2024-01-01 12:00:00+00:00]`).
 

@@ -38,17 +38,6 @@ from .condition import ConditionDialect
 
 __all__ = ["Seed"]
 
-_TEXT_OPS = frozenset(
-    {
-        ast.Op.CONTAINS,
-        ast.Op.NOT_CONTAINS,
-        ast.Op.STARTSWITH,
-        ast.Op.ENDSWITH,
-        ast.Op.LIKE,
-        ast.Op.NOT_LIKE,
-    }
-)
-
 
 class Seed(ConditionDialect):
     """The seed document's dialect."""
@@ -149,7 +138,7 @@ class Seed(ConditionDialect):
     def _value(self, node: ast.Node, field: ast.Field, value: ast.Literal, fields: FieldTypes) -> ast.Literal:
         if isinstance(value, ast.Null):
             raise self.untranslatable(node, "the seed dialect has no `null`")
-        text_test = isinstance(node, ast.Compare) and node.op in _TEXT_OPS
+        text_test = isinstance(node, ast.Compare) and node.op.is_text
         if isinstance(value, ast.Boolean):
             if text_test:
                 raise self.untranslatable(node, "the seed dialect has no booleans, and a text test reads their text")

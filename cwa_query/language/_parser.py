@@ -14,16 +14,8 @@ from ..dialects import DialectLike, get_dialect
 from ..dialects.condition import CONDITION
 from . import ast
 from ._driver import DEFAULT_LIMITS, ParseLimits
-from ._lalr import grammar_path, grammar_text
 
-__all__ = [
-    "DEFAULT_LIMITS",
-    "ParseLimits",
-    "grammar_path",
-    "grammar_text",
-    "keyword_kinds",
-    "parse",
-]
+__all__ = ["DEFAULT_LIMITS", "ParseLimits", "parse"]
 
 
 def parse(text: str, *, dialect: DialectLike | None = None, limits: ParseLimits = DEFAULT_LIMITS) -> ast.Node:
@@ -53,8 +45,3 @@ def parse(text: str, *, dialect: DialectLike | None = None, limits: ParseLimits 
         raise TypeError(f"parse() takes the condition as str, not {type(text).__name__}")
     tree: ast.Node = CONDITION.parse(text, limits)
     return tree
-
-
-def keyword_kinds() -> frozenset[str]:
-    """The names of the keyword terminals (reserved words) of the condition grammar."""
-    return CONDITION.keyword_kinds()

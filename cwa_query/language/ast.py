@@ -288,6 +288,11 @@ class Op(enum.Enum):
         return self in _ORDERING
 
     @property
+    def is_text(self) -> bool:
+        """`contains`, `startswith`, `endswith`, `like` and their negations: the tests of text."""
+        return self in _TEXT
+
+    @property
     def negated(self) -> Op | None:
         """The operator that is true exactly where this one is false (for a known value).
 
@@ -297,6 +302,7 @@ class Op(enum.Enum):
 
 
 _ORDERING = frozenset({Op.GT, Op.LT, Op.GE, Op.LE})
+_TEXT = frozenset({Op.CONTAINS, Op.NOT_CONTAINS, Op.STARTSWITH, Op.ENDSWITH, Op.LIKE, Op.NOT_LIKE})
 _NEGATION = {
     Op.EQ: Op.NE,
     Op.NE: Op.EQ,

@@ -17,7 +17,8 @@ from hypothesis.extra.lark import from_lark
 from lark import Lark
 
 from cwa_query import parse
-from cwa_query.language._parser import grammar_text, keyword_kinds
+from cwa_query.dialects.condition import CONDITION
+from cwa_query.language._lalr import grammar_text
 from cwa_query.strategies import field_paths
 
 
@@ -32,7 +33,7 @@ def _spellings(word: str) -> st.SearchStrategy[str]:
 
 
 def _keyword_strategies(grammar: Lark) -> dict[str, st.SearchStrategy[str]]:
-    keywords = {t.name: t.pattern.value for t in grammar.terminals if t.name in keyword_kinds()}
+    keywords = {t.name: t.pattern.value for t in grammar.terminals if t.name in CONDITION.keyword_kinds()}
     return {name: _padded(_spellings(word)) for name, word in keywords.items()}
 
 
@@ -63,7 +64,7 @@ EXPLICIT = {
 
 
 def test_explicit_strategies_cover_every_keyword() -> None:
-    assert keyword_kinds() <= set(EXPLICIT)
+    assert CONDITION.keyword_kinds() <= set(EXPLICIT)
 
 
 @pytest.mark.slow
