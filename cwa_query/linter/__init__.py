@@ -40,7 +40,7 @@ from typing import Any
 from .._defaults import DEFAULT_DIALECT
 from .._query_budget import IIS_MAX_QUERY_STRING
 from ..dialects import Dialect, DialectLike, get_dialect
-from ..errors import ConditionSyntaxError, TranslationWarning, UntranslatableError
+from ..errors import ConditionSyntaxError, TranslationWarning
 from ..schema import Schema, load_schema
 from ._catalog import list_rules, registered
 from ._context import Context
@@ -313,8 +313,6 @@ def _run(
             tree = dialect.read(text)
         except ConditionSyntaxError as exc:
             error = exc
-        except UntranslatableError:
-            pass  # valid in its dialect (an OData lambda), but no shared tree for the tree rules to read
         ctx = Context(text, dialect, schema, endpoint, url_budget, tree, error, parameter)
         return [(rule, finding) for rule in rules for finding in rule.check(ctx)], error
 
