@@ -458,10 +458,9 @@ class _Lifting:
         reason = message()
         inexact(shown, "odata", reason, node.span, f"{shown}: {reason} (pass a schema to translate exactly)")
 
-    def single(self, node: ast.Node) -> None:
+    def single(self, node: ast.Compare | ast.InList) -> None:
         """Refuse a predicate on a field the schema says meets a list: the shared tree tests
         any element, OData compares single values (on a list the service rejects the filter)."""
-        assert isinstance(node, (ast.Compare, ast.InList))
         if self.fields.holds_list(node.field) or self.fields.through_list(node.field):
             raise self.refuse(node, f"{node.field.name} holds a list: OData would need any()/all()")
 
@@ -605,8 +604,7 @@ class _Lifting:
 
     # -------------------------------------------------------------- predicates
 
-    def compare(self, node: ast.Node, negate: bool) -> o.Expr:
-        assert isinstance(node, ast.Compare)
+    def compare(self, node: ast.Compare, negate: bool) -> o.Expr:
         op, field, value = node.op, node.field, node.value
         if isinstance(value, ast.Null):
             if op not in (ast.Op.EQ, ast.Op.NE):

@@ -155,13 +155,9 @@ def render_odata(node: o.Expr) -> str:
             inner = f"({inner})"
         return f"-{inner}"
     if isinstance(node, o.In):
-        collection = node.collection
-        if isinstance(collection, (o.ListValue, o.Array)):
-            right = render_odata(collection)
-        else:
-            right = f"({render_odata(collection)})" if _precedence(collection) < _PRIMARY else render_odata(collection)
-            if isinstance(collection, _LITERALS):
-                right = f"({right})"
+        right = _wrap(node.collection, _PRIMARY)  # a list, an array or a path; an expression in parentheses
+        if isinstance(node.collection, _LITERALS):
+            right = f"({right})"
         return f"{_wrap(node.operand, 8)} in {right}"
     if isinstance(node, o.ListValue):
         return "(" + ",".join(render_odata(item) for item in node.items) + ")"
