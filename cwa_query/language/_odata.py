@@ -945,6 +945,25 @@ def _naive_datetime_error(text: str, pos: int) -> ConditionSyntaxError | None:
     )
 
 
+_TYPED_PREFIX_RE = re.compile(r"(?i)(duration|binary|geography|geometry)'")
+_TYPED_HINTS = {
+    "duration": "a duration is duration'[-]PnDTnHnMn.nS': days, hours, minutes and seconds "
+    "(no years or months: P1Y or P2M are not durations; write them as days, e.g. duration'P365D')",
+    "binary": "binary'...' holds base64url text: A-Z, a-z, 0-9, '-' and '_', padded with '='",
+    "geography": "a spatial literal is geography'SRID=4326;Point(lon lat)' (or LineString, Polygon, ...)",
+    "geometry": "a spatial literal is geometry'SRID=0;Point(x y)' (or LineString, Polygon, ...)",
+}
+# OData 2 and 3 spelt these literals with a prefix; OData 4 writes them bare.
+_VERSION3_PREFIXES = {
+    "guid": "a GUID is written bare: {value}",
+    "datetime": "a date-time is written bare, with an offset: {value}Z or {value}+hh:mm",
+    "datetimeoffset": "a date-time is written bare: {value}",
+    "date": "a date is written bare: {value}",
+    "time": "a time of day is written bare (13:45:00); a duration as duration'{value}'",
+    "x": "binary data is written binary'...' in base64url",
+}
+
+
 def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxError:
     char = text[pos]
     pair = text[pos : pos + 2]
@@ -994,6 +1013,12 @@ def _lex_error(text: str, pos: int, before: list[_Token]) -> ConditionSyntaxErro
     naive = _naive_datetime_error(text, pos)
     if naive is not None:
         return naive
+    typed = _TYPED_PREFIX_RE.match(text, pos)
+    if typed is not None:
+        kind = typed.group(1).lower()
+        closing = text.find("'", typed.end())
+        width = (closing + 1 if closing >= 0 else len(text)) - pos
+        return error(f"malformed {kind} literal {text[pos : pos + width]!r}", _TYPED_HINTS[kind], width)
     if char.isdigit() or char == "-":
         found = re.match(r"-?[\w.:+-]+", text[pos:])
         word = found.group() if found else char
@@ -1078,6 +1103,15 @@ def _parse_error(
             hint=f"OData paths use '/', not '.': write `{name_token[1].replace('.', '/')}` "
             "(a dotted name is a namespace-qualified type or function)",
         )
+    elif (
+        kind == "STRING"
+        and previous is not None
+        and previous[0] == "FIELD"
+        and previous[3] == pos
+        and previous[1].lower() in _VERSION3_PREFIXES
+    ):
+        hint = "OData 4 drops the " + previous[1] + "'...' prefix of OData 2 and 3: "
+        hint += _VERSION3_PREFIXES[previous[1].lower()].format(value=raw[1:-1].replace("''", "'"))
     elif kind == "FIELD" and after_operand and previous is not None and previous[0] == "STRING" and previous[3] == pos:
         return _unescaped_quote(text, previous, tokens[index])
     elif kind == "FIELD" and after_operand and raw.lower() == "like":

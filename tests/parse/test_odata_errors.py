@@ -36,6 +36,17 @@ HINTS: list[tuple[str, int, str]] = [
     ("Tags/all()", 10, "needs a lambda"),
     ("Name in (A, B)", 11, "only primitive literals"),
     ("Name eq 'x' Status eq 'y'", 13, "join conditions with 'and' or 'or'"),
+    # malformed typed literals name their kind and its form
+    ("D lt duration'P1Y'", 6, "no years or months"),
+    ("D lt duration'P1D", 6, "duration'[-]PnDTnHnMn.nS'"),
+    ("B eq binary'!!'", 6, "base64url"),
+    ("G eq geography'x", 6, "geography'SRID=4326;Point(lon lat)'"),
+    # OData 2 and 3 prefixes, dropped in OData 4
+    ("Id eq guid'0f8fad5b-d9cb-469f-a165-70867728950e'", 11, "written bare: 0f8fad5b-d9cb-469f-a165-70867728950e"),
+    ("D eq datetime'2020-01-01T00:00:00'", 14, "2020-01-01T00:00:00Z or 2020-01-01T00:00:00+hh:mm"),
+    ("D eq date'2020-01-01'", 10, "written bare: 2020-01-01"),
+    ("D eq time'PT1H'", 10, "duration'PT1H'"),
+    ("B eq X'0A'", 7, "binary'...'"),
 ]
 
 
@@ -47,6 +58,17 @@ def test_hint(text: str, column: int, hint: str) -> None:
     assert error.column == column, str(error)
     assert error.hint is not None and hint in error.hint, str(error)
     assert "^" in str(error)
+
+
+@pytest.mark.parametrize(("text", "column", "hint"), HINTS)
+def test_entry_point_gives_the_same_hint(text: str, column: int, hint: str) -> None:
+    """parse(text, dialect="odata") (with its fast reader) explains the fault as the grammar does."""
+    import cwa_query
+
+    with pytest.raises(ConditionSyntaxError) as info:
+        cwa_query.parse(text, dialect="odata")
+    assert info.value.column == column, str(info.value)
+    assert info.value.hint is not None and hint in info.value.hint, str(info.value)
 
 
 def test_expected_is_in_words() -> None:
