@@ -57,7 +57,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -640,6 +640,28 @@ class _NameIndex:
         names = self._sections.get(section)
         return names.split(" ") if names else []
 
+    def catalogue(self, text: str) -> dict[str, Any] | None:
+        """The catalogue's top-level object read from its `text`, but for its objects (each
+        endpoint's fields, the automate `resources`), decoded on first use at the offsets the
+        index gives: a lint reads one endpoint, or the paths of all. `None` when the index is
+        not of this text (another length) or has no layout."""
+        layout = self._names("layout")
+        if not layout or int(layout[0]) != len(text):
+            return None
+        data: dict[str, Any] = {}
+        for member in layout[1:]:
+            key, _, offset = member.rpartition(":")
+            at = int(offset)
+            if key == "endpoints":
+                offsets = map(int, self._names("fields at"))
+                data[key] = {
+                    endpoint: {"fields": _JsonAt(text, at)}
+                    for endpoint, at in zip(self._names("endpoints"), offsets, strict=True)
+                }
+            else:
+                data[key] = _JsonAt(text, at) if text[at] == "{" else _DECODE(text, at)[0]
+        return data
+
     def endpoints(self) -> dict[str, str]:
         """Lower-cased endpoint name -> endpoint name."""
         return {endpoint.lower(): endpoint for endpoint in self._names("endpoints")}
@@ -668,7 +690,62 @@ class _NameIndex:
 
 
 #: the index's sections that are not field names
-_NOT_NAMES = ("case-sensitive", "endpoints")
+_NOT_NAMES = ("case-sensitive", "endpoints", "layout", "fields at")
+_DECODE = json.JSONDecoder().raw_decode
+
+
+class _JsonAt(Mapping[str, Any]):
+    """The JSON object at offset `at` of `text` (a built-in catalogue's), decoded on first use."""
+
+    __slots__ = ("_at", "_text", "_value")
+
+    def __init__(self, text: str, at: int) -> None:
+        self._text = text
+        self._at = at
+        self._value: dict[str, Any] | None = None
+
+    def _decoded(self) -> dict[str, Any]:
+        value = self._value
+        if value is None:  # two threads may both decode it: the same value
+            value = self._value = _DECODE(self._text, self._at)[0]
+        return value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._decoded()
+
+    def items(self) -> ItemsView[str, Any]:
+        return self._decoded().items()
+
+
+def _members(text: str, at: int) -> Iterator[tuple[str, int]]:
+    """The members of the JSON object at offset `at` of `text`: (key, offset of its value)."""
+    at = _blank(text, at)
+    if text[at] != "{":
+        raise ValueError(f"no JSON object at offset {at}")
+    at = _blank(text, at + 1)
+    while text[at] != "}":
+        key, at = _DECODE(text, at)
+        at = _blank(text, _blank(text, at) + 1)  # past the ':'
+        yield key, at
+        at = _blank(text, _DECODE(text, at)[1])
+        if text[at] == ",":
+            at = _blank(text, at + 1)
+
+
+def _blank(text: str, at: int) -> int:
+    """The offset past the JSON white space at `at`."""
+    while text[at : at + 1] in (" ", "\t", "\n", "\r"):
+        at += 1
+    return at
 
 
 def index_data(schema: Schema) -> dict[str, list[str]]:
@@ -705,11 +782,26 @@ def index_data(schema: Schema) -> dict[str, list[str]]:
     }
 
 
-def index_text(schema: Schema, source: str) -> str:
+def layout(text: str) -> dict[str, list[str]]:
+    """Where a catalogue's parts stand in its `text`: `layout`, its length and each top-level
+    member as `key:offset`; `fields at`, the offset of each endpoint's fields."""
+    top = dict(_members(text, 0))
+    fields = []
+    for _, at in _members(text, top["endpoints"]):
+        fields.append(next((start for key, start in _members(text, at) if key == "fields"), at))
+    return {
+        "layout": [str(len(text)), *(f"{key}:{at}" for key, at in top.items())],
+        "fields at": [str(at) for at in fields],
+    }
+
+
+def index_text(schema: Schema, source: str, text: str | None = None) -> str:
     """The name index of `schema` (read without its index) as a file holds it; `source` is the
-    catalogue's file name (the built-in `automate_schema.json`)."""
+    catalogue's file name (the built-in `automate_schema.json`), `text` its contents (for
+    the layout)."""
     out = [f"# cwa_query name index of {source}, written by scripts/gen_catalogue_index.py; do not edit\n"]
-    for section, names in index_data(schema).items():
+    sections = index_data(schema) | (layout(text) if text is not None else {})
+    for section, names in sections.items():
         if any(name.split() != [name] for name in names):
             raise ValueError(f"{source}: a name in {section} is empty or has white space")
         out.append(f"{section}\t{' '.join(names)}\n")
@@ -724,14 +816,20 @@ def read_catalogue(schema_file: str) -> Schema:
     return _load_file(os.path.join(_DATA, schema_file), trusted=True)
 
 
+def catalogue_text(schema_file: str) -> str:
+    """The contents of the built-in catalogue `schema_file`, as `_load_file` reads them."""
+    with open(os.path.join(_DATA, schema_file), "rb") as file:
+        return file.read().decode("utf-8")
+
+
 def _name_index(file: str | None) -> _NameIndex | None:
     """The name index in `file` (under the package's data), read once; `None` without one."""
     if file is None:
         return None
     if file not in _indexes:
         try:
-            with open(os.path.join(_DATA, file), encoding="utf-8") as opened:
-                _indexes[file] = _NameIndex(opened.read())
+            with open(os.path.join(_DATA, file), "rb") as opened:
+                _indexes[file] = _NameIndex(opened.read().decode("utf-8"))
         except FileNotFoundError:  # a dialect outside the package naming one of its catalogues
             _indexes[file] = None
     return _indexes[file]
@@ -778,7 +876,8 @@ def builtin_schema(dialect: DialectLike) -> Schema:
         if schema_file is None:
             schema = Schema({}, name=f"{name} (no built-in catalogue)")
         else:
-            schema = read_catalogue(schema_file)
+            index = _name_index(names_file(schema_file))
+            schema = _load_file(os.path.join(_DATA, schema_file), trusted=True, index=index)
             schema._names_file = names_file(schema_file)
         _builtin[name] = schema
     return schema
@@ -811,15 +910,23 @@ def load_schema(source: SchemaSource = None, *, dialect: DialectLike = DEFAULT_D
     raise TypeError(f"load_schema() takes a path, a mapping or a Schema, not {type(source).__name__}")
 
 
-def _load_file(path: str | os.PathLike[str], *, trusted: bool = False) -> Schema:
+def _load_file(path: str | os.PathLike[str], *, trusted: bool = False, index: _NameIndex | None = None) -> Schema:
+    """The schema in a file; `trusted`, a built-in catalogue, whose name `index` says where
+    its endpoints stand (they are then decoded on first use)."""
     try:
-        with open(path, encoding="utf-8") as file:
-            text = file.read()
+        if trusted:  # decoded at once, without the text mode's newline translation: a lint reads 500 KB
+            with open(path, "rb") as binary:
+                text = binary.read().decode("utf-8")
+        else:
+            with open(path, encoding="utf-8") as file:
+                text = file.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise SchemaError(f"cannot read schema file {str(path)!r}: {exc}") from exc
     try:
         # a built-in catalogue is ours: no bounds to check, and half a megabyte to read per lint
-        data = json.loads(text) if trusted else loads(text, max_depth=MAX_SCHEMA_DEPTH)
+        data = (index.catalogue(text) if index is not None else None) or (
+            json.loads(text) if trusted else loads(text, max_depth=MAX_SCHEMA_DEPTH)
+        )
     except json.JSONDecodeError as exc:
         raise SchemaError(
             f"schema file {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"

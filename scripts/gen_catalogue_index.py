@@ -1,4 +1,4 @@
-"""Write the name index beside each built-in catalogue (`cwa_query/data/*_schema.names.json`).
+"""Write the name index beside each built-in catalogue (`cwa_query/data/*_schema.names.txt`).
 
 Run from the project root after a catalogue changes (`scripts/gen_automate_schema.py`,
 `scripts/gen_manage_schema.py`, or the seed catalogue edited by hand):
@@ -8,8 +8,10 @@ Run from the project root after a catalogue changes (`scripts/gen_automate_schem
 An index holds a catalogue's endpoints and its field names merged over all endpoints (see
 `cwa_query.schema.index_data`): the linter reads it to say whether another dialect's
 catalogue knows a field, and to suggest a field over all endpoints, without reading the
-catalogue itself. `tests/schema/test_name_index.py` fails when an index is not what this
-script writes from the catalogue beside it.
+catalogue itself; and where each endpoint's fields stand in the catalogue's text
+(`cwa_query.schema.layout`), so that loading it decodes only the endpoints asked for.
+`tests/schema/test_name_index.py` fails when an index is not what this script writes from
+the catalogue beside it.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import os
 import sys
 
 from cwa_query.dialects import catalogue_file, dialect_names
-from cwa_query.schema import _DATA, index_text, names_file, read_catalogue
+from cwa_query.schema import _DATA, catalogue_text, index_text, names_file, read_catalogue
 
 
 def main() -> int:
@@ -27,7 +29,7 @@ def main() -> int:
         if schema_file is None:
             continue
         target = os.path.join(_DATA, names_file(schema_file))
-        text = index_text(read_catalogue(schema_file), schema_file)
+        text = index_text(read_catalogue(schema_file), schema_file, catalogue_text(schema_file))
         with open(target, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         print(f"{target}: {len(text):,} characters")

@@ -11,7 +11,9 @@ case-sensitive catalogue with spellings that differ only in case.
 
 from __future__ import annotations
 
+import json
 import os
+from collections.abc import Mapping
 
 import pytest
 
@@ -26,6 +28,7 @@ from cwa_query.schema import (
     _NameIndex,
     builtin_knows,
     builtin_schema,
+    catalogue_text,
     index_text,
     names_file,
     read_catalogue,
@@ -80,7 +83,7 @@ def test_the_shipped_index_is_what_the_generator_writes(name: str) -> None:
     schema_file = catalogue_file(name)[1]
     assert schema_file is not None
     with open(os.path.join(schema_module._DATA, names_file(schema_file)), encoding="utf-8") as shipped:
-        assert shipped.read() == index_text(read_catalogue(schema_file), schema_file), (
+        assert shipped.read() == index_text(read_catalogue(schema_file), schema_file, catalogue_text(schema_file)), (
             f"{names_file(schema_file)} is stale: run python scripts/gen_catalogue_index.py"
         )
 
@@ -157,3 +160,41 @@ def test_an_unknown_field_reads_no_other_catalogue(monkeypatch: pytest.MonkeyPat
     ]
     assert set(schema_module._builtin) == {"automate"}
     assert set(schema_module._indexes) == {names_file(catalogue_file(name)[1] or "") for name in CATALOGUES}
+
+
+@pytest.mark.parametrize("name", CATALOGUES)
+def test_the_layout_reads_what_the_whole_file_holds(name: str) -> None:
+    """Each endpoint's fields (and each object at the top) decoded at the offset the index
+    gives are the catalogue's; a loaded catalogue is the same schema either way."""
+    schema_file = catalogue_file(name)[1]
+    assert schema_file is not None
+    text = catalogue_text(schema_file)
+    whole = json.loads(text)
+    index = schema_module._name_index(names_file(schema_file))
+    assert index is not None
+    data = index.catalogue(text)
+    assert data is not None
+    assert list(data) == list(whole)
+    for key, value in data.items():
+        if key == "endpoints":
+            assert list(value) == list(whole[key])
+            for endpoint, entry in value.items():
+                assert dict(entry["fields"]) == whole[key][endpoint].get("fields", whole[key][endpoint]), endpoint
+        else:
+            assert (dict(value) if isinstance(value, Mapping) else value) == whole[key], key
+    lazy, eager = Schema.from_dict(data, trusted=True), read_catalogue(schema_file)
+    assert (lazy.name, lazy.case_sensitive, lazy.provenance) == (eager.name, eager.case_sensitive, eager.provenance)
+    assert dict(lazy.resources) == dict(eager.resources)
+    assert lazy.to_dict() == eager.to_dict()
+    # an index of another text (a catalogue edited, the index not written again) is not used
+    assert index.catalogue(text + " ") is None
+
+
+def test_a_lint_at_an_endpoint_decodes_only_that_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(schema_module, "_builtin", {})
+    schema = builtin_schema("automate")
+    assert [d.code for d in lint("ComputerNme = 'x'", dialect="automate", endpoint="Computers")] == ["CWQ102"]
+    decoded = [endpoint for endpoint, fields in schema._raw.items() if fields._value is not None]  # type: ignore[attr-defined]
+    assert decoded == [] and list(schema._endpoints) == ["Computers"]  # parsed, its raw entry gone
+    assert schema.resources._value is None  # type: ignore[attr-defined]  # not decoded either
+    assert len(schema._raw) == len(schema.endpoint_names) - 1
