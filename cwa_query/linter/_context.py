@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from ..dialects import Dialect, DialectLike, FieldTypes
+from ..dialects import Dialect, FieldTypes
 from ..errors import ConditionSyntaxError, CwaQueryError
 from ..language import ast
 from ..language._render import quote_literal
@@ -113,10 +113,10 @@ class Context(NamedTuple):
         segment = self.text[start:end]
         return start + len(segment) - len(segment.lstrip()), end - len(segment) + len(segment.rstrip())
 
-    def quote(self, value: str, dialect: DialectLike | None = None) -> str | None:
+    def quote(self, value: str) -> str | None:
         """`value` as a string literal of the dialect, or `None` if it has no safe spelling."""
         try:
-            return quote_literal(ast.String(value), dialect or self.dialect)
+            return quote_literal(ast.String(value), self.dialect)
         except CwaQueryError:
             return None
 
