@@ -81,7 +81,10 @@ class _Lowering:
         self.schemaless = not self.fields.known  # every question about a field is answered None
         self.paired: set[int] = set()  # ids of comparisons exact as one of a number/digits pair
         self.dropped: set[int] = set()  # ids of the digit-text halves of such pairs
-        self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
+        # (node id, reason) -> the node, held so that no other node takes its id: a list of
+        # 5,000 values warns once, and a node made and dropped while lifting `a != 1 and
+        # b != 2` does not silence the next one's warning.
+        self.warned: dict[tuple[int, str], object] = {}
         self.keeping = False  # lowering a leaf that is kept as read where it has no exact shared form
 
     def refuse(self, node: o.Expr | o.Argument, reason: str) -> UntranslatableError:
@@ -148,7 +151,7 @@ class _Lowering:
         """One TranslationWarning per node and `reason` (each value of a list would repeat it)."""
         if (id(node), reason) in self.warned:
             return
-        self.warned.add((id(node), reason))
+        self.warned[id(node), reason] = node
         span = node.span
         where = f" (line {span.line}, column {span.column})" if span is not None else ""
         shown = brief(render_odata(node))
@@ -447,13 +450,16 @@ class _Lifting:
     def __init__(self, dialect: OData, fields: FieldTypes) -> None:
         self.dialect = dialect
         self.fields = fields
-        self.warned: set[tuple[int, str]] = set()  # (node id, reason): a list of 5,000 values warns once
+        # (node id, reason) -> the node, held so that no other node takes its id: a list of
+        # 5,000 values warns once, and a node made and dropped while lifting `a != 1 and
+        # b != 2` does not silence the next one's warning.
+        self.warned: dict[tuple[int, str], object] = {}
 
     def warn(self, node: ast.Node, reason: str, message: Callable[[], str]) -> None:
         """One TranslationWarning per node and `reason`, its text (which spells the node) made once."""
         if (id(node), reason) in self.warned:
             return
-        self.warned.add((id(node), reason))
+        self.warned[id(node), reason] = node
         shown = brief(self.dialect.describe(node))
         reason = message()
         inexact(shown, "odata", reason, node.span, f"{shown}: {reason} (pass a schema to translate exactly)")

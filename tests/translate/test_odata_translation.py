@@ -360,6 +360,16 @@ def test_numbers_without_a_schema_warn() -> None:
         assert render(parse("Id = '1'"), "odata") == "Id eq '1'"
 
 
+def test_each_predicate_warns_for_itself() -> None:
+    # Regression: warnings were kept once per id() of a node made and dropped while lifting
+    # `F != n`, so a later predicate whose temporary node took the same id went unwarned.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        render(parse("A != 1 and B != 2 and C != 3 and D != 4"), "odata")
+    warned = sorted(str(w.message).split(":")[0] for w in caught if w.category is TranslationWarning)
+    assert warned == ["A = 1", "B = 2", "C = 3", "D = 4"]
+
+
 def test_an_id_sent_as_text_keeps_the_meaning_in_both_evaluators() -> None:
     for condition in ("Id = 1", "Id != 1", "Id in (1, 3)", "not (Id in (1, 3))", "Id = '1'", "Id != '3'"):
         text = render(translate(condition, "automate", "odata", schema=LIFT_SCHEMA, endpoint="Things"), "odata",
