@@ -57,7 +57,7 @@ import json
 import os
 import re
 import threading
-from collections.abc import ItemsView, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -137,8 +137,8 @@ class Schema:
         "_any_endpoint",
         "_endpoint_index",
         "_endpoints",
+        "_index",
         "_merged",
-        "_names_file",
         "_raw",
         "case_sensitive",
         "name",
@@ -168,9 +168,9 @@ class Schema:
         self._endpoint_index = {endpoint.lower(): endpoint for endpoint in self._endpoints}
         self._merged: _Fields | None = None
         self._any_endpoint: _AnyEndpoint | None = None
-        #: A built-in catalogue's name index (`_NameIndex`), which answers for it over all
-        #: endpoints without reading every entry; `None` for any other schema.
-        self._names_file: str | None = None
+        #: A built-in catalogue's name index, which answers for it over all endpoints without
+        #: reading every entry; `None` for any other schema.
+        self._index: _NameIndex | None = None
 
     def __repr__(self) -> str:
         return f"<Schema {self.name!r}: {len(self.endpoint_names)} endpoints>"
@@ -244,7 +244,9 @@ class Schema:
             with _PARSING:
                 index = self._any_endpoint
                 if index is None:
-                    index = self._any_endpoint = _AnyEndpoint(self)
+                    paths = self._index.endpoint_paths() if self._index is not None else None
+                    index = _AnyEndpoint(self) if paths is None else _IndexedAnyEndpoint(self, paths)
+                    self._any_endpoint = index
         return index
 
     def _info(self, endpoint: str, path: str) -> FieldInfo:
@@ -562,7 +564,7 @@ class _AnyEndpoint(_Lookups):
         return lower not in self._parents
 
     def candidates(self, dots: int) -> dict[str, str]:
-        index = _name_index(self._schema._names_file)
+        index = self._schema._index
         if index is not None:  # the same answer, computed when the index was written
             return index.candidates(dots)
         found = {}
@@ -610,6 +612,49 @@ class _AnyEndpoint(_Lookups):
         return merged
 
 
+class _IndexedAnyEndpoint(_AnyEndpoint):
+    """`_AnyEndpoint` over a built-in catalogue, from its name index: each endpoint's paths
+    are a line of text (`paths_text`), lower-cased once and searched for the path asked, and
+    only the endpoints that have it are decoded (a lint without `--endpoint` reads a few of
+    the 93 endpoints of the automate catalogue, not all of them)."""
+
+    __slots__ = ("_leaf_length", "_lines")
+
+    def __init__(self, schema: Schema, paths: list[str]) -> None:
+        _Lookups.__init__(self, schema.case_sensitive)
+        self._schema = schema
+        self._by_endpoint = []
+        self._keys = None
+        self._longest = -1
+        self._parents = None
+        self._found = {}
+        # (endpoint, its paths between spaces, the same lower-cased: ASCII, so one position)
+        self._lines = [
+            (endpoint, line, line.lower()) for endpoint, line in zip(schema.endpoint_names, paths, strict=True)
+        ]
+        assert schema._index is not None
+        self._leaf_length = max(map(len, schema._index._leaves), default=0)
+
+    def leaf_bound(self) -> int:
+        return self._leaf_length
+
+    def is_leaf(self, lower: str) -> bool:
+        assert self._schema._index is not None
+        return lower in self._schema._index._leaves
+
+    def _places(self, lower: str) -> list[tuple[str, str]]:
+        if lower.split() != [lower]:  # a path is not empty and has no space
+            return []
+        needle = f" {lower} "
+        places = []
+        for endpoint, line, lowered in self._lines:
+            at = lowered.find(needle)
+            while at >= 0:
+                places.append((endpoint, line[at + 1 : at + len(needle) - 1]))
+                at = lowered.find(needle, at + len(needle) - 1)
+        return places
+
+
 def names_file(schema_file: str) -> str:
     """The name index written beside a built-in catalogue: `automate_schema.names.txt`."""
     return schema_file.removesuffix(".json") + ".names.txt"
@@ -628,9 +673,10 @@ class _NameIndex:
     asked, and a name is found by searching the text.
     """
 
-    __slots__ = ("_case_sensitive", "_known", "_leaves", "_sections")
+    __slots__ = ("_case_sensitive", "_known", "_leaves", "_paths", "_sections")
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, paths: Callable[[], str] | None = None) -> None:
+        self._paths = paths  # what reads the paths of each endpoint (`paths_text`), if any
         self._sections = dict(line.partition("\t")[::2] for line in text.splitlines() if line[:1] != "#")
         self._case_sensitive = self._sections["case-sensitive"] == "yes"
         self._leaves = frozenset(map(str.lower, self._names("leaves")))
@@ -661,6 +707,17 @@ class _NameIndex:
             else:
                 data[key] = _JsonAt(text, at) if text[at] == "{" else _DECODE(text, at)[0]
         return data
+
+    def endpoint_paths(self) -> list[str] | None:
+        """Each endpoint's paths in the catalogue's order, between spaces (`" Id Name "`), in
+        the order of the endpoints; `None` without them."""
+        if self._paths is None:
+            return None
+        endpoints = self._names("endpoints")
+        lines = [line.partition("\t") for line in self._paths().splitlines() if line[:1] != "#"]
+        if [endpoint for endpoint, _, _ in lines] != endpoints:
+            return None  # not of these endpoints
+        return [f" {paths} " for _, _, paths in lines]
 
     def endpoints(self) -> dict[str, str]:
         """Lower-cased endpoint name -> endpoint name."""
@@ -811,6 +868,29 @@ def index_text(schema: Schema, source: str, text: str | None = None) -> str:
 _indexes: dict[str, _NameIndex | None] = {}
 
 
+def paths_text(schema: Schema, source: str) -> str:
+    """Each endpoint's paths, a line an endpoint (its name, a tab, its paths between spaces),
+    as the file beside the name index holds them (`automate_schema.paths.txt`)."""
+    out = [f"# cwa_query paths of each endpoint of {source}, written by scripts/gen_catalogue_index.py; do not edit\n"]
+    for endpoint in schema.endpoint_names:
+        paths = schema._paths(endpoint)
+        if any(not name.isascii() or name.split() != [name] for name in [endpoint, *paths]):
+            raise ValueError(f"{source}: a name of {endpoint} is empty, has white space or is not ASCII")
+        out.append(f"{endpoint}\t{' '.join(paths)}\n")
+    return "".join(out)
+
+
+def paths_file(schema_file: str) -> str:
+    """The paths of each endpoint written beside a built-in catalogue: `automate_schema.paths.txt`."""
+    return schema_file.removesuffix(".json") + ".paths.txt"
+
+
+def _read_data(file: str) -> str:
+    """The text of a file of the package's data."""
+    with open(os.path.join(_DATA, file), "rb") as opened:  # decoded at once, no newline translation
+        return opened.read().decode("utf-8")
+
+
 def read_catalogue(schema_file: str) -> Schema:
     """The built-in catalogue `schema_file` as read from its file, without its name index."""
     return _load_file(os.path.join(_DATA, schema_file), trusted=True)
@@ -818,21 +898,19 @@ def read_catalogue(schema_file: str) -> Schema:
 
 def catalogue_text(schema_file: str) -> str:
     """The contents of the built-in catalogue `schema_file`, as `_load_file` reads them."""
-    with open(os.path.join(_DATA, schema_file), "rb") as file:
-        return file.read().decode("utf-8")
+    return _read_data(schema_file)
 
 
-def _name_index(file: str | None) -> _NameIndex | None:
-    """The name index in `file` (under the package's data), read once; `None` without one."""
-    if file is None:
-        return None
-    if file not in _indexes:
+def _name_index(schema_file: str) -> _NameIndex | None:
+    """The name index of the built-in catalogue `schema_file`, read once; `None` without one."""
+    if schema_file not in _indexes:
         try:
-            with open(os.path.join(_DATA, file), "rb") as opened:
-                _indexes[file] = _NameIndex(opened.read().decode("utf-8"))
+            text = _read_data(names_file(schema_file))
         except FileNotFoundError:  # a dialect outside the package naming one of its catalogues
-            _indexes[file] = None
-    return _indexes[file]
+            _indexes[schema_file] = None
+        else:
+            _indexes[schema_file] = _NameIndex(text, lambda: _read_data(paths_file(schema_file)))
+    return _indexes[schema_file]
 
 
 def builtin_knows(dialect: DialectLike, path: str, endpoint: str | None = None) -> bool:
@@ -848,7 +926,7 @@ def builtin_knows(dialect: DialectLike, path: str, endpoint: str | None = None) 
         return False
     schema = _builtin.get(name)
     if schema is None:
-        index = _name_index(names_file(schema_file))
+        index = _name_index(schema_file)
         if index is not None:
             if endpoint is None:
                 return index.knows(path)
@@ -876,9 +954,8 @@ def builtin_schema(dialect: DialectLike) -> Schema:
         if schema_file is None:
             schema = Schema({}, name=f"{name} (no built-in catalogue)")
         else:
-            index = _name_index(names_file(schema_file))
+            index = _name_index(schema_file)
             schema = _load_file(os.path.join(_DATA, schema_file), trusted=True, index=index)
-            schema._names_file = names_file(schema_file)
         _builtin[name] = schema
     return schema
 
@@ -924,13 +1001,16 @@ def _load_file(path: str | os.PathLike[str], *, trusted: bool = False, index: _N
         raise SchemaError(f"cannot read schema file {str(path)!r}: {exc}") from exc
     try:
         # a built-in catalogue is ours: no bounds to check, and half a megabyte to read per lint
-        data = (index.catalogue(text) if index is not None else None) or (
-            json.loads(text) if trusted else loads(text, max_depth=MAX_SCHEMA_DEPTH)
-        )
+        data = index.catalogue(text) if index is not None else None
+        if data is None:  # (an index whose layout is not of this text is not used)
+            index = None
+            data = json.loads(text) if trusted else loads(text, max_depth=MAX_SCHEMA_DEPTH)
     except json.JSONDecodeError as exc:
         raise SchemaError(
             f"schema file {str(path)!r} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from exc
     except ValueError as exc:  # nested too deep, an integer too long, a lone surrogate
         raise SchemaError(f"schema file {str(path)!r} cannot be read: {exc}") from exc
-    return Schema.from_dict(data, source=f"schema file {os.path.basename(path)}", trusted=trusted)
+    schema = Schema.from_dict(data, source=f"schema file {os.path.basename(path)}", trusted=trusted)
+    schema._index = index
+    return schema

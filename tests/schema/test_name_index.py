@@ -31,6 +31,8 @@ from cwa_query.schema import (
     catalogue_text,
     index_text,
     names_file,
+    paths_file,
+    paths_text,
     read_catalogue,
 )
 
@@ -82,10 +84,14 @@ def slow(schema: Schema, path: str, endpoint: str | None = None) -> bool:
 def test_the_shipped_index_is_what_the_generator_writes(name: str) -> None:
     schema_file = catalogue_file(name)[1]
     assert schema_file is not None
-    with open(os.path.join(schema_module._DATA, names_file(schema_file)), encoding="utf-8") as shipped:
-        assert shipped.read() == index_text(read_catalogue(schema_file), schema_file, catalogue_text(schema_file)), (
-            f"{names_file(schema_file)} is stale: run python scripts/gen_catalogue_index.py"
-        )
+    catalogue = read_catalogue(schema_file)
+    written = {
+        names_file(schema_file): index_text(catalogue, schema_file, catalogue_text(schema_file)),
+        paths_file(schema_file): paths_text(catalogue, schema_file),
+    }
+    for file, text in written.items():
+        with open(os.path.join(schema_module._DATA, file), encoding="utf-8") as shipped:
+            assert shipped.read() == text, f"{file} is stale: run python scripts/gen_catalogue_index.py"
 
 
 @pytest.mark.parametrize("name", [*CATALOGUES, "mixed"])
@@ -97,7 +103,7 @@ def test_the_index_answers_what_the_catalogue_does(name: str) -> None:
         schema_file = catalogue_file(name)[1]
         assert schema_file is not None
         catalogue = read_catalogue(schema_file)
-        index = schema_module._name_index(names_file(schema_file))
+        index = schema_module._name_index(schema_file)
         assert index is not None
     assert index.endpoints() == catalogue._endpoint_index
     wrong = [path for path in probes(catalogue) if index.knows(path) != slow(catalogue, path)]
@@ -159,7 +165,7 @@ def test_an_unknown_field_reads_no_other_catalogue(monkeypatch: pytest.MonkeyPat
         )
     ]
     assert set(schema_module._builtin) == {"automate"}
-    assert set(schema_module._indexes) == {names_file(catalogue_file(name)[1] or "") for name in CATALOGUES}
+    assert set(schema_module._indexes) == {catalogue_file(name)[1] for name in CATALOGUES}
 
 
 @pytest.mark.parametrize("name", CATALOGUES)
@@ -170,7 +176,7 @@ def test_the_layout_reads_what_the_whole_file_holds(name: str) -> None:
     assert schema_file is not None
     text = catalogue_text(schema_file)
     whole = json.loads(text)
-    index = schema_module._name_index(names_file(schema_file))
+    index = schema_module._name_index(schema_file)
     assert index is not None
     data = index.catalogue(text)
     assert data is not None
@@ -198,3 +204,58 @@ def test_a_lint_at_an_endpoint_decodes_only_that_endpoint(monkeypatch: pytest.Mo
     assert decoded == [] and list(schema._endpoints) == ["Computers"]  # parsed, its raw entry gone
     assert schema.resources._value is None  # type: ignore[attr-defined]  # not decoded either
     assert len(schema._raw) == len(schema.endpoint_names) - 1
+
+
+def indexed(name: str) -> Schema:
+    """A catalogue read with its name index (the mixed sample: given one)."""
+    if name != "mixed":
+        schema_file = catalogue_file(name)[1]
+        assert schema_file is not None
+        return schema_module._load_file(
+            os.path.join(schema_module._DATA, schema_file), trusted=True, index=schema_module._name_index(schema_file)
+        )
+    schema = Schema.from_dict(MIXED, trusted=True)
+    plain = Schema.from_dict(MIXED, trusted=True)
+    schema._index = _NameIndex(index_text(plain, "mixed.json"), lambda: paths_text(plain, "mixed.json"))
+    return schema
+
+
+def plain(name: str) -> Schema:
+    if name == "mixed":
+        return Schema.from_dict(MIXED, trusted=True)
+    schema_file = catalogue_file(name)[1]
+    assert schema_file is not None
+    return read_catalogue(schema_file)
+
+
+@pytest.mark.parametrize(
+    ("name", "step"),
+    [
+        *((name, 1) for name in ("seed", "mixed")),
+        *((name, 9) for name in ("automate", "manage")),  # every ninth probe in the quick loop
+        *(pytest.param(name, 1, marks=pytest.mark.slow) for name in ("automate", "manage")),
+    ],
+)
+def test_lookups_over_all_endpoints_from_the_index_are_the_catalogues(name: str, step: int) -> None:
+    """With its index, a lookup over all endpoints reads the endpoints that have the path
+    from the index's lines: the same fields, typed the same, as from every endpoint's entries."""
+    fast, slow_ = indexed(name), plain(name)
+    assert type(fast._lookups(None)).__name__ == "_IndexedAnyEndpoint"
+    assert type(slow_._lookups(None)).__name__ == "_AnyEndpoint"
+    paths = probes(slow_)[::step]
+    assert [fast.lookup(path) for path in paths] == [slow_.lookup(path) for path in paths]
+    assert [fast.lookup_any_case(path) for path in paths] == [slow_.lookup_any_case(path) for path in paths]
+    some = paths[:: max(1, len(paths) // 300)]
+    assert [fast.suggest(path) for path in some] == [slow_.suggest(path) for path in some]
+
+
+def test_a_lookup_over_all_endpoints_decodes_the_endpoints_that_have_the_path() -> None:
+    schema = indexed("automate")
+    assert schema.lookup("ComputerNme") is None
+    assert schema.suggest("ComputerNme") == "ComputerName"
+    assert all(raw._value is None for raw in schema._raw.values())  # type: ignore[attr-defined]
+    info = schema.lookup("computername")
+    assert info is not None and info.path == "ComputerName"
+    having = [e for e in schema.endpoint_names if "computername" in map(str.lower, plain("automate")._paths(e))]
+    decoded = [e for e, raw in schema._raw.items() if raw._value is not None]  # type: ignore[attr-defined]
+    assert decoded == having and 0 < len(having) < 10
