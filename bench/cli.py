@@ -24,7 +24,9 @@ an unknown field adds is no dialect module (tests/lint/test_lazy_unknown_field.p
 other catalogue: the name index beside each catalogue (`*_schema.names.txt`, written by
 scripts/gen_catalogue_index.py) says whether the manage and seed catalogues know the field
 and gives the "did you mean" candidates over every endpoint of the automate catalogue
-(tests/schema/test_name_index.py); left are `difflib` and the check of the fix.
+(tests/schema/test_name_index.py); left are `difflib` and the check of the fix. Every
+lint of a built-in catalogue decodes only the endpoints it reads: the one named, or
+without `--endpoint` those that have the field (the index's layout and paths files).
 `--check` exits 1 above the target. On a shared machine the ratios move by several
 hundredths from run to run; compare medians of a few calls.
 """
