@@ -690,9 +690,9 @@ class _NameIndex:
         """The catalogue's top-level object read from its `text`, but for its objects (each
         endpoint's fields, the automate `resources`), decoded on first use at the offsets the
         index gives: a lint reads one endpoint, or the paths of all. `None` when the index is
-        not of this text (another length) or has no layout."""
+        not of this text (another size) or has no layout."""
         layout = self._names("layout")
-        if not layout or int(layout[0]) != len(text):
+        if not layout or int(layout[0]) != (len(text) if text.isascii() else len(text.encode("utf-8"))):
             return None
         data: dict[str, Any] = {}
         for member in layout[1:]:
@@ -707,6 +707,15 @@ class _NameIndex:
             else:
                 data[key] = _JsonAt(text, at) if text[at] == "{" else _DECODE(text, at)[0]
         return data
+
+    def describes(self, schema_file: str) -> bool:
+        """Whether the catalogue `schema_file` has the size the index was written for (a
+        catalogue written again without its index is read, not answered for by the index)."""
+        layout = self._names("layout")
+        try:
+            return bool(layout) and os.stat(os.path.join(_DATA, schema_file)).st_size == int(layout[0])
+        except OSError:
+            return False
 
     def endpoint_paths(self) -> list[str] | None:
         """Each endpoint's paths in the catalogue's order, between spaces (`" Id Name "`), in
@@ -840,14 +849,15 @@ def index_data(schema: Schema) -> dict[str, list[str]]:
 
 
 def layout(text: str) -> dict[str, list[str]]:
-    """Where a catalogue's parts stand in its `text`: `layout`, its length and each top-level
-    member as `key:offset`; `fields at`, the offset of each endpoint's fields."""
+    """Where a catalogue's parts stand in its `text`: `layout`, its size in bytes (UTF-8) and
+    each top-level member as `key:offset` (in characters); `fields at`, the offset of each
+    endpoint's fields."""
     top = dict(_members(text, 0))
     fields = []
     for _, at in _members(text, top["endpoints"]):
         fields.append(next((start for key, start in _members(text, at) if key == "fields"), at))
     return {
-        "layout": [str(len(text)), *(f"{key}:{at}" for key, at in top.items())],
+        "layout": [str(len(text.encode("utf-8"))), *(f"{key}:{at}" for key, at in top.items())],
         "fields at": [str(at) for at in fields],
     }
 
@@ -918,8 +928,9 @@ def builtin_knows(dialect: DialectLike, path: str, endpoint: str | None = None) 
     `None`): `builtin_schema(dialect).lookup(path, endpoint) is not None`, and `False`
     where there is no catalogue or it has no such endpoint.
 
-    Until the catalogue is loaded its name index answers: over all endpoints, or that the
-    endpoint is not there; only a field of an endpoint it has reads the catalogue.
+    Until the catalogue is loaded its name index answers (if it is of this catalogue: of
+    its size): over all endpoints, or that the endpoint is not there; only a field of an
+    endpoint it has reads the catalogue.
     """
     name, schema_file = catalogue_file(dialect)
     if schema_file is None:
@@ -927,7 +938,7 @@ def builtin_knows(dialect: DialectLike, path: str, endpoint: str | None = None) 
     schema = _builtin.get(name)
     if schema is None:
         index = _name_index(schema_file)
-        if index is not None:
+        if index is not None and index.describes(schema_file):
             if endpoint is None:
                 return index.knows(path)
             if _find_endpoint(index.endpoints(), endpoint) is None:

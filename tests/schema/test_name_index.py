@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 import pytest
 
@@ -259,3 +260,22 @@ def test_a_lookup_over_all_endpoints_decodes_the_endpoints_that_have_the_path() 
     having = [e for e in schema.endpoint_names if "computername" in map(str.lower, plain("automate")._paths(e))]
     decoded = [e for e, raw in schema._raw.items() if raw._value is not None]  # type: ignore[attr-defined]
     assert decoded == having and 0 < len(having) < 10
+
+
+def test_a_stale_index_is_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A catalogue written again without its index (another size): the catalogue answers."""
+    for file in ("seed_schema.json", names_file("seed_schema.json"), paths_file("seed_schema.json")):
+        (tmp_path / file).write_bytes((Path(schema_module._DATA) / file).read_bytes())
+    data = json.loads((tmp_path / "seed_schema.json").read_text(encoding="utf-8"))
+    data["endpoints"]["Computers"]["fields"]["Extraordinary"] = "string"
+    (tmp_path / "seed_schema.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(schema_module, "_DATA", str(tmp_path))
+    monkeypatch.setattr(schema_module, "_builtin", {})
+    monkeypatch.setattr(schema_module, "_indexes", {})
+    index = schema_module._name_index("seed_schema.json")
+    assert index is not None and not index.knows("Extraordinary")  # the stale index does not know it
+    assert builtin_knows("seed", "Extraordinary") and "seed" in schema_module._builtin
+    schema = builtin_schema("seed")
+    assert schema._index is None
+    assert schema.suggest("Extraordinry") == "Extraordinary"
+    assert schema.lookup("Extraordinary", "Computers") is not None
