@@ -8,11 +8,8 @@ from ...language import ast
 from ...language.literals import iso_date
 from ...schema import FieldInfo
 
-__all__ = ["TEXT_OPS", "describe", "iso_date", "literal_problem", "operator_problem"]
+__all__ = ["describe", "iso_date", "literal_problem", "operator_problem"]
 
-TEXT_OPS = frozenset(
-    {ast.Op.CONTAINS, ast.Op.NOT_CONTAINS, ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.LIKE, ast.Op.NOT_LIKE}
-)
 _PATTERN_OPS = frozenset({ast.Op.STARTSWITH, ast.Op.ENDSWITH, ast.Op.LIKE, ast.Op.NOT_LIKE})
 _NOUNS = {
     "string": "a text field",
@@ -43,7 +40,7 @@ def operator_problem(info: FieldInfo, op: ast.Op | None) -> str | None:
         if op is not None and (op.is_ordering or op in _PATTERN_OPS):
             return f"`{spelled}` does not apply to an array; {describe(info)}: test membership with `contains`"
         return None
-    if op is not None and op in TEXT_OPS and info.type not in ("string", "id"):
+    if op is not None and op.is_text and info.type not in ("string", "id"):
         return f"`{spelled}` needs a text field, but {describe(info)}"
     if op is not None and op.is_ordering and info.type == "boolean":
         return f"`{spelled}` does not order booleans; {describe(info)}: use = or !="
