@@ -90,6 +90,30 @@ def test_compiled_predicate_is_reusable() -> None:
     assert [three(r) for r in records] == [False, True, None, True]
 
 
+def test_compiled_predicate_over_an_odata_expression() -> None:
+    """What only OData says (a lambda, arithmetic) compiles into the same record -> bool."""
+    predicate = compile_predicate("Tags/any(t: contains(t,'x')) and Price mul 2 gt 10", dialect="odata")
+    records = [{"Tags": ["ax", "b"], "Price": 6}, {"Tags": ["a"], "Price": 6}, {"Tags": ["ax"], "Price": 5}, {}]
+    assert [predicate(r) for r in records] == [True, False, False, False]
+    three = compile_truth("Tags/any(t: contains(t,'x')) and Price mul 2 gt 10", dialect="odata")
+    assert [three(r) for r in records] == [True, False, False, False]  # any() over no list is false
+    assert three({"Tags": ["x"]}) is False  # OData: null mul 2 gt 10 is false, not unknown
+
+
+def test_compiled_predicate_keeps_the_collection_budget() -> None:
+    """The step budget of any/all holds on the compiled predicate, call after call."""
+    from cwa_query.language._evaluate import predicate_function
+
+    node = parse("Tags/any(t: t eq 'z')", dialect="odata")
+    assert isinstance(node, ast.Expression)
+    predicate = predicate_function(node, max_steps=50)
+    assert predicate({"Tags": ["a"] * 10}) is False
+    assert predicate({"Tags": ["a"] * 10 + ["z"]}) is True
+    with pytest.raises(ConditionEvaluationError, match="more than 50 collection members"):
+        predicate({"Tags": ["a"] * 1000})
+    assert predicate({"Tags": ["z"]}) is True  # the budget is per record, not spent for good
+
+
 @pytest.mark.parametrize(
     ("call", "error"),
     [
