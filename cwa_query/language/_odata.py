@@ -808,28 +808,25 @@ def _check_limits(tree: o.Expr, text: str, limits: ParseLimits) -> None:
     stack: list[tuple[o.Expr, int]] = [(tree, 1)]
     while stack:
         current, level = stack.pop()
+        pos = current.span.start if current.span else 0
         if level > limits.max_depth:
-            raise _depth_error(text, current.span.start if current.span else 0, limits.max_depth)
+            levels = f"{limits.max_depth} level{'' if limits.max_depth == 1 else 's'}"
+            raise ConditionLimitError(
+                f"the filter nests deeper than {levels} (max_depth={limits.max_depth})",
+                text=text,
+                pos=pos,
+                limit="max_depth",
+                hint="flatten the filter, or raise ParseLimits.max_depth",
+            )
         if isinstance(current, (o.ListValue, o.Array)) and len(current.items) > limits.max_in_values:
             raise ConditionLimitError(
                 f"a list holds more than {limits.max_in_values:,} values (max_in_values)",
                 text=text,
-                pos=current.span.start if current.span else 0,
+                pos=pos,
                 limit="max_in_values",
                 hint="split the list into several queries, or raise ParseLimits.max_in_values",
             )
         stack.extend((child, level + 1) for child in o.children(current))
-
-
-def _depth_error(text: str, pos: int, max_depth: int) -> ConditionLimitError:
-    plural = "level" if max_depth == 1 else "levels"
-    return ConditionLimitError(
-        f"the filter nests deeper than {max_depth} {plural} (max_depth={max_depth})",
-        text=text,
-        pos=pos,
-        limit="max_depth",
-        hint="flatten the filter, or raise ParseLimits.max_depth",
-    )
 
 
 def _is_boolean(node: o.Expr) -> bool:
@@ -916,8 +913,7 @@ def parse_filter_option(text: str, *, limits: ParseLimits = DEFAULT_LIMITS) -> o
     try:
         return parse_filter(body, limits=limits)
     except ConditionSyntaxError as exc:
-        cls = type(exc)
-        if cls is ConditionLimitError:
+        if type(exc) is ConditionLimitError:
             raise
         raise ConditionSyntaxError(
             exc.description,
@@ -1152,10 +1148,9 @@ def _parse_error(
     elif kind == "$END" and expected & {"RPAR", "RBRACKET", "RBRACE"}:
         opened = _open_bracket(tokens, index)
         if opened is not None:
-            line = text.count("\n", 0, opened[2]) + 1
-            column = opened[2] - (text.rfind("\n", 0, opened[2]) + 1) + 1
+            where = make_spanner(text)(opened[2], opened[3])
             closer = {"LPAR": ")", "LBRACKET": "]", "LBRACE": "}"}[opened[0]]
-            hint = f"the '{opened[1]}' at line {line}, column {column} is never closed: add '{closer}'"
+            hint = f"the '{opened[1]}' at line {where.line}, column {where.column} is never closed: add '{closer}'"
             description = f"missing '{closer}'"
     elif kind == "RPAR" and "RPAR" not in expected and _open_bracket(tokens, index) is None:
         description = "unmatched ')'"
