@@ -245,7 +245,10 @@ class Schema:
                 index = self._any_endpoint
                 if index is None:
                     paths = self._index.endpoint_paths() if self._index is not None else None
-                    index = _AnyEndpoint(self) if paths is None else _IndexedAnyEndpoint(self, paths)
+                    if self._index is None or paths is None:
+                        index = _AnyEndpoint(self)
+                    else:
+                        index = _IndexedAnyEndpoint(self, self._index, paths)
                     self._any_endpoint = index
         return index
 
@@ -519,9 +522,17 @@ class _AnyEndpoint(_Lookups):
     def __init__(self, schema: Schema) -> None:
         super().__init__(schema.case_sensitive)
         self._schema = schema
-        # per endpoint, in the merge's order: lower-cased path -> the first spelling, and
-        # lower-cased path -> every spelling when some paths differ only in case (else None)
-        self._by_endpoint: list[tuple[str, dict[str, str], dict[str, list[str]] | None]] = []
+        self._by_endpoint = self._endpoint_keys(schema)
+        self._keys: dict[str, None] | None = None  # every lower-cased path, in the merge's order
+        self._longest = -1
+        self._parents: set[str] | None = None
+        self._found: dict[tuple[str, bool], FieldInfo | None] = {}
+
+    @staticmethod
+    def _endpoint_keys(schema: Schema) -> list[tuple[str, dict[str, str], dict[str, list[str]] | None]]:
+        """Per endpoint, in the merge's order: lower-cased path -> the first spelling, and
+        lower-cased path -> every spelling when some paths differ only in case (else None)."""
+        by_endpoint = []
         for endpoint in schema.endpoint_names:
             paths = schema._paths(endpoint)
             first = dict(zip(map(str.lower, paths), paths, strict=True))
@@ -531,11 +542,8 @@ class _AnyEndpoint(_Lookups):
                 for path in paths:
                     every.setdefault(path.lower(), []).append(path)
                 first = {lower: spellings[0] for lower, spellings in every.items()}
-            self._by_endpoint.append((endpoint, first, every))
-        self._keys: dict[str, None] | None = None  # every lower-cased path, in the merge's order
-        self._longest = -1
-        self._parents: set[str] | None = None
-        self._found: dict[tuple[str, bool], FieldInfo | None] = {}
+            by_endpoint.append((endpoint, first, every))
+        return by_endpoint
 
     def direct(self, path: str, *, ignore_case: bool) -> FieldInfo | None:
         key = (path, ignore_case or not self.case_sensitive)
@@ -618,29 +626,27 @@ class _IndexedAnyEndpoint(_AnyEndpoint):
     only the endpoints that have it are decoded (a lint without `--endpoint` reads a few of
     the 93 endpoints of the automate catalogue, not all of them)."""
 
-    __slots__ = ("_leaf_length", "_lines")
+    __slots__ = ("_leaves", "_lines")
 
-    def __init__(self, schema: Schema, paths: list[str]) -> None:
-        _Lookups.__init__(self, schema.case_sensitive)
-        self._schema = schema
-        self._by_endpoint = []
-        self._keys = None
-        self._longest = -1
-        self._parents = None
-        self._found = {}
+    def __init__(self, schema: Schema, index: _NameIndex, paths: list[str]) -> None:
+        super().__init__(schema)
         # (endpoint, its paths between spaces, the same lower-cased: ASCII, so one position)
         self._lines = [
             (endpoint, line, line.lower()) for endpoint, line in zip(schema.endpoint_names, paths, strict=True)
         ]
-        assert schema._index is not None
-        self._leaf_length = max(map(len, schema._index._leaves), default=0)
+        self._leaves = index._leaves
 
-    def leaf_bound(self) -> int:
-        return self._leaf_length
+    @staticmethod
+    def _endpoint_keys(schema: Schema) -> list[tuple[str, dict[str, str], dict[str, list[str]] | None]]:
+        return []  # the lines answer
 
-    def is_leaf(self, lower: str) -> bool:
-        assert self._schema._index is not None
-        return lower in self._schema._index._leaves
+    def leaf_bound(self) -> int:  # the longest leaf (not the longest path): the same prefixes found
+        if self._longest < 0:
+            self._longest = max(map(len, self._leaves), default=0)
+        return self._longest
+
+    def is_leaf(self, lower: str) -> bool:  # the index's leaves are the paths `_AnyEndpoint.is_leaf` holds for
+        return lower in self._leaves
 
     def _places(self, lower: str) -> list[tuple[str, str]]:
         if lower.split() != [lower]:  # a path is not empty and has no space
