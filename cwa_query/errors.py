@@ -40,6 +40,7 @@ when a client told to warn only (`validate="warn"`) sends a condition the linter
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 __all__ = [
@@ -76,6 +77,11 @@ __all__ = [
 
 class CwaQueryError(Exception):
     """The root of every exception cwa_query raises."""
+
+    def _reduce_to(self, *args: Any, **kwargs: Any) -> tuple[Any, ...]:
+        """What `__reduce__` returns for an error whose constructor takes keywords: unpickling
+        calls the error's class with `args` and `kwargs`."""
+        return (functools.partial(type(self), *args, **kwargs), ())
 
 
 class ConditionError(CwaQueryError, ValueError):
@@ -165,22 +171,9 @@ class ConditionSyntaxError(ConditionError):
         return "\n".join(parts)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_syntax_error,
-            (type(self), self.description, self.text, self.pos, self.expected, self.hint, self.end_pos),
+        return self._reduce_to(
+            self.description, text=self.text, pos=self.pos, expected=self.expected, hint=self.hint, end_pos=self.end_pos
         )
-
-
-def _rebuild_syntax_error(
-    cls: type[ConditionSyntaxError],
-    description: str,
-    text: str,
-    pos: int,
-    expected: tuple[str, ...],
-    hint: str | None,
-    end_pos: int,
-) -> ConditionSyntaxError:
-    return cls(description, text=text, pos=pos, expected=expected, hint=hint, end_pos=end_pos)
 
 
 class ConditionLimitError(ConditionSyntaxError):
@@ -191,11 +184,7 @@ class ConditionLimitError(ConditionSyntaxError):
         super().__init__(description, text=text, pos=pos, hint=hint)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_limit_error, (self.description, self.text, self.pos, self.limit, self.hint))
-
-
-def _rebuild_limit_error(description: str, text: str, pos: int, limit: str, hint: str | None) -> ConditionLimitError:
-    return ConditionLimitError(description, text=text, pos=pos, limit=limit, hint=hint)
+        return self._reduce_to(self.description, text=self.text, pos=self.pos, limit=self.limit, hint=self.hint)
 
 
 class ConditionEvaluationError(ConditionError):
@@ -217,11 +206,7 @@ class ConditionEvaluationError(ConditionError):
         super().__init__(message)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_evaluation_error, (str(self), self.limit))
-
-
-def _rebuild_evaluation_error(message: str, limit: str | None) -> ConditionEvaluationError:
-    return ConditionEvaluationError(message, limit=limit)
+        return self._reduce_to(str(self), limit=self.limit)
 
 
 class UnrepresentableConditionError(ConditionError):
@@ -271,24 +256,15 @@ class UntranslatableError(UnrepresentableConditionError):
         super().__init__(f"cannot translate `{construct}`{where} to {target}: {reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (
-            _rebuild_untranslatable,
-            (self.construct, self.target, self.reason, self.pos, self.end_pos, self.line, self.column),
+        return self._reduce_to(
+            self.construct,
+            target=self.target,
+            reason=self.reason,
+            pos=self.pos,
+            end_pos=self.end_pos,
+            line=self.line,
+            column=self.column,
         )
-
-
-def _rebuild_untranslatable(
-    construct: str,
-    target: str,
-    reason: str,
-    pos: int | None,
-    end_pos: int | None,
-    line: int | None,
-    column: int | None,
-) -> UntranslatableError:
-    return UntranslatableError(
-        construct, target=target, reason=reason, pos=pos, end_pos=end_pos, line=line, column=column
-    )
 
 
 class ConditionRejectedError(ConditionError):
@@ -328,11 +304,7 @@ class QueryTooLongError(ConditionError):
         super().__init__(f"the query string would be {size:,} bytes, over the budget of {budget:,}: {reason}")
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild_query_too_long, (self.reason, self.size, self.budget))
-
-
-def _rebuild_query_too_long(reason: str, size: int, budget: int) -> QueryTooLongError:
-    return QueryTooLongError(reason, size=size, budget=budget)
+        return self._reduce_to(self.reason, size=self.size, budget=self.budget)
 
 
 class ConditionWarning(UserWarning):

@@ -9,6 +9,7 @@ import pytest
 
 from cwa_query import (
     ConditionError,
+    ConditionEvaluationError,
     ConditionLimitError,
     ConditionSyntaxError,
     CwaQueryError,
@@ -16,6 +17,7 @@ from cwa_query import (
     parse,
     render,
 )
+from cwa_query.errors import QueryTooLongError
 
 # (text, column of the fault (1-based), words that must appear in the hint)
 HINTS: list[tuple[str, int, str]] = [
@@ -158,6 +160,25 @@ def test_errors_pickle() -> None:
         info.value.expected,
         str(info.value),
     )
+
+
+@pytest.mark.parametrize(
+    ("error", "attributes"),
+    [
+        (
+            ConditionLimitError("too deep", text="((a = 1))", pos=1, limit="max_depth", hint="flatten it"),
+            ("limit", "hint"),
+        ),
+        (ConditionEvaluationError("mod 0: the right operand is zero", limit=None), ("limit",)),
+        (ConditionEvaluationError("over budget", limit="max_steps"), ("limit",)),
+        (QueryTooLongError("the list is under `or`", size=3000, budget=2048), ("reason", "size", "budget")),
+    ],
+)
+def test_errors_with_keyword_arguments_pickle(error: CwaQueryError, attributes: tuple[str, ...]) -> None:
+    clone = pickle.loads(pickle.dumps(error))
+    assert type(clone) is type(error)
+    assert str(clone) == str(error)
+    assert [getattr(clone, name) for name in attributes] == [getattr(error, name) for name in attributes]
 
 
 # --------------------------------------------------------------------------- limits
