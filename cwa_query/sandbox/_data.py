@@ -43,7 +43,6 @@ from ._words import (
     ROLES,
     SCRIPT_FOLDERS,
     SCRIPT_NAMES,
-    SITES,
     UNKNOWN_ABOVE,
     abbreviation,
     stamp,
@@ -62,9 +61,7 @@ COLLECTIONS: tuple[str, ...] = ("Computers", "Clients", "Alerts", "Scripts")
 @dataclass(frozen=True)
 class _Site:
     client_id: int
-    client_name: str
     location_id: int
-    location_name: str
     prefix: str
 
 
@@ -87,8 +84,8 @@ def _clients(rng: random.Random, count: int) -> tuple[list[Record], list[_Site]]
             }
         )
         prefix = abbreviation(base)
-        for site in range(1 + rng.randrange(3)):
-            sites.append(_Site(client_id, name, location_id, SITES[site], prefix))
+        for _ in range(1 + rng.randrange(3)):
+            sites.append(_Site(client_id, location_id, prefix))
             location_id += 1
     return clients, sites
 

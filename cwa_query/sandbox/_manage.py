@@ -100,9 +100,6 @@ class ManageDataset:
         """The served list endpoints."""
         return SERVED
 
-    def count(self, endpoint: str) -> int:
-        return len(self._collections[endpoint])
-
     def collection(self, endpoint: str) -> list[Record]:
         """The records of `endpoint`, by id."""
         return self._collections[endpoint]

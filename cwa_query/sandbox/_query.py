@@ -258,7 +258,7 @@ class Lister:
                 return hit
         condition = query.condition
         if condition.strip():
-            predicate = self._predicate(endpoint, condition)
+            predicate = self.predicate(endpoint, condition)
             try:
                 records = [record for record in records if predicate(record)]
             except CwaQueryError as exc:
@@ -273,9 +273,6 @@ class Lister:
             while len(self._cache) > CACHED_QUERIES:
                 self._cache.popitem(last=False)
         return records
-
-    def _predicate(self, endpoint: str, condition: str) -> Callable[[Mapping[str, Any]], bool]:
-        return self.predicate(endpoint, condition)
 
     def predicate(
         self, endpoint: str, condition: str, *, parameter: str = "condition"
