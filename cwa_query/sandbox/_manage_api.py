@@ -77,9 +77,9 @@ class ManageApi:
     def routes(self) -> list[Route]:
         routes: list[Route] = []
         for name in self.data.lists:
-            routes.append(Route(name, ("GET",), name, self._list(name)))
-            routes.append(Route(f"{name}/count", ("GET",), f"{name}/count", self._count(name)))
-            routes.append(Route(f"{name}/{{id}}", ("GET",), f"{name}/{{id}}", self._item(name)))
+            routes.append(Route(name, self._list(name)))
+            routes.append(Route(f"{name}/count", self._count(name)))
+            routes.append(Route(f"{name}/{{id}}", self._item(name)))
         return routes
 
     # ------------------------------------------------------------ parameters

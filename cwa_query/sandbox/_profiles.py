@@ -100,10 +100,8 @@ class SandboxProfile:
     def login_routes(self, sessions: Sessions) -> list[Route]:
         """The endpoints that issue tokens (never rate-limited nor faulted)."""
         return [
-            Route("/APICredentials", ("POST",), "APICredentials", _plain(sessions.seed_login), auth=True),
-            Route(
-                "/APICredentials/Refresh", ("POST",), "APICredentials/Refresh", _plain(sessions.seed_refresh), auth=True
-            ),
+            Route("/APICredentials", _plain(sessions.seed_login), ("POST",), auth=True),
+            Route("/APICredentials/Refresh", _plain(sessions.seed_refresh), ("POST",), auth=True),
         ]
 
     def check_request(self, sessions: Sessions, request: SandboxRequest) -> None:
@@ -157,8 +155,8 @@ class _Automate(SandboxProfile):
 
     def login_routes(self, sessions: Sessions) -> list[Route]:
         return [
-            Route("/apitoken", ("POST",), "apitoken", _plain(sessions.automate_login), auth=True),
-            Route("/apitoken/refresh", ("POST",), "apitoken/refresh", _plain(sessions.automate_refresh), auth=True),
+            Route("/apitoken", _plain(sessions.automate_login), ("POST",), auth=True),
+            Route("/apitoken/refresh", _plain(sessions.automate_refresh), ("POST",), auth=True),
         ]
 
 
@@ -196,10 +194,7 @@ class _Manage(SandboxProfile):
         def company_info(request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
             return sessions.company_info(request, ids[0], CODEBASE, COMPANY_NAME)
 
-        return [
-            Route("login/companyinfo/{company}", ("GET",), "login/companyinfo/{company}", company_info, auth=True,
-                  absolute=True),
-        ]  # fmt: skip
+        return [Route("login/companyinfo/{company}", company_info, auth=True, absolute=True)]
 
     def check_request(self, sessions: Sessions, request: SandboxRequest) -> None:
         return None

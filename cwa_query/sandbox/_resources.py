@@ -107,16 +107,9 @@ class Resources:
     def _seed_routes(self) -> list[Route]:
         routes: list[Route] = []
         for collection in ("Computers", "Clients", "Alerts", "Scripts"):
-            routes.append(Route(f"/{collection}", ("GET",), collection, self._lister(collection)))
-            routes.append(Route(f"/{collection}/{{id}}", ("GET",), f"{collection}/{{id}}", self._getter(collection)))
-        routes.append(
-            Route(
-                "/Computers/{id}/Scripts/{id}/Execute",
-                ("POST",),
-                "Computers/{computerId}/Scripts/{scriptId}/Execute",
-                self._seed_execute,
-            )
-        )
+            routes.append(Route(f"/{collection}", self._lister(collection)))
+            routes.append(Route(f"/{collection}/{{id}}", self._getter(collection)))
+        routes.append(Route("/Computers/{id}/Scripts/{id}/Execute", self._seed_execute, ("POST",)))
         return routes
 
     def _automate_routes(self, data: AutomateDataset) -> list[Route]:
@@ -125,28 +118,21 @@ class Resources:
         # `MonitorHistory/{monitorId}` is a list of its own in the document, not an item
         listed = {t.split("/")[0].lower() for t in data.sub_collections if t.count("/") == 1 and t.endswith("}")}
         for name in data.lists:
-            routes.append(Route(f"/{name}", ("GET",), name, self._lister(name)))
+            routes.append(Route(f"/{name}", self._lister(name)))
             if "/" not in name and name.lower() not in listed:
                 items.add(name.lower())
-                routes.append(Route(f"/{name}/{{id}}", ("GET",), f"{name}/{{id}}", self._getter(name)))
+                routes.append(Route(f"/{name}/{{id}}", self._getter(name)))
         for template in data.sub_collections:
-            routes.append(Route(f"/{template}", ("GET",), template, self._children(template)))
+            routes.append(Route(f"/{template}", self._children(template)))
         for template in data.objects():
             head, _, rest = template.partition("/")
             if head.lower() in items and rest.startswith("{") and "/" not in rest:
                 continue  # an item of a list endpoint, served above
-            routes.append(Route(f"/{template}", ("GET",), template, self._single(template)))
+            routes.append(Route(f"/{template}", self._single(template)))
         for template in data.values():
-            routes.append(Route(f"/{template}", ("GET",), template, self._single(template, data.value)))
-        routes.append(Route("/Batch/ScriptExecute", ("POST",), "Batch/ScriptExecute", self._script_execute))
-        routes.append(
-            Route(
-                "/Computers/{computerId}/CommandExecute",
-                ("POST",),
-                "Computers/{computerId}/CommandExecute",
-                self._command_execute,
-            )
-        )
+            routes.append(Route(f"/{template}", self._single(template, data.value)))
+        routes.append(Route("/Batch/ScriptExecute", self._script_execute, ("POST",)))
+        routes.append(Route("/Computers/{computerId}/CommandExecute", self._command_execute, ("POST",)))
         return routes
 
     # ------------------------------------------------------------ lists and items

@@ -18,18 +18,22 @@ _QUOTED_PATH = 200
 
 @dataclass
 class Route:
-    """One endpoint: a name for the stats, its methods, its template, and what answers it."""
+    """One endpoint: its template, which the stats name it by, what answers it, and its methods.
+
+    The template is the path after the API prefix (`"/Computers/{computerId}/Software"`,
+    `"company/companies"`: a leading `/` is the stats' spelling only, and the names in braces
+    are for people: any value matches them).
+    """
 
     name: str
-    methods: tuple[str, ...]
-    template: str  # after the API prefix, e.g. "Computers/{computerId}/Software"
     handler: Handler
+    methods: tuple[str, ...] = ("GET",)
     auth: bool = False  # an authentication endpoint (not rate-limited, not faulted, no bearer)
     absolute: bool = False  # the template is the whole path, not one under the API prefix
     segments: tuple[str | None, ...] = field(init=False)  # literal segments, `None` for a value
 
     def __post_init__(self) -> None:
-        self.segments = tuple(None if _PARAM.fullmatch(s) else s for s in self.template.split("/"))
+        self.segments = tuple(None if _PARAM.fullmatch(s) else s for s in self.name.lstrip("/").split("/"))
 
 
 class Router:
