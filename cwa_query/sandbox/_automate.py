@@ -291,9 +291,7 @@ class AutomateDataset:
         index = int(rand() * count)
         if endpoint in self._building:
             return index + 1, None
-        record = self.collection(endpoint)[index]
-        name = record.get("Name", record.get("ComputerName"))
-        return index + 1, name if isinstance(name, str) else None
+        return index + 1, _name_of(self.collection(endpoint)[index])
 
     # ------------------------------------------------------------ generation
 
@@ -421,17 +419,8 @@ class AutomateDataset:
             targets = self.collection(target)
             for record in records:
                 number = record.get(path)
-                if not isinstance(number, int | str) or not 0 < int(number) <= len(targets):
-                    continue
-                parent = targets[int(number) - 1]
-                links: dict[str, Any] = {"Id": number}
-                name = parent.get("Name", parent.get("ComputerName"))
-                if isinstance(name, str):
-                    links["Name"] = name
-                _link(record, owner, links)
-                client = parent.get("Client")
-                if isinstance(client, dict) and owner != "Client":
-                    _link(record, "Client", client)
+                if isinstance(number, int | str) and 0 < int(number) <= len(targets):
+                    _link_parent([record], owner, number, targets[int(number) - 1])
         if "Location.Id" in fields and "Client" in fields and "Locations" not in self._building:
             locations = self.collection("Locations")  # a record's location belongs to its client
             for record in records:
@@ -456,15 +445,27 @@ class AutomateDataset:
             owner = field.removesuffix("Id")
             parent_endpoint = self._by_singular.get(owner.lower())
             parent = self.find(parent_endpoint, value) if parent_endpoint and index else None
-            links: dict[str, Any] = {"Id": value}
-            name = parent.get("Name", parent.get("ComputerName")) if parent is not None else None
-            if isinstance(name, str):
-                links["Name"] = name
-            client = parent.get("Client") if parent is not None else None
-            for record in records:
-                _link(record, owner, links)
-                if isinstance(client, dict) and owner != "Client":
-                    _link(record, "Client", client)
+            _link_parent(records, owner, value, parent)
+
+
+def _name_of(record: Mapping[str, Any] | None) -> str | None:
+    """A record's `Name` (a computer's `ComputerName`), or `None`."""
+    name = record.get("Name", record.get("ComputerName")) if record is not None else None
+    return name if isinstance(name, str) else None
+
+
+def _link_parent(records: list[Record], owner: str, number: Any, parent: Record | None) -> None:
+    """Point each record's `owner` fields at `parent` (a record of a list endpoint, or `None`
+    when only its id `number` is known): its id, its name and its client."""
+    links: dict[str, Any] = {"Id": number}
+    name = _name_of(parent)
+    if name is not None:
+        links["Name"] = name
+    client = parent.get("Client") if parent is not None else None
+    for record in records:
+        _link(record, owner, links)
+        if isinstance(client, dict) and owner != "Client":
+            _link(record, "Client", client)
 
 
 def _link(record: Record, owner: str, values: Mapping[str, Any]) -> None:
