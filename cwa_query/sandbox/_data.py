@@ -212,6 +212,16 @@ class Dataset:
         """The records of `name` (one of `COLLECTIONS`), in id order. Do not mutate them."""
         return self.collections[name]
 
+    def find(self, name: str, raw_id: str) -> Record | None:
+        """The record of `name` whose id is `raw_id` (at most 40 decimal digits), or `None`."""
+        if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 40:
+            return None
+        records = self.collections[name]
+        index = int(raw_id) - 1
+        if 0 <= index < len(records) and records[index][self.id_field[name]] == index + 1:
+            return records[index]
+        return None
+
     @property
     def id_field(self) -> dict[str, str]:
         """The id field of each collection."""

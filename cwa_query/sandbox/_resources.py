@@ -218,24 +218,10 @@ class Resources:
 
     def one(self, endpoint: str, raw_id: str) -> dict[str, Any]:
         """The record of `endpoint` with id `raw_id`, or a 404."""
-        found: dict[str, Any] | None
-        if isinstance(self.data, AutomateDataset):
-            found = self.data.find(endpoint, raw_id)
-        else:
-            found = self._seed_one(endpoint, raw_id)
+        found = self.data.find(endpoint, raw_id)
         if found is None:
             raise _not_found(endpoint, raw_id)
         return found
-
-    def _seed_one(self, endpoint: str, raw_id: str) -> dict[str, Any] | None:
-        if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > _QUOTED_ID:
-            return None
-        records = self.data.collection(endpoint)
-        index = int(raw_id) - 1
-        id_field = self.data.id_field[endpoint]
-        if 0 <= index < len(records) and records[index][id_field] == index + 1:
-            return records[index]
-        return None
 
     def _getter(self, endpoint: str) -> Handler:
         def handler(request: SandboxRequest, ids: list[str], query: dict[str, list[str]]) -> SandboxResponse:
