@@ -274,6 +274,11 @@ class AutomateDataset:
         self._bind_parents(template, ids, [record])
         return record
 
+    def spelling(self, endpoint: str, path: str) -> str | None:
+        """The catalogue's spelling of field `path` of `endpoint` (any case), or `None`."""
+        info = self.schema.lookup(path, endpoint)
+        return info.path if info is not None else None
+
     def find(self, endpoint: str, raw_id: str) -> Record | None:
         """The record of list endpoint `endpoint` whose id is `raw_id`, or `None`."""
         number = _small_int(raw_id)

@@ -212,6 +212,10 @@ class Dataset:
         """The records of `name` (one of `COLLECTIONS`), in id order. Do not mutate them."""
         return self.collections[name]
 
+    def spelling(self, name: str, path: str) -> str | None:
+        """How the records of `name` spell field `path` (any case), or `None`: no such field."""
+        return self.fields[name].get(path.lower())
+
     def find(self, name: str, raw_id: str) -> Record | None:
         """The record of `name` whose id is `raw_id` (at most 40 decimal digits), or `None`."""
         if not (raw_id.isascii() and raw_id.isdigit()) or len(raw_id) > 40:

@@ -110,6 +110,11 @@ class ManageDataset:
             return None
         return self._index[endpoint].get(int(raw_id))
 
+    def spelling(self, endpoint: str, path: str) -> str | None:
+        """The catalogue's spelling of field `path` (`company/id` or `company.id`, any case), or `None`."""
+        info = self.schema.lookup(path.replace("/", "."), endpoint)
+        return info.path if info is not None else None
+
     # ------------------------------------------------------------ generation
 
     def _record(self, endpoint: str, number: int, rng: random.Random) -> Record:

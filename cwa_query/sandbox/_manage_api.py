@@ -69,11 +69,6 @@ class ManageApi:
         self._prefix = prefix
         self._ignore_unknown = ignore_unknown
 
-    def field(self, endpoint: str, path: str) -> str | None:
-        """The catalogue's spelling of `path` (`company/id` or `company.id`, any case), or `None`."""
-        info = self.data.schema.lookup(path.replace("/", "."), endpoint)
-        return info.path if info is not None else None
-
     def routes(self) -> list[Route]:
         routes: list[Route] = []
         for name in self.data.lists:

@@ -63,11 +63,11 @@ class Resources:
         if isinstance(self.data, AutomateDataset):
             schema = self.data.schema
             self.lister = Lister(
-                self._automate_field, lambda endpoint, text, tree: refuse_automate(schema, endpoint, text, tree)
+                self.data.spelling, lambda endpoint, text, tree: refuse_automate(schema, endpoint, text, tree)
             )
         elif isinstance(self.data, ManageDataset):
             manage = get_dialect("manage")  # the profile's data speaks it (its conditions, with its meaning)
-            self.lister = Lister(self._manage_field, reader=manage.parse)
+            self.lister = Lister(self.data.spelling, reader=manage.parse)
             self.manage = ManageApi(
                 self.data,
                 self.lister,
@@ -77,21 +77,7 @@ class Resources:
                 default=self.json_default,
             )
         else:
-            self.lister = Lister(self._seed_field)
-
-    # ------------------------------------------------------------ fields
-
-    def _seed_field(self, endpoint: str, path: str) -> str | None:
-        assert isinstance(self.data, Dataset)
-        return self.data.fields[endpoint].get(path.lower())
-
-    def _manage_field(self, endpoint: str, path: str) -> str | None:
-        return self.manage.field(endpoint, path) if self.manage is not None else None
-
-    def _automate_field(self, endpoint: str, path: str) -> str | None:
-        assert isinstance(self.data, AutomateDataset)
-        info = self.data.schema.lookup(path, endpoint)
-        return info.path if info is not None else None
+            self.lister = Lister(self.data.spelling)
 
     # ------------------------------------------------------------ routes
 
