@@ -17,7 +17,7 @@ from ._logging import AsyncLogTransport
 from ._pagination import Page, PagePlan, iter_pages_async, records_of_async
 from ._requests import ListQuery, api_path
 from ._retry import AsyncRetryTransport
-from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
+from ._settings import ClientOptions, QueryOptions, Where
 from ._split import ListRequest
 
 __all__ = ["AsyncClient"]
@@ -53,12 +53,6 @@ class AsyncClient(ClientBase):
         self._http = httpx.AsyncClient(transport=stack, **self._http_options())
         self._codebase_lock: asyncio.Lock | None = None
 
-    @classmethod
-    def from_env(cls, **overrides: Any) -> AsyncClient:
-        """An async client configured from the environment (see `Client.from_env`)."""
-        settings = settings_from_env(overrides)
-        return cls(settings.pop("server"), **settings)
-
     async def __aenter__(self) -> AsyncClient:
         return self
 
@@ -78,23 +72,20 @@ class AsyncClient(ClientBase):
             if request_path is None:
                 return
             path = api_path(self.server_url, request_path)
-            try:
-                response = await self._http.send(self._http.build_request("GET", self.server_url + request_path))
-            except httpx.HTTPError as exc:
-                raise self._transport_error(exc, "GET", path) from exc
-            self._codebase_found(response)
+            self._codebase_found(await self._exchange("GET", self.server_url + request_path, path))
             self._http.base_url = httpx.URL(self.base_url)
+
+    async def _exchange(self, method: str, url: str, path: str, json: Any = None) -> httpx.Response:
+        """Send a request; a transport failure is a `TransportError` naming `path`."""
+        try:
+            return await self._http.send(self._http.build_request(method, url, json=json))
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, path) from exc
 
     async def _send(self, method: str, url: str, json: Any = None) -> httpx.Response:
         if self._codebase_request is not None:
             await self._find_codebase()
-        path = api_path(self.base_url, url)
-        try:
-            request = self._http.build_request(method, url, json=json)
-            response = await self._http.send(request)
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path) from exc
-        return self._check(response)
+        return self._check(await self._exchange(method, url, api_path(self.base_url, url), json))
 
     async def request(
         self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import importlib.metadata
 from collections.abc import Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 import httpx
 
@@ -25,7 +25,15 @@ from ._pagination import Page, PagePlan
 from ._profiles import DEFAULT_PROFILE, Profile, check_codebase, get_profile
 from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
-from ._settings import DEFAULT_PAGE_SIZE, PREFETCH_RECORDS, VALIDATIONS, Validation, Where, api_base_url
+from ._settings import (
+    DEFAULT_PAGE_SIZE,
+    PREFETCH_RECORDS,
+    VALIDATIONS,
+    Validation,
+    Where,
+    api_base_url,
+    settings_from_env,
+)
 from ._split import ListRequest, Progress, Split, split_condition, with_merge_fields
 from ._validate import check_condition
 
@@ -152,6 +160,16 @@ class ClientBase:
         self._headers = {"Accept": "application/json", "User-Agent": _user_agent()}
         if self.profile.requires_client_id and client_id:
             self._headers[self.profile.client_id_header] = client_id
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Self:
+        """A client configured from the `CONNECTWISE_AUTOMATE_*` environment variables.
+
+        `SERVER`; `USERNAME`/`PASSWORD` (an integrator) or `USER`/`PASS`/`2FA` (a user);
+        `CLIENT_ID`; `PROFILE`. Keyword arguments override what the environment says.
+        """
+        settings = settings_from_env(overrides)
+        return cls(settings.pop("server"), **settings)
 
     def _limiter(self, rate_limit: float | str | None, rate_window: float) -> RateLimiter:
         if rate_limit == "default":

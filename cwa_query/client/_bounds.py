@@ -45,7 +45,7 @@ import math
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from typing import Final, TypeVar
+from typing import Final, Generic, TypeVar
 
 import httpcore
 import httpx
@@ -63,6 +63,7 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_Inner = TypeVar("_Inner", httpx.BaseTransport, httpx.AsyncBaseTransport)
 _SocketOption = httpcore.SOCKET_OPTION
 
 #: seconds one exchange may take, sending to the last byte of the answer (aiohttp's `total`)
@@ -196,17 +197,25 @@ def http_transport(limits: httpx.Limits) -> httpx.HTTPTransport:
     return transport
 
 
-class _Bounds:
-    """The settings of a bounded transport, checked once."""
+class _Bounded(Generic[_Inner]):
+    """What both bounded transports hold: the transport they wrap, and their bounds checked once."""
 
-    def __init__(self, deadline: float | None, max_response_bytes: int | None, clock: Callable[[], float]) -> None:
+    def __init__(
+        self,
+        transport: _Inner,
+        *,
+        deadline: float | None = DEFAULT_DEADLINE,
+        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         check_bounds(deadline, max_response_bytes)
-        self.deadline = deadline
-        self.max_response_bytes = max_response_bytes
-        self.clock = clock
+        self._transport: _Inner = transport
+        self._deadline = deadline
+        self._max_response_bytes = max_response_bytes
+        self._clock = clock
 
-    def exchange(self, request: httpx.Request) -> _Exchange:
-        return _Exchange(request, self.deadline, self.max_response_bytes, self.clock)
+    def _exchange(self, request: httpx.Request) -> _Exchange:
+        return _Exchange(request, self._deadline, self._max_response_bytes, self._clock)
 
 
 class _Exchange:
@@ -290,22 +299,11 @@ class _Exchange:
         )
 
 
-class BoundedTransport(httpx.BaseTransport):
+class BoundedTransport(_Bounded[httpx.BaseTransport], httpx.BaseTransport):
     """Reads each answer of `transport` within `deadline` seconds and `max_response_bytes` (sync)."""
 
-    def __init__(
-        self,
-        transport: httpx.BaseTransport,
-        *,
-        deadline: float | None = DEFAULT_DEADLINE,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._transport = transport
-        self._bounds = _Bounds(deadline, max_response_bytes, clock)
-
     def handle_request(self, request: httpx.Request) -> httpx.Response:
-        exchange = self._bounds.exchange(request)
+        exchange = self._exchange(request)
         exchange.lower_timeouts()
         token = _DUE.set(exchange.due)
         try:
@@ -329,24 +327,13 @@ class BoundedTransport(httpx.BaseTransport):
         self._transport.close()
 
 
-class AsyncBoundedTransport(httpx.AsyncBaseTransport):
+class AsyncBoundedTransport(_Bounded[httpx.AsyncBaseTransport], httpx.AsyncBaseTransport):
     """Reads each answer of `transport` within `deadline` seconds and `max_response_bytes` (async)."""
 
-    def __init__(
-        self,
-        transport: httpx.AsyncBaseTransport,
-        *,
-        deadline: float | None = DEFAULT_DEADLINE,
-        max_response_bytes: int | None = DEFAULT_MAX_RESPONSE_BYTES,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self._transport = transport
-        self._bounds = _Bounds(deadline, max_response_bytes, clock)
-
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        exchange = self._bounds.exchange(request)
+        exchange = self._exchange(request)
         try:
-            async with asyncio.timeout(self._bounds.deadline):
+            async with asyncio.timeout(self._deadline):
                 response = await self._transport.handle_async_request(request)
                 try:
                     exchange.check_announced(response)

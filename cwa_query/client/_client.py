@@ -44,7 +44,7 @@ from ._logging import LogTransport
 from ._pagination import Page, PagePlan, iter_pages_sync, records_of
 from ._requests import ListQuery, api_path
 from ._retry import RetryTransport
-from ._settings import ClientOptions, QueryOptions, Where, settings_from_env
+from ._settings import ClientOptions, QueryOptions, Where
 from ._split import ListRequest
 
 __all__ = ["Client"]
@@ -110,16 +110,6 @@ class Client(ClientBase):
         self._http = httpx.Client(transport=stack, **self._http_options())
         self._codebase_lock = threading.Lock()
 
-    @classmethod
-    def from_env(cls, **overrides: Any) -> Client:
-        """A client configured from the `CONNECTWISE_AUTOMATE_*` environment variables.
-
-        `SERVER`; `USERNAME`/`PASSWORD` (an integrator) or `USER`/`PASS`/`2FA` (a user);
-        `CLIENT_ID`; `PROFILE`. Keyword arguments override what the environment says.
-        """
-        settings = settings_from_env(overrides)
-        return cls(settings.pop("server"), **settings)
-
     def __enter__(self) -> Client:
         return self
 
@@ -139,23 +129,20 @@ class Client(ClientBase):
             if request_path is None:
                 return
             path = api_path(self.server_url, request_path)
-            try:
-                response = self._http.send(self._http.build_request("GET", self.server_url + request_path))
-            except httpx.HTTPError as exc:
-                raise self._transport_error(exc, "GET", path) from exc
-            self._codebase_found(response)
+            self._codebase_found(self._exchange("GET", self.server_url + request_path, path))
             self._http.base_url = httpx.URL(self.base_url)
+
+    def _exchange(self, method: str, url: str, path: str, json: Any = None) -> httpx.Response:
+        """Send a request; a transport failure is a `TransportError` naming `path`."""
+        try:
+            return self._http.send(self._http.build_request(method, url, json=json))
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, method, path) from exc
 
     def _send(self, method: str, url: str, json: Any = None) -> httpx.Response:
         if self._codebase_request is not None:
             self._find_codebase()
-        path = api_path(self.base_url, url)
-        try:
-            request = self._http.build_request(method, url, json=json)
-            response = self._http.send(request)
-        except httpx.HTTPError as exc:
-            raise self._transport_error(exc, method, path) from exc
-        return self._check(response)
+        return self._check(self._exchange(method, url, api_path(self.base_url, url), json))
 
     def request(self, method: str, path: str, *, params: Mapping[str, Any] | None = None, json: Any = None) -> Any:
         """Send one request to `path` (relative to the API root) and return its JSON answer."""

@@ -36,13 +36,8 @@ def reset_seconds(value: str | None) -> float | None:
     >>> reset_seconds("30"), reset_seconds(None), reset_seconds("x")
     (30.0, None, None)
     """
-    if value is None:
-        return None
-    try:
-        number = float(value)
-    except ValueError:
-        return None
-    if not math.isfinite(number):
+    number = _finite(value)
+    if number is None:
         return None
     if number > EPOCH_THRESHOLD:
         number -= time.time()
@@ -62,18 +57,15 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     lowered = {k.lower(): v for k, v in headers.items()}
     value = lowered.get("retry-after")
     if value is not None:
+        seconds = _finite(value)
+        if seconds is not None:
+            return max(0.0, seconds)
         try:
-            seconds = float(value)
-        except ValueError:
-            try:
-                moment = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError, IndexError):
-                moment = None
-            if moment is not None:
-                return max(0.0, moment.timestamp() - time.time())
-        else:
-            if math.isfinite(seconds):
-                return max(0.0, seconds)
+            moment = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            moment = None
+        if moment is not None:
+            return max(0.0, moment.timestamp() - time.time())
     return reset_seconds(lowered.get("x-ratelimit-reset"))
 
 
@@ -83,14 +75,19 @@ def int_header(headers: Mapping[str, str], name: str) -> int | None:
     >>> int_header({"x-ratelimit-limit": "60"}, "x-ratelimit-limit"), int_header({}, "x")
     (60, None)
     """
-    value = headers.get(name)
+    number = _finite(headers.get(name))
+    return None if number is None else int(number)
+
+
+def _finite(value: str | None) -> float | None:
+    """`value` as a finite number, or `None` if absent or not one (`"inf"`, `"nan"`, `"soon"`)."""
     if value is None:
         return None
     try:
         number = float(value)
     except ValueError:
         return None
-    return int(number) if math.isfinite(number) else None
+    return number if math.isfinite(number) else None
 
 
 def paging_from_headers(headers: Mapping[str, str], page_size: int) -> tuple[int | None, int | None]:

@@ -69,16 +69,17 @@ class Profile:
 
     name: ProfileName
     dialect: Dialect
-    token_path: str
-    refresh_path: str
-    username_field: str
-    two_factor_field: str
+    # the login's paths and body fields (`""`: the profile has no login)
+    token_path: str = ""
+    refresh_path: str = ""
+    username_field: str = ""
+    two_factor_field: str = ""
     # seed sends the two-factor code with the first login; automate waits to be asked
-    two_factor_up_front: bool
-    requires_client_id: bool
-    paging_headers: bool
+    two_factor_up_front: bool = False
+    requires_client_id: bool = True
+    paging_headers: bool = False
     # requests per minute when the user sets nothing and the server has said nothing
-    default_rate_per_minute: float | None
+    default_rate_per_minute: float | None = None
     # how a script is run: POST Batch/ScriptExecute (the real server) or POST
     # Computers/{id}/Scripts/{script}/Execute (the seed document)
     batch_scripts: bool = False
@@ -297,24 +298,12 @@ PROFILES: dict[str, Profile] = {
         refresh_path="apitoken/refresh",
         username_field="UserName",
         two_factor_field="TwoFactorPasscode",
-        two_factor_up_front=False,
-        requires_client_id=True,
-        paging_headers=False,
-        default_rate_per_minute=None,
         batch_scripts=True,
         include_fields=True,
     ),
     "manage": Profile(
         name="manage",
         dialect=get_dialect("manage"),
-        token_path="",
-        refresh_path="",
-        username_field="",
-        two_factor_field="",
-        two_factor_up_front=False,
-        requires_client_id=True,
-        paging_headers=False,
-        default_rate_per_minute=None,
         include_fields=True,
         api_root_template="/{codebase}/apis/3.0",
         codebase_path="login/companyinfo/{company}",

@@ -276,10 +276,6 @@ def _path_value(record: Any, parts: Sequence[str]) -> Any:
     return value
 
 
-def _identity(record: Record, id_field: str) -> Any:
-    return record.get(id_field)
-
-
 def _order_terms(order_by: str | None) -> list[tuple[list[str], bool]]:
     terms: list[tuple[list[str], bool]] = []
     for raw in (order_by or "").split(","):
@@ -303,7 +299,7 @@ def merge_records(
         for path, descending in terms:
             value = order_key(_path_value(record, path))
             parts.append(_Descending(value) if descending else value)
-        parts.append(order_key(_identity(record, id_field)))
+        parts.append(order_key(record.get(id_field)))
         return tuple(parts)
 
     seen: set[Any] = set()
@@ -311,7 +307,7 @@ def merge_records(
     if limit == 0:
         return
     for record in heapq.merge(*streams, key=key):
-        identity = _identity(record, id_field)
+        identity = record.get(id_field)
         if identity is not None:
             marker = (type(identity).__name__, identity) if isinstance(identity, int | str) else None
             if marker is not None:

@@ -79,9 +79,7 @@ def custom_field_predicate(cond: Conditionish) -> Callable[[Mapping[str, Any]], 
     >>> matches({"id": 2, "customFields": [{"caption": "Tier", "value": 12}]}), matches({"id": 3})
     (False, False)
     """
-    manage = get_dialect("manage")
-    node = manage.parse(cond) if isinstance(cond, str) else cond.node if isinstance(cond, Condition) else cond
-    element = compile_predicate(node)
+    element = compile_predicate(_manage_node(cond))
 
     def matches(record: Mapping[str, Any]) -> bool:
         fields = next((v for k, v in record.items() if isinstance(k, str) and k.lower() == "customfields"), None)
@@ -128,12 +126,11 @@ def order_by(*keys: OrderKey) -> str:
 Conditionish = Condition | ast.Node | str
 
 
-def _condition_text(value: Conditionish) -> str:
-    manage = get_dialect("manage")
+def _manage_node(value: Conditionish) -> ast.Node:
+    """A condition as a tree: Manage text parsed, a built condition's tree, a tree as is."""
     if isinstance(value, str):
-        return manage.render(manage.parse(value))
-    node = value.node if isinstance(value, Condition) else value
-    return manage.render(node)
+        return get_dialect("manage").parse(value)
+    return value.node if isinstance(value, Condition) else value
 
 
 def params(
@@ -157,7 +154,7 @@ def params(
         ("customFieldConditions", custom_field_conditions),
     ):
         if value is not None:
-            out[key] = _condition_text(value)
+            out[key] = get_dialect("manage").render(_manage_node(value))
     if order_by is not None:
         keys = parse_order_by(order_by) if isinstance(order_by, str) else tuple(order_by)
         out["orderBy"] = render_order_by(keys)
