@@ -28,12 +28,12 @@ from typing import Any, Final
 
 from ._config import API_PREFIX, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, UNLIMITED, SandboxConfig
 from ._faults import FaultInjector
-from ._http import HttpError, SandboxRequest, SandboxResponse, json_response
+from ._http import QUOTED_CHARS, HttpError, SandboxRequest, SandboxResponse, json_response
 from ._limits import RateWindow
 from ._query import parse_query
 from ._resources import Resources
 from ._routes import Router
-from ._sessions import Sessions
+from ._sessions import INVALID_TOKEN, Sessions
 from ._stats import Stats
 
 __all__ = [
@@ -54,8 +54,6 @@ logger = logging.getLogger("cwa_query.sandbox")
 SLOW_MARGIN: Final = 0.05
 #: `Retry-After` seconds of a 429 for too many concurrent requests or an injected 429.
 RETRY_AFTER: Final = "1"
-_QUOTED_PATH: Final = 200
-_INVALID_TOKEN: Final = [("WWW-Authenticate", 'Bearer error="invalid_token"')]
 
 
 class SandboxApp:
@@ -204,7 +202,7 @@ class SandboxApp:
         try:
             answer, route_name = self._handle(request, path)
         except Exception:  # a bug in the sandbox must not take the connection down silently
-            logger.exception("sandbox: internal error on %s %s", request.method, path[:_QUOTED_PATH])
+            logger.exception("sandbox: internal error on %s %s", request.method, path[:QUOTED_CHARS])
             answer, route_name = self._decorate(self._error(HttpError(500, "Internal sandbox error"))), "error"
         answer.delay += latency
         self._finish(request, answer, route_name)
@@ -295,9 +293,9 @@ class SandboxApp:
             )
         if fault == "expire":
             self.sessions.expire(request)
-            return self._error(HttpError(401, "The access token has expired", headers=_INVALID_TOKEN))
+            return self._error(HttpError(401, "The access token has expired", headers=INVALID_TOKEN))
         return self._error(
-            HttpError(401, "Authorization has been denied for this request (injected fault)", headers=_INVALID_TOKEN)
+            HttpError(401, "Authorization has been denied for this request (injected fault)", headers=INVALID_TOKEN)
         )
 
     # ----------------------------------------------------------------- the sandbox's own endpoints
@@ -312,7 +310,7 @@ class SandboxApp:
             return self._error(
                 HttpError(405, "Use GET or DELETE on /_sandbox/stats", headers=[("Allow", "GET, DELETE")])
             )
-        return self._error(HttpError(404, f"No such endpoint: {request.method} {path[:_QUOTED_PATH]}"))
+        return self._error(HttpError(404, f"No such endpoint: {request.method} {path[:QUOTED_CHARS]}"))
 
     # ----------------------------------------------------------------- errors
 

@@ -6,14 +6,13 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ._http import HttpError, SandboxRequest, SandboxResponse
+from ._http import QUOTED_CHARS, HttpError, SandboxRequest, SandboxResponse
 
 __all__ = ["Handler", "Route", "Router"]
 
 #: `(request, path values, query) -> answer`.
 Handler = Callable[[SandboxRequest, list[str], dict[str, list[str]]], SandboxResponse]
 _PARAM = re.compile(r"\{[^}]*\}")
-_QUOTED_PATH = 200
 
 
 @dataclass
@@ -76,8 +75,8 @@ class Router:
         if allowed:
             raise HttpError(
                 405,
-                f"Method {request.method} is not allowed on {path[:_QUOTED_PATH]}; use {', '.join(allowed)}",
+                f"Method {request.method} is not allowed on {path[:QUOTED_CHARS]}; use {', '.join(allowed)}",
                 {"allowed": allowed},
                 [("Allow", ", ".join(allowed))],
             )
-        raise HttpError(404, f"No such endpoint: {request.method} {path[:_QUOTED_PATH]}", {"path": path[:_QUOTED_PATH]})
+        raise HttpError(404, f"No such endpoint: {request.method} {path[:QUOTED_CHARS]}", {"path": path[:QUOTED_CHARS]})

@@ -14,12 +14,13 @@ from typing import Any, Final
 from ._config import SandboxConfig
 from ._http import HttpError, SandboxRequest, SandboxResponse, json_response, read_json_body
 
-__all__ = ["EXPIRED_SESSIONS_KEPT", "Session", "Sessions"]
+__all__ = ["EXPIRED_SESSIONS_KEPT", "INVALID_TOKEN", "Session", "Sessions"]
 
 #: Expired sessions are forgotten this many lifetimes after they expire.
 EXPIRED_SESSIONS_KEPT: Final = 2
 _TOKEN_BYTES: Final = 32
-_INVALID_TOKEN: Final = [("WWW-Authenticate", 'Bearer error="invalid_token"')]
+#: The `WWW-Authenticate` header of a 401 for a token that is unknown or has expired.
+INVALID_TOKEN: Final = [("WWW-Authenticate", 'Bearer error="invalid_token"')]
 
 
 @dataclass
@@ -64,11 +65,7 @@ class Sessions:
         given = f"{company.lower()}+{public}:{private}".encode()
         if not secrets.compare_digest(given, expected):
             raise HttpError(401, "UserNotAuthenticated", {"code": "ConnectWiseApi"})
-        client_id = (request.header("clientid") or "").strip()
-        if not client_id:
-            raise HttpError(401, "The clientId header is required", {"header": "clientId"})
-        if config.client_id is not None and client_id != config.client_id:
-            raise HttpError(401, "Unknown clientId", {"header": "clientId"})
+        self.check_client_id(request, "clientId")
 
     def company_info(self, request: SandboxRequest, company: str, codebase: str, name: str) -> SandboxResponse:
         """`GET /login/companyinfo/<company>`: where the company's API lives (404 for another company)."""
@@ -89,13 +86,14 @@ class Sessions:
             },
         )
 
-    def check_client_id(self, request: SandboxRequest) -> None:
-        """The automate profile's `ClientId` header: required, and equal to `client_id` when set."""
+    def check_client_id(self, request: SandboxRequest, header: str = "ClientId") -> None:
+        """The `ClientId` header (automate; Manage's `clientId`, as `header` spells it in messages):
+        required, and equal to `client_id` when set."""
         value = (request.header("clientid") or "").strip()
         if not value:
-            raise HttpError(401, "The ClientId header is required", {"header": "ClientId"})
+            raise HttpError(401, f"The {header} header is required", {"header": header})
         if self.config.client_id is not None and value != self.config.client_id:
-            raise HttpError(401, "Unknown ClientId", {"header": "ClientId"})
+            raise HttpError(401, f"Unknown {header}", {"header": header})
 
     @staticmethod
     def bearer(request: SandboxRequest) -> str | None:
@@ -119,9 +117,9 @@ class Sessions:
             session = self._sessions.get(token)
             expired = session is not None and self._clock() >= session.expires
         if session is None:
-            raise HttpError(401, "Invalid access token", headers=_INVALID_TOKEN)
+            raise HttpError(401, "Invalid access token", headers=INVALID_TOKEN)
         if expired:
-            raise HttpError(401, "The access token has expired", headers=_INVALID_TOKEN)
+            raise HttpError(401, "The access token has expired", headers=INVALID_TOKEN)
         session.served = True
         return session
 

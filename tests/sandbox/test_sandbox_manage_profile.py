@@ -181,7 +181,13 @@ def test_credentials_are_checked_on_every_call(sandbox: Sandbox, headers: dict[s
 def test_a_configured_client_id_must_match() -> None:
     with Sandbox("manage", records=3, client_id="right") as sandbox:
         url = f"{sandbox.api_url}/company/companies"
-        assert httpx.get(url, headers={**HEADERS, "clientId": "wrong"}, trust_env=False).status_code == 401
+        wrong = httpx.get(url, headers={**HEADERS, "clientId": "wrong"}, trust_env=False)
+        assert (wrong.status_code, wrong.json()) == (
+            401,
+            {"code": "Unauthorized", "message": "Unknown clientId", "errors": None},
+        )
+        missing = httpx.get(url, headers={"Authorization": HEADERS["Authorization"]}, trust_env=False)
+        assert (missing.status_code, missing.json()["message"]) == (401, "The clientId header is required")
         assert httpx.get(url, headers={**HEADERS, "clientId": "right"}, trust_env=False).status_code == 200
 
 
