@@ -196,9 +196,6 @@ class _Manage(SandboxProfile):
 
         return [Route("login/companyinfo/{company}", company_info, auth=True, absolute=True)]
 
-    def check_request(self, sessions: Sessions, request: SandboxRequest) -> None:
-        return None
-
     def authenticate(self, sessions: Sessions, request: SandboxRequest) -> None:
         sessions.check_api_keys(request)
 

@@ -23,6 +23,7 @@ import h11
 import httpx
 
 from ._app import SandboxApp, SandboxRequest, SandboxResponse
+from ._http import HttpError
 
 __all__ = ["AsyncSandboxTransport", "SandboxTransport", "ThreadRunner", "bind", "serve_socket"]
 
@@ -48,15 +49,6 @@ _REQUEST_LINE_SLACK: Final = 1024
 _READ_CHUNK: Final = 65536
 #: After refusing a request, at most this much of what the client still sends is read and dropped.
 _DRAIN_LIMIT: Final = 4 << 20
-
-
-class _RefusedError(Exception):
-    """A request the socket layer answers itself (bad HTTP, too large), then closes."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def bind(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
@@ -101,7 +93,7 @@ class _Connection:
                 if self.conn.our_state is h11.MUST_CLOSE or self.conn.their_state is not h11.DONE:
                     return
                 self.conn.start_next_cycle()
-        except _RefusedError as refused:
+        except HttpError as refused:  # a request this layer answers itself (bad HTTP, too large), then closes
             await self._refuse(refused.status, refused.message)
         except h11.RemoteProtocolError as exc:
             await self._refuse(exc.error_status_hint, f"Malformed HTTP request: {exc}")
@@ -118,9 +110,9 @@ class _Connection:
             head += data
             line, whole = self.line_limit, self.head_limit
             if len(head) > line and b"\n" not in head[:line]:
-                raise _RefusedError(414, f"The request line is longer than {line} bytes")
+                raise HttpError(414, f"The request line is longer than {line} bytes")
             if len(head) > whole:
-                raise _RefusedError(431, f"The request head (request line and headers) is over {whole} bytes")
+                raise HttpError(431, f"The request head (request line and headers) is over {whole} bytes")
         self.conn.receive_data(data)
 
     async def _read_request(self) -> SandboxRequest | None:
@@ -139,16 +131,16 @@ class _Connection:
                 try:
                     target = event.target.decode("utf-8")
                 except UnicodeDecodeError:
-                    raise _RefusedError(400, "The request target is not UTF-8; percent-encode it") from None
+                    raise HttpError(400, "The request target is not UTF-8; percent-encode it") from None
                 headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in event.headers]
                 request = SandboxRequest(event.method.decode("ascii", "replace"), target, headers)
                 length = request.header("content-length")
                 if length is not None and length.isdigit() and int(length) > limit:
-                    raise _RefusedError(413, f"The body is larger than {limit} bytes")
+                    raise HttpError(413, f"The body is larger than {limit} bytes")
             elif isinstance(event, h11.Data):
                 body += event.data
                 if len(body) > limit:
-                    raise _RefusedError(413, f"The body is larger than {limit} bytes")
+                    raise HttpError(413, f"The body is larger than {limit} bytes")
             elif isinstance(event, h11.EndOfMessage):
                 assert request is not None
                 request.body = bytes(body)
