@@ -246,26 +246,15 @@ class TokenAuth(httpx.Auth):
         body = _json(response)
         if self.profile.two_factor_required(body):
             if code is None or up_front is not None:
-                kind = TwoFactorRequiredError if code is None else AuthenticationError
-                message = _TWO_FACTOR_HINT if code is None else "the server refused the two-factor code"
-                raise kind(
-                    message,
-                    status=response.status_code,
-                    code="TwoFactorRequired" if code is None else None,
-                    method="POST",
-                    path=response.request.url.path,
-                )
+                if code is None:
+                    raise _login_error(TwoFactorRequiredError, _TWO_FACTOR_HINT, response, "TwoFactorRequired")
+                raise _login_error(AuthenticationError, "the server refused the two-factor code", response)
             response = yield self._own_request(path, self.profile.login_body(self.username, self._password, code))
             self._check_login(response, asked_code=True)
             body = _json(response)
         grant = self.profile.grant_from(body, now=self._clock())
         if grant is None:
-            raise AuthenticationError(
-                "the login answer held no access token",
-                status=response.status_code,
-                method="POST",
-                path=response.request.url.path,
-            )
+            raise _login_error(AuthenticationError, "the login answer held no access token", response)
         return grant
 
     def _check_login(self, response: httpx.Response, *, asked_code: bool) -> None:
@@ -354,6 +343,11 @@ def _reading(flow: _TokenFlow) -> _TokenFlow:
     except StopIteration as done:
         token: _Token = done.value
         return token
+
+
+def _login_error(kind: type[ApiError], message: str, response: httpx.Response, code: str | None = None) -> ApiError:
+    """A `kind` error about the login request that `response` answers."""
+    return kind(message, status=response.status_code, code=code, method="POST", path=response.request.url.path)
 
 
 def _json(response: httpx.Response) -> Any:

@@ -117,11 +117,10 @@ class ClientBase:
             raise ConfigurationError(f"max_in_flight must be at least 1, not {max_in_flight}")
         self.page_size = check_page_size(page_size)
         self.max_in_flight = max_in_flight
-        if prefetch is not None and prefetch < 1:
-            raise ConfigurationError(f"prefetch must be at least 1, not {prefetch}")
+        for name, value in (("prefetch", prefetch), ("first_window", first_window)):
+            if value is not None and value < 1:
+                raise ConfigurationError(f"{name} must be at least 1, not {value}")
         self.prefetch = prefetch
-        if first_window is not None and first_window < 1:
-            raise ConfigurationError(f"first_window must be at least 1, not {first_window}")
         self.first_window = first_window
         self.timeout = timeout
         try:

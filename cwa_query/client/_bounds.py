@@ -272,11 +272,8 @@ class _Exchange:
             extensions=response.extensions,
         )
 
-    def _where(self) -> tuple[str, str]:
-        return self.request.method, self.request.url.path
-
     def too_large(self, what: str) -> ResponseTooLargeError:
-        method, path = self._where()
+        method, path = self.request.method, self.request.url.path
         return ResponseTooLargeError(
             f"the answer {what}, more than max_response_bytes={self.limit:,} allows; ask for smaller pages "
             "(page_size=) or raise the bound",
@@ -288,7 +285,7 @@ class _Exchange:
         )
 
     def late(self) -> DeadlineExceededError:
-        method, path = self._where()
+        method, path = self.request.method, self.request.url.path
         deadline = self.deadline or 0.0
         return DeadlineExceededError(
             f"{method} {path} took longer than its deadline of {deadline:g} s "

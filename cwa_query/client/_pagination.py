@@ -82,12 +82,9 @@ class PagePlan:
         first_window: int | None = None,
         path: str | None = None,
     ) -> None:
-        if page_size < 1:
-            raise ValueError(f"page_size must be at least 1, not {page_size}")
-        if prefetch < 1:
-            raise ValueError(f"prefetch must be at least 1, not {prefetch}")
-        if first_window is not None and first_window < 1:
-            raise ValueError(f"first_window must be at least 1, not {first_window}")
+        for name, value in (("page_size", page_size), ("prefetch", prefetch), ("first_window", first_window)):
+            if value is not None and value < 1:
+                raise ValueError(f"{name} must be at least 1, not {value}")
         self.page_size = page_size
         self.limit = limit
         self.prefetch = prefetch

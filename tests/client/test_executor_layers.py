@@ -636,3 +636,36 @@ def test_transports_share_one_verified_tls_context() -> None:
     assert context.cert_store_stats()["x509_ca"] > 0  # a CA bundle is loaded
     pools = [getattr(http_transport(httpx.Limits()), "_pool", None) for _ in range(2)]
     assert [getattr(pool, "_ssl_context", None) for pool in pools] == [context, context]
+
+
+@pytest.mark.parametrize(
+    ("profile", "code", "kind", "message", "error_code"),
+    [
+        ("automate", None, TwoFactorRequiredError, "the account needs a two-factor code", "TwoFactorRequired"),
+        ("seed", "000000", AuthenticationError, "the server refused the two-factor code", None),
+    ],
+)
+def test_a_login_answer_that_still_asks_for_two_factor_names_the_login(
+    profile: str, code: str | None, kind: type[AuthenticationError], message: str, error_code: str | None
+) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"IsTwoFactorRequired": True})
+
+    auth = TokenAuth("https://h/cwa/api/v1/", profile, username=NAME, password=PASSWORD, two_factor_code=code)
+    with httpx.Client(transport=httpx.MockTransport(answer), auth=auth) as http, pytest.raises(kind) as info:
+        http.get("https://h/cwa/api/v1/Computers")
+    error = info.value
+    assert type(error) is kind and error.message.startswith(message)
+    assert (error.status, error.code, error.method) == (200, error_code, "POST")
+    assert error.path == f"/cwa/api/v1/{'APICredentials' if profile == 'seed' else 'apitoken'}"
+    assert PASSWORD not in str(error) and (code is None or code not in str(error))
+
+
+def test_client_and_page_plan_refuse_windows_below_one() -> None:
+    for option in ("prefetch", "first_window"):
+        with pytest.raises(ConfigurationError, match=f"^{option} must be at least 1, not 0$"):
+            Client("127.0.0.1", **{option: 0})  # type: ignore[arg-type]
+    for option in ("page_size", "prefetch", "first_window"):
+        settings = {"page_size": 10, "limit": None, "prefetch": 2, "paging_headers": False, option: 0}
+        with pytest.raises(ValueError, match=f"^{option} must be at least 1, not 0$"):
+            PagePlan(**settings)  # type: ignore[arg-type]
