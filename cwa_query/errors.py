@@ -285,6 +285,9 @@ class ConditionRejectedError(ConditionError):
         self.findings = findings
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self._reduce_to(str(self), condition=self.condition, endpoint=self.endpoint, findings=self.findings)
+
 
 class QueryTooLongError(ConditionError):
     """A list request's query string would pass the server's budget (IIS: 2,048 bytes by
@@ -347,6 +350,13 @@ class TransportError(CwaQueryError):
         self.path = path
         super().__init__(message)
 
+    def _keywords(self) -> dict[str, Any]:
+        """The constructor's keyword arguments, for pickling (a subclass adds its own)."""
+        return {"method": self.method, "path": self.path}
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self._reduce_to(self.args[0], **self._keywords())
+
 
 class DeadlineExceededError(TransportError):
     """A request's whole exchange (sending, waiting, reading the answer) outlasted its deadline
@@ -356,6 +366,9 @@ class DeadlineExceededError(TransportError):
     def __init__(self, message: str, *, deadline: float, method: str | None = None, path: str | None = None) -> None:
         self.deadline = deadline
         super().__init__(message, method=method, path=path)
+
+    def _keywords(self) -> dict[str, Any]:
+        return {**super()._keywords(), "deadline": self.deadline}
 
 
 class ApiError(CwaQueryError):
@@ -385,6 +398,19 @@ class ApiError(CwaQueryError):
         where = f" ({method} {path})" if method and path else ""
         super().__init__(f"HTTP {status}{where}: {message}")
 
+    def _keywords(self) -> dict[str, Any]:
+        """The constructor's keyword arguments, for pickling (a subclass adds its own)."""
+        return {
+            "status": self.status,
+            "code": self.code,
+            "details": self.details,
+            "method": self.method,
+            "path": self.path,
+        }
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return self._reduce_to(self.message, **self._keywords())
+
 
 class BadRequestError(ApiError):
     """400: the server refused the request (often a condition or a parameter)."""
@@ -413,6 +439,9 @@ class RateLimitedError(ApiError):
         self.retry_after = retry_after
         super().__init__(message, **kwargs)
 
+    def _keywords(self) -> dict[str, Any]:
+        return {**super()._keywords(), "retry_after": self.retry_after}
+
 
 class ServerError(ApiError):
     """5xx that outlasted the retry budget."""
@@ -436,6 +465,9 @@ class PaginationError(DecodeError):
         self.page = page
         super().__init__(message, **kwargs)
 
+    def _keywords(self) -> dict[str, Any]:
+        return {**super()._keywords(), "page": self.page}
+
 
 class ResponseTooLargeError(DecodeError):
     """An answer larger than the client reads (`Client(max_response_bytes=...)`); the rest of
@@ -444,3 +476,6 @@ class ResponseTooLargeError(DecodeError):
     def __init__(self, message: str, *, limit: int, **kwargs: Any) -> None:
         self.limit = limit
         super().__init__(message, **kwargs)
+
+    def _keywords(self) -> dict[str, Any]:
+        return {**super()._keywords(), "limit": self.limit}
