@@ -106,6 +106,8 @@ class Context(NamedTuple):
     def operator_span(self, node: Predicate) -> tuple[int, int]:
         """Where the operator of a predicate stands (`=`, `not like`, `in`, ...)."""
         start = _span(node.field).end
+        if isinstance(node, ast.Compare) and node.value.span is None:  # a bare OData path: `OS` read as `OS eq true`
+            return _span(node).start, start
         if isinstance(node, ast.Compare):
             end = _span(node.value).start
         else:

@@ -55,3 +55,25 @@ def test_a_lambda_over_a_field_that_is_not_a_list_is_a_type_finding() -> None:
 def test_every_unknown_field_is_reported_once_in_source_order() -> None:
     text = "Idd add 1 gt 3 and tolower(ComputerNme) eq 'x' and Id eq 2"
     assert [where for _, where, _ in _findings(text)] == ["Idd", "ComputerNme"]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("ComputerName", "ComputerName"),
+        ("Id eq 1 or not (Client/Name)", "Client/Name"),
+        ("Tags and Id eq 1", "Tags"),
+    ],
+)
+def test_a_bare_path_that_is_not_boolean_is_a_type_finding_without_a_fix(text: str, where: str) -> None:
+    # Regression (differential check against a358f3b): OData reads a bare path as `path eq true`,
+    # and the implied `true` has no source span; type-mismatch raised a bare AssertionError on
+    # it (ValueError after 417a352) instead of reporting over the path.
+    assert _findings(text) == [("CWQ103", where, None)]
+    assert fix(text, dialect="odata", endpoint="Computers", schema=SCHEMA).text == text
+
+
+def test_a_bare_object_path_is_reported_over_the_path() -> None:
+    schema = load_schema({"endpoints": {"Computers": {"fields": {"Client": "object", "Client.Name": "string"}}}})
+    found = lint("Client", dialect="odata", endpoint="Computers", schema=schema)
+    assert [(f.code, f.column, f.end_column) for f in found] == [("CWQ103", 1, 7)]

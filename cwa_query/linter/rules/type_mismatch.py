@@ -57,5 +57,8 @@ class TypeMismatchRule(Rule):
                 if found is None:
                     continue
                 message, replacement = found
+                if literal.span is None:  # the `true` OData implies after a bare path (`OS`): no text to replace
+                    yield ctx.finding(node, message)
+                    continue
                 fix = ctx.replace(literal, replacement) if replacement is not None else None
                 yield ctx.finding(literal, message, fix)
