@@ -21,7 +21,7 @@ from ._auth import DEFAULT_REFRESH_MARGIN, TokenAuth
 from ._bounds import DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, check_bounds
 from ._headers import pages_from_link, paging_from_headers
 from ._limits import DEFAULT_MAX_IN_FLIGHT, DEFAULT_WINDOW, RateLimiter
-from ._pagination import Page, PagePlan
+from ._pagination import Page, PagePlan, Record
 from ._profiles import DEFAULT_PROFILE, Profile, check_codebase, get_profile
 from ._requests import ListQuery, api_path, check_page_size, endpoint_path, field_list, params_string, quote
 from ._retry import RETRIES_EXTENSION, RetryPolicy
@@ -38,8 +38,6 @@ from ._split import ListRequest, Progress, Split, split_condition, with_merge_fi
 from ._validate import check_condition
 
 __all__ = ["ClientBase", "Record"]
-
-Record = dict[str, Any]
 
 
 class ClientBase:
@@ -280,7 +278,7 @@ class ClientBase:
         if node is not None and self.max_query_string is not None:
             split = self._split(node, self._parameters(extras, order, fields))
         if node is None or split is None:
-            part = self._part(path, node, condition, extras, order, fields, size, limit, None)
+            part = self._part(path, node, extras, order, fields, size, limit, None)
             return ListRequest([part], size, limit)
         # each piece's records are merged by the order's fields and the id: the server must send them
         fields, strip = with_merge_fields(
@@ -293,10 +291,7 @@ class ClientBase:
         if strip:  # asking for them lengthens the query string
             split = self._split(node, self._parameters(extras, order, fields))
             assert split is not None
-        parts = [
-            self._part(path, piece, render(piece, profile.dialect), extras, order, fields, size, limit, 1)
-            for piece in split.conditions
-        ]
+        parts = [self._part(path, piece, extras, order, fields, size, limit, 1) for piece in split.conditions]
         return ListRequest(parts, size, limit, split, order, strip, id_field=profile.id_field, progress=progress)
 
     def _split(self, node: ast.Node, others: str) -> Split | None:
@@ -324,7 +319,6 @@ class ClientBase:
         self,
         path: str,
         node: ast.Node | None,
-        condition: str | None,
         extras: Mapping[str, str | None],
         order: str | None,
         fields: Mapping[str, str | None],
@@ -346,7 +340,7 @@ class ClientBase:
             first_window=first_window or self.first_window,
             path=api_path(self.base_url, path),
         )
-        return ListQuery(path, condition, "&".join(parts), size), plan
+        return ListQuery(path, "&".join(parts), size), plan
 
     def _node(self, where: str | Any) -> Any:
         """A condition as a tree: text read as the profile reads it, a builder or a tree as is."""

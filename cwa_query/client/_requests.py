@@ -33,7 +33,6 @@ class ListQuery:
     """A list request, rendered and encoded once: `url(page)` gives the path and query of a page."""
 
     endpoint: str
-    condition: str | None  # rendered for the profile (for logs)
     encoded: str  # the fixed parameters, percent-encoded, without page
     page_size: int
 

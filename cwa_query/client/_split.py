@@ -41,7 +41,7 @@ from ..dialects import DialectLike, get_dialect
 from ..errors import QueryTooLongError
 from ..language import ast
 from ..language._render import encode, quote_literal
-from ._pagination import Page, PagePlan
+from ._pagination import Page, PagePlan, Record
 from ._requests import ListQuery
 
 __all__ = [
@@ -55,7 +55,6 @@ __all__ = [
     "with_merge_fields",
 ]
 
-Record = dict[str, Any]
 #: `progress(done, total)`: called as the requests of a split query complete (`done` of `total`)
 Progress = Callable[[int, int], None]
 
@@ -308,12 +307,11 @@ def merge_records(
         return
     for record in heapq.merge(*streams, key=key):
         identity = record.get(id_field)
-        if identity is not None:
-            marker = (type(identity).__name__, identity) if isinstance(identity, int | str) else None
-            if marker is not None:
-                if marker in seen:
-                    continue
-                seen.add(marker)
+        if isinstance(identity, int | str):
+            marker = (type(identity).__name__, identity)
+            if marker in seen:
+                continue
+            seen.add(marker)
         yield record
         handed += 1
         if limit is not None and handed >= limit:
