@@ -142,8 +142,7 @@ class AsyncClient(ClientBase):
         self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]
     ) -> AsyncIterator[Record]:
         """The records of `endpoint` matching `where` (`async for`); see `Client.iter_records`."""
-        pages = self.iter_pages(endpoint, where, **options)
-        return records_of_async(pages)
+        return records_of_async(self.iter_pages(endpoint, where, **options))
 
     async def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record of `iter_records(endpoint, where, **options)`, as a list."""

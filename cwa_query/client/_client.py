@@ -204,8 +204,7 @@ class Client(ClientBase):
         profile's dialect and percent-encoded. Pages are fetched ahead within the limits;
         memory holds only the pages in flight.
         """
-        pages = self.iter_pages(endpoint, where, **options)
-        return records_of(pages)
+        return records_of(self.iter_pages(endpoint, where, **options))
 
     def get_all(self, endpoint: str, where: Where = None, **options: Unpack[QueryOptions]) -> list[Record]:
         """Every record `iter_records(endpoint, where, **options)` yields, as a list."""
