@@ -92,11 +92,16 @@ def check_page_size(page_size: int) -> int:
 
 
 def condition_text(url: httpx.URL) -> str | None:
-    """The decoded `condition` parameter of `url`, if any (for logs)."""
+    """The decoded condition of `url`, if any (for logs): Automate's `condition` parameter or
+    Manage's `conditions`.
+
+    >>> condition_text(httpx.URL("https://x/service/tickets?conditions=id%20%3E%205&page=2"))
+    'id > 5'
+    """
     query = url.query.decode("ascii", errors="replace")
     for part in query.split("&"):
         key, _, value = part.partition("=")
-        if key == "condition":
+        if key in ("condition", "conditions"):
             return urllib.parse.unquote(value)
     return None
 

@@ -261,6 +261,16 @@ def test_bad_credentials_fail_at_once_and_no_key_is_shown(caplog: pytest.LogCapt
     assert private not in logged and public not in logged
 
 
+def test_each_call_is_logged_with_its_conditions(caplog: pytest.LogCaptureFixture, sandbox: Sandbox) -> None:
+    """Manage sends `conditions` (not Automate's `condition`); the log line and its `extra` carry it."""
+    caplog.set_level(logging.DEBUG, logger="cwa_query")
+    with Client(sandbox.url, **options(sandbox)) as client:
+        client.get_all(TICKETS, 'summary contains "VPN"', limit=3)
+    assert "condition='summary contains \"VPN\"'" in caplog.text
+    record = next(r for r in caplog.records if getattr(r, "cwa_path", "").endswith(TICKETS))
+    assert record.cwa_condition == 'summary contains "VPN"'  # type: ignore[attr-defined]
+
+
 def test_from_env_reads_the_manage_variables(monkeypatch: pytest.MonkeyPatch, sandbox: Sandbox) -> None:
     credentials = sandbox.client_options()
     for name, value in (
