@@ -12,6 +12,7 @@ ignore unknown parameters as the real server does. A parameter that takes one va
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -240,6 +241,8 @@ class Lister:
         self._reader = reader  # condition text -> tree, in the profile's dialect
         self._lock = threading.Lock()
         self._cache: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        # (endpoint, id field) -> (the records, their number, id -> position or None: not indexable)
+        self._indexes: dict[tuple[str, str], tuple[list[dict[str, Any]], int, dict[int, int] | None]] = {}
 
     def matching(
         self,
@@ -258,9 +261,11 @@ class Lister:
                 return hit
         condition = query.condition
         if condition.strip():
-            predicate = self.predicate(endpoint, condition)
+            node = self._tree(endpoint, condition, "condition")
+            predicate = compile_predicate(node)
+            candidates = None if scope else self._by_id(endpoint, records, node, id_field)
             try:
-                records = [record for record in records if predicate(record)]
+                records = [record for record in (records if candidates is None else candidates) if predicate(record)]
             except CwaQueryError as exc:
                 raise HttpError(400, f"The condition cannot be evaluated: {exc}", {"field": "condition"}) from None
         if query.ids.strip():
@@ -278,6 +283,10 @@ class Lister:
         self, endpoint: str, condition: str, *, parameter: str = "condition"
     ) -> Callable[[Mapping[str, Any]], bool]:
         """`condition` (of query parameter `parameter`) as a test of a record; a 400 for a bad one."""
+        return compile_predicate(self._tree(endpoint, condition, parameter))
+
+    def _tree(self, endpoint: str, condition: str, parameter: str) -> ast.Node:
+        """`condition` read, its fields spelled as the data does, and checked as the server checks it."""
         try:
             node = self._reader(condition)
         except ConditionSyntaxError as exc:
@@ -297,7 +306,38 @@ class Lister:
         node = self._canonical(endpoint, node)
         if self._refuse is not None:
             self._refuse(endpoint, condition, node)
-        return compile_predicate(node)
+        return node
+
+    def _by_id(
+        self, endpoint: str, records: list[dict[str, Any]], node: ast.Node, id_field: str
+    ) -> list[dict[str, Any]] | None:
+        """The only records `node` can select, in their order, when it is (or has as a conjunct)
+        `id_field in (...integers...)`: those with a listed id, found by an id -> position index
+        as a real server answers from its primary key; `None`: every record must be tested.
+
+        The caller still tests each candidate with the whole condition, so the answer is the
+        full scan's. A tree with an `Expression` is scanned: its evaluation may fail on a
+        record that the index would skip."""
+        wanted = _listed_ids(node, id_field)
+        if wanted is None:
+            return None
+        positions = self._positions(endpoint, records, id_field)
+        if positions is None:
+            return None
+        return [records[at] for at in sorted({positions[i] for i in wanted if i in positions})]
+
+    def _positions(self, endpoint: str, records: list[dict[str, Any]], id_field: str) -> dict[int, int] | None:
+        """Id -> position of `records` (built once per list), or `None` when some record's id is
+        missing, duplicated or not an integer (or its canonical decimal text)."""
+        key = (endpoint, id_field)
+        with self._lock:
+            entry = self._indexes.get(key)
+        if entry is not None and entry[0] is records and entry[1] == len(records):
+            return entry[2]
+        positions = _id_positions(records, id_field)
+        with self._lock:
+            self._indexes[key] = (records, len(records), positions)
+        return positions
 
     def _canonical(self, endpoint: str, node: ast.Node) -> ast.Node:
         """`node` with every field spelled as the data spells it; an unknown field is a 400."""
@@ -357,6 +397,46 @@ class Lister:
             tree = _path_tree(paths)
             items = [apply(item, tree) for item in items]
         return items
+
+
+#: An id text the condition language compares with an integer literal as that integer
+#: (`text_number` reads it exactly); shorter than an instant text, which is read otherwise.
+_ID_TEXT: Final = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+
+
+def _id_key(value: Any) -> int | None:
+    """The integer an id value equals in a condition's `id in (...)` test (`None`: not indexed)."""
+    if type(value) is int:
+        return value
+    if type(value) is str and _ID_TEXT.fullmatch(value):
+        return int(value)
+    return None
+
+
+def _id_positions(records: list[dict[str, Any]], id_field: str) -> dict[int, int] | None:
+    positions: dict[int, int] = {}
+    for at, record in enumerate(records):
+        found = _id_key(record.get(id_field))
+        if found is None or found in positions:
+            return None
+        positions[found] = at
+    return positions
+
+
+def _listed_ids(node: ast.Node, id_field: str) -> set[int] | None:
+    """The ids of `node`'s `id_field in (...)`, itself or a conjunct of its top `and`, when
+    every listed value is an integer literal and no part is an `Expression`; else `None`."""
+    if any(isinstance(item, ast.Expression) for item in ast.walk(node)):
+        return None
+    for item in node.items if isinstance(node, ast.And) else (node,):
+        if (
+            isinstance(item, ast.InList)
+            and not item.negated
+            and item.field.name == id_field
+            and all(type(value) is ast.Integer for value in item.values)
+        ):
+            return {value.value for value in item.values if isinstance(value, ast.Integer)}
+    return None
 
 
 def _as_int(value: Any) -> int | None:
