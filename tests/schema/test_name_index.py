@@ -95,7 +95,13 @@ def test_the_shipped_index_is_what_the_generator_writes(name: str) -> None:
             assert shipped.read() == text, f"{file} is stale: run python scripts/gen_catalogue_index.py"
 
 
-@pytest.mark.parametrize("name", [*CATALOGUES, "mixed"])
+def _quick_unless(heavy: str, names: list[str]) -> list[object]:
+    """`names` as parameters, `heavy` marked slow: each catalogue stays in the quick loop
+    through another of these tests, and runs here in the full suite."""
+    return [pytest.param(name, marks=pytest.mark.slow) if name == heavy else name for name in names]
+
+
+@pytest.mark.parametrize("name", _quick_unless("automate", [*CATALOGUES, "mixed"]))
 def test_the_index_answers_what_the_catalogue_does(name: str) -> None:
     if name == "mixed":
         catalogue = Schema.from_dict(MIXED, trusted=True)
@@ -125,7 +131,7 @@ def test_the_mixed_index_has_every_kind_of_name() -> None:
     assert sections["spellings"] == ["name", "NAME", "blob.size", "part.ID"]
 
 
-@pytest.mark.parametrize("name", CATALOGUES)
+@pytest.mark.parametrize("name", _quick_unless("manage", CATALOGUES))
 def test_builtin_knows_is_lookup_at_every_endpoint(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Asked before and after the catalogue is loaded, at no endpoint, at each of the
     built-in catalogues' endpoints (the other catalogues' too: most are not in this one),
@@ -233,7 +239,8 @@ def plain(name: str) -> Schema:
     ("name", "step"),
     [
         *((name, 1) for name in ("seed", "mixed")),
-        *((name, 9) for name in ("automate", "manage")),  # every ninth probe in the quick loop
+        ("automate", 9),  # every ninth probe in the quick loop
+        pytest.param("manage", 9, marks=pytest.mark.slow),
         *(pytest.param(name, 1, marks=pytest.mark.slow) for name in ("automate", "manage")),
     ],
 )
