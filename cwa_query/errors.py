@@ -41,7 +41,10 @@ when a client told to warn only (`validate="warn"`) sends a condition the linter
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .language.ast import Span
 
 __all__ = [
     "ApiError",
@@ -254,6 +257,14 @@ class UntranslatableError(UnrepresentableConditionError):
         self.column = column
         where = f" at line {line}, column {column}" if line is not None and column is not None else ""
         super().__init__(f"cannot translate `{construct}`{where} to {target}: {reason}")
+
+    @classmethod
+    def at(cls, construct: str, *, target: str, reason: str, span: Span | None) -> UntranslatableError:
+        """The error for `construct`, at the source position `span` when it is known."""
+        if span is None:
+            return cls(construct, target=target, reason=reason)
+        where = {"pos": span.start, "end_pos": span.end, "line": span.line, "column": span.column}
+        return cls(construct, target=target, reason=reason, **where)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return self._reduce_to(

@@ -21,7 +21,6 @@ from ..errors import (
 )
 from ..language import ast
 from ..language._driver import DEFAULT_LIMITS, Grammar, ParseLimits
-from ..language._odata_render import untranslatable
 from ..language.literals import match_text
 from ._fields import NO_FIELDS, FieldTypes, Schemas
 
@@ -412,7 +411,7 @@ class Dialect:
 
     def untranslatable(self, node: ast.Node | ast.Literal, reason: str) -> UntranslatableError:
         """An [`UntranslatableError`][cwa_query.UntranslatableError] for `node`, at its span."""
-        return untranslatable(self.describe(node), target=self.name, reason=reason, span=node.span)
+        return UntranslatableError.at(self.describe(node), target=self.name, reason=reason, span=node.span)
 
     def describe(self, node: ast.Node | ast.Literal) -> str:
         """A short text for `node` in messages (its canonical spelling where there is one)."""
@@ -547,7 +546,7 @@ def inexact(construct: str, target: str, reason: str, span: ast.Span | None, mes
     if level == "ignore":
         return
     if level == "raise":
-        raise untranslatable(construct, target=target, reason=reason, span=span)
+        raise UntranslatableError.at(construct, target=target, reason=reason, span=span)
     if message is None:
         where = f" (line {span.line}, column {span.column})" if span is not None else ""
         message = f"`{construct}`{where} in {target}: {reason}"

@@ -20,7 +20,7 @@ from ..errors import UntranslatableError
 from . import ast
 from . import odata_ast as o
 
-__all__ = ["odata_literal", "odata_refusal", "quote_odata", "render_odata", "untranslatable"]
+__all__ = ["odata_literal", "odata_refusal", "quote_odata", "render_odata"]
 
 _PRIMARY = 9
 _UNARY = 7
@@ -188,25 +188,10 @@ def render_odata(node: o.Expr) -> str:
     raise TypeError(f"not an OData expression: {type(node).__name__}")
 
 
-def untranslatable(construct: str, *, target: str, reason: str, span: ast.Span | None) -> UntranslatableError:
-    """An [`UntranslatableError`][cwa_query.UntranslatableError] for `construct`, at `span` when known."""
-    if span is None:
-        return UntranslatableError(construct, target=target, reason=reason)
-    return UntranslatableError(
-        construct,
-        target=target,
-        reason=reason,
-        pos=span.start,
-        end_pos=span.end,
-        line=span.line,
-        column=span.column,
-    )
-
-
 def odata_refusal(node: o.Expr | o.Argument, *, target: str, reason: str) -> UntranslatableError:
     """The [`UntranslatableError`][cwa_query.UntranslatableError] for an OData node that
     `target` cannot say: the node's text (cut at 60 characters) and its position."""
     construct = render_odata(node) if not isinstance(node, (o.NamedArgument, o.CasePair)) else "argument"
     if len(construct) > 60:
         construct = construct[:57] + "..."
-    return untranslatable(construct, target=target, reason=reason, span=node.span)
+    return UntranslatableError.at(construct, target=target, reason=reason, span=node.span)
